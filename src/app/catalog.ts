@@ -1,0 +1,120 @@
+/** Products, facilities and inventory use cases. */
+import { asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { facilities, products, variances } from '../db/schema';
+import { adjustOnHand, readLevels, setOnHand } from '../db/inventory.repo';
+import { newId } from '../domain/ids';
+import { lookupUsZip } from '../geo/zip';
+import { formatIssues } from './order-input';
+import { invalid, notFound, type Failure } from './result';
+
+const id = z.string().trim().min(1).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
+
+export const productSchema = z.object({
+  id,
+  sku: z.string().min(1).optional(),
+  name: z.string().min(1).optional(),
+  hazmat: z.boolean().default(false),
+  sample: z.boolean().default(false),
+  warehouseId: z.string().min(1).nullish(),
+  netsuiteItemId: z.string().min(1).nullish(),
+});
+
+const zip5 = z.string().regex(/^\d{5}$/, 'must be a 5-digit ZIP');
+export const facilitySchema = z.object({
+  id,
+  name: z.string().min(1),
+  type: z.enum(['STORE', 'WAREHOUSE', 'VIRTUAL']),
+  fulfillmentSystem: z.enum(['OMS', 'NETSUITE']).default('OMS'),
+  netsuiteLocationId: z.string().min(1).nullish(),
+  address1: z.string().nullish(), city: z.string().nullish(), state: z.string().nullish(),
+  postalCode: z.string().nullish(),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be a 2-letter country code').default('US'),
+  market: z.string().nullish(),
+  latitude: z.number().min(-90).max(90).nullish(),
+  longitude: z.number().min(-180).max(180).nullish(),
+  ranking: z.number().int().min(0).default(100),
+  zipRanges: z.array(z.tuple([zip5, zip5])).default([]),
+  accountingCodes: z.array(z.string().min(1)).default([]),
+  active: z.boolean().default(true),
+  dailyOrderLimit: z.number().int().positive().nullish(),
+  safetyStock: z.number().int().min(0).default(0),
+});
+
+export type ProductInput = z.input<typeof productSchema>;
+export type FacilityInput = z.input<typeof facilitySchema>;
+
+export async function upsertProduct(db: Db, raw: unknown): Promise<{ kind: 'ok'; product: typeof products.$inferSelect } | Failure> {
+  const r = productSchema.safeParse(raw);
+  if (!r.success) return invalid(formatIssues(r.error));
+  const p = r.data;
+  if (p.warehouseId) {
+    const [f] = await db.select().from(facilities).where(eq(facilities.id, p.warehouseId));
+    if (!f) return invalid([{ field: 'warehouseId', message: `unknown facility ${p.warehouseId}` }]);
+  }
+  const row = { id: p.id, sku: p.sku ?? p.id, name: p.name ?? p.id, hazmat: p.hazmat, sample: p.sample, warehouseId: p.warehouseId ?? null, netsuiteItemId: p.netsuiteItemId ?? null, autoCreated: false };
+  const [saved] = await db.insert(products).values(row).onConflictDoUpdate({ target: products.id, set: row }).returning();
+  return { kind: 'ok', product: saved };
+}
+
+export async function upsertFacility(db: Db, raw: unknown): Promise<{ kind: 'ok'; facility: typeof facilities.$inferSelect } | Failure> {
+  const r = facilitySchema.safeParse(raw);
+  if (!r.success) return invalid(formatIssues(r.error));
+  const f = r.data;
+  let { latitude, longitude } = f;
+  if ((latitude == null || longitude == null) && f.country === 'US' && f.postalCode) {
+    const p = lookupUsZip(f.postalCode);
+    if (p) ({ latitude, longitude } = p);
+  }
+  const row = { ...f, latitude: latitude ?? null, longitude: longitude ?? null, market: f.market ?? f.country };
+  const [saved] = await db.insert(facilities).values(row).onConflictDoUpdate({ target: facilities.id, set: row }).returning();
+  return { kind: 'ok', facility: saved };
+}
+
+export const listProducts = (db: Db, limit = 100, offset = 0) =>
+  db.select().from(products).orderBy(asc(products.id)).limit(Math.min(limit, 1000)).offset(offset);
+export const getProduct = async (db: Db, pid: string) => (await db.select().from(products).where(eq(products.id, pid)))[0];
+export const listFacilities = (db: Db) => db.select().from(facilities).orderBy(asc(facilities.id));
+export const getFacility = async (db: Db, fid: string) => (await db.select().from(facilities).where(eq(facilities.id, fid)))[0];
+
+async function checkStockLocation(db: Db, productId: string, facilityId: string): Promise<Failure | null> {
+  if (!(await getProduct(db, productId))) return notFound('product', productId);
+  const f = await getFacility(db, facilityId);
+  if (!f) return notFound('facility', facilityId);
+  if (f.type === 'VIRTUAL') return invalid([{ field: 'facilityId', message: `${facilityId} is a virtual facility and holds no stock` }]);
+  return null;
+}
+
+/** Sets on hand (a count); available-to-promise follows. */
+export async function setInventory(db: Db, productId: string, facilityId: string, onHand: unknown, actor = 'api') {
+  if (typeof onHand !== 'number' || !Number.isInteger(onHand) || onHand < 0) return invalid([{ field: 'onHand', message: 'must be a whole number ≥ 0' }]);
+  return db.transaction(async (tx) => {
+    const bad = await checkStockLocation(tx as Db, productId, facilityId);
+    if (bad) return bad;
+    await setOnHand(tx as Db, productId, facilityId, onHand, actor);
+    return { kind: 'ok' as const, level: (await readLevels(tx as Db, { productId, facilityId }))[0] };
+  });
+}
+
+/** Adjusts on hand by a signed delta with a reason; recorded as a variance. */
+export async function adjustInventory(db: Db, productId: string, facilityId: string, delta: unknown, reason: unknown, actor = 'api') {
+  const errs = [];
+  if (typeof delta !== 'number' || !Number.isInteger(delta) || delta === 0) errs.push({ field: 'delta', message: 'must be a non-zero whole number' });
+  if (typeof reason !== 'string' || !reason.trim()) errs.push({ field: 'reason', message: 'is required' });
+  if (errs.length) return invalid(errs);
+  return db.transaction(async (tx) => {
+    const t = tx as Db;
+    const bad = await checkStockLocation(t, productId, facilityId);
+    if (bad) return bad;
+    const r = await adjustOnHand(t, { productId, facilityId, delta: delta as number, kind: 'VARIANCE', reason: reason as string, actor });
+    if (!r) return invalid([{ field: 'delta', message: 'would take on hand below zero' }]);
+    await t.insert(variances).values({ id: newId('VAR'), productId, facilityId, reason: reason as string, quantity: delta as number });
+    return { kind: 'ok' as const, level: (await readLevels(t, { productId, facilityId }))[0] };
+  });
+}
+
+export async function getAvailability(db: Db, filter: { productId?: string; facilityId?: string }) {
+  return readLevels(db, filter);
+}
+

@@ -1,0 +1,104 @@
+/**
+ * Routing profiles: a default one and optionally one per sales channel. Every change is kept in
+ * a history (who, when, before/after); a profile with a mutually exclusive pair is refused
+ * (HTTP 422 naming every pair) and the stored profile stays as it was.
+ */
+import { asc, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import { routingProfileHistory, routingProfiles } from '../db/schema';
+import { validateSettings, withDefaults } from '../domain/routing/settings';
+import type { RoutingSettings } from '../domain/routing/types';
+import { formatIssues } from './order-input';
+import { invalid, notFound, type Failure } from './result';
+
+/** The settings a profile may hold (all optional: missing keys take the contract defaults). */
+export const settingsInputSchema = z.object({
+  preassignedCarrierSplitsOrder: z.object({ enabled: z.boolean(), carrier: z.string().min(1).nullable().default(null) }).optional(),
+  assignWarehouseByZipCode: z.boolean().optional(),
+  stayWithinDestinationMarket: z.boolean().optional(),
+  autoCreateProduct: z.boolean().optional(),
+  allowSplitFulfillment: z.boolean().optional(),
+  noSplitOrder: z.boolean().optional(),
+  sampleProductsCannotBeSplit: z.boolean().optional(),
+  oneItemPerOrder: z.boolean().optional(),
+  shipFromClosestLocation: z.boolean().optional(),
+  assignWarehouseByAccountingCode: z.boolean().optional(),
+  assignWarehouseByProduct: z.boolean().optional(),
+  setOrderStatusToException: z.boolean().optional(),
+  routeToHighestPriorityWarehouse: z.boolean().optional(),
+}).strict();
+
+export type SettingsInput = z.infer<typeof settingsInputSchema>;
+
+/** Parses and validates settings; `invalid` for mistyped/unknown keys, `unprocessable` for conflicts. */
+export function checkSettings(raw: unknown): { kind: 'ok'; settings: RoutingSettings; stored: SettingsInput; warnings: string[] } | Failure {
+  const r = settingsInputSchema.safeParse(raw ?? {});
+  if (!r.success) return invalid(formatIssues(r.error).map((e) => ({ ...e, field: e.field === '(body)' ? 'settings' : `settings.${e.field}` })));
+  const v = validateSettings(r.data as Partial<RoutingSettings>);
+  if (!v.ok) return { kind: 'unprocessable', message: v.message, details: { conflicts: v.conflicts, problems: v.problems } };
+  return { kind: 'ok', settings: v.settings, stored: r.data, warnings: v.warnings };
+}
+
+export type ProfileView = { id: string; name: string; salesChannel: string | null; settings: RoutingSettings; updatedAt: Date; updatedBy: string };
+
+function view(p: typeof routingProfiles.$inferSelect): ProfileView {
+  return { ...p, settings: withDefaults(p.settings as Partial<RoutingSettings>) };
+}
+
+export async function listProfiles(db: Db): Promise<ProfileView[]> {
+  return (await db.select().from(routingProfiles).orderBy(asc(routingProfiles.id))).map(view);
+}
+
+export async function getProfile(db: Db, id: string): Promise<ProfileView | undefined> {
+  const [p] = await db.select().from(routingProfiles).where(eq(routingProfiles.id, id));
+  return p && view(p);
+}
+
+/** The profile an order of `salesChannel` is routed with: its channel's, else the default. */
+export async function profilesByChannel(db: Db): Promise<{ byChannel: Map<string, ProfileView>; fallback: ProfileView }> {
+  const all = await listProfiles(db);
+  const byChannel = new Map(all.filter((p) => p.salesChannel).map((p) => [p.salesChannel!, p]));
+  const fallback = all.find((p) => p.id === 'default') ?? all.find((p) => !p.salesChannel);
+  if (!fallback) throw new Error('no default routing profile (reference data missing)');
+  return { byChannel, fallback };
+}
+
+const idRe = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Creates or replaces a profile's settings (and name / sales channel). The whole settings object
+ * is replaced; keys left out take the defaults.
+ */
+export async function saveProfile(
+  db: Db, id: string, body: { name?: string; salesChannel?: string | null; settings?: unknown }, actor: string,
+): Promise<{ kind: 'ok'; profile: ProfileView; warnings: string[] } | Failure> {
+  if (!idRe.test(id)) return invalid([{ field: 'id', message: 'letters, digits, _ and - only (1–64)' }]);
+  const checked = checkSettings(body.settings);
+  if (checked.kind !== 'ok') return checked;
+  if (id === 'default' && body.salesChannel) return invalid([{ field: 'salesChannel', message: 'the default profile has no sales channel' }]);
+  return db.transaction(async (tx) => {
+    const t = tx as Db;
+    const [before] = await t.select().from(routingProfiles).where(eq(routingProfiles.id, id)).for('update');
+    const salesChannel = body.salesChannel === undefined ? before?.salesChannel ?? null : body.salesChannel;
+    if (id !== 'default' && !salesChannel) return invalid([{ field: 'salesChannel', message: 'is required for a profile other than default' }]);
+    if (salesChannel) {
+      const [other] = await t.select({ id: routingProfiles.id }).from(routingProfiles).where(eq(routingProfiles.salesChannel, salesChannel));
+      if (other && other.id !== id) return { kind: 'conflict' as const, message: `sales channel ${salesChannel} already has profile ${other.id}` };
+    }
+    const row = { id, name: body.name ?? before?.name ?? id, salesChannel, settings: checked.stored as Record<string, unknown>, updatedAt: new Date(), updatedBy: actor };
+    await t.insert(routingProfiles).values(row).onConflictDoUpdate({ target: routingProfiles.id, set: row });
+    await t.insert(routingProfileHistory).values({
+      profileId: id, actor,
+      before: before ? { name: before.name, salesChannel: before.salesChannel, settings: before.settings } : null,
+      after: { name: row.name, salesChannel, settings: row.settings },
+    });
+    return { kind: 'ok' as const, profile: view(row as typeof routingProfiles.$inferSelect), warnings: checked.warnings };
+  });
+}
+
+export async function profileHistory(db: Db, id: string) {
+  if (!(await getProfile(db, id))) return notFound('routing profile', id);
+  return { kind: 'ok' as const, history: await db.select().from(routingProfileHistory).where(eq(routingProfileHistory.profileId, id)).orderBy(desc(routingProfileHistory.id)) };
+}
+

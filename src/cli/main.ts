@@ -1,0 +1,53 @@
+/**
+ * The `oms` command. Bad input exits with status 2 and one message on stderr; an unexpected
+ * failure exits with 1.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from '../config';
+import { startOms } from '../main';
+import { UsageError, withDatabase } from './support';
+import { registerOpsCommands } from './ops-commands';
+
+const program = new Command('oms').description('Order Management System: brokering, store fulfilment, NetSuite feeds')
+  .exitOverride().showHelpAfterError();
+
+program.command('serve').description('Start the HTTP server, jobs and the Store Fulfillment App')
+  .option('--demo', 'seed the demo data on first run')
+  .option('--port <port>', 'port (overrides PORT)')
+  .action(async (o: { demo?: boolean; port?: string }) => {
+    const env = { ...process.env, ...(o.port ? { PORT: o.port } : {}) };
+    const oms = await startOms(loadConfig(env), { demo: o.demo });
+    const stop = async (signal: string) => {
+      oms.log.info({ signal }, 'shutting down');
+      await oms.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+    await new Promise(() => { /* run until a signal */ });
+  });
+
+program.command('db').description('Database').command('migrate').description('Apply migrations and reference data')
+  .action(() => withDatabase(async (d) => { console.log(`migrated (${d.engine})`); }));
+
+registerOpsCommands(program);
+
+async function main() {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      process.stderr.write(`oms: ${e.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`oms: unexpected error: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

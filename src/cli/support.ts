@@ -1,0 +1,26 @@
+import { loadConfig, type Config } from '../config';
+import { openConfiguredDatabase } from '../main';
+import { migrateDatabase } from '../db/migrate';
+import type { Database } from '../db/client';
+
+/** An expected failure of a command: printed on stderr, exit status 2. */
+export class UsageError extends Error {}
+
+let config: Config | undefined;
+export function getConfig(): Config {
+  config ??= loadConfig();
+  return config;
+}
+
+/** Opens the configured database, migrated, for one command; closes it afterwards. */
+export async function withDatabase<T>(fn: (d: Database) => Promise<T>): Promise<T> {
+  const d = await openConfiguredDatabase(getConfig());
+  try {
+    await migrateDatabase(d);
+    return await fn(d);
+  } finally {
+    await d.close();
+  }
+}
+
+export const printJson = (x: unknown) => process.stdout.write(`${JSON.stringify(x, null, 2)}\n`);

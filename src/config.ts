@@ -1,0 +1,53 @@
+/**
+ * Configuration comes only from the environment, parsed once, frozen; a bad variable fails fast
+ * with a message naming it. See the README's "Configuration" table.
+ */
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z.object({
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  OMS_DATA_DIR: z.string().min(1).default('./data'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Run the pg-boss scheduler and workers in this process. */
+  OMS_JOBS: bool.default(true),
+  /** Where feed files go: file:///dir (default: <data dir>/sftp) or sftp://user@host:port/root. */
+  FEED_TRANSPORT_URL: z.string().regex(/^(file|sftp):\/\//, 'must start with file:// or sftp://').optional(),
+  SFTP_PASSWORD: z.string().optional(),
+  SFTP_PRIVATE_KEY_FILE: z.string().optional(),
+  SFTP_HOST_KEY_SHA256: z.string().optional(),
+  SFTP_ALLOW_ANY_HOST_KEY: bool.default(false),
+  NETSUITE_ADJUSTMENT_ACCOUNT: z.string().default('927'),
+  NETSUITE_SUBSIDIARY: z.string().default('1'),
+  NETSUITE_FULFILLMENT_TAG: z.string().default('oms-fulfilled'),
+  /** Cron of the scheduled brokering run (pg-boss, 5 fields). */
+  BROKERING_CRON: z.string().default('*/15 * * * *'),
+  /** Days a facility that rejected an item stays excluded for it; empty = forever. */
+  REJECTION_EXCLUSION_DAYS: int(1, 3650).optional(),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') picked[key] = v;
+  }
+  const r = schema.safeParse(picked);
+  if (!r.success) {
+    const msg = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${msg}`);
+  }
+  if (r.data.FEED_TRANSPORT_URL?.startsWith('sftp://') && !r.data.SFTP_HOST_KEY_SHA256 && !r.data.SFTP_ALLOW_ANY_HOST_KEY) {
+    throw new ConfigError('invalid configuration: SFTP_HOST_KEY_SHA256: required for an sftp:// FEED_TRANSPORT_URL (pin the server host key)');
+  }
+  return Object.freeze(r.data);
+}

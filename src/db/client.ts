@@ -1,0 +1,79 @@
+/**
+ * Opens the database: PostgreSQL when a connection string is given, otherwise PGlite (embedded
+ * Postgres) in a data folder or in memory. Both run the same schema, migrations and SQL.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema';
+
+/** The drizzle database (or transaction) every repository takes. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Engine = 'pglite' | 'postgres';
+
+/** What pg-boss needs: one SQL entry point. */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
+}
+
+export interface Database {
+  readonly engine: Engine;
+  readonly db: Db;
+  /** Runs raw SQL with positional parameters ($1…); multi-statement text when no parameters. */
+  query<T = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: T[] }>;
+  /** Adapter for pg-boss; with PostgreSQL pg-boss uses its own pool instead (see `connectionString`). */
+  readonly executor: SqlExecutor;
+  readonly connectionString?: string;
+  /** The PGlite instance, when embedded. */
+  readonly lite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres://… ; when absent PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite data folder; `memory://` or undefined for in-memory. */
+  dataDir?: string;
+  /** A PGlite dump (from dumpDataDir) to start from: how tests clone a migrated template. */
+  loadDataDir?: Blob;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  return openPglite(opts.dataDir, opts.loadDataDir);
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => { /* idle client errors surface on the next query */ });
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const query = async <T>(text: string, values?: unknown[]) => {
+    const r = await pool.query(text, values as any[]);
+    const last = Array.isArray(r) ? r[r.length - 1] : r;
+    return { rows: (last?.rows ?? []) as T[] };
+  };
+  return {
+    engine: 'postgres', db, query, connectionString: url,
+    executor: { executeSql: (text, values) => query(text, values) },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
+  const lite = await PGlite.create({ dataDir: dataDir && dataDir !== 'memory://' ? dataDir : undefined, loadDataDir });
+  const db = drizzlePglite(lite, { schema }) as unknown as Db;
+  const query = async <T>(text: string, values?: unknown[]) => {
+    if (values && values.length) return { rows: (await lite.query<T>(text, values)).rows };
+    const results = await lite.exec(text);
+    return { rows: (results.at(-1)?.rows ?? []) as T[] };
+  };
+  let closed = false;
+  return {
+    engine: 'pglite', db, query, lite,
+    executor: { executeSql: (text, values) => query(text, values) },
+    close: async () => { if (!closed) { closed = true; await lite.close(); } },
+  };
+}

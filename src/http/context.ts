@@ -1,0 +1,12 @@
+import type { Logger } from 'pino';
+import type { Database } from '../db/client';
+import type { Config } from '../config';
+
+/** What the HTTP routes need; built by the composition root (src/main.ts). */
+export interface HttpContext {
+  database: Database;
+  config: Config;
+  log: Logger;
+  /** Extra route plugins (brokering, feeds, jobs, store app) registered by the composition root. */
+  plugins?: ((app: import('./server').App) => void | Promise<void>)[];
+}

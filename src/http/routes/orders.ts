@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import type { App } from '../server';
+import type { HttpContext } from '../context';
+import { reply } from '../errors';
+import { approveOrder, cancelOrder, createOrder, getItemHistory, getOrder, listOrders } from '../../app/orders';
+import { ORDER_STATUSES } from '../../domain/lifecycle';
+import { notFound } from '../../app/result';
+
+const idParam = z.object({ id: z.string().min(1) });
+
+export function orderRoutes(app: App, ctx: HttpContext) {
+  const db = ctx.database.db;
+  app.post('/orders', {
+    schema: { tags: ['orders'], summary: 'Create an order (an existing external id returns the existing order, 200)', body: z.record(z.string(), z.unknown()) },
+  }, async (req, res) => {
+    const r = await createOrder(db, req.body, 'api');
+    return reply(res, r, (x) => x.order, r.kind === 'created' ? 201 : 200);
+  });
+  app.get('/orders', {
+    schema: {
+      tags: ['orders'], summary: 'List orders',
+      querystring: z.object({
+        status: z.enum(ORDER_STATUSES).optional(), facilityId: z.string().optional(),
+        from: z.coerce.date().optional(), to: z.coerce.date().optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0),
+      }),
+    },
+  }, async (req) => ({ orders: await listOrders(db, req.query) }));
+  app.get('/orders/:id', { schema: { tags: ['orders'], params: idParam } }, async (req, res) => {
+    const o = await getOrder(db, req.params.id);
+    return o ? o : reply(res, notFound('order', req.params.id), () => null);
+  });
+  app.post('/orders/:id/approve', { schema: { tags: ['orders'], summary: 'Approve: items enter the brokering queue', params: idParam } },
+    async (req, res) => reply(res, await approveOrder(db, req.params.id, 'api'), (x) => x.order));
+  app.post('/orders/:id/cancel', { schema: { tags: ['orders'], summary: 'Cancel open items and release reservations', params: idParam } },
+    async (req, res) => reply(res, await cancelOrder(db, req.params.id, 'api'), (x) => x.order));
+  app.get('/orders/:id/items/:seq/history', {
+    schema: { tags: ['orders'], summary: "An item's moves", params: z.object({ id: z.string(), seq: z.string() }) },
+  }, async (req, res) => {
+    const h = await getItemHistory(db, req.params.id, req.params.seq);
+    return h.length ? { history: h } : reply(res, notFound('order item', `${req.params.id}/${req.params.seq}`), () => null);
+  });
+}
