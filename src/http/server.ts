@@ -9,6 +9,7 @@ import { createMetrics } from './metrics';
 import { opsRoutes } from './routes/ops';
 import { orderRoutes } from './routes/orders';
 import { catalogRoutes } from './routes/catalog';
+import { brokeringRoutes } from './routes/brokering';
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -40,6 +41,7 @@ export async function buildServer(ctx: HttpContext): Promise<App> {
   opsRoutes(app, ctx, metrics);
   orderRoutes(app, ctx);
   catalogRoutes(app, ctx);
+  brokeringRoutes(app, ctx);
   for (const plugin of ctx.plugins ?? []) await plugin(app);
   return app;
 }

@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { approveOrder, createOrder, getItemHistory, getOrder } from '../../src/app/orders';
+import { getAvailability } from '../../src/app/catalog';
+import { getRun, listExceptions, orderExplanation, retryException, runBrokering } from '../../src/app/brokering';
+import { saveProfile } from '../../src/app/routing-profiles';
+import { ledgerInconsistencies } from '../../src/db/inventory.repo';
+import { facilityExclusions, reservations } from '../../src/db/schema';
+import type { Database } from '../../src/db/client';
+import { createTestDatabase, ENGINES } from '../support/db';
+import { expectOk, orderBody, seedCatalog, STORE_NYC, WH_CA, WH_NJ } from '../support/fixtures';
+
+describe.each(ENGINES)('brokering runs on %s', (engine) => {
+  let d: Database;
+  const order = async (over: Record<string, unknown>) => {
+    const { order: o } = expectOk(await createOrder(d.db, orderBody(over)));
+    expectOk(await approveOrder(d.db, o.id));
+    return o.id;
+  };
+  beforeEach(async () => {
+    d = await createTestDatabase(engine);
+    await seedCatalog(d.db, {
+      facilities: [STORE_NYC, WH_NJ, WH_CA],
+      products: [{ id: 'SKU1' }, { id: 'SKU2' }, { id: 'HOT' }],
+      stock: [['SKU1', 'WH_NJ', 5], ['SKU1', 'STORE_NYC', 1], ['SKU2', 'WH_CA', 2], ['SKU2', 'STORE_NYC', 1], ['HOT', 'WH_CA', 1]],
+    });
+  });
+  afterEach(async () => { await d.close(); });
+
+  it('allocates by ranking, reserves, writes history with run and rule, and keeps the explanation', async () => {
+    const id = await order({ items: [{ productId: 'SKU1', quantity: 2 }] });
+    const run = await runBrokering(d, { trigger: 'test' });
+    expect(run).toMatchObject({ status: 'COMPLETED', orders: 1, items: 1, allocated: 1, exception: 0, queued: 0 });
+    const o = (await getOrder(d.db, id))!;
+    expect(o.status).toBe('ALLOCATED');
+    expect(o.items[0]).toMatchObject({ status: 'ALLOCATED', facilityId: 'WH_NJ', quantity: 2 });
+    expect((await getAvailability(d.db, { productId: 'SKU1', facilityId: 'WH_NJ' }))[0]).toMatchObject({ reserved: 2, available: 3 });
+    const hist = await getItemHistory(d.db, id, '00001');
+    expect(hist.at(-1)).toMatchObject({ fromFacilityId: '_NA_', toFacilityId: 'WH_NJ', runId: run.id, rule: 'SINGLE_FACILITY', toStatus: 'ALLOCATED' });
+    const ex = expectOk(await orderExplanation(d.db, id));
+    expect(ex.decisions[0].runId).toBe(run.id);
+    expect((ex.decisions[0].result as any).explanation.join('\n')).toContain('WH_NJ');
+    const r = expectOk(await getRun(d.db, run.id));
+    expect(r.run).toMatchObject({ status: 'COMPLETED', allocated: 1 });
+    // A second run finds nothing to do.
+    expect(await runBrokering(d, { trigger: 'test' })).toMatchObject({ orders: 0, items: 0 });
+  });
+
+  it('routes by priority first, then order date: the urgent late order gets the last unit', async () => {
+    const early = await order({ orderDate: '2026-11-01T00:00:00Z', priority: 0, items: [{ productId: 'HOT', quantity: 1 }] });
+    const urgent = await order({ orderDate: '2026-11-05T00:00:00Z', priority: 2, items: [{ productId: 'HOT', quantity: 1 }] });
+    await runBrokering(d, { trigger: 'test' });
+    expect((await getOrder(d.db, urgent))!.status).toBe('ALLOCATED');
+    const e = (await getOrder(d.db, early))!;
+    expect(e.status).toBe('EXCEPTION');
+    expect(e.exceptionReason).toBe('INSUFFICIENT_STOCK');
+    expect(e.items[0]).toMatchObject({ status: 'EXCEPTION', facilityId: 'EXCEPTION_PARKING' });
+    expect((await listExceptions(d.db)).map((x) => [x.id, x.reason])).toEqual([[early, 'INSUFFICIENT_STOCK']]);
+    // Retry: back to the queue; still no stock → Exception again.
+    expect(expectOk(await retryException(d.db, early)).order.items[0]).toMatchObject({ status: 'APPROVED', facilityId: '_NA_' });
+    expect((await retryException(d.db, early)).kind).toBe('illegal_transition');
+    await runBrokering(d, { trigger: 'test' });
+    expect((await getOrder(d.db, early))!.status).toBe('EXCEPTION');
+    expect(await ledgerInconsistencies(d.db)).toEqual([]);
+  });
+
+  it("uses the sales channel's profile; a split line becomes two items, each with its reservation", async () => {
+    expectOk(await saveProfile(d.db, 'pos', { name: 'POS', salesChannel: 'POS', settings: { allowSplitFulfillment: true } }, 'test'));
+    const id = await order({ salesChannel: 'POS', items: [{ productId: 'SKU2', quantity: 3 }] });
+    const web = await order({ salesChannel: 'WEB', items: [{ productId: 'SKU2', quantity: 3 }] });
+    const run = await runBrokering(d, { trigger: 'test' });
+    const o = (await getOrder(d.db, id))!;
+    expect(o.status).toBe('ALLOCATED');
+    expect(o.items.map((i) => [i.seqId, i.facilityId, i.quantity, i.parentSeqId])).toEqual([
+      // Split across the set in candidate (ranking) order: STORE_NYC (2) before WH_CA (3).
+      ['00001', 'STORE_NYC', 1, null], ['00002', 'WH_CA', 2, '00001'],
+    ]);
+    const res = await d.db.select().from(reservations).where(eq(reservations.orderId, id));
+    expect(res.map((r) => [r.orderItemSeqId, r.facilityId, r.quantity]).sort()).toEqual([['00001', 'STORE_NYC', 1], ['00002', 'WH_CA', 2]]);
+    // WEB uses the default profile: no split, stock gone → Exception.
+    expect((await getOrder(d.db, web))!.exceptionReason).toBe('INSUFFICIENT_STOCK');
+    expect(run).toMatchObject({ orders: 2, allocated: 1, exception: 1 });
+    expect(await ledgerInconsistencies(d.db)).toEqual([]);
+  });
+
+  it('never offers an item to a facility that rejected it', async () => {
+    const id = await order({ items: [{ productId: 'SKU1', quantity: 1 }] });
+    await d.db.insert(facilityExclusions).values({ orderId: id, orderItemSeqId: '00001', facilityId: 'WH_NJ', reason: 'test' });
+    await runBrokering(d, { trigger: 'test' });
+    expect((await getOrder(d.db, id))!.items[0].facilityId).toBe('STORE_NYC');
+  });
+});
