@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { customers, facilities, itemHistory, orderItems, orderPayments, orders, products, routingProfiles } from '../db/schema';
+import { customers, facilities, itemHistory, orderItems, orderPayments, orders, products, reservations, routingProfiles } from '../db/schema';
 import { recordHistory } from '../db/history.repo';
 import { closeReservation } from '../db/inventory.repo';
 import { BROKERING_QUEUE } from '../db/reference-data';
@@ -177,7 +177,7 @@ export async function cancelOrder(db: Db, id: string, actor = 'api', reason = 'O
     const items = await t.select().from(orderItems).where(eq(orderItems.orderId, id));
     const open = items.filter((i) => transitionItem(i.status as ItemStatus, 'cancel').ok);
     if (open.length === 0) return illegal(`cannot cancel order ${id}: it is ${o.status} and has no item left to cancel`);
-    for (const it of open) await closeReservation(t, id, it.seqId, 'RELEASED', actor, reason);
+    await releaseInKeyOrder(t, id, open.map((i) => i.seqId), actor, reason);
     await moveItems(t, id, open, 'cancel', null, reason, actor);
     await refreshOrderStatus(t, id);
     return { kind: 'ok' as const, order: (await getOrder(t, id))! };
@@ -185,6 +185,17 @@ export async function cancelOrder(db: Db, id: string, actor = 'api', reason = 'O
 }
 
 type ItemRow = typeof orderItems.$inferSelect;
+
+/**
+ * Releases the active reservations of these items in (product, facility) order: the order every
+ * reserver locks inventory rows in, so releasing never deadlocks with a brokering run.
+ */
+export async function releaseInKeyOrder(db: Db, orderId: string, seqs: string[], actor: string, reason: string) {
+  const active = await db.select().from(reservations)
+    .where(and(eq(reservations.orderId, orderId), inArray(reservations.orderItemSeqId, seqs), eq(reservations.status, 'ACTIVE')));
+  active.sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.facilityId < b.facilityId ? -1 : a.facilityId > b.facilityId ? 1 : 0));
+  for (const r of active) await closeReservation(db, orderId, r.orderItemSeqId, 'RELEASED', actor, reason);
+}
 
 /**
  * Applies one lifecycle event to items, moving them to `toFacility` (undefined keeps the current

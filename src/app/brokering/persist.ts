@@ -9,7 +9,7 @@ import { BROKERING_QUEUE, EXCEPTION_PARKING } from '../../db/reference-data';
 import { deriveOrderStatus, type ItemStatus } from '../../domain/lifecycle';
 import { itemSeqId } from '../../domain/ids';
 import type { OrderResult } from '../../domain/routing/types';
-import type { ItemFact, LockedLevel } from './load';
+import { negativeControlNoLocking, type ItemFact, type LockedLevel } from './load';
 
 export interface Plan {
   reservations: { orderId: string; seq: string; productId: string; facilityId: string; quantity: number }[];
@@ -123,7 +123,7 @@ export async function writePlan(db: Db, plan: Plan, runId: string, day: string, 
         update inventory_levels il set reserved = il.reserved + v.q, updated_at = now()
         from unnest(${col(keys, 'productId')}::text[], ${col(keys, 'facilityId')}::text[], ${col(keys, 'q')}::int[]) as v(p, f, q), facilities fa
         where il.product_id = v.p and il.facility_id = v.f and fa.id = il.facility_id
-          and il.on_hand - il.reserved - coalesce(il.safety_stock, fa.safety_stock) >= v.q
+          and (${negativeControlNoLocking()} or il.on_hand - il.reserved - coalesce(il.safety_stock, fa.safety_stock) >= v.q)
         returning il.product_id`);
       if ((upd as unknown as { rows: unknown[] }).rows.length !== keys.length) throw new Error('reservation guard refused a planned reservation (stock changed under lock)');
     }

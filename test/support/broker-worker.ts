@@ -1,0 +1,44 @@
+/**
+ * A separate OS process for the concurrency test: `broker` runs brokering in a loop against the
+ * database at argv[3]; `churn` cancels orders and hands allocated items back to the queue
+ * (as rejections do) while the brokers run. Starts at the epoch ms argv[5] and stops argv[4] ms later.
+ */
+import { and, eq } from 'drizzle-orm';
+import { openDatabase, type Db } from '../../src/db/client';
+import { runBrokering } from '../../src/app/brokering';
+import { cancelOrder, lockOrder, moveItems, refreshOrderStatus } from '../../src/app/orders';
+import { closeReservation } from '../../src/db/inventory.repo';
+import { orderItems } from '../../src/db/schema';
+
+const [mode, url, ms, startAt] = process.argv.slice(2);
+const d = await openDatabase({ databaseUrl: url, poolSize: 4 });
+await d.query('select 1');
+// All workers start at the same instant, so their transactions really overlap.
+await new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) - Date.now())));
+const until = Date.now() + Number(ms);
+let ops = 0;
+if (mode === 'broker') {
+  while (Date.now() < until) { await runBrokering(d, { trigger: 'test', batchSize: 7 }); ops++; }
+} else {
+  while (Date.now() < until) {
+    const { rows } = await d.query<{ order_id: string; seq_id: string; status: string }>(
+      `select order_id, seq_id, status from order_items where status in ('APPROVED','ALLOCATED') order by random() limit 1`);
+    const it = rows[0];
+    if (!it) { await new Promise((r) => setTimeout(r, 20)); continue; }
+    if (ops % 3 === 0) await cancelOrder(d.db, it.order_id, 'churn');
+    else {
+      await d.db.transaction(async (tx) => {
+        const t = tx as Db;
+        if (!(await lockOrder(t, it.order_id))) return;
+        const [cur] = await t.select().from(orderItems).where(and(eq(orderItems.orderId, it.order_id), eq(orderItems.seqId, it.seq_id)));
+        if (cur?.status !== 'ALLOCATED') return;
+        await closeReservation(t, it.order_id, it.seq_id, 'RELEASED', 'churn', 'REJECTED');
+        await moveItems(t, it.order_id, [cur], 'reject', '_NA_', 'REJECTED', 'churn');
+        await refreshOrderStatus(t, it.order_id);
+      });
+    }
+    ops++;
+  }
+}
+await d.close();
+process.stdout.write(JSON.stringify({ mode, ops }));
