@@ -10,6 +10,7 @@ import { opsRoutes } from './routes/ops';
 import { orderRoutes } from './routes/orders';
 import { catalogRoutes } from './routes/catalog';
 import { brokeringRoutes } from './routes/brokering';
+import { storeRoutes } from './routes/store';
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -42,6 +43,7 @@ export async function buildServer(ctx: HttpContext): Promise<App> {
   orderRoutes(app, ctx);
   catalogRoutes(app, ctx);
   brokeringRoutes(app, ctx);
+  storeRoutes(app, ctx);
   for (const plugin of ctx.plugins ?? []) await plugin(app);
   return app;
 }

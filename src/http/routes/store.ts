@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { App } from '../server';
+import type { HttpContext } from '../context';
+import { reply } from '../errors';
+import { listRejectionReasons, rejectItem } from '../../app/rejections';
+import { orderItems } from '../../db/schema';
+
+/**
+ * What the Store Fulfillment App calls. Every item route is scoped by the facility in the path:
+ * an item that is not at that facility is "not found" (no data of other stores leaks).
+ */
+export function storeRoutes(app: App, ctx: HttpContext) {
+  const db = ctx.database.db;
+  app.get('/rejection-reasons', { schema: { tags: ['store'], summary: 'Rejection reasons and their inventory effect' } },
+    async () => ({ reasons: await listRejectionReasons(db) }));
+  app.get('/facilities/:facilityId/items', {
+    schema: { tags: ['store'], summary: 'Items allocated to a facility, to pack or ship', params: z.object({ facilityId: z.string() }) },
+  }, async (req) => ({
+    items: await db.select({ orderId: orderItems.orderId, seqId: orderItems.seqId, productId: orderItems.productId, quantity: orderItems.quantity, status: orderItems.status })
+      .from(orderItems).where(and(eq(orderItems.facilityId, req.params.facilityId), inArray(orderItems.status, ['ALLOCATED', 'PACKED']))).limit(1000),
+  }));
+  app.post('/facilities/:facilityId/items/:orderId/:seqId/reject', {
+    schema: {
+      tags: ['store'], summary: 'Reject an allocated item with a reason: back to the queue, store excluded, variance recorded',
+      params: z.object({ facilityId: z.string(), orderId: z.string(), seqId: z.string() }),
+      body: z.object({ reasonId: z.string().min(1), comments: z.string().max(1000).optional() }),
+    },
+  }, async (req, res) => {
+    const r = await rejectItem(db, {
+      orderId: req.params.orderId, seqId: req.params.seqId, reasonId: req.body.reasonId, comments: req.body.comments,
+      source: 'STORE', actor: req.headers['x-oms-user']?.toString() ?? `store:${req.params.facilityId}`,
+      expectedFacilityId: req.params.facilityId, exclusionDays: ctx.config.REJECTION_EXCLUSION_DAYS,
+    });
+    if (r.kind === 'noop') return res.code(409).send({ error: 'illegal_transition', message: r.message });
+    return reply(res, r, (x) => x);
+  });
+}

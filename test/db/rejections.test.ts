@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { approveOrder, createOrder, getItemHistory, getOrder } from '../../src/app/orders';
+import { getAvailability } from '../../src/app/catalog';
+import { runBrokering } from '../../src/app/brokering';
+import { rejectItem } from '../../src/app/rejections';
+import { ledgerInconsistencies } from '../../src/db/inventory.repo';
+import { facilityExclusions, rejections, variances } from '../../src/db/schema';
+import type { Database } from '../../src/db/client';
+import { createTestDatabase, ENGINES } from '../support/db';
+import { expectOk, orderBody, seedCatalog, STORE_NYC, WH_CA, WH_NJ } from '../support/fixtures';
+
+describe.each(ENGINES)('rejections on %s', (engine) => {
+  let d: Database;
+  const allocated = async (productId: string, quantity = 1) => {
+    const { order } = expectOk(await createOrder(d.db, orderBody({ items: [{ productId, quantity }] })));
+    expectOk(await approveOrder(d.db, order.id));
+    await runBrokering(d, { trigger: 'test' });
+    return (await getOrder(d.db, order.id))!;
+  };
+  beforeEach(async () => {
+    d = await createTestDatabase(engine);
+    // The store ranks first for SKU1; WH_NJ (NetSuite) for SKU2.
+    await seedCatalog(d.db, {
+      facilities: [{ ...STORE_NYC, ranking: 1 }, { ...WH_NJ, ranking: 2 }, WH_CA],
+      products: [{ id: 'SKU1' }, { id: 'SKU2' }],
+      stock: [['SKU1', 'STORE_NYC', 5], ['SKU1', 'WH_CA', 5], ['SKU2', 'WH_NJ', 4], ['SKU2', 'WH_CA', 4]],
+    });
+  });
+  afterEach(async () => { await d.close(); });
+
+  it('store rejection with VAR_DAMAGED: reservation released, on hand reduced, variance to push, store excluded, item re-queued and re-brokered elsewhere', async () => {
+    const o = await allocated('SKU1', 2);
+    expect(o.items[0].facilityId).toBe('STORE_NYC');
+    const r = await rejectItem(d.db, { orderId: o.id, seqId: '00001', reasonId: 'VAR_DAMANGED', source: 'STORE', actor: 'clerk', expectedFacilityId: 'STORE_NYC' });
+    expect(r).toMatchObject({ kind: 'ok', fromFacilityId: 'STORE_NYC', toFacilityId: '_NA_' });
+    expect((await getAvailability(d.db, { productId: 'SKU1', facilityId: 'STORE_NYC' }))[0]).toMatchObject({ onHand: 3, reserved: 0 });
+    const [v] = await d.db.select().from(variances);
+    expect(v).toMatchObject({ reason: 'VAR_DAMAGED', quantity: -2, pushToNetsuite: true, facilityId: 'STORE_NYC', orderId: o.id });
+    expect((await getOrder(d.db, o.id))!.items[0]).toMatchObject({ status: 'APPROVED', facilityId: '_NA_' });
+    await runBrokering(d, { trigger: 'test' });
+    expect((await getOrder(d.db, o.id))!.items[0].facilityId).toBe('WH_CA');
+    const h = await getItemHistory(d.db, o.id, '00001');
+    expect(h.map((x) => x.toFacilityId)).toEqual([null, '_NA_', 'STORE_NYC', '_NA_', 'WH_CA']);
+    expect(await ledgerInconsistencies(d.db)).toEqual([]);
+  });
+
+  it('reason types: no variance, zero out; VAR_FOUND pushes a positive delta; unknown reason refused', async () => {
+    const a = await allocated('SKU1');
+    expectOk(await rejectItem(d.db, { orderId: a.id, seqId: '00001', reasonId: 'NO_VARIANCE_LOG', source: 'STORE', actor: 'c' }));
+    expect((await getAvailability(d.db, { productId: 'SKU1', facilityId: 'STORE_NYC' }))[0].onHand).toBe(5);
+    const b = await allocated('SKU1');
+    expect(b.items[0].facilityId).toBe('STORE_NYC');
+    expectOk(await rejectItem(d.db, { orderId: b.id, seqId: '00001', reasonId: 'NOT_IN_STOCK', source: 'STORE', actor: 'c' }));
+    expect((await getAvailability(d.db, { productId: 'SKU1', facilityId: 'STORE_NYC' }))[0].onHand).toBe(0);
+    expect((await d.db.select().from(variances).where(eq(variances.reason, 'NOT_IN_STOCK')))[0]).toMatchObject({ quantity: -5, pushToNetsuite: false });
+    const c = await allocated('SKU2');
+    expectOk(await rejectItem(d.db, { orderId: c.id, seqId: '00001', reasonId: 'VAR_FOUND', source: 'STORE', actor: 'c' }));
+    expect((await d.db.select().from(variances).where(eq(variances.reason, 'VAR_FOUND')))[0]).toMatchObject({ quantity: 1, pushToNetsuite: true });
+    const e = await allocated('SKU2');
+    expect((await rejectItem(d.db, { orderId: e.id, seqId: '00001', reasonId: 'BOGUS', source: 'STORE', actor: 'c' })).kind).toBe('invalid');
+    expect((await rejectItem(d.db, { orderId: e.id, seqId: '00001', source: 'STORE', actor: 'c' })).kind).toBe('invalid');
+    expect(await ledgerInconsistencies(d.db)).toEqual([]);
+  });
+
+  it('NetSuite rejection: only for items at NetSuite facilities; a second one is a no-op; wrong store is not found', async () => {
+    const o = await allocated('SKU2');
+    expect(o.items[0].facilityId).toBe('WH_NJ');
+    expect((await rejectItem(d.db, { orderId: o.id, seqId: '00001', reasonId: 'X', source: 'STORE', actor: 'c', expectedFacilityId: 'STORE_NYC' })).kind).toBe('not_found');
+    const r = await rejectItem(d.db, { orderId: o.id, seqId: '00001', comments: 'Order Item Rejected from NetSuite', source: 'NETSUITE', actor: 'IMP_ORDER_ITM_RJCT' });
+    expect(r).toMatchObject({ kind: 'ok', fromFacilityId: 'WH_NJ', varianceId: null });
+    expect((await rejectItem(d.db, { orderId: o.id, seqId: '00001', source: 'NETSUITE', actor: 'x' })).kind).toBe('noop');
+    expect((await d.db.select().from(facilityExclusions)).map((x) => x.facilityId)).toEqual(['WH_NJ']);
+    expect((await d.db.select().from(rejections))[0]).toMatchObject({ source: 'NETSUITE', facilityId: 'WH_NJ' });
+    const s = await allocated('SKU1');
+    expect((await rejectItem(d.db, { orderId: s.id, seqId: '00001', source: 'NETSUITE', actor: 'x' })).kind).toBe('invalid');
+    expect((await rejectItem(d.db, { orderId: 'NOPE', seqId: '00001', source: 'NETSUITE', actor: 'x' })).kind).toBe('not_found');
+    expect((await rejectItem(d.db, { orderId: s.id, seqId: '00009', source: 'NETSUITE', actor: 'x' })).kind).toBe('not_found');
+    await runBrokering(d, { trigger: 'test' });
+    expect((await getOrder(d.db, o.id))!.items[0].facilityId).toBe('WH_CA');
+  });
+
+  it('parallel rejections of one item: one transition, one release', async () => {
+    const o = await allocated('SKU2');
+    const rs = await Promise.all([1, 2, 3].map(() => rejectItem(d.db, { orderId: o.id, seqId: '00001', source: 'NETSUITE', actor: 'x' })));
+    expect(rs.filter((r) => r.kind === 'ok')).toHaveLength(1);
+    expect(rs.filter((r) => r.kind === 'noop')).toHaveLength(2);
+    expect(await d.db.select().from(rejections)).toHaveLength(1);
+    expect(await ledgerInconsistencies(d.db)).toEqual([]);
+  });
+});
