@@ -1,0 +1,182 @@
+/**
+ * Job administration use cases, called by the HTTP API and the CLI. Expected outcomes are values
+ * (`{ kind: 'not_found' }`, `{ kind: 'invalid' }`, …), in the shape of `src/app/result.ts`.
+ *
+ * `job_definitions` is the source of truth for cron and enabled; when a pg-boss instance is at
+ * hand the change is applied to its schedule at once, otherwise the running job system picks it
+ * up at its next schedule sync.
+ */
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type PgBoss from 'pg-boss';
+import type { Database, Db } from '../db/client';
+import { jobDefinitions, jobRuns } from '../db/schema';
+import { checkCron, DEFAULT_JOB_TIMEZONE, nextCronRun } from './cron';
+import { JOB_NAME_PATTERN, type JobRegistry, type RunTrigger } from './registry';
+import { runJob, type JobRun, type RunOptions, type RunResult } from './runner';
+
+export type JobDefinitionRow = typeof jobDefinitions.$inferSelect;
+
+export interface JobSummary {
+  name: string;
+  description: string;
+  cron: string | null;
+  enabled: boolean;
+  params: Record<string, unknown>;
+  updatedAt: Date;
+  /** Next occurrence of the cron (null when paused or on demand only). */
+  nextRunAt: Date | null;
+  lastRun: JobRun | null;
+  running: boolean;
+}
+
+export type NotFound = { kind: 'not_found'; message: string };
+export type Invalid = { kind: 'invalid'; message: string; errors: { field: string; message: string }[] };
+
+export interface AdminOptions {
+  /** Zone the crons are evaluated in; must match the job system's (default UTC). */
+  timezone?: string;
+}
+
+const notFound = (name: string): NotFound => ({ kind: 'not_found', message: `job ${name} not found` });
+const invalid = (field: string, message: string): Invalid => ({ kind: 'invalid', message, errors: [{ field, message }] });
+
+/** Inserts a definition for each registered job that has none (cron = defaultCron, enabled); refreshes descriptions. */
+export async function seedJobDefinitions(db: Db, registry: JobRegistry): Promise<void> {
+  const rows = [...registry.values()].map((job) => {
+    if (!JOB_NAME_PATTERN.test(job.name)) throw new Error(`job name ${JSON.stringify(job.name)} must match ${JOB_NAME_PATTERN}`);
+    let cron: string | null = null;
+    if (job.defaultCron) {
+      const c = checkCron(job.defaultCron);
+      if (!c.ok) throw new Error(`job ${job.name}: defaultCron ${c.message}`);
+      cron = c.cron;
+    }
+    return { name: job.name, description: job.description, cron, enabled: true };
+  });
+  if (!rows.length) return;
+  await db.insert(jobDefinitions).values(rows).onConflictDoUpdate({
+    target: jobDefinitions.name,
+    set: { description: sql`excluded.description` },
+    setWhere: sql`${jobDefinitions.description} is distinct from excluded.description`,
+  });
+}
+
+export async function listJobs(db: Db, opts: AdminOptions & { now?: Date } = {}): Promise<JobSummary[]> {
+  const defs = await db.select().from(jobDefinitions).orderBy(jobDefinitions.name);
+  const last = await db.selectDistinctOn([jobRuns.name]).from(jobRuns).orderBy(jobRuns.name, desc(jobRuns.startedAt));
+  const lastByName = new Map(last.map((r) => [r.name, r]));
+  return defs.map((d) => summarize(d, lastByName.get(d.name) ?? null, opts));
+}
+
+export async function getJob(db: Db, name: string, opts: AdminOptions & { now?: Date } = {}): Promise<{ kind: 'ok'; job: JobSummary } | NotFound> {
+  const [def] = await db.select().from(jobDefinitions).where(eq(jobDefinitions.name, name));
+  if (!def) return notFound(name);
+  const [lastRun] = await db.select().from(jobRuns).where(eq(jobRuns.name, name)).orderBy(desc(jobRuns.startedAt)).limit(1);
+  return { kind: 'ok', job: summarize(def, lastRun ?? null, opts) };
+}
+
+function summarize(d: JobDefinitionRow, lastRun: JobRun | null, opts: AdminOptions & { now?: Date }): JobSummary {
+  return {
+    name: d.name, description: d.description, cron: d.cron, enabled: d.enabled, params: d.params, updatedAt: d.updatedAt,
+    nextRunAt: d.enabled ? nextCronRun(d.cron, opts.now ?? new Date(), opts.timezone ?? DEFAULT_JOB_TIMEZONE) : null,
+    lastRun,
+    running: lastRun?.status === 'RUNNING',
+  };
+}
+
+/** Pauses (unschedules) or resumes a job. A paused job is also skipped when run by hand or through the queue. */
+export async function setJobEnabled(
+  db: Db, boss: PgBoss | undefined, name: string, enabled: boolean, opts: AdminOptions = {},
+): Promise<{ kind: 'ok'; job: JobSummary } | NotFound> {
+  const [def] = await db.update(jobDefinitions).set({ enabled, updatedAt: sql`now()` }).where(eq(jobDefinitions.name, name)).returning();
+  if (!def) return notFound(name);
+  if (boss) await applySchedule(boss, def, opts.timezone);
+  return getJob(db, name, opts);
+}
+
+/** Sets (or, with null, clears) the cron of a job after validating it. */
+export async function setJobCron(
+  db: Db, boss: PgBoss | undefined, name: string, cron: string | null, opts: AdminOptions = {},
+): Promise<{ kind: 'ok'; job: JobSummary } | NotFound | Invalid> {
+  const tz = opts.timezone ?? DEFAULT_JOB_TIMEZONE;
+  let value: string | null = null;
+  if (cron !== null) {
+    const c = checkCron(cron, tz);
+    if (!c.ok) return invalid('cron', c.message);
+    value = c.cron;
+  }
+  const [before] = await db.select().from(jobDefinitions).where(eq(jobDefinitions.name, name));
+  if (!before) return notFound(name);
+  const [def] = await db.update(jobDefinitions).set({ cron: value, updatedAt: sql`now()` }).where(eq(jobDefinitions.name, name)).returning();
+  if (boss) {
+    try {
+      await applySchedule(boss, def, tz);
+    } catch (e) {
+      // pg-boss parses crons with cron-parser; if it refuses one croner accepted, keep the old cron.
+      await db.update(jobDefinitions).set({ cron: before.cron }).where(eq(jobDefinitions.name, name));
+      return invalid('cron', `cron: "${value}" was refused by the scheduler: ${(e as Error).message}`);
+    }
+  }
+  return getJob(db, name, opts);
+}
+
+/**
+ * Makes pg-boss's schedule match a definition: scheduled when enabled with a cron, else removed.
+ * A queue pg-boss does not know yet (no job system has registered it) is left to the next sync.
+ */
+export async function applySchedule(boss: PgBoss, def: Pick<JobDefinitionRow, 'name' | 'cron' | 'enabled'>, timezone = DEFAULT_JOB_TIMEZONE): Promise<'scheduled' | 'unscheduled' | 'no_queue'> {
+  if (!(def.enabled && def.cron)) {
+    await boss.unschedule(def.name);
+    return 'unscheduled';
+  }
+  if (!(await boss.getQueue(def.name))) return 'no_queue';
+  await boss.schedule(def.name, def.cron, { trigger: 'cron' }, { tz: timezone });
+  return 'scheduled';
+}
+
+/** Runs a job now, in this process, waiting for the end (`oms jobs run NAME`). */
+export async function runJobNow(
+  database: Database, registry: JobRegistry, name: string, trigger: RunTrigger = 'manual', opts: Omit<RunOptions, 'trigger'> = {},
+): Promise<RunResult> {
+  if (!registry.has(name)) return notFound(name);
+  await seedJobDefinitions(database.db, registry);
+  return runJob(database, registry, name, { ...opts, trigger });
+}
+
+export type EnqueueResult =
+  | { kind: 'queued'; jobId: string }
+  | { kind: 'already_queued'; message: string }
+  | NotFound;
+
+/**
+ * Queues a run through pg-boss; a worker of any process picks it up. With the default `short`
+ * queue policy a second request while one is still waiting returns `already_queued`.
+ */
+export async function enqueueJob(
+  boss: PgBoss, name: string, opts: { trigger?: RunTrigger; params?: Record<string, unknown> } = {},
+): Promise<EnqueueResult> {
+  if (!JOB_NAME_PATTERN.test(name) || !(await boss.getQueue(name))) return notFound(name);
+  const jobId = await boss.send(name, { trigger: opts.trigger ?? 'api', params: opts.params ?? {} });
+  if (!jobId) return { kind: 'already_queued', message: `job ${name} already has a run waiting in the queue` };
+  return { kind: 'queued', jobId };
+}
+
+export interface ListRunsQuery {
+  name?: string;
+  status?: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'SKIPPED';
+  /** 1–500, default 50. */
+  limit?: number;
+}
+
+/** Newest first. */
+export async function listRuns(db: Db, q: ListRunsQuery = {}): Promise<JobRun[]> {
+  const limit = Math.min(500, Math.max(1, Math.trunc(q.limit ?? 50) || 50));
+  return db.select().from(jobRuns)
+    .where(and(q.name ? eq(jobRuns.name, q.name) : undefined, q.status ? eq(jobRuns.status, q.status) : undefined))
+    .orderBy(desc(jobRuns.startedAt), desc(jobRuns.id))
+    .limit(limit);
+}
+
+export async function getRun(db: Db, id: string): Promise<{ kind: 'ok'; run: JobRun } | NotFound> {
+  const [run] = await db.select().from(jobRuns).where(eq(jobRuns.id, id));
+  return run ? { kind: 'ok', run } : { kind: 'not_found', message: `job run ${id} not found` };
+}

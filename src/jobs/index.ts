@@ -1,0 +1,21 @@
+/**
+ * Named jobs on pg-boss with cron schedules and run history (`job_definitions`, `job_runs`).
+ *
+ * Composition root:
+ *   const registry = createJobRegistry([brokeringJob, brokeredItemsFeedJob, …]);
+ *   const jobs = await startJobSystem(database, registry, { log });   // when OMS_JOBS
+ *   …
+ *   await jobs.stop();            // before database.close()
+ */
+export {
+  createJobRegistry, JOB_NAME_PATTERN, RUN_TRIGGERS,
+  type JobContext, type JobDefinition, type JobHandler, type JobLogger, type JobOutcome, type JobQueueOptions,
+  type JobRegistry, type QueuePolicy, type RowError, type RunTrigger,
+} from './registry';
+export { DEFAULT_STALE_AFTER_MS, runJob, type JobRun, type RunOptions, type RunResult } from './runner';
+export { PGBOSS_SCHEMA, startJobSystem, type JobSystem, type JobSystemOptions } from './scheduler';
+export {
+  applySchedule, enqueueJob, getJob, getRun, listJobs, listRuns, runJobNow, seedJobDefinitions, setJobCron, setJobEnabled,
+  type AdminOptions, type EnqueueResult, type Invalid, type JobDefinitionRow, type JobSummary, type ListRunsQuery, type NotFound,
+} from './admin';
+export { checkCron, DEFAULT_JOB_TIMEZONE, nextCronRun, type CronCheck } from './cron';
