@@ -9,6 +9,9 @@ import { openDatabase, type Database } from './db/client';
 import { migrateDatabase } from './db/migrate';
 import { buildServer, type App } from './http/server';
 import { createLogger } from './log';
+import { startJobSystem, type JobSystem } from './jobs';
+import { jobRoutes } from './http/routes/jobs';
+import { buildJobRegistry } from './wiring';
 
 /** Opens PostgreSQL when DATABASE_URL is set, else PGlite in OMS_DATA_DIR/pglite. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -42,9 +45,12 @@ export async function startOms(config: Config, opts: StartOptions = {}): Promise
     const r = await seedDemo(database.db);
     log.info({ demo: r }, 'demo data');
   }
-  const app = await buildServer({ database, config, log });
+  const { registry, close: closeFeeds } = await buildJobRegistry(database, config, log);
+  let jobs: JobSystem | undefined;
+  if (config.OMS_JOBS) jobs = await startJobSystem(database, registry, { log: log.child({ component: 'jobs' }) });
+  const app = await buildServer({ database, config, log, plugins: [(a) => jobRoutes(a, { database, config, log }, registry, jobs?.boss)] });
   const address = await app.listen({ host: config.HOST, port: config.PORT });
-  log.info({ address, engine: database.engine }, 'OMS listening');
+  log.info({ address, engine: database.engine, jobs: Boolean(jobs) }, 'OMS listening');
   let closed = false;
   return {
     app, database, log, url: address,
@@ -52,6 +58,8 @@ export async function startOms(config: Config, opts: StartOptions = {}): Promise
       if (closed) return;
       closed = true;
       await app.close();
+      await jobs?.stop();
+      await closeFeeds();
       if (!opts.database) await database.close();
     },
   };

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config';
 import { startOms } from '../main';
 import { UsageError, withDatabase } from './support';
 import { registerOpsCommands } from './ops-commands';
+import { registerBrokeringCommands } from './brokering-commands';
 
 const program = new Command('oms').description('Order Management System: brokering, store fulfilment, NetSuite feeds')
   .exitOverride().showHelpAfterError();
@@ -31,6 +32,7 @@ program.command('db').description('Database').command('migrate').description('Ap
   .action(() => withDatabase(async (d) => { console.log(`migrated (${d.engine})`); }));
 
 registerOpsCommands(program);
+registerBrokeringCommands(program);
 
 async function main() {
   try {

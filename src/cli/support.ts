@@ -23,4 +23,4 @@ export async function withDatabase<T>(fn: (d: Database) => Promise<T>): Promise<
   }
 }
 
-export const printJson = (x: unknown) => process.stdout.write(`${JSON.stringify(x, null, 2)}\n`);
+export const printJson = (x: unknown): void => { process.stdout.write(`${JSON.stringify(x, null, 2)}\n`); };
