@@ -32,6 +32,9 @@
  * `(order)`. The other orders are imported. An unparseable file (e.g. an unclosed quote) is one
  * `(file)` error and nothing is imported: the file is read twice, a first pass checks and counts
  * it (the progress total), the second imports it, so a 100k-line file is never held in memory.
+ *
+ * An order whose storing throws (a database error) is reported as `(order)` and the import goes
+ * on; after 5 such orders in a row the error is thrown (the orders before stay imported).
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -42,7 +45,7 @@ import { inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { orders } from '../db/schema';
 import { approveOrder, createOrder } from './orders';
-import { parseOrderInput, type FieldError } from './order-input';
+import { formatIssues, orderInputSchema, type FieldError } from './order-input';
 
 export type ImportFormat = 'json' | 'csv';
 export type ImportSource = { path: string; format?: ImportFormat } | { text: string; format: ImportFormat };
@@ -176,13 +179,16 @@ async function storeOne(db: Db, u: Unit, actor: string, approve: boolean, result
   }
 }
 
-/** Conversion problems plus the order schema's, one per (row, field). */
+/**
+ * Conversion problems plus the order schema's, one per (row, field). The schema runs with
+ * `reportInput` so that `formatIssues` tells a wrong value (e.g. quantity 1.5) from a missing one.
+ */
 function validate(u: Unit): ImportRowError[] {
-  const parsed = parseOrderInput(u.raw);
+  const parsed = orderInputSchema.safeParse(u.raw, { reportInput: true });
   const errors = [...u.pre];
-  if (!parsed.ok) {
+  if (!parsed.success) {
     const seen = new Set(errors.map((e) => `${e.row}\u0000${e.field}`));
-    for (const e of parsed.errors.map((fe) => located(u, fe))) {
+    for (const e of formatIssues(parsed.error).map((fe) => located(u, fe))) {
       const key = `${e.row}\u0000${e.field}`;
       if (!seen.has(key)) { seen.add(key); errors.push(e); }
     }

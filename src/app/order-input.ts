@@ -67,6 +67,6 @@ export function formatIssues(error: z.ZodError): FieldError[] {
 export type ParsedOrder = { ok: true; value: OrderInput } | { ok: false; errors: FieldError[] };
 
 export function parseOrderInput(input: unknown): ParsedOrder {
-  const r = orderInputSchema.safeParse(input);
+  const r = orderInputSchema.safeParse(input, { reportInput: true });
   return r.success ? { ok: true, value: r.data } : { ok: false, errors: formatIssues(r.error) };
 }

@@ -75,7 +75,14 @@ async function referenceProblems(db: Db, input: OrderInput, autoCreate: boolean)
 async function insertOrder(db: Db, id: string, input: OrderInput, autoCreate: boolean, actor: string) {
   if (autoCreate) {
     const ids = [...new Set(input.items.map((i) => i.productId))];
-    await db.insert(products).values(ids.map((pid) => ({ id: pid, sku: pid, name: pid, autoCreated: true }))).onConflictDoNothing();
+    const known = new Set((await db.select({ id: products.id }).from(products).where(inArray(products.id, ids))).map((p) => p.id));
+    const missing = ids.filter((pid) => !known.has(pid));
+    if (missing.length) {
+      // An auto-created product takes its id as SKU unless another product already holds that SKU.
+      const takenSkus = new Set((await db.select({ sku: products.sku }).from(products).where(inArray(products.sku, missing))).map((p) => p.sku));
+      await db.insert(products).values(missing.map((pid) => ({ id: pid, sku: takenSkus.has(pid) ? `AUTO:${pid}` : pid, name: pid, autoCreated: true })))
+        .onConflictDoNothing({ target: products.id });
+    }
   }
   let customerId: string | null = null;
   if (input.customer) {

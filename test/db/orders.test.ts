@@ -52,9 +52,18 @@ describe.each(ENGINES)('orders and ledger on %s', (engine) => {
     expect(await listOrders(d.db, {})).toEqual([]);
   });
 
-  it('auto-creates unknown products when the profile allows it', async () => {
+  it('auto-creates unknown products when the profile allows it, even when the id is another product\'s SKU', async () => {
     const r = expectOk(await createOrder(d.db, orderBody({ items: [{ productId: 'NEW-SKU', quantity: 1 }] })));
     expect(r.order.items[0].productId).toBe('NEW-SKU');
+    await seedCatalog(d.db, { products: [{ id: 'P-1', sku: 'ABC' }] });
+    const s = expectOk(await createOrder(d.db, orderBody({ items: [{ productId: 'ABC', quantity: 1 }] })));
+    expect(s.order.items[0].productId).toBe('ABC');
+  });
+
+  it('names the problem of a mistyped field instead of calling it missing', async () => {
+    const r = await createOrder(d.db, orderBody({ items: [{ productId: 'SKU1', quantity: '2' }] }));
+    expect(r.kind).toBe('invalid');
+    if (r.kind === 'invalid') expect(r.message).not.toContain('is required');
   });
 
   it('approve puts items in the brokering queue; approving twice is refused and changes nothing', async () => {

@@ -4,7 +4,7 @@
  */
 import type { FacilityInput } from '../catalog';
 import { demoCustomers, demoOrders, type DemoCustomer } from './order-gen';
-import { demoFacilities, STORE_IDS, WAREHOUSE_IDS } from './places';
+import { demoFacilities, facilityPoint, STORE_IDS, WAREHOUSE_IDS } from './places';
 import { demoProducts, type DemoProduct } from './products';
 import { Rng } from './random';
 
@@ -44,7 +44,7 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
   const products = demoProducts(rng, WAREHOUSE_IDS, opts.products ?? 300);
   const inventory = demoInventory(rng, products, facilities);
   const customers = demoCustomers(rng, Math.max(1, Math.round(orders * 0.6)));
-  const activeStores = facilities.filter((f) => f.type === 'STORE' && f.active !== false).map((f) => f.id);
+  const activeStores = facilities.filter((f) => f.type === 'STORE' && f.active !== false).map(facilityPoint);
   const list = demoOrders(rng, products, customers, { orders, days: opts.days ?? DEFAULT_DEMO_DAYS, now: opts.now ?? new Date(), stores: activeStores });
   // The newest ~8% arrived after the last approval batch.
   const created = orders >= 5 ? Math.max(1, Math.round(orders * 0.08)) : 0;

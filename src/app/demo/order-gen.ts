@@ -3,7 +3,7 @@
  * long-tail product popularity, repeat customers, WEB / POS / MARKETPLACE channels, shipping
  * methods with their priorities, and payments that add up.
  */
-import { pickPlace, streetAddress, type ShipToPlace } from './places';
+import { nearestStore, pickPlace, streetAddress, type ShipToPlace } from './places';
 import type { DemoProduct } from './products';
 import { round2, SkewedPicker, type Rng } from './random';
 
@@ -40,8 +40,8 @@ export interface DemoOrderOptions {
   orders: number;
   days: number;
   now: Date;
-  /** Active stores, origins of POS orders. */
-  stores: readonly string[];
+  /** Active stores, origins of POS orders (mostly the customer's nearest). */
+  stores: readonly { id: string; latitude: number; longitude: number }[];
 }
 
 /** Order bodies for `createOrder`, oldest first. */
@@ -88,7 +88,7 @@ export function demoOrders(rng: Rng, products: readonly DemoProduct[], customers
       externalId: `${channel === 'WEB' ? 'WEB' : channel === 'POS' ? 'POS' : 'MKT'}-${100001 + i}`,
       salesChannel: channel, priority, orderDate: orderDate.toISOString(),
       ...(marketplace ? { accountingCode: marketplace } : wholesale ? { accountingCode: 'WHOLESALE' } : {}),
-      ...(channel === 'POS' && o.stores.length ? { facilityId: rng.pick(o.stores) } : {}),
+      ...(channel === 'POS' && o.stores.length ? { facilityId: rng.chance(0.85) ? nearestStore(customer.home, o.stores) : rng.pick(o.stores).id } : {}),
       customer: { externalId: customer.externalId, firstName: customer.firstName, lastName: customer.lastName, email: customer.email, phone: customer.phone },
       shipTo, shippingMethod: method, shippingCost, currency: 'USD', items,
       payments: payments(rng, channel, total),
@@ -99,8 +99,8 @@ export function demoOrders(rng: Rng, products: readonly DemoProduct[], customers
 function payments(rng: Rng, channel: string, total: number): { method: string; amount: number }[] {
   if (channel === 'MARKETPLACE') return [{ method: 'MARKETPLACE', amount: total }];
   if (channel === 'POS') return [{ method: rng.chance(0.2) ? 'CASH' : 'CREDIT_CARD', amount: total }];
-  if (total > 40 && rng.chance(0.08)) {
-    const card = rng.pick([25, 50]);
+  if (total > 30 && rng.chance(0.08)) {
+    const card = total > 60 ? rng.pick([25, 50]) : 25;
     return [{ method: 'GIFT_CARD', amount: card }, { method: 'CREDIT_CARD', amount: round2(total - card) }];
   }
   return [{ method: rng.weighted([['CREDIT_CARD', 70], ['PAYPAL', 18], ['APPLE_PAY', 12]] as const), amount: total }];

@@ -97,7 +97,7 @@ const METROS: [city: string, state: string, weight: number][] = [
 const STATES = new Set(('AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA '
   + 'RI SC SD TN TX UT VT VA WA WV WI WY').split(' '));
 
-export interface ShipToPlace { zip: string; city: string; state: string }
+export interface ShipToPlace { zip: string; city: string; state: string; latitude: number; longitude: number }
 
 export interface ZipPool { metros: [ShipToPlace[], number][]; anywhere: ShipToPlace[] }
 
@@ -108,7 +108,7 @@ export function zipPool(): ZipPool {
   if (pool) return pool;
   const anywhere = Object.values(zipcodes.codes)
     .filter((r) => r.country === 'US' && STATES.has(r.state) && /^\d{5}$/.test(r.zip) && Number.isFinite(r.latitude) && Number.isFinite(r.longitude))
-    .map((r) => ({ zip: r.zip, city: r.city, state: r.state }))
+    .map((r) => ({ zip: r.zip, city: r.city, state: r.state, latitude: r.latitude, longitude: r.longitude }))
     .sort((a, b) => (a.zip < b.zip ? -1 : a.zip > b.zip ? 1 : 0));
   const byCity = new Map<string, ShipToPlace[]>();
   for (const p of anywhere) {
@@ -128,6 +128,23 @@ export function pickPlace(rng: Rng): ShipToPlace {
   const p = zipPool();
   if (rng.chance(0.75)) return rng.pick(rng.weighted(p.metros));
   return rng.pick(p.anywhere);
+}
+
+/** The active store nearest to a place (a customer's local store), by squared degree distance. */
+export function nearestStore(place: { latitude: number; longitude: number }, stores: readonly { id: string; latitude: number; longitude: number }[]): string | undefined {
+  let best: string | undefined, bestD = Infinity;
+  const k = Math.cos((place.latitude * Math.PI) / 180);
+  for (const s of stores) {
+    const d = (s.latitude - place.latitude) ** 2 + ((s.longitude - place.longitude) * k) ** 2;
+    if (d < bestD) { bestD = d; best = s.id; }
+  }
+  return best;
+}
+
+/** Coordinates of a demo facility (from its ZIP). */
+export function facilityPoint(f: FacilityInput): { id: string; latitude: number; longitude: number } {
+  const z = zipRecord(f.postalCode!);
+  return { id: f.id, latitude: z.latitude, longitude: z.longitude };
 }
 
 const STREETS = ['Main', 'Oak', 'Maple', 'Cedar', 'Elm', 'Pine', 'Washington', 'Lake', 'Hill', 'Park', 'Walnut', 'Sunset', 'Lincoln',

@@ -8,7 +8,7 @@ import type { Db } from '../../db/client';
 import { facilities, inventoryLedger, inventoryLevels } from '../../db/schema';
 import { upsertFacility, upsertProduct } from '../catalog';
 import { importOrders, type ImportRowError } from '../import-orders';
-import { generateDemoData, type DemoDataOptions } from './generate';
+import { DEFAULT_DEMO_SEED, generateDemoData, type DemoDataOptions } from './generate';
 import { DEMO_FACILITY_IDS } from './places';
 
 export interface SeedDemoOptions extends DemoDataOptions {
@@ -62,7 +62,7 @@ export async function seedDemo(db: Db, opts: SeedDemoOptions = {}): Promise<Demo
   const stores = data.facilities.filter((f) => f.type === 'STORE').length;
   return {
     skipped: false,
-    seed: opts.seed ?? 1,
+    seed: opts.seed ?? DEFAULT_DEMO_SEED,
     facilities: { stores, warehouses: data.facilities.length - stores },
     products: {
       total: data.products.length, hazmat: data.products.filter((p) => p.hazmat).length,
