@@ -13,6 +13,8 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Orders the demo seed creates on first start (`npm start`). */
+  OMS_DEMO_ORDERS: int(0, 1_000_000).default(1000),
   /** Run the pg-boss scheduler and workers in this process. */
   OMS_JOBS: bool.default(true),
   /** Where feed files go: file:///dir (default: <data dir>/sftp) or sftp://user@host:port/root. */

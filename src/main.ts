@@ -42,7 +42,7 @@ export async function startOms(config: Config, opts: StartOptions = {}): Promise
   await migrateDatabase(database);
   if (opts.demo) {
     const { seedDemo } = await import('./app/demo');
-    const r = await seedDemo(database.db);
+    const r = await seedDemo(database.db, { orders: config.OMS_DEMO_ORDERS });
     log.info({ demo: r }, 'demo data');
   }
   const { registry, close: closeFeeds } = await buildJobRegistry(database, config, log);
