@@ -45,7 +45,7 @@ async function seed(d: Database, o: { facilities: number; products: number; orde
   await d.query(`
     insert into inventory_levels (product_id, facility_id, on_hand)
     select distinct on (p, f) p, f, q from (
-      select 'P' || g as p, (select id from facilities where type <> 'VIRTUAL' order by id offset floor(random() * ${o.facilities}) limit 1) as f,
+      select 'P' || g as p, 'F' || lpad(floor(random() * ${o.facilities})::int::text, 4, '0') as f,
              case when random() < 0.25 then floor(random() * 80)::int else floor(random() * 8)::int end as q
       from generate_series(1, ${o.products}) g, generate_series(1, 12) k) x
     on conflict do nothing`);

@@ -106,7 +106,10 @@ export function planOrder(plan: Plan, orderId: string, items: ItemFact[], result
 const p = sql.param;
 const col = <T, K extends keyof T>(xs: T[], k: K) => p(xs.map((x) => x[k]));
 
-/** Writes the plan in the caller's transaction. */
+/**
+ * Writes the plan in the caller's transaction. Each set-based UPDATE is bounded by `= any(keys)` so
+ * the planner reaches rows through the primary key instead of hashing the whole table.
+ */
 export async function writePlan(db: Db, plan: Plan, runId: string, day: string, actor: string) {
   const res = plan.reservations;
   if (res.length) {
@@ -122,7 +125,8 @@ export async function writePlan(db: Db, plan: Plan, runId: string, day: string, 
       const upd = await db.execute(sql`
         update inventory_levels il set reserved = il.reserved + v.q, updated_at = now()
         from unnest(${col(keys, 'productId')}::text[], ${col(keys, 'facilityId')}::text[], ${col(keys, 'q')}::int[]) as v(p, f, q), facilities fa
-        where il.product_id = v.p and il.facility_id = v.f and fa.id = il.facility_id
+        where il.product_id = any(${p([...new Set(keys.map((k) => k.productId))])}::text[])
+          and il.product_id = v.p and il.facility_id = v.f and fa.id = il.facility_id
           and (${negativeControlNoLocking()} or il.on_hand - il.reserved - coalesce(il.safety_stock, fa.safety_stock) >= v.q)
         returning il.product_id`);
       if ((upd as unknown as { rows: unknown[] }).rows.length !== keys.length) throw new Error('reservation guard refused a planned reservation (stock changed under lock)');
@@ -139,7 +143,7 @@ export async function writePlan(db: Db, plan: Plan, runId: string, day: string, 
   if (u.length) await db.execute(sql`
     update order_items oi set status = v.st, facility_id = v.f, quantity = v.q, carrier = v.c, backordered = v.b, shipment_group = v.g, updated_at = now()
     from unnest(${col(u, 'orderId')}::text[], ${col(u, 'seq')}::text[], ${col(u, 'status')}::text[], ${col(u, 'facilityId')}::text[], ${col(u, 'quantity')}::int[], ${col(u, 'carrier')}::text[], ${col(u, 'backordered')}::bool[], ${col(u, 'group')}::text[]) as v(o, s, st, f, q, c, b, g)
-    where oi.order_id = v.o and oi.seq_id = v.s`);
+    where oi.order_id = any(${p([...new Set(u.map((x) => x.orderId))])}::text[]) and oi.order_id = v.o and oi.seq_id = v.s`);
   const n = plan.newItems;
   if (n.length) await db.execute(sql`
     insert into order_items (order_id, seq_id, parent_seq_id, product_id, quantity, unit_price, netsuite_line_id, status, facility_id, carrier, backordered, shipment_group)
@@ -156,7 +160,7 @@ export async function writePlan(db: Db, plan: Plan, runId: string, day: string, 
   if (o.length) await db.execute(sql`
     update orders set status = v.st, exception_reason = coalesce(v.er, orders.exception_reason), exception_message = coalesce(v.em, orders.exception_message), updated_at = now()
     from unnest(${col(o, 'id')}::text[], ${col(o, 'status')}::text[], ${col(o, 'exceptionReason')}::text[], ${col(o, 'exceptionMessage')}::text[]) as v(id, st, er, em)
-    where orders.id = v.id`);
+    where orders.id = any(${col(o, 'id')}::text[]) and orders.id = v.id`);
   const fo = [...plan.facilityOrders].sort(([a], [b]) => (a < b ? -1 : 1));
   if (fo.length) await db.execute(sql`
     insert into facility_order_counts (facility_id, day, count)
