@@ -30,7 +30,7 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, res: Fastif
     const where = err.validationContext ?? 'body';
     const errors = err.validation.map((v) => {
       const field = pointerToField(v.instancePath) || where;
-      const message = v.params?.issue && (v.params.issue as any).code === 'invalid_type' && (v.params.issue as any).input === undefined ? 'is required' : v.message;
+      const message = /received undefined$/.test(v.message ?? '') ? 'is required' : v.message;
       return { field, message: message ?? 'is invalid' };
     });
     return res.code(400).send({ error: 'invalid', message: errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors });

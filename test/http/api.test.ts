@@ -30,6 +30,8 @@ describe.each(ENGINES)('REST API over HTTP on %s', (engine) => {
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{id}/approve', '/routing-profiles/{id}', '/brokering/runs', '/inventory']));
     expect((await fetch(`${oms.url}/docs`)).status).toBe(200);
+    const create = docs.body.paths['/orders'].post.requestBody.content['application/json'].schema;
+    expect(create.required).toEqual(expect.arrayContaining(['shipTo', 'items']));
   });
 
   it('create (201, then 200 for the same external id), approve, broker, read, cancel, history', async () => {
@@ -61,6 +63,9 @@ describe.each(ENGINES)('REST API over HTTP on %s', (engine) => {
     const r = await call('POST', '/orders', orderBody({ items: [{ productId: 'SKU1', quantity: -1 }] }));
     expect(r.status).toBe(400);
     expect(r.body.message).toContain('items[0].quantity');
+    const missing = await call('POST', '/orders', orderBody({ shipTo: undefined }));
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors[0]).toEqual({ field: 'shipTo', message: 'is required' });
     const m = await call('POST', '/orders', '{"externalId": ');
     expect(m.status).toBe(400);
     expect(m.body.message).toContain('malformed JSON');

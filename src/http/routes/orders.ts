@@ -5,13 +5,14 @@ import { reply } from '../errors';
 import { approveOrder, cancelOrder, createOrder, getItemHistory, getOrder, listOrders } from '../../app/orders';
 import { ORDER_STATUSES } from '../../domain/lifecycle';
 import { notFound } from '../../app/result';
+import { orderInputSchema } from '../../app/order-input';
 
 const idParam = z.object({ id: z.string().min(1) });
 
 export function orderRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
   app.post('/orders', {
-    schema: { tags: ['orders'], summary: 'Create an order (an existing external id returns the existing order, 200)', body: z.record(z.string(), z.unknown()) },
+    schema: { tags: ['orders'], summary: 'Create an order (an existing external id returns the existing order, 200)', body: orderInputSchema },
   }, async (req, res) => {
     const r = await createOrder(db, req.body, 'api');
     return reply(res, r, (x) => x.order, r.kind === 'created' ? 201 : 200);
