@@ -5,6 +5,7 @@
  * control disables the locking and must break them, proving the test can see the bug.
  */
 import { spawn } from 'node:child_process';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { approveOrder, createOrder } from '../../src/app/orders';
 import { ledgerInconsistencies } from '../../src/db/inventory.repo';
@@ -12,11 +13,24 @@ import type { Database } from '../../src/db/client';
 import { createTestDatabase, ENGINES } from '../support/db';
 import { expectOk, orderBody, seedCatalog, STORE_NYC, WH_CA, WH_NJ } from '../support/fixtures';
 
-function worker(mode: 'broker' | 'churn', url: string, ms: number, startAt: number, env: Record<string, string> = {}) {
+/** Starts worker processes, waits until all are ready, then releases them at once. */
+async function together(url: string, workers: { mode: 'broker' | 'churn'; ms: number; env?: Record<string, string> }[]) {
+  const gate = new pg.Client({ connectionString: url });
+  await gate.connect();
+  await gate.query('select pg_advisory_lock(727100)');
+  let ready = 0;
+  const all = workers.map((w) => worker(w.mode, url, w.ms, w.env ?? {}, () => { ready++; }));
+  while (ready < workers.length) await new Promise((r) => setTimeout(r, 50));
+  await gate.query('select pg_advisory_unlock(727100)');
+  await gate.end();
+  return Promise.all(all);
+}
+
+function worker(mode: 'broker' | 'churn', url: string, ms: number, env: Record<string, string>, onReady: () => void) {
   return new Promise<string>((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/broker-worker.ts', mode, url, String(ms), String(startAt)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/broker-worker.ts', mode, url, String(ms)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';
-    p.stdout.on('data', (c) => (out += c));
+    p.stdout.on('data', (c) => { if (!out.includes('ready') && String(c).includes('ready')) onReady(); out += c; });
     p.stderr.on('data', (c) => (err += c));
     p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${mode} worker exited ${code}: ${err}`))));
   });
@@ -60,9 +74,8 @@ describe.skipIf(!ENGINES.includes('postgres'))('concurrent brokering on PostgreS
 
   it('three brokering processes and a churn process never oversell or double-allocate', async () => {
     await setup();
-    const at = Date.now() + 8000;
-    const outs = await Promise.all([worker('broker', d.url!, 5000, at), worker('broker', d.url!, 5000, at), worker('broker', d.url!, 5000, at), worker('churn', d.url!, 5000, at)]);
-    const ops = outs.map((o) => JSON.parse(o).ops);
+    const outs = await together(d.url!, [{ mode: 'broker', ms: 5000 }, { mode: 'broker', ms: 5000 }, { mode: 'broker', ms: 5000 }, { mode: 'churn', ms: 5000 }]);
+    const ops = outs.map((o) => JSON.parse(o.slice(o.indexOf('{'))).ops);
     expect(ops.slice(0, 3).every((n) => n > 0)).toBe(true);
     const { rows } = await d.query<{ n: number }>(`select count(*)::int as n from reservations where status = 'ACTIVE' and quantity > 0`);
     expect(rows[0].n).toBeGreaterThan(0); // the runs did allocate
@@ -72,8 +85,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('concurrent brokering on PostgreS
   it('negative control: with locking disabled the same test finds overselling', async () => {
     await setup();
     const env = { OMS_NEGATIVE_CONTROL_NO_LOCKING: '1' };
-    const at = Date.now() + 8000;
-    await Promise.all([worker('broker', d.url!, 3000, at, env), worker('broker', d.url!, 3000, at, env), worker('broker', d.url!, 3000, at, env)]);
+    await together(d.url!, [{ mode: 'broker', ms: 3000, env }, { mode: 'broker', ms: 3000, env }, { mode: 'broker', ms: 3000, env }]);
     expect((await violations(d)).length).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A separate OS process for the concurrency test: `broker` runs brokering in a loop against the
  * database at argv[3]; `churn` cancels orders and hands allocated items back to the queue
- * (as rejections do) while the brokers run. Starts at the epoch ms argv[5] and stops argv[4] ms later.
+ * (as rejections do) while the brokers run. Starts when the test releases the barrier and stops argv[4] ms later.
  */
 import { and, eq } from 'drizzle-orm';
 import { openDatabase, type Db } from '../../src/db/client';
@@ -10,11 +10,13 @@ import { cancelOrder, lockOrder, moveItems, refreshOrderStatus } from '../../src
 import { closeReservation } from '../../src/db/inventory.repo';
 import { orderItems } from '../../src/db/schema';
 
-const [mode, url, ms, startAt] = process.argv.slice(2);
+const [mode, url, ms] = process.argv.slice(2);
 const d = await openDatabase({ databaseUrl: url, poolSize: 4 });
-await d.query('select 1');
-// All workers start at the same instant, so their transactions really overlap.
-await new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) - Date.now())));
+// Barrier: the test holds an exclusive advisory lock and releases it once every worker is ready,
+// so all workers start together and their transactions really overlap.
+process.stdout.write('ready\n');
+await d.query('select pg_advisory_lock_shared(727100)');
+await d.query('select pg_advisory_unlock_shared(727100)');
 const until = Date.now() + Number(ms);
 let ops = 0;
 if (mode === 'broker') {
