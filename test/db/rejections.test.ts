@@ -89,3 +89,30 @@ describe.each(ENGINES)('rejections on %s', (engine) => {
     expect(await ledgerInconsistencies(d.db)).toEqual([]);
   });
 });
+
+import { packItem, shipItem } from '../../src/app/fulfilment';
+
+describe.each(ENGINES)('store pack and ship on %s', (engine) => {
+  let d: Database;
+  beforeEach(async () => {
+    d = await createTestDatabase(engine);
+    await seedCatalog(d.db, { facilities: [{ ...STORE_NYC, ranking: 1 }], products: [{ id: 'SKU1' }], stock: [['SKU1', 'STORE_NYC', 3]] });
+  });
+  afterEach(async () => { await d.close(); });
+
+  it('pack then ship consumes the reservation; repeats are no-ops; other stores see nothing', async () => {
+    const { order } = expectOk(await createOrder(d.db, orderBody({ items: [{ productId: 'SKU1', quantity: 2 }] })));
+    expect((await packItem(d.db, { orderId: order.id, seqId: '00001', actor: 'c' })).kind).toBe('illegal_transition');
+    expectOk(await approveOrder(d.db, order.id));
+    await runBrokering(d, { trigger: 'test' });
+    expect((await packItem(d.db, { orderId: order.id, seqId: '00001', actor: 'c', facilityId: 'WH_NJ' })).kind).toBe('not_found');
+    expect(expectOk(await packItem(d.db, { orderId: order.id, seqId: '00001', actor: 'c', facilityId: 'STORE_NYC' })).item.status).toBe('PACKED');
+    expect((await packItem(d.db, { orderId: order.id, seqId: '00001', actor: 'c' })).kind).toBe('noop');
+    const s = expectOk(await shipItem(d.db, { orderId: order.id, seqId: '00001', actor: 'c', facilityId: 'STORE_NYC', trackingNumber: '1Z999' }));
+    expect(s.item).toMatchObject({ status: 'SHIPPED', trackingNumber: '1Z999' });
+    expect((await shipItem(d.db, { orderId: order.id, seqId: '00001', actor: 'c' })).kind).toBe('noop');
+    expect((await getOrder(d.db, order.id))!.status).toBe('COMPLETED');
+    expect((await getAvailability(d.db, { productId: 'SKU1', facilityId: 'STORE_NYC' }))[0]).toMatchObject({ onHand: 1, reserved: 0, available: 1 });
+    expect(await ledgerInconsistencies(d.db)).toEqual([]);
+  });
+});

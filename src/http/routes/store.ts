@@ -4,6 +4,7 @@ import type { App } from '../server';
 import type { HttpContext } from '../context';
 import { reply } from '../errors';
 import { listRejectionReasons, rejectItem } from '../../app/rejections';
+import { packItem, shipItem } from '../../app/fulfilment';
 import { orderItems } from '../../db/schema';
 
 /**
@@ -20,6 +21,18 @@ export function storeRoutes(app: App, ctx: HttpContext) {
     items: await db.select({ orderId: orderItems.orderId, seqId: orderItems.seqId, productId: orderItems.productId, quantity: orderItems.quantity, status: orderItems.status })
       .from(orderItems).where(and(eq(orderItems.facilityId, req.params.facilityId), inArray(orderItems.status, ['ALLOCATED', 'PACKED']))).limit(1000),
   }));
+  const item = z.object({ facilityId: z.string(), orderId: z.string(), seqId: z.string() });
+  const actor = (req: { headers: Record<string, unknown>; params: { facilityId: string } }) => String(req.headers['x-oms-user'] ?? `store:${req.params.facilityId}`);
+  app.post('/facilities/:facilityId/items/:orderId/:seqId/pack', { schema: { tags: ['store'], summary: 'Pack an allocated item', params: item } }, async (req, res) => {
+    const r = await packItem(db, { ...req.params, actor: actor(req) });
+    return r.kind === 'noop' ? res.code(200).send({ noop: true, message: r.message }) : reply(res, r, (x) => x.item);
+  });
+  app.post('/facilities/:facilityId/items/:orderId/:seqId/ship', {
+    schema: { tags: ['store'], summary: 'Ship an item: consumes its reservation; reported to NetSuite by the fulfilled-items feed', params: item, body: z.object({ trackingNumber: z.string().max(100).optional(), carrier: z.string().max(50).optional() }).optional() },
+  }, async (req, res) => {
+    const r = await shipItem(db, { ...req.params, ...(req.body ?? {}), actor: actor(req) });
+    return r.kind === 'noop' ? res.code(200).send({ noop: true, message: r.message }) : reply(res, r, (x) => x.item);
+  });
   app.post('/facilities/:facilityId/items/:orderId/:seqId/reject', {
     schema: {
       tags: ['store'], summary: 'Reject an allocated item with a reason: back to the queue, store excluded, variance recorded',
