@@ -1,0 +1,384 @@
+/**
+ * Indexed, array-based form of the routing facts (facilities, products, stock) that the engine
+ * works on. Built once per run; the stock state is the only part that changes while routing.
+ */
+import { isPlaced, toRadians } from './geo';
+import { settingsWarnings, validateSettings } from './settings';
+import { SlotIndex } from './slot-index';
+import type { Facility, InventoryLeft, Product, RoutingSettings, StockRow } from './types';
+
+/** Thrown by `createRoutingContext` when the profile is invalid (callers validate first). */
+export class InvalidRoutingSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidRoutingSettingsError';
+  }
+}
+
+/** Precomputed facility arrays, product registry and scratch buffers of one routing run. */
+export interface RoutingContext {
+  readonly settings: RoutingSettings;
+  readonly settingsWarnings: readonly string[];
+  /** Number of facilities; facility indices are 0..F-1 in input order. */
+  readonly F: number;
+  readonly facilities: readonly Facility[];
+  readonly facIndex: ReadonlyMap<string, number>;
+  readonly facId: readonly string[];
+  /** 1 when active and WAREHOUSE/STORE. */
+  readonly eligible: Uint8Array;
+  readonly eligibleCount: number;
+  /** Explanation line for facilities that are never candidates (inactive, VIRTUAL), or null. */
+  readonly ineligibleLine: string | null;
+  readonly ranking: Float64Array;
+  /** Position of each facility when sorted by ranking, then id. */
+  readonly rankPos: Int32Array;
+  /** Facilities sorted by ranking, then id. */
+  readonly rankOrder: Int32Array;
+  readonly placed: Uint8Array;
+  readonly latRad: Float64Array;
+  readonly lonRad: Float64Array;
+  readonly cosLat: Float64Array;
+  /** Unit vectors: the dot product with the ship-to vector is monotone in distance. */
+  readonly ux: Float64Array;
+  readonly uy: Float64Array;
+  readonly uz: Float64Array;
+  /** Normalised market (default country) per facility. */
+  readonly market: readonly string[];
+  /** Accounting code -> facilities (active, fulfilling) listing it. */
+  readonly accountingFacilities: ReadonlyMap<string, readonly number[]>;
+  /** Facilities with ZIP ranges, as [lo, hi] 5-digit strings. */
+  readonly zipRanges: ReadonlyArray<ReadonlyArray<readonly [string, string]> | null>;
+  readonly zipCache: Map<string, Int32Array>;
+  readonly dailyLimit: Float64Array;
+  readonly hasDailyLimits: boolean;
+  readonly facSafety: Float64Array;
+  /** Product registry; grows with auto-created products. */
+  readonly products: ProductRegistry;
+  /** Per-order scratch buffers. */
+  readonly scratch: Scratch;
+}
+
+export interface ProductRegistry {
+  index: Map<string, number>;
+  id: string[];
+  /** false for ids only seen in inventory and not (yet) created. */
+  known: boolean[];
+  hazmat: boolean[];
+  sample: boolean[];
+  /** Facility index of the product's warehouse, -1 none, -2 unknown facility id. */
+  warehouse: number[];
+  created: Product[];
+}
+
+export interface Scratch {
+  stamp: number;
+  facStamp: Int32Array;
+  facRow: Int32Array;
+  distStamp: Int32Array;
+  distM: Float64Array;
+  /** Cached explanation prefixes per facility (strings reused across orders). */
+  takesOrder: (string | undefined)[];
+  /** Per split search: residual demand -> first single cover (no exclusions). */
+  memo: Map<string, number>;
+}
+
+/** Mutable stock and daily-order counters of a run. */
+export interface StockState {
+  readonly slotFac: Int32Array;
+  readonly slotProd: Int32Array;
+  readonly avail: Float64Array;
+  readonly safety: Float64Array;
+  /** Stock slots per product index (empty for products without stock rows). */
+  readonly prodSlots: Int32Array[];
+  /** key product * F + facility -> slot. */
+  readonly slotIndex: SlotIndex;
+  readonly ordersToday: Float64Array;
+  readonly atLimit: Uint8Array;
+  /** Facilities currently at their daily limit (eligible ones only matter). */
+  atLimitList: number[];
+  /** Bumped whenever `atLimitList` changes. */
+  atLimitVersion: number;
+  /** Cached explanation of the daily-limit drops for `atLimitVersion`. */
+  limitCache: { version: number; line: string | null; count: number } | null;
+  /** Cached order filter of orders without order-specific filters, for `atLimitVersion`. */
+  fastFilter: { version: number; filter: import('./candidates').OrderFilter } | null;
+  readonly rows: readonly StockRow[];
+}
+
+const EMPTY = new Int32Array(0);
+
+/** Normalises a country or market code for comparison (trimmed, upper case). */
+export function normCode(s: string | null | undefined): string {
+  return (s ?? '').trim().toUpperCase();
+}
+
+/** Builds the indexed context; throws `InvalidRoutingSettingsError` on a refused profile. */
+export function createRoutingContext(input: {
+  settings?: Partial<RoutingSettings>;
+  facilities: readonly Facility[];
+  products: readonly Product[];
+}): RoutingContext {
+  const v = validateSettings(input.settings);
+  if (!v.ok) throw new InvalidRoutingSettingsError(v.message);
+  const settings = v.settings;
+  const facilities = input.facilities;
+  const F = facilities.length;
+  const facIndex = new Map<string, number>();
+  const facId: string[] = new Array(F);
+  const eligible = new Uint8Array(F);
+  const ranking = new Float64Array(F);
+  const placed = new Uint8Array(F);
+  const latRad = new Float64Array(F);
+  const lonRad = new Float64Array(F);
+  const cosLat = new Float64Array(F);
+  const ux = new Float64Array(F);
+  const uy = new Float64Array(F);
+  const uz = new Float64Array(F);
+  const market: string[] = new Array(F);
+  const zipRanges: Array<ReadonlyArray<readonly [string, string]> | null> = new Array(F);
+  const dailyLimit = new Float64Array(F);
+  const facSafety = new Float64Array(F);
+  const accountingFacilities = new Map<string, number[]>();
+  const inactive: string[] = [];
+  const virtual: string[] = [];
+  let eligibleCount = 0;
+  let hasDailyLimits = false;
+  for (let f = 0; f < F; f++) {
+    const fac = facilities[f];
+    facIndex.set(fac.id, f);
+    facId[f] = fac.id;
+    const active = fac.active !== false;
+    const fulfilling = fac.type === 'WAREHOUSE' || fac.type === 'STORE';
+    if (active && fulfilling) {
+      eligible[f] = 1;
+      eligibleCount++;
+    } else if (!fulfilling) virtual.push(fac.id);
+    else inactive.push(fac.id);
+    ranking[f] = fac.ranking;
+    if (isPlaced(fac.latitude, fac.longitude)) {
+      placed[f] = 1;
+      const la = toRadians(fac.latitude as number);
+      const lo = toRadians(fac.longitude as number);
+      latRad[f] = la;
+      lonRad[f] = lo;
+      cosLat[f] = Math.cos(la);
+      ux[f] = cosLat[f] * Math.cos(lo);
+      uy[f] = cosLat[f] * Math.sin(lo);
+      uz[f] = Math.sin(la);
+    }
+    market[f] = normCode(fac.market ?? fac.country);
+    zipRanges[f] = fac.zipRanges && fac.zipRanges.length > 0 ? fac.zipRanges.map(([a, b]) => [a.slice(0, 5), b.slice(0, 5)] as const) : null;
+    const lim = fac.dailyOrderLimit;
+    dailyLimit[f] = typeof lim === 'number' ? lim : Infinity;
+    if (typeof lim === 'number') hasDailyLimits = true;
+    facSafety[f] = fac.safetyStock ?? 0;
+    if (active && fulfilling && fac.accountingCodes) {
+      for (const code of new Set(fac.accountingCodes)) {
+        let list = accountingFacilities.get(code);
+        if (!list) accountingFacilities.set(code, (list = []));
+        list.push(f);
+      }
+    }
+  }
+  const rankOrder = Int32Array.from({ length: F }, (_, i) => i).sort((a, b) =>
+    ranking[a] !== ranking[b] ? ranking[a] - ranking[b] : compareStrings(facId[a], facId[b]),
+  );
+  const rankPos = new Int32Array(F);
+  for (let i = 0; i < F; i++) rankPos[rankOrder[i]] = i;
+
+  const ineligibleParts: string[] = [];
+  if (inactive.length > 0) ineligibleParts.push(`inactive: ${listIds(inactive)}`);
+  if (virtual.length > 0) ineligibleParts.push(`VIRTUAL: ${listIds(virtual)}`);
+  const ineligibleLine =
+    ineligibleParts.length > 0
+      ? `${F - eligibleCount} facilities are never candidates (${ineligibleParts.join('; ')})`
+      : null;
+
+  const products: ProductRegistry = { index: new Map(), id: [], known: [], hazmat: [], sample: [], warehouse: [], created: [] };
+  for (const p of input.products) {
+    const w = p.warehouseId == null ? -1 : (facIndex.get(p.warehouseId) ?? -2);
+    registerProduct(products, p.id, true, p.hazmat === true, p.sample === true, w);
+  }
+  return {
+    settings,
+    settingsWarnings: settingsWarnings(settings),
+    F,
+    facilities,
+    facIndex,
+    facId,
+    eligible,
+    eligibleCount,
+    ineligibleLine,
+    ranking,
+    rankPos,
+    rankOrder,
+    placed,
+    latRad,
+    lonRad,
+    cosLat,
+    ux,
+    uy,
+    uz,
+    market,
+    accountingFacilities,
+    zipRanges,
+    zipCache: new Map(),
+    dailyLimit,
+    hasDailyLimits,
+    facSafety,
+    products,
+    scratch: {
+      stamp: 0,
+      facStamp: new Int32Array(F),
+      facRow: new Int32Array(F),
+      distStamp: new Int32Array(F),
+      distM: new Float64Array(F),
+      takesOrder: new Array(F),
+      memo: new Map(),
+    },
+  };
+}
+
+/** Adds or updates a product in the registry and returns its index. */
+export function registerProduct(
+  reg: ProductRegistry,
+  id: string,
+  known: boolean,
+  hazmat: boolean,
+  sample: boolean,
+  warehouse: number,
+): number {
+  let p = reg.index.get(id);
+  if (p === undefined) {
+    p = reg.id.length;
+    reg.index.set(id, p);
+    reg.id.push(id);
+    reg.known.push(known);
+    reg.hazmat.push(hazmat);
+    reg.sample.push(sample);
+    reg.warehouse.push(warehouse);
+  } else {
+    reg.known[p] = known;
+    reg.hazmat[p] = hazmat;
+    reg.sample[p] = sample;
+    reg.warehouse[p] = warehouse;
+  }
+  return p;
+}
+
+/**
+ * Indexes the stock rows (sparse: product -> facilities holding it). Rows for facilities not in
+ * the context are ignored; rows for product ids not in `products` are kept (an auto-created
+ * product can use them). Safety stock: the row's value, else the facility's.
+ */
+export function createStockState(ctx: RoutingContext, rows: readonly StockRow[]): StockState {
+  const n = rows.length;
+  const F = ctx.F;
+  const slotFac = new Int32Array(n);
+  const slotProd = new Int32Array(n);
+  const avail = new Float64Array(n);
+  const safety = new Float64Array(n);
+  const slotIndex = new SlotIndex(n);
+  const counts: number[] = [];
+  for (let s = 0; s < n; s++) {
+    const r = rows[s];
+    const f = ctx.facIndex.get(r.facilityId);
+    let p = ctx.products.index.get(r.productId);
+    if (p === undefined) p = registerProduct(ctx.products, r.productId, false, false, false, -1);
+    slotProd[s] = p;
+    avail[s] = r.available;
+    if (f === undefined) {
+      slotFac[s] = -1;
+      continue;
+    }
+    slotFac[s] = f;
+    safety[s] = r.safetyStock ?? ctx.facSafety[f];
+    slotIndex.set(p * F + f, s);
+    counts[p] = (counts[p] ?? 0) + 1;
+  }
+  const prodSlots: Int32Array[] = new Array(ctx.products.id.length);
+  const fill: number[] = [];
+  for (let p = 0; p < prodSlots.length; p++) {
+    prodSlots[p] = counts[p] ? new Int32Array(counts[p]) : EMPTY;
+    fill[p] = 0;
+  }
+  for (let s = 0; s < n; s++) {
+    if (slotFac[s] < 0) continue;
+    const p = slotProd[s];
+    prodSlots[p][fill[p]++] = s;
+  }
+  const ordersToday = new Float64Array(F);
+  const atLimit = new Uint8Array(F);
+  const atLimitList: number[] = [];
+  for (let f = 0; f < F; f++) {
+    ordersToday[f] = ctx.facilities[f].ordersToday ?? 0;
+    if (ordersToday[f] >= ctx.dailyLimit[f]) {
+      atLimit[f] = 1;
+      atLimitList.push(f);
+    }
+  }
+  return { slotFac, slotProd, avail, safety, prodSlots, slotIndex, ordersToday, atLimit, atLimitList, atLimitVersion: 0, limitCache: null, fastFilter: null, rows };
+}
+
+/** Slots of a product (empty when it has no stock rows). */
+export function slotsOf(stock: StockState, p: number): Int32Array {
+  return p < stock.prodSlots.length ? stock.prodSlots[p] : EMPTY;
+}
+
+/** Units routing may use at a slot: available minus safety stock, never below zero. */
+export function usable(stock: StockState, s: number): number {
+  const u = stock.avail[s] - stock.safety[s];
+  return u > 0 ? u : 0;
+}
+
+/** Usable units of product p at facility f (0 when there is no stock row). */
+export function usableAt(ctx: RoutingContext, stock: StockState, p: number, f: number): number {
+  const s = stock.slotIndex.get(p * ctx.F + f);
+  return s === undefined ? 0 : usable(stock, s);
+}
+
+/** Ranks of ids in code-unit order (rank[i] = position of ids[i] among the sorted ids). */
+function ranks(ids: readonly string[]): Int32Array {
+  const order = Int32Array.from({ length: ids.length }, (_, i) => i).sort((a, b) => compareStrings(ids[a], ids[b]));
+  const rank = new Int32Array(ids.length);
+  for (let i = 0; i < order.length; i++) rank[order[i]] = i;
+  return rank;
+}
+
+/**
+ * Stock left, one row per input row, sorted by productId then facilityId (code-unit order).
+ * Pass the context the stock was built with to sort by precomputed id ranks (faster).
+ */
+export function inventoryLeft(stock: StockState, ctx?: RoutingContext): InventoryLeft[] {
+  const rows = stock.rows;
+  const n = rows.length;
+  const row = (s: number): InventoryLeft => ({ productId: rows[s].productId, facilityId: rows[s].facilityId, available: stock.avail[s] });
+  const F = ctx?.F ?? 0;
+  const indexed = ctx !== undefined && stock.slotFac.every((f) => f >= 0);
+  const P = ctx?.products.id.length ?? 0;
+  if (!indexed || P * F * n > Number.MAX_SAFE_INTEGER) {
+    const idx = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => compareStrings(rows[a].productId, rows[b].productId) || compareStrings(rows[a].facilityId, rows[b].facilityId) || a - b,
+    );
+    return idx.map(row);
+  }
+  const pr = ranks(ctx.products.id);
+  const fr = ranks(ctx.facId);
+  const keys = new Float64Array(n);
+  for (let s = 0; s < n; s++) keys[s] = (pr[stock.slotProd[s]] * F + fr[stock.slotFac[s]]) * n + s;
+  keys.sort();
+  const out: InventoryLeft[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = row(keys[i] % n);
+  return out;
+}
+
+/** Locale-independent string comparison (UTF-16 code units). */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Comma-separated ids, capped: "A, B, C and 12 more". */
+export function listIds(ids: readonly string[], cap = 10): string {
+  if (ids.length <= cap) return ids.join(', ');
+  return `${ids.slice(0, cap).join(', ')} and ${ids.length - cap} more`;
+}

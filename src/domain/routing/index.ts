@@ -1,0 +1,37 @@
+/**
+ * Sales Order Routing: the pure engine (no I/O). Contract: shared/contracts/routing.md.
+ *
+ * Typical use: `parseScenario(json)` or your own facts -> (resolve coordinates outside the
+ * domain) -> `routeOrders(input)`; or `createRoutingContext` + `createStockState` and
+ * `routeOrder` per order for a brokering run.
+ */
+export type * from './types';
+export {
+  DEFAULT_SETTINGS,
+  CONFLICTING_PAIRS,
+  OVERRIDDEN_BY_PRODUCT_WAREHOUSE,
+  validateSettings,
+  withDefaults,
+  settingsWarnings,
+  type SettingsConflict,
+  type SettingsValidation,
+} from './settings';
+export { EARTH_RADIUS_KM, distanceKm, distanceMetres, isPlaced } from './geo';
+export {
+  createRoutingContext,
+  createStockState,
+  inventoryLeft,
+  InvalidRoutingSettingsError,
+  type RoutingContext,
+  type StockState,
+} from './context';
+export { usZip } from './candidates';
+export { routeOrder, routeOrders } from './engine';
+export { sortBrokeringQueue } from './queue';
+export {
+  parseScenario,
+  formatScenarioOutput,
+  type ParsedScenario,
+  type ScenarioParseResult,
+  type ScenarioOutput,
+} from './scenario';

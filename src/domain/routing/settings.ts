@@ -1,0 +1,112 @@
+import type { BooleanSettingKey, RoutingSettings } from './types';
+
+/** Contract defaults of a routing profile. */
+export const DEFAULT_SETTINGS: Readonly<RoutingSettings> = Object.freeze({
+  preassignedCarrierSplitsOrder: Object.freeze({ enabled: false, carrier: null }),
+  assignWarehouseByZipCode: false,
+  stayWithinDestinationMarket: false,
+  autoCreateProduct: true,
+  allowSplitFulfillment: false,
+  noSplitOrder: false,
+  sampleProductsCannotBeSplit: false,
+  oneItemPerOrder: false,
+  shipFromClosestLocation: false,
+  assignWarehouseByAccountingCode: false,
+  assignWarehouseByProduct: false,
+  setOrderStatusToException: true,
+  routeToHighestPriorityWarehouse: false,
+}) as Readonly<RoutingSettings>;
+
+/** The mutually exclusive pairs of the contract, in the order they are reported. */
+export const CONFLICTING_PAIRS: ReadonlyArray<readonly [BooleanSettingKey, BooleanSettingKey]> = [
+  ['oneItemPerOrder', 'sampleProductsCannotBeSplit'],
+  ['allowSplitFulfillment', 'noSplitOrder'],
+  ['allowSplitFulfillment', 'sampleProductsCannotBeSplit'],
+];
+
+/**
+ * Rules that `assignWarehouseByProduct` switches off when they are on: the warehouse routing
+ * rules, plus `routeToHighestPriorityWarehouse` (stock is ignored, so it can never fire).
+ */
+export const OVERRIDDEN_BY_PRODUCT_WAREHOUSE: readonly BooleanSettingKey[] = [
+  'assignWarehouseByZipCode',
+  'stayWithinDestinationMarket',
+  'allowSplitFulfillment',
+  'noSplitOrder',
+  'sampleProductsCannotBeSplit',
+  'oneItemPerOrder',
+  'shipFromClosestLocation',
+  'assignWarehouseByAccountingCode',
+  'routeToHighestPriorityWarehouse',
+];
+
+export interface SettingsConflict {
+  a: BooleanSettingKey;
+  b: BooleanSettingKey;
+}
+
+export type SettingsValidation =
+  | { ok: true; settings: RoutingSettings; warnings: string[] }
+  | {
+      ok: false;
+      /** Every mutually exclusive pair that is on. */
+      conflicts: SettingsConflict[];
+      /** Other bad input, e.g. a carrier split without a carrier. */
+      problems: string[];
+      /** One message naming every conflicting pair and problem. */
+      message: string;
+    };
+
+/** Fills defaults into a partial profile (no validation). */
+export function withDefaults(partial: Partial<RoutingSettings> | undefined): RoutingSettings {
+  const p = partial ?? {};
+  const carrierSplit = p.preassignedCarrierSplitsOrder ?? DEFAULT_SETTINGS.preassignedCarrierSplitsOrder;
+  return {
+    ...DEFAULT_SETTINGS,
+    ...stripUndefined(p),
+    preassignedCarrierSplitsOrder: {
+      enabled: carrierSplit.enabled === true,
+      carrier: carrierSplit.carrier ?? null,
+    },
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+/**
+ * Validates a (partial) routing profile: fills defaults, refuses mutually exclusive pairs and a
+ * carrier split without a carrier, and warns about rules overridden by `assignWarehouseByProduct`.
+ */
+export function validateSettings(partial: Partial<RoutingSettings> | undefined): SettingsValidation {
+  const settings = withDefaults(partial);
+  const conflicts: SettingsConflict[] = [];
+  for (const [a, b] of CONFLICTING_PAIRS) if (settings[a] && settings[b]) conflicts.push({ a, b });
+  const problems: string[] = [];
+  const split = settings.preassignedCarrierSplitsOrder;
+  if (split.enabled && (split.carrier === null || split.carrier.trim() === '')) {
+    problems.push('preassignedCarrierSplitsOrder is enabled but has no carrier');
+  }
+  if (conflicts.length > 0 || problems.length > 0) {
+    const parts: string[] = [];
+    if (conflicts.length > 0) {
+      parts.push(
+        `conflicting settings: ${conflicts.map((c) => `${c.a} with ${c.b}`).join('; ')} (mutually exclusive)`,
+      );
+    }
+    parts.push(...problems);
+    return { ok: false, conflicts, problems, message: parts.join('; ') };
+  }
+  return { ok: true, settings, warnings: settingsWarnings(settings) };
+}
+
+/** Warnings a valid profile carries into every order result. */
+export function settingsWarnings(settings: RoutingSettings): string[] {
+  if (!settings.assignWarehouseByProduct) return [];
+  return OVERRIDDEN_BY_PRODUCT_WAREHOUSE.filter((k) => settings[k]).map(
+    (k) => `${k} is ignored: assignWarehouseByProduct overrides it`,
+  );
+}

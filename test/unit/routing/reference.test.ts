@@ -1,0 +1,93 @@
+/**
+ * Cross-checks the engine (sparse stock index, spatial walk, pruned set search) against the
+ * naive reference implementation on seeded random instances, including facilities sharing
+ * coordinates and rankings (ties), facilities without coordinates, and products held at more
+ * than 128 facilities (so the nearest-first walk is used).
+ */
+import { describe, expect, it } from 'vitest';
+import { routeOrders, type Facility, type Order, type RoutingSettings, type StockRow } from '../../../src/domain/routing/index';
+import { referenceRoute } from './reference';
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function instance(seed: number, F: number, P: number, holdShare: number) {
+  const r = prng(seed);
+  const int = (n: number) => Math.floor(r() * n);
+  const spots = Array.from({ length: Math.max(3, F >> 2) }, () => [38 + r() * 6, -80 + r() * 8]);
+  const facilities: Facility[] = [];
+  for (let i = 0; i < F; i++) {
+    const [lat, lon] = spots[int(spots.length)];
+    facilities.push({
+      id: `F${String(int(1000)).padStart(3, '0')}_${i}`,
+      type: r() < 0.05 ? 'VIRTUAL' : r() < 0.5 ? 'WAREHOUSE' : 'STORE',
+      ranking: 1 + int(4),
+      country: 'US',
+      active: r() > 0.05,
+      ...(r() < 0.08 ? {} : { latitude: lat, longitude: lon }),
+    });
+  }
+  const inventory: StockRow[] = [];
+  for (let p = 0; p < P; p++) {
+    for (const f of facilities) if (r() < holdShare) inventory.push({ productId: `P${p}`, facilityId: f.id, available: int(4) });
+  }
+  const orders: Order[] = [];
+  for (let o = 0; o < 40; o++) {
+    const n = 1 + int(4);
+    orders.push({
+      id: `O${o}`,
+      shipTo: r() < 0.1 ? { country: 'US' } : { country: 'US', latitude: 38 + r() * 6, longitude: -80 + r() * 8 },
+      items: Array.from({ length: n }, (_, i) => ({
+        seq: String(i + 1),
+        productId: `P${int(P)}`,
+        quantity: 1 + int(3),
+        ...(r() < 0.1 ? { rejectedFacilityIds: [facilities[int(F)].id] } : {}),
+      })),
+    });
+  }
+  return { facilities, inventory, orders };
+}
+
+const settingsList: Partial<RoutingSettings>[] = [];
+for (const shipFromClosestLocation of [false, true]) {
+  for (const allowSplitFulfillment of [false, true]) {
+    for (const [routeToHighestPriorityWarehouse, setOrderStatusToException] of [[false, true], [true, true], [false, false]]) {
+      settingsList.push({ shipFromClosestLocation, allowSplitFulfillment, routeToHighestPriorityWarehouse, setOrderStatusToException });
+    }
+  }
+}
+
+describe('engine agrees with the naive reference', () => {
+  const sizes = [
+    { F: 8, P: 6, share: 0.4 },
+    { F: 25, P: 10, share: 0.15 },
+    { F: 300, P: 4, share: 0.7 },
+  ];
+  for (const size of sizes) {
+    for (const s of settingsList) {
+      it(`F=${size.F} P=${size.P} ${JSON.stringify(s)}`, () => {
+        for (let seed = 1; seed <= (size.F > 100 ? 2 : 12); seed++) {
+          const inst = instance(seed * 7919 + size.F, size.F, size.P, size.share);
+          const engine = routeOrders({ settings: s, products: [], ...inst });
+          const ref = referenceRoute(s as Required<typeof s> as never, inst.facilities, inst.inventory, inst.orders);
+          const got = engine.orders.map((o) => ({
+            id: o.id,
+            status: o.status,
+            shipments: o.shipments.map((x) => ({ facilityId: x.facilityId, backordered: x.backordered, items: x.items })),
+            queued: o.queued,
+          }));
+          expect(got, `seed ${seed}`).toEqual(ref.results);
+          for (const row of engine.inventory) expect(row.available).toBe(ref.stock.get(`${row.productId}|${row.facilityId}`));
+        }
+      });
+    }
+  }
+});
