@@ -1,3 +1,4 @@
+export {};
 /**
  * `npm run bench`: every benchmark in one run, on this machine, each reporting ratios against a
  * baseline measured in the same run (the machines are shared and noisy; absolute figures vary).

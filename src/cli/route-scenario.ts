@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { formatScenarioOutput, parseScenario, routeOrders } from '../domain/routing/index';
 import { resolveCoordinates } from '../geo/zip';
 
+/** Output sinks (process.stdout/stderr in the CLI, buffers in tests). */
 export interface RouteScenarioIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;

@@ -36,21 +36,21 @@ const stop = (p: ChildProcess) => new Promise<number | null>((resolve) => { p.re
 describe('oms serve --demo (the start command)', () => {
   it('seeds demo data on first run, serves, stops on SIGTERM, and restarts on the same data', async () => {
     const a = await start();
-    const health = await (await fetch(`${a.url}/health`)).json();
+    const health: any = await (await fetch(`${a.url}/health`)).json();
     expect(health).toMatchObject({ status: 'ok', database: { engine: 'pglite', migrationsCurrent: true } });
-    const orders = (await (await fetch(`${a.url}/orders?limit=500`)).json()).orders;
+    const orders = ((await (await fetch(`${a.url}/orders?limit=500`)).json()) as any).orders;
     expect(orders.length).toBe(25);
-    const facilities = (await (await fetch(`${a.url}/facilities`)).json()).facilities;
+    const facilities = ((await (await fetch(`${a.url}/facilities`)).json()) as any).facilities;
     expect(facilities.filter((f: any) => f.type === 'STORE').length).toBeGreaterThanOrEqual(20);
     expect(facilities.filter((f: any) => f.fulfillmentSystem === 'NETSUITE' && f.type === 'WAREHOUSE').length).toBe(3);
-    const run = await (await fetch(`${a.url}/brokering/runs`, { method: 'POST' })).json();
+    const run: any = await (await fetch(`${a.url}/brokering/runs`, { method: "POST" })).json();
     expect(run.status).toBe('COMPLETED');
     expect(await stop(a.p)).toBe(0);
     expect(a.logs.join('')).toContain('shutting down');
 
     const b = await start();
     expect(b.logs.join('')).toContain('"skipped":true');
-    expect((await (await fetch(`${b.url}/orders?limit=500`)).json()).orders.length).toBe(25);
+    expect(((await (await fetch(`${b.url}/orders?limit=500`)).json()) as any).orders.length).toBe(25);
     expect(await stop(b.p)).toBe(0);
   });
 });

@@ -4,7 +4,7 @@
  * that an order can be rolled back (EXCEPTION, or QUEUED without splitting).
  */
 import { isCandidate, type CandidateSet } from './candidates';
-import { listIds, slotsOf, usable, type RoutingContext, type StockState } from './context';
+import { listIds, slotAt, slotEnd, slotStart, usable, type RoutingContext, type StockState } from './context';
 import { before, reportKm, sortCandidates, type Ordering } from './ordering';
 import { findSingle } from './search';
 import type { DecidedBy, LineQuantity, Shipment } from './types';
@@ -73,11 +73,11 @@ export class OrderAllocation {
 
   /** Takes up to qty usable units of product p at facility f (never below zero); returns the units taken. */
   take(p: number, f: number, qty: number): number {
-    const s = this.stock.slotIndex.get(p * this.ctx.F + f);
-    if (s === undefined) return 0;
+    const s = slotAt(this.ctx, this.stock, p, f);
+    if (s < 0) return 0;
     const t = Math.min(qty, usable(this.stock, s));
     if (t > 0) {
-      this.stock.avail[s] -= t;
+      this.stock.free[s] -= t;
       this.journal.push(s, t);
     }
     return t;
@@ -100,13 +100,8 @@ export class OrderAllocation {
   /** Gives back every unit taken by this order. */
   rollback(): void {
     const j = this.journal;
-    for (let i = 0; i < j.length; i += 2) this.stock.avail[j[i]] += j[i + 1];
+    for (let i = 0; i < j.length; i += 2) this.stock.free[j[i]] += j[i + 1];
     j.length = 0;
-  }
-
-  /** True when any shipment was recorded. */
-  hasShipments(): boolean {
-    return this.groups.some((g) => g.drafts.length > 0);
   }
 
   /** Shipments in group order; within a group by candidate order, backordered ones last. */
@@ -164,8 +159,8 @@ export function fillFromSet(a: OrderAllocation, lines: readonly Line[], members:
 }
 
 function availableFor(a: OrderAllocation, p: number, f: number): number {
-  const s = a.stock.slotIndex.get(p * a.ctx.F + f);
-  return s === undefined ? 0 : usable(a.stock, s);
+  const s = slotAt(a.ctx, a.stock, p, f);
+  return s < 0 ? 0 : usable(a.stock, s);
 }
 
 /**
@@ -187,10 +182,9 @@ export function lineFill(a: OrderAllocation, c: CandidateSet, lines: readonly Li
       rem = 0;
     } else {
       const others: number[] = [];
-      const slots = slotsOf(stock, l.p);
-      for (let i = 0; i < slots.length; i++) {
-        const f = stock.slotFac[slots[i]];
-        if (usable(stock, slots[i]) > 0 && !used.includes(f) && isCandidate(ctx, stock, c, f)) others.push(f);
+      for (let s = slotStart(stock, l.p), e = slotEnd(stock, l.p); s < e; s++) {
+        const f = stock.slotFac[s];
+        if (usable(stock, s) > 0 && !used.includes(f) && isCandidate(ctx, stock, c, f)) others.push(f);
       }
       for (const f of [...used, ...sortCandidates(ctx, o, others)]) {
         if (rem === 0) break;

@@ -58,6 +58,7 @@ export interface RoutingContext {
   readonly scratch: Scratch;
 }
 
+/** Products known to the run (input products, stock-only ids, auto-created ones), by index. */
 export interface ProductRegistry {
   index: Map<string, number>;
   id: string[];
@@ -70,6 +71,7 @@ export interface ProductRegistry {
   created: Product[];
 }
 
+/** Reusable per-order buffers (stamped arrays avoid clearing size-F arrays per order). */
 export interface Scratch {
   stamp: number;
   facStamp: Int32Array;
@@ -78,19 +80,24 @@ export interface Scratch {
   distM: Float64Array;
   /** Cached explanation prefixes per facility (strings reused across orders). */
   takesOrder: (string | undefined)[];
-  /** Per split search: residual demand -> first single cover (no exclusions). */
-  memo: Map<string, number>;
 }
 
-/** Mutable stock and daily-order counters of a run. */
+/**
+ * Mutable stock and daily-order counters of a run. Stock "slots" are the stock rows renumbered
+ * so that each product's rows are contiguous (`pStart[p]` .. `pStart[p + 1]`) and sorted by
+ * facility: the hot loops read neighbouring memory.
+ */
 export interface StockState {
   readonly slotFac: Int32Array;
   readonly slotProd: Int32Array;
-  readonly avail: Float64Array;
+  /** Units routing may still take: available minus safety stock (negative when below it). */
+  readonly free: Float64Array;
   readonly safety: Float64Array;
-  /** Stock slots per product index (empty for products without stock rows). */
-  readonly prodSlots: Int32Array[];
-  /** key product * F + facility -> slot. */
+  /** Input row of each slot. */
+  readonly rowOf: Int32Array;
+  /** First slot of each product index (length: products at creation + 1). */
+  readonly pStart: Int32Array;
+  /** key product * F + facility -> slot, for products with many rows. */
   readonly slotIndex: SlotIndex;
   readonly ordersToday: Float64Array;
   readonly atLimit: Uint8Array;
@@ -104,8 +111,6 @@ export interface StockState {
   fastFilter: { version: number; filter: import('./candidates').OrderFilter } | null;
   readonly rows: readonly StockRow[];
 }
-
-const EMPTY = new Int32Array(0);
 
 /** Normalises a country or market code for comparison (trimmed, upper case). */
 export function normCode(s: string | null | undefined): string {
@@ -234,7 +239,6 @@ export function createRoutingContext(input: {
       distStamp: new Int32Array(F),
       distM: new Float64Array(F),
       takesOrder: new Array(F),
-      memo: new Map(),
     },
   };
 }
@@ -268,44 +272,57 @@ export function registerProduct(
 
 /**
  * Indexes the stock rows (sparse: product -> facilities holding it). Rows for facilities not in
- * the context are ignored; rows for product ids not in `products` are kept (an auto-created
- * product can use them). Safety stock: the row's value, else the facility's.
+ * the context are kept for the output only; rows for product ids not in `products` are kept (an
+ * auto-created product can use them). Safety stock: the row's value, else the facility's.
  */
 export function createStockState(ctx: RoutingContext, rows: readonly StockRow[]): StockState {
   const n = rows.length;
   const F = ctx.F;
+  const rowFac = new Int32Array(n);
+  const rowProd = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const row = rows[r];
+    let p = ctx.products.index.get(row.productId);
+    if (p === undefined) p = registerProduct(ctx.products, row.productId, false, false, false, -1);
+    rowProd[r] = p;
+    rowFac[r] = ctx.facIndex.get(row.facilityId) ?? -1;
+  }
+  const P = ctx.products.id.length;
+  // counting sort by product (rows of unknown facilities last), then by facility within a product
+  const pStart = new Int32Array(P + 1);
+  let known = 0;
+  for (let r = 0; r < n; r++) {
+    if (rowFac[r] >= 0) {
+      pStart[rowProd[r] + 1]++;
+      known++;
+    }
+  }
+  for (let p = 0; p < P; p++) pStart[p + 1] += pStart[p];
+  const fill = pStart.slice(0, P);
+  const rowOf = new Int32Array(n);
+  let tail = known;
+  for (let r = 0; r < n; r++) rowOf[rowFac[r] >= 0 ? fill[rowProd[r]]++ : tail++] = r;
+  for (let p = 0; p < P; p++) {
+    const a = pStart[p];
+    const b = pStart[p + 1];
+    if (b - a > 1) {
+      const part = Array.from(rowOf.subarray(a, b)).sort((x, y) => rowFac[x] - rowFac[y] || x - y);
+      rowOf.set(part, a);
+    }
+  }
   const slotFac = new Int32Array(n);
   const slotProd = new Int32Array(n);
-  const avail = new Float64Array(n);
+  const free = new Float64Array(n);
   const safety = new Float64Array(n);
-  const slotIndex = new SlotIndex(n);
-  const counts: number[] = [];
+  const slotIndex = new SlotIndex(known, P * F);
   for (let s = 0; s < n; s++) {
-    const r = rows[s];
-    const f = ctx.facIndex.get(r.facilityId);
-    let p = ctx.products.index.get(r.productId);
-    if (p === undefined) p = registerProduct(ctx.products, r.productId, false, false, false, -1);
-    slotProd[s] = p;
-    avail[s] = r.available;
-    if (f === undefined) {
-      slotFac[s] = -1;
-      continue;
-    }
+    const r = rowOf[s];
+    const f = rowFac[r];
     slotFac[s] = f;
-    safety[s] = r.safetyStock ?? ctx.facSafety[f];
-    slotIndex.set(p * F + f, s);
-    counts[p] = (counts[p] ?? 0) + 1;
-  }
-  const prodSlots: Int32Array[] = new Array(ctx.products.id.length);
-  const fill: number[] = [];
-  for (let p = 0; p < prodSlots.length; p++) {
-    prodSlots[p] = counts[p] ? new Int32Array(counts[p]) : EMPTY;
-    fill[p] = 0;
-  }
-  for (let s = 0; s < n; s++) {
-    if (slotFac[s] < 0) continue;
-    const p = slotProd[s];
-    prodSlots[p][fill[p]++] = s;
+    slotProd[s] = rowProd[r];
+    safety[s] = f >= 0 ? (rows[r].safetyStock ?? ctx.facSafety[f]) : 0;
+    free[s] = rows[r].available - safety[s];
+    if (f >= 0 && pStart[rowProd[r] + 1] - pStart[rowProd[r]] > LINEAR_MAX) slotIndex.set(rowProd[r] * F + f, s);
   }
   const ordersToday = new Float64Array(F);
   const atLimit = new Uint8Array(F);
@@ -317,24 +334,58 @@ export function createStockState(ctx: RoutingContext, rows: readonly StockRow[])
       atLimitList.push(f);
     }
   }
-  return { slotFac, slotProd, avail, safety, prodSlots, slotIndex, ordersToday, atLimit, atLimitList, atLimitVersion: 0, limitCache: null, fastFilter: null, rows };
+  return {
+    slotFac,
+    slotProd,
+    free,
+    safety,
+    rowOf,
+    pStart,
+    slotIndex,
+    ordersToday,
+    atLimit,
+    atLimitList,
+    atLimitVersion: 0,
+    limitCache: null,
+    fastFilter: null,
+    rows,
+  };
 }
 
-/** Slots of a product (empty when it has no stock rows). */
-export function slotsOf(stock: StockState, p: number): Int32Array {
-  return p < stock.prodSlots.length ? stock.prodSlots[p] : EMPTY;
+/** Products with at most this many stock rows are looked up by a linear scan. */
+const LINEAR_MAX = 8;
+
+/** First slot of product p (products created after the stock was indexed have none). */
+export function slotStart(stock: StockState, p: number): number {
+  return p < stock.pStart.length - 1 ? stock.pStart[p] : 0;
+}
+
+/** One past the last slot of product p. */
+export function slotEnd(stock: StockState, p: number): number {
+  return p < stock.pStart.length - 1 ? stock.pStart[p + 1] : 0;
+}
+
+/** Number of facilities holding a stock row of product p. */
+export function holderCount(stock: StockState, p: number): number {
+  return slotEnd(stock, p) - slotStart(stock, p);
+}
+
+/** Slot of product p at facility f, or -1. */
+export function slotAt(ctx: RoutingContext, stock: StockState, p: number, f: number): number {
+  const a = slotStart(stock, p);
+  const b = slotEnd(stock, p);
+  if (b - a <= LINEAR_MAX) {
+    const sf = stock.slotFac;
+    for (let s = a; s < b; s++) if (sf[s] === f) return s;
+    return -1;
+  }
+  return stock.slotIndex.get(p * ctx.F + f);
 }
 
 /** Units routing may use at a slot: available minus safety stock, never below zero. */
 export function usable(stock: StockState, s: number): number {
-  const u = stock.avail[s] - stock.safety[s];
+  const u = stock.free[s];
   return u > 0 ? u : 0;
-}
-
-/** Usable units of product p at facility f (0 when there is no stock row). */
-export function usableAt(ctx: RoutingContext, stock: StockState, p: number, f: number): number {
-  const s = stock.slotIndex.get(p * ctx.F + f);
-  return s === undefined ? 0 : usable(stock, s);
 }
 
 /** Ranks of ids in code-unit order (rank[i] = position of ids[i] among the sorted ids). */
@@ -352,23 +403,30 @@ function ranks(ids: readonly string[]): Int32Array {
 export function inventoryLeft(stock: StockState, ctx?: RoutingContext): InventoryLeft[] {
   const rows = stock.rows;
   const n = rows.length;
-  const row = (s: number): InventoryLeft => ({ productId: rows[s].productId, facilityId: rows[s].facilityId, available: stock.avail[s] });
+  const row = (s: number): InventoryLeft => {
+    const r = rows[stock.rowOf[s]];
+    return { productId: r.productId, facilityId: r.facilityId, available: stock.free[s] + stock.safety[s] };
+  };
   const F = ctx?.F ?? 0;
-  const indexed = ctx !== undefined && stock.slotFac.every((f) => f >= 0);
   const P = ctx?.products.id.length ?? 0;
+  const indexed = ctx !== undefined && stock.slotFac.every((f) => f >= 0);
   if (!indexed || P * F * n > Number.MAX_SAFE_INTEGER) {
+    const slotOfRow = new Int32Array(n);
+    for (let s = 0; s < n; s++) slotOfRow[stock.rowOf[s]] = s;
     const idx = Array.from({ length: n }, (_, i) => i).sort(
       (a, b) => compareStrings(rows[a].productId, rows[b].productId) || compareStrings(rows[a].facilityId, rows[b].facilityId) || a - b,
     );
-    return idx.map(row);
+    return idx.map((r) => row(slotOfRow[r]));
   }
   const pr = ranks(ctx.products.id);
   const fr = ranks(ctx.facId);
   const keys = new Float64Array(n);
-  for (let s = 0; s < n; s++) keys[s] = (pr[stock.slotProd[s]] * F + fr[stock.slotFac[s]]) * n + s;
+  for (let s = 0; s < n; s++) keys[s] = (pr[stock.slotProd[s]] * F + fr[stock.slotFac[s]]) * n + stock.rowOf[s];
   keys.sort();
+  const slotOfRow = new Int32Array(n);
+  for (let s = 0; s < n; s++) slotOfRow[stock.rowOf[s]] = s;
   const out: InventoryLeft[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = row(keys[i] % n);
+  for (let i = 0; i < n; i++) out[i] = row(slotOfRow[keys[i] % n]);
   return out;
 }
 

@@ -22,7 +22,8 @@ import {
   type StockState,
 } from './context';
 import { routeNoSplit } from './nosplit';
-import { findSet, findSingle } from './search';
+import { findSingle } from './search';
+import { findSet } from './set-search';
 import { describeOrdering, makeOrdering, reportKm, type Ordering } from './ordering';
 import { routeByProduct } from './product-warehouse';
 import { allocatedResult, exceptionResult, queuedResult, seqList } from './result';

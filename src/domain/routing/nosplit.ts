@@ -4,10 +4,11 @@
  */
 import { OrderAllocation, demandOf, type Group, type Line } from './allocate';
 import { bestRanked, intersect, type CandidateSet } from './candidates';
-import { usable } from './context';
+import { slotAt, usable } from './context';
 import { findSingle } from './search';
 import { reportKm } from './ordering';
 
+/** How a noSplitOrder order ended (the caller builds the result and rolls back if needed). */
 export type NoSplitOutcome =
   | { kind: 'ALLOCATED' }
   | { kind: 'QUEUED' }
@@ -73,8 +74,8 @@ export function routeNoSplit(
 function covers(a: OrderAllocation, lines: readonly Line[], f: number): boolean {
   const need = demandOf(lines);
   for (let k = 0; k < need.p.length; k++) {
-    const s = a.stock.slotIndex.get(need.p[k] * a.ctx.F + f);
-    if (s === undefined || usable(a.stock, s) < need.q[k]) return false;
+    const s = slotAt(a.ctx, a.stock, need.p[k], f);
+    if (s < 0 || usable(a.stock, s) < need.q[k]) return false;
   }
   return true;
 }

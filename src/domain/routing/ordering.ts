@@ -10,6 +10,7 @@ import type { ShipTo } from './types';
 /** Distance cost of an unplaced facility in split-set sums (more than 3 antipodal distances). */
 export const UNPLACED_COST_M = 1e9;
 
+/** Candidate ordering of one order: the ship-to point (radians, unit vector) and its mode. */
 export interface Ordering {
   /** True when ordering is by distance (setting on and ship-to placed). */
   readonly closest: boolean;

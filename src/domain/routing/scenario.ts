@@ -123,6 +123,7 @@ export interface ParsedScenario {
   orders: Order[];
 }
 
+/** A parsed scenario, or one message naming the bad field (or every conflicting pair). */
 export type ScenarioParseResult = { ok: true; scenario: ParsedScenario } | { ok: false; message: string };
 
 /** Formats a zod path as `orders[2].items[0].quantity`. */

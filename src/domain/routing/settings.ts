@@ -40,11 +40,13 @@ export const OVERRIDDEN_BY_PRODUCT_WAREHOUSE: readonly BooleanSettingKey[] = [
   'routeToHighestPriorityWarehouse',
 ];
 
+/** A mutually exclusive pair that is on. */
 export interface SettingsConflict {
   a: BooleanSettingKey;
   b: BooleanSettingKey;
 }
 
+/** Result of `validateSettings`: the full profile and its warnings, or why it is refused. */
 export type SettingsValidation =
   | { ok: true; settings: RoutingSettings; warnings: string[] }
   | {

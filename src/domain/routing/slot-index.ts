@@ -1,44 +1,46 @@
 /**
- * Open-addressing hash from a non-negative integer key (product * F + facility) to a stock slot.
- * About twice as fast as a Map<number, number> on the engine's hot path.
+ * Open-addressing hash from a non-negative integer key (product * F + facility) to a stock slot,
+ * key and value side by side (one cache line per probe). Falls back to a Map when keys do not
+ * fit in 31 bits.
  */
 export class SlotIndex {
-  private readonly keys: Float64Array;
-  private readonly vals: Int32Array;
+  private readonly table: Int32Array;
   private readonly shift: number;
   private readonly mask: number;
+  private readonly map: Map<number, number> | null;
 
-  constructor(expected: number) {
+  /** `expected`: number of keys; `keySpace`: exclusive upper bound of the keys. */
+  constructor(expected: number, keySpace: number) {
     let bits = 4;
     while (1 << bits < expected * 2) bits++;
-    this.keys = new Float64Array(1 << bits).fill(-1);
-    this.vals = new Int32Array(1 << bits);
+    this.map = keySpace > 0x7fffffff ? new Map() : null;
+    this.table = new Int32Array(this.map === null ? 2 << bits : 0).fill(-1);
     this.shift = 32 - bits;
     this.mask = (1 << bits) - 1;
   }
 
-  private slotOf(key: number): number {
-    const h = Math.imul((key >>> 0) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b), 0x9e3779b1);
-    return h >>> this.shift;
-  }
-
   /** Stores key -> value (overwrites). */
   set(key: number, value: number): void {
-    const keys = this.keys;
-    let j = this.slotOf(key);
-    while (keys[j] !== -1 && keys[j] !== key) j = (j + 1) & this.mask;
-    keys[j] = key;
-    this.vals[j] = value;
+    if (this.map !== null) {
+      this.map.set(key, value);
+      return;
+    }
+    const t = this.table;
+    let j = Math.imul(key, 0x9e3779b1) >>> this.shift;
+    while (t[2 * j] !== -1 && t[2 * j] !== key) j = (j + 1) & this.mask;
+    t[2 * j] = key;
+    t[2 * j + 1] = value;
   }
 
-  /** The value stored for key, or undefined. */
-  get(key: number): number | undefined {
-    const keys = this.keys;
-    let j = this.slotOf(key);
+  /** The value stored for key, or -1. */
+  get(key: number): number {
+    if (this.map !== null) return this.map.get(key) ?? -1;
+    const t = this.table;
+    let j = Math.imul(key, 0x9e3779b1) >>> this.shift;
     for (;;) {
-      const k = keys[j];
-      if (k === key) return this.vals[j];
-      if (k === -1) return undefined;
+      const k = t[2 * j];
+      if (k === key) return t[2 * j + 1];
+      if (k === -1) return -1;
       j = (j + 1) & this.mask;
     }
   }

@@ -123,3 +123,19 @@ describe('sortBrokeringQueue', () => {
     expect(q[0].id).toBe('a');
   });
 });
+
+describe('carrier split off', () => {
+  it('keeps hazmat items in the order group with no carrier', () => {
+    const out = routeOrders({
+      ...input([{ id: 'H', shipTo: { country: 'US' }, items: [{ seq: '1', productId: 'SKU1', quantity: 1 }, { seq: '2', productId: 'HZ', quantity: 1 }] }]),
+      products: [{ id: 'SKU1' }, { id: 'HZ', hazmat: true }],
+      inventory: [
+        { productId: 'SKU1', facilityId: 'A', available: 3 },
+        { productId: 'HZ', facilityId: 'A', available: 3 },
+      ],
+    });
+    expect(out.orders[0].shipments).toEqual([
+      { facilityId: 'A', carrier: null, backordered: false, items: [{ seq: '1', quantity: 1 }, { seq: '2', quantity: 1 }], decidedBy: 'SINGLE_FACILITY', distanceKm: null },
+    ]);
+  });
+});
