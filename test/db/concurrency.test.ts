@@ -54,7 +54,7 @@ async function violations(d: Database) {
   return problems;
 }
 
-describe.skipIf(!ENGINES.includes('postgres'))('concurrent brokering on PostgreSQL', () => {
+describe.skipIf(!ENGINES.includes('postgres'))('concurrent brokering on PostgreSQL', { timeout: 300_000 }, () => {
   let d: Database & { url?: string };
   afterEach(async () => { await d?.close(); });
 

@@ -13,7 +13,7 @@ const oms = (args: string[], env: Record<string, string> = {}) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-describe('oms CLI', () => {
+describe('oms CLI', { timeout: 300_000 }, () => {
   it('imports orders: good file exit 0, bad rows reported with exit 2, second import creates nothing', () => {
     const good = oms(['import', 'orders', 'test/fixtures/import/orders.csv', '--approve']);
     expect(good.code, good.err).toBe(0);

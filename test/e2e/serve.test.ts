@@ -52,5 +52,5 @@ describe('oms serve --demo (the start command)', () => {
     expect(b.logs.join('')).toContain('"skipped":true');
     expect(((await (await fetch(`${b.url}/orders?limit=500`)).json()) as any).orders.length).toBe(25);
     expect(await stop(b.p)).toBe(0);
-  });
+  }, 600_000);
 });
