@@ -1,0 +1,85 @@
+/**
+ * What every feed module shares: the dependencies a feed job needs, the job context it runs in
+ * (the structural shape of `src/jobs` `JobContext`), and small SQL helpers.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Config } from '../config';
+import type { Database, Db } from '../db/client';
+import type { FileTransport } from '../sftp';
+import type { JobContext, JobLogger, RowError } from '../jobs/registry';
+
+export type { JobContext, JobLogger, RowError };
+
+/** The configuration the feeds read (a full `Config` fits). */
+export type FeedConfig = Pick<Config, 'NETSUITE_ADJUSTMENT_ACCOUNT' | 'NETSUITE_SUBSIDIARY' | 'NETSUITE_FULFILLMENT_TAG'> &
+  Partial<Pick<Config, 'REJECTION_EXCLUSION_DAYS'>>;
+
+export interface FeedDeps {
+  database: Database;
+  /** Rooted at the NetSuite folder (`{root}` of contracts/feeds.md). */
+  transport: FileTransport;
+  config: FeedConfig;
+  /** Time source for file names and time stamps (tests pin it). Default `() => new Date()`. */
+  clock?: () => Date;
+}
+
+export const nowOf = (deps: Pick<FeedDeps, 'clock'>): Date => (deps.clock ? deps.clock() : new Date());
+
+/**
+ * The NetSuite `SAFE_ID_RE` of the codec (`cells.ts`): an id that does not match would make the
+ * encoder refuse the whole file, so such rows are never claimed (they wait and are counted as
+ * `invalidIds`).
+ */
+export const SAFE_ID_SQL = '^[A-Za-z0-9_][A-Za-z0-9_.:#/@+-]{0,254}$';
+
+/**
+ * `col` is a safe NetSuite id (null is not). Written as `*` plus a length check: PostgreSQL's regex
+ * engine expands a bounded repetition like `{0,254}` into a large automaton, ~10× slower per row.
+ */
+export const safeId = (col: SQL) => sql`coalesce(${col} ~ '^[A-Za-z0-9_][A-Za-z0-9_.:#/@+-]*$' and length(${col}) <= 255, false)`;
+
+/** Rows of a `db.execute` result (node-postgres and PGlite both return `{ rows }`). */
+export function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  return rowsOf<T>(await db.execute(query));
+}
+
+/** Transport folder (root-relative, no trailing slash) of a codec folder like `salesorder/update/`. */
+export function transportDir(folder: string): string {
+  return folder.replace(/\/+$/, '');
+}
+
+/** A positive integer job parameter, or the default. */
+export function intParam(params: Record<string, unknown> | undefined, key: string, dflt: number, max = Number.MAX_SAFE_INTEGER): number {
+  const v = params?.[key];
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 ? Math.min(n, max) : dflt;
+}
+
+export function errorText(e: unknown): string {
+  const m = e instanceof Error ? e.message || e.name : String(e);
+  return m.length > 2000 ? `${m.slice(0, 2000)}…` : m;
+}
+
+/** A stable 32-bit key for `pg_advisory_xact_lock`, per feed. */
+export function lockKey(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+/** A job context that records nothing: for callers outside the job system (CLI, tests). */
+export function quietContext(runId: string, params: Record<string, unknown> = {}): JobContext {
+  const noop = () => {};
+  return {
+    runId, params,
+    log: { debug: noop, info: noop, warn: noop, error: noop },
+    addFile: noop, addRowError: noop, count: noop,
+  };
+}

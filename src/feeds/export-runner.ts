@@ -1,0 +1,264 @@
+/**
+ * Exactly-once export of an OMS → NetSuite feed (reliability.md A2.3 "Outbound", scenarios 13,
+ * 15, 16, 18).
+ *
+ * 1. Re-upload every file of the feed still PENDING_UPLOAD, from its recorded rows: same name,
+ *    same content (`already-present` on the server counts as success).
+ * 2. Then, file after file: in ONE transaction, pick at most `maxRowsPerFile` eligible records,
+ *    mark them with a new file id (outbox rows / `feed_file_id`) and insert the `feed_files` row
+ *    (OUT, PENDING_UPLOAD, name from the codec's `fileName(now, run)`). Commit. Then regenerate the
+ *    content FROM THE DATABASE by file id, streaming it through the codec's encoder into
+ *    `putAtomic`, and mark the file UPLOADED (with its SHA-256 and size). The next file's claim
+ *    transaction runs on another connection while a file uploads (pipelining; the transaction
+ *    itself never waits on the transport).
+ *
+ * A crash after the commit leaves a PENDING_UPLOAD file that step 1 of the next run uploads: a
+ * record is never in two files and never lost. An upload failure increments `attempts`, records
+ * `last_error`, leaves the file PENDING_UPLOAD and is thrown to the job (pg-boss retries with
+ * backoff). No transaction is open while the transport is used: claims are one short transaction,
+ * reads are keyset pages in autocommit.
+ *
+ * The file content is a function of the recorded records and the reference data they point at
+ * (NetSuite ids, which are set once); it is regenerated identically on retry.
+ */
+import { Readable, pipeline, type Transform } from 'node:stream';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { feedFiles } from '../db/schema';
+import { newId } from '../domain/ids';
+import { NETSUITE_CSV_LIMITS, batchRows, encodeRowCells, FeedEncodeError, type ColumnSpec } from './codec';
+import { errorText, intParam, lockKey, nowOf, transportDir, type FeedDeps, type JobContext } from './common';
+
+export interface ClaimArgs {
+  /** Id of the `feed_files` row being created; mark the claimed records with it. */
+  fileId: string;
+  /** At most this many data rows in the file. */
+  limit: number;
+  /** At most this many bytes in the file (header included). */
+  maxBytes: number;
+  /** Kept between the claims of one run (e.g. a keyset cursor). */
+  state: Record<string, unknown>;
+  ctx: JobContext;
+  deps: FeedDeps;
+}
+
+export interface ClaimResult {
+  /** Data rows the file will hold (0: nothing claimed, no file is created). */
+  rows: number;
+  /** Passed back to `rows()` in the same run: a read hint (e.g. the first outbox id). */
+  hint?: Record<string, unknown>;
+  /** More records may be eligible (default: `rows >= limit`). */
+  more?: boolean;
+}
+
+export interface ReadArgs {
+  fileId: string;
+  /** Rows recorded at claim time; a file is only uploaded when exactly this many are produced. */
+  rowCount: number;
+  /** The claim's hint when the file is uploaded in the run that created it. */
+  hint?: Record<string, unknown>;
+  /** The job params of the run doing the upload. */
+  params: Record<string, unknown>;
+  deps: FeedDeps;
+}
+
+export interface ExportSpec<Row extends object> {
+  /** Codec feed name, stored in `feed_files.feed`. */
+  feed: string;
+  /** Codec folder, e.g. `salesorder/update/`. */
+  folder: string;
+  fileName(date: Date, runPart: string): string;
+  createEncoder(deps: FeedDeps): Transform;
+  /** Inside the claiming transaction: mark up to `limit` eligible records with `fileId`. */
+  claim(tx: Db, args: ClaimArgs): Promise<ClaimResult>;
+  /** The rows of a claimed file, in file order, read page by page without a transaction. */
+  rows(db: Db, args: ReadArgs): AsyncIterable<Row>;
+  /** Counters added to the job after each run, e.g. `{ waitingForIds: 3 }` (`state`: the claims' state). */
+  waiting?(db: Db, deps: FeedDeps, state: Record<string, unknown>): Promise<Record<string, number>>;
+}
+
+export interface ExportResult {
+  counts: Record<string, number>;
+  files: string[];
+}
+
+/** An upload that did not complete; the file stays PENDING_UPLOAD and is retried by the next run. */
+export class FeedUploadError extends Error {
+  override readonly name = 'FeedUploadError';
+  constructor(readonly fileName: string, cause: unknown) {
+    super(`upload of ${fileName} failed (left PENDING_UPLOAD, retried by the next run): ${errorText(cause)}`, { cause });
+  }
+}
+
+interface FileToUpload {
+  id: string;
+  fileName: string;
+  folder: string;
+  rowCount: number;
+  hint?: Record<string, unknown>;
+}
+
+/** `{run}` part of a file name: the job run id (sanitised) and the file id, unique per file. */
+export function runPartOf(runId: string, fileId: string): string {
+  const run = runId.replace(/[^A-Za-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 44) || 'run';
+  return `${run}-${fileId.replace(/^FF-/, '')}`;
+}
+
+/**
+ * Runs one export of `spec`. Job params: `maxRowsPerFile` (≤ 25,000), `maxFiles` (files created
+ * per run, default 1,000). Throws `FeedUploadError` when an upload fails (after recording it).
+ */
+export async function runExport<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, ctx: JobContext): Promise<ExportResult> {
+  const db = deps.database.db;
+  const counts: Record<string, number> = { filesCreated: 0, filesUploaded: 0, filesReuploaded: 0, rowsExported: 0 };
+  const files: string[] = [];
+  const add = (k: string, n = 1) => {
+    counts[k] = (counts[k] ?? 0) + n;
+    ctx.count(k, n);
+  };
+  const limit = intParam(ctx.params, 'maxRowsPerFile', NETSUITE_CSV_LIMITS.maxRows, NETSUITE_CSV_LIMITS.maxRows);
+  const maxFiles = intParam(ctx.params, 'maxFiles', 1000);
+
+  // 1. Files committed by an earlier run but not (known to be) uploaded.
+  const pending = await db.select().from(feedFiles)
+    .where(and(eq(feedFiles.feed, spec.feed), eq(feedFiles.direction, 'OUT'), eq(feedFiles.status, 'PENDING_UPLOAD')))
+    .orderBy(asc(feedFiles.createdAt), asc(feedFiles.id));
+  for (const f of pending) {
+    await uploadFile(deps, spec, { id: f.id, fileName: f.fileName, folder: f.folder, rowCount: f.rowCount }, ctx);
+    add('filesReuploaded');
+    add('rowsExported', f.rowCount);
+    files.push(`${f.folder}${f.fileName}`);
+  }
+
+  // 2. New files, one claim transaction each. The claim of the next file runs while the current
+  //    one uploads (its transaction never waits on the transport); a file is only ever uploaded
+  //    after the transaction that recorded it committed.
+  const state: Record<string, unknown> = {};
+  const claimTx = () => db.transaction(async (tx) => {
+    const t = tx as Db;
+    // One claimer per feed at a time (two runs never interleave their picks).
+    await t.execute(sql`select pg_advisory_xact_lock(${lockKey(`feed-export:${spec.feed}`)})`);
+    const fileId = newId('FF');
+    const r = await spec.claim(t, { fileId, limit, maxBytes: NETSUITE_CSV_LIMITS.maxBytes, state, ctx, deps });
+    const more = r.more ?? r.rows >= limit;
+    if (r.rows <= 0) return { file: null, more };
+    const fileName = spec.fileName(nowOf(deps), runPartOf(ctx.runId, fileId));
+    await t.insert(feedFiles).values({
+      id: fileId, feed: spec.feed, direction: 'OUT', fileName, folder: spec.folder,
+      status: 'PENDING_UPLOAD', rowCount: r.rows, jobRunId: ctx.runId,
+    });
+    return { file: { id: fileId, fileName, folder: spec.folder, rowCount: r.rows, hint: r.hint } as FileToUpload, more };
+  });
+  const claimOne = () => {
+    const p = claimTx();
+    p.catch(() => {}); // awaited below; a failure while a file uploads must not be an unhandled rejection
+    return p;
+  };
+  let claims = 0;
+  let next: ReturnType<typeof claimTx> | null = maxFiles > 0 && !ctx.signal?.aborted ? (claims++, claimOne()) : null;
+  while (next) {
+    const claimed = await next;
+    next = claimed.more && claims < maxFiles && !ctx.signal?.aborted ? (claims++, claimOne()) : null;
+    if (!claimed.file) continue;
+    add('filesCreated');
+    ctx.log.info({ feed: spec.feed, file: claimed.file.fileName, rows: claimed.file.rowCount }, 'feed file created');
+    try {
+      await uploadFile(deps, spec, claimed.file, ctx);
+    } catch (e) {
+      // The file being claimed meanwhile is committed PENDING_UPLOAD (or not at all): the next run sends it.
+      await next?.catch(() => {});
+      throw e;
+    }
+    add('filesUploaded');
+    add('rowsExported', claimed.file.rowCount);
+    files.push(`${claimed.file.folder}${claimed.file.fileName}`);
+  }
+
+  if (spec.waiting) {
+    for (const [k, v] of Object.entries(await spec.waiting(db, deps, state))) if (v) add(k, v);
+  }
+  return { counts, files };
+}
+
+/** Streams the file's rows from the database through the encoder into `putAtomic`. */
+async function uploadFile<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, f: FileToUpload, ctx: JobContext): Promise<void> {
+  const db = deps.database.db;
+  async function* produce(): AsyncGenerator<Row> {
+    let produced = 0;
+    for await (const row of spec.rows(db, { fileId: f.id, rowCount: f.rowCount, hint: f.hint, params: ctx.params ?? {}, deps })) {
+      produced++;
+      yield row;
+    }
+    if (produced !== f.rowCount) {
+      throw new Error(`file ${f.fileName} (${f.id}) has ${produced} rows in the database, ${f.rowCount} were recorded: not uploaded`);
+    }
+  }
+  const source = pipeline(Readable.from(produce()), spec.createEncoder(deps), () => {
+    /* errors surface through putAtomic, which consumes the encoder */
+  });
+  try {
+    const put = await deps.transport.putAtomic(transportDir(f.folder), f.fileName, source);
+    await db.update(feedFiles)
+      .set({ status: 'UPLOADED', sha256: put.sha256, size: put.size, attempts: sql`${feedFiles.attempts} + 1`, lastError: null, completedAt: new Date() })
+      .where(and(eq(feedFiles.id, f.id), eq(feedFiles.status, 'PENDING_UPLOAD')));
+    ctx.addFile(`${f.folder}${f.fileName}`);
+    ctx.log.info({ feed: spec.feed, file: f.fileName, status: put.status, sha256: put.sha256, bytes: put.size }, 'feed file uploaded');
+  } catch (e) {
+    source.destroy();
+    try {
+      await db.update(feedFiles)
+        .set({ attempts: sql`${feedFiles.attempts} + 1`, lastError: errorText(e) })
+        .where(and(eq(feedFiles.id, f.id), eq(feedFiles.status, 'PENDING_UPLOAD')));
+    } catch (e2) {
+      ctx.log.error({ err: e2, file: f.fileName }, 'could not record the upload failure');
+    }
+    ctx.log.error({ feed: spec.feed, file: f.fileName, err: errorText(e) }, 'feed file upload failed');
+    throw new FeedUploadError(f.fileName, e);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Helpers for feeds that pick their records in JavaScript (small volumes, free text, groups).
+
+export interface Candidate<R extends object> {
+  /** Record key marked with the file id (customer id, order id, payment id, …). */
+  key: string;
+  /** Rows this record contributes to the file (one, or the lines of an order). */
+  rows: R[];
+}
+
+/**
+ * Picks the first file's worth of candidates: each candidate's rows are checked with the encoder
+ * rules first (a record that cannot be encoded is reported as a row error and skipped, never
+ * claimed, so it cannot poison a file), then `batchRows` cuts at the row and byte limits, keeping
+ * a candidate's rows together. Returns the keys to claim and whether candidates were left over.
+ */
+export function pickCandidates<R extends object>(
+  candidates: Candidate<R>[],
+  opts: { columns?: readonly ColumnSpec[]; limit: number; maxBytes: number; validate?: (row: R, n: number) => void; onInvalid: (key: string, message: string, field?: string) => void },
+): { keys: string[]; rows: number; leftOver: boolean } {
+  const valid: { key: string; row: R }[] = [];
+  for (const c of candidates) {
+    if (c.rows.length > opts.limit) {
+      opts.onInvalid(c.key, `has ${c.rows.length} rows, more than the ${opts.limit} a file may hold`);
+      continue;
+    }
+    try {
+      c.rows.forEach((row, i) => {
+        if (opts.columns) encodeRowCells(opts.columns, row as Record<string, unknown>, i + 1);
+        opts.validate?.(row, i + 1);
+      });
+      for (const row of c.rows) valid.push({ key: c.key, row });
+    } catch (e) {
+      if (e instanceof FeedEncodeError) opts.onInvalid(c.key, e.message, e.column);
+      else opts.onInvalid(c.key, errorText(e));
+    }
+  }
+  if (valid.length === 0) return { keys: [], rows: 0, leftOver: false };
+  const first = batchRows(valid.map((v) => ({ ...(v.row as object), __key: v.key }) as R & { __key: string }), {
+    maxRows: opts.limit, maxBytes: opts.maxBytes, columns: opts.columns, groupKey: (r) => r.__key,
+  }).next().value as (R & { __key: string })[] | undefined;
+  const batch = first ?? [];
+  const keys = [...new Set(batch.map((r) => r.__key))];
+  return { keys, rows: batch.length, leftOver: batch.length < valid.length };
+}

@@ -1,0 +1,71 @@
+/**
+ * Fulfilled order items — OMS → NetSuite, job `GEN_FLFLD_ORD_FD_NS`.
+ * `salesorder/update/fulfilledOrderItemsFeed_{ts}_{run}.csv`: `internalId,lineId,item,quantity,location,tags`.
+ *
+ * Eligible: an item SHIPPED from an OMS-fulfilled (store) facility — its CONSUMED reservation at a
+ * non-virtual facility whose fulfillment system is OMS — with no `external_fulfillment` row of kind
+ * FULFILLED for that reservation: each shipment is sent once. `tags` is the configured fulfilment
+ * tag (`NETSUITE_FULFILLMENT_TAG`). Items shipped by NetSuite are not sent back to it.
+ *
+ * Needs the order's NetSuite id, the line id and the facility's NetSuite location id; without them
+ * the item waits (`waitingForIds`). `item` is optional (NetSuite finds the line by `lineId`).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { createFulfilledItemsEncoder, fulfilledItemsFeed } from './codec';
+import { queryRows, safeId } from './common';
+import { readOutboxRows, type OutboxHint, type OutboxRow } from './brokered-items';
+import type { ExportSpec } from './export-runner';
+
+const unsentShipments = (extra: SQL) => sql`
+  from reservations r
+  join order_items oi on oi.order_id = r.order_id and oi.seq_id = r.order_item_seq_id
+  join facilities f on f.id = r.facility_id
+  join orders o on o.id = r.order_id
+  join products p on p.id = oi.product_id
+  where r.status = 'CONSUMED' and oi.status = 'SHIPPED'
+    and f.fulfillment_system = 'OMS' and f.type <> 'VIRTUAL'
+    and not exists (select 1 from external_fulfillment ef where ef.reservation_id = r.id and ef.kind = 'FULFILLED')
+    ${extra}`;
+
+const idsPresent = sql`o.netsuite_order_id is not null and oi.netsuite_line_id is not null and f.netsuite_location_id is not null`;
+const idsValid = sql`${safeId(sql`o.netsuite_order_id`)} and ${safeId(sql`oi.netsuite_line_id`)} and ${safeId(sql`f.netsuite_location_id`)}
+  and (p.netsuite_item_id is null or ${safeId(sql`p.netsuite_item_id`)})`;
+
+export function fulfilledItemsExport(): ExportSpec<OutboxRow> {
+  return {
+    feed: fulfilledItemsFeed.name,
+    folder: fulfilledItemsFeed.folder,
+    fileName: fulfilledItemsFeed.fileName,
+    createEncoder: (deps) => createFulfilledItemsEncoder(deps.config.NETSUITE_FULFILLMENT_TAG),
+
+    async claim(tx, { fileId, limit, state }) {
+      const after = Number(state.afterReservation ?? 0);
+      const [r] = await queryRows<{ n: number; picked: number; first: string | null; lastId: string | null; last: string | null }>(tx, sql`
+        with picked as (
+          select r.id as reservation_id, r.order_id, r.order_item_seq_id, r.facility_id, oi.quantity
+          ${unsentShipments(sql`and r.id > ${after} and ${idsValid}`)}
+          order by r.id
+          limit ${limit}
+        ), ins as (
+          insert into external_fulfillment (reservation_id, order_id, order_item_seq_id, facility_id, quantity, kind, feed_file_id)
+          select reservation_id, order_id, order_item_seq_id, facility_id, quantity, 'FULFILLED', ${fileId} from picked order by reservation_id
+          on conflict do nothing
+          returning id
+        )
+        select (select count(*) from ins)::int as n, (select count(*) from picked)::int as picked,
+               (select min(id) from ins)::text as first, (select max(id) from ins)::text as "lastId", (select max(reservation_id) from picked)::text as last`);
+      if (r?.last) state.afterReservation = Number(r.last);
+      return { rows: r?.n ?? 0, hint: r?.first ? { firstId: r.first, lastId: r.lastId ?? undefined } : undefined, more: (r?.picked ?? 0) >= limit };
+    },
+
+    rows: (db, args) => readOutboxRows(db, 'FULFILLED', args.fileId, args.rowCount, args.hint as OutboxHint | undefined),
+
+    async waiting(db) {
+      const [r] = await queryRows<{ waiting: number; invalid: number }>(db, sql`
+        select count(*) filter (where not (${idsPresent}))::int as waiting,
+               count(*) filter (where ${idsPresent} and not (${idsValid}))::int as invalid
+        ${unsentShipments(sql``)}`);
+      return { waitingForIds: r?.waiting ?? 0, invalidIds: r?.invalid ?? 0 };
+    },
+  };
+}

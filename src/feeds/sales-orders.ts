@@ -1,0 +1,139 @@
+/**
+ * New sales orders — OMS → NetSuite, job `GEN_CRT_ORD_FD`.
+ * `salesorder/export/CreateOrderFeed_{ts}_{run}.csv`, one row per order line.
+ *
+ * Eligible: an order without `feed_file_id`, not CANCELLED, whose customer has a NetSuite customer
+ * id and every line's product a NetSuite item id; the claim sets `orders.feed_file_id`. Orders whose
+ * customer id is not known yet wait (`waitingForCustomerId`), so do orders with a product lacking
+ * its NetSuite item id (`waitingForItemIds`). An order's lines always go to one file.
+ *
+ * Lines are the order's original items (`parent_seq_id` null); a line's quantity includes the items
+ * brokering split from it. `orderLineId` = the OMS item seq id (NetSuite sends it back with its own
+ * line id through `orderitemattribute`); `closed` = the line is cancelled; `externalId` = the
+ * order's external id, or the OMS id; `location` = the origin facility's NetSuite location id.
+ */
+import { and, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { orders, type ShipTo } from '../db/schema';
+import { SALES_ORDER_COLUMNS, salesOrdersFeed, type SalesOrderLineRow } from './codec';
+import { queryRows, type FeedDeps } from './common';
+import { pickCandidates, type ExportSpec } from './export-runner';
+
+const PAGE = 500;
+/** Orders looked at per claim (bounds the memory of one claim; a file then holds at most this many orders). */
+const MAX_ORDERS_PER_CLAIM = 5000;
+
+interface OrderHead {
+  id: string; externalId: string | null; orderDate: Date | string; salesChannel: string; shippingMethod: string | null;
+  shippingCost: string | null; shipTo: ShipTo; customer: string; email: string | null; location: string | null;
+}
+interface OrderLine { orderId: string; seqId: string; status: string; item: string; unitPrice: string; quantity: number }
+
+const heads = (where: ReturnType<typeof sql>, limit: number) => sql`
+  select o.id, o.external_id as "externalId", o.order_date as "orderDate", o.sales_channel as "salesChannel",
+         o.shipping_method as "shippingMethod", o.shipping_cost::text as "shippingCost", o.ship_to as "shipTo",
+         c.netsuite_customer_id as customer, c.email, fo.netsuite_location_id as location
+  from orders o
+  join customers c on c.id = o.customer_id
+  left join facilities fo on fo.id = o.origin_facility_id
+  where ${where}
+  order by o.id
+  limit ${limit}`;
+
+async function linesOf(db: Db, orderIds: string[]): Promise<Map<string, OrderLine[]>> {
+  const out = new Map<string, OrderLine[]>();
+  if (!orderIds.length) return out;
+  const rows = await queryRows<OrderLine>(db, sql`
+    select oi.order_id as "orderId", oi.seq_id as "seqId", oi.status, p.netsuite_item_id as item, oi.unit_price::text as "unitPrice",
+           (oi.quantity + coalesce((select sum(s.quantity) from order_items s where s.order_id = oi.order_id and s.parent_seq_id = oi.seq_id), 0))::int as quantity
+    from order_items oi join products p on p.id = oi.product_id
+    where oi.order_id = any(${sql.param(orderIds)}::text[]) and oi.parent_seq_id is null
+    order by oi.order_id, oi.seq_id`);
+  for (const l of rows) {
+    const list = out.get(l.orderId) ?? [];
+    list.push(l);
+    out.set(l.orderId, list);
+  }
+  return out;
+}
+
+export function salesOrderRows(o: OrderHead, lines: OrderLine[], subsidiary: string): SalesOrderLineRow[] {
+  const s = o.shipTo ?? ({} as ShipTo);
+  return lines.map((l) => ({
+    HCOrderId: o.id, externalId: o.externalId ?? o.id, date: o.orderDate instanceof Date ? o.orderDate : new Date(o.orderDate),
+    customer: o.customer, email: o.email ?? undefined, salesChannel: o.salesChannel, subsidiary,
+    location: o.location ?? undefined, shippingMethod: o.shippingMethod ?? undefined, shippingCost: o.shippingCost ?? undefined,
+    orderLineId: l.seqId, item: l.item, quantity: l.quantity, price: l.unitPrice, closed: l.status === 'CANCELLED',
+    addressee: s.name, address1: s.address1, address2: s.address2, city: s.city, state: s.state, zip: s.postalCode,
+    country: s.country, phone: s.phone,
+  }));
+}
+
+const eligible = sql`o.feed_file_id is null and o.status <> 'CANCELLED' and c.netsuite_customer_id is not null
+  and not exists (select 1 from order_items oi join products p on p.id = oi.product_id
+                  where oi.order_id = o.id and oi.parent_seq_id is null and p.netsuite_item_id is null)`;
+
+export function salesOrdersExport(): ExportSpec<SalesOrderLineRow> {
+  return {
+    feed: salesOrdersFeed.name,
+    folder: salesOrdersFeed.folder,
+    fileName: salesOrdersFeed.fileName,
+    createEncoder: () => salesOrdersFeed.createEncoder(),
+
+    async claim(tx, { fileId, limit, maxBytes, state, ctx, deps }) {
+      const after = String(state.afterOrder ?? '');
+      const take = Math.min(limit, MAX_ORDERS_PER_CLAIM);
+      const cands = await queryRows<OrderHead>(tx, heads(sql`${eligible} and o.id > ${after}`, take));
+      if (!cands.length) return { rows: 0, more: false };
+      const lines = await linesOf(tx, cands.map((o) => o.id));
+      const pick = pickCandidates(
+        cands.map((o) => ({ key: o.id, rows: salesOrderRows(o, lines.get(o.id) ?? [], deps.config.NETSUITE_SUBSIDIARY) })),
+        {
+          columns: SALES_ORDER_COLUMNS, limit, maxBytes,
+          onInvalid: (key, message, field) => {
+            ctx.count('invalidRows');
+            ctx.addRowError({ file: salesOrdersFeed.name, row: 0, ...(field && { field }), message: `order ${key}: ${message}` });
+          },
+        },
+      );
+      let rows = 0;
+      if (pick.keys.length) {
+        const marked = await tx.update(orders).set({ feedFileId: fileId })
+          .where(and(inArray(orders.id, pick.keys), sql`${orders.feedFileId} is null`)).returning({ id: orders.id });
+        const ids = new Set(marked.map((m) => m.id));
+        for (const k of pick.keys) if (ids.has(k)) rows += lines.get(k)?.length ?? 0;
+      }
+      state.afterOrder = pick.leftOver ? pick.keys[pick.keys.length - 1] : cands[cands.length - 1].id;
+      return { rows, more: cands.length >= take || pick.leftOver };
+    },
+
+    rows: (db, { fileId, rowCount, deps }) => readOrders(db, fileId, rowCount, deps),
+
+    async waiting(db) {
+      const [r] = await queryRows<{ customer: number; items: number }>(db, sql`
+        select count(*) filter (where c.netsuite_customer_id is null)::int as customer,
+               count(*) filter (where c.netsuite_customer_id is not null and exists (
+                 select 1 from order_items oi join products p on p.id = oi.product_id
+                 where oi.order_id = o.id and oi.parent_seq_id is null and p.netsuite_item_id is null))::int as items
+        from orders o left join customers c on c.id = o.customer_id
+        where o.feed_file_id is null and o.status <> 'CANCELLED'`);
+      return { waitingForCustomerId: r?.customer ?? 0, waitingForItemIds: r?.items ?? 0 };
+    },
+  };
+}
+
+async function* readOrders(db: Db, fileId: string, rowCount: number, deps: FeedDeps): AsyncGenerator<SalesOrderLineRow> {
+  let after = '';
+  let left = rowCount;
+  while (left > 0) {
+    const page = await queryRows<OrderHead>(db, heads(sql`o.feed_file_id = ${fileId} and o.id > ${after}`, PAGE));
+    if (!page.length) return;
+    const lines = await linesOf(db, page.map((o) => o.id));
+    for (const o of page) {
+      const rows = salesOrderRows(o, lines.get(o.id) ?? [], deps.config.NETSUITE_SUBSIDIARY);
+      for (const r of rows) yield r;
+      left -= rows.length;
+    }
+    after = page[page.length - 1].id;
+  }
+}
