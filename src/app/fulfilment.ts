@@ -1,10 +1,11 @@
 /**
- * Store fulfilment: pack and ship an allocated item. Shipping consumes the reservation (the units
- * leave on hand) and the item becomes eligible for the fulfilled-items feed to NetSuite.
+ * Fulfilment: pack and ship an allocated item (stores), and `markShipped`, the one ship path also
+ * used by NetSuite's fulfilment feed. Shipping consumes the reservation (the units leave on hand);
+ * store shipments become eligible for the fulfilled-items feed to NetSuite.
  */
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { orderItems } from '../db/schema';
+import { facilities, orderItems } from '../db/schema';
 import { closeReservation } from '../db/inventory.repo';
 import { transitionItem, type ItemStatus } from '../domain/lifecycle';
 import { lockOrder, moveItems, refreshOrderStatus } from './orders';
@@ -43,17 +44,82 @@ export function packItem(db: Db, input: FulfilInput): Promise<FulfilResult> {
   });
 }
 
-/** Ships an item (store or NetSuite fulfilment): consumes its reservation; shipped twice is a no-op. */
-export function shipItem(db: Db, input: FulfilInput & { shippedAt?: Date }): Promise<FulfilResult> {
-  return withItem(db, input, async (t, item) => {
-    if (item.status === 'SHIPPED') return { kind: 'noop', message: `item ${item.orderId}/${item.seqId} is already shipped` };
-    const tr = transitionItem(item.status as ItemStatus, 'ship');
-    if (!tr.ok) return illegal(tr.message);
-    await closeReservation(t, item.orderId, item.seqId, 'CONSUMED', input.actor, 'SHIPPED');
-    await moveItems(t, item.orderId, [item], 'ship', undefined, 'SHIPPED', input.actor, {
-      set: { shippedAt: input.shippedAt ?? new Date(), trackingNumber: input.trackingNumber ?? null, carrier: input.carrier ?? item.carrier },
-    });
-    await refreshOrderStatus(t, item.orderId);
-    return { kind: 'ok', item: await reload(t, item) };
+/** A store ships an item (its own transaction); `facilityId` scopes it to the store. */
+export async function shipItem(db: Db, input: FulfilInput & { shippedAt?: Date }): Promise<FulfilResult> {
+  return db.transaction(async (tx) => {
+    const t = tx as Db;
+    const r = await markShipped(t, { ...input, source: 'STORE' });
+    if (r.kind === 'noop') return r;
+    if (r.kind === 'error') {
+      if (r.field === 'orderId' || r.message.startsWith('unknown order item')) return { kind: 'not_found' as const, message: r.message };
+      return illegal(r.message);
+    }
+    const [item] = await t.select().from(orderItems).where(and(eq(orderItems.orderId, input.orderId), eq(orderItems.seqId, input.seqId)));
+    return { kind: 'ok' as const, item };
   });
 }
+
+export interface ShipInput {
+  orderId: string;
+  seqId: string;
+  /** NETSUITE: the item must be at a NetSuite facility; STORE: at an OMS-fulfilled one. */
+  source: 'NETSUITE' | 'STORE';
+  actor: string;
+  /** The facility the caller acts for (a store); an item elsewhere is reported as unknown. */
+  facilityId?: string;
+  quantity?: number;
+  /** NetSuite location the shipment left from, when known. */
+  externalFacilityId?: string;
+  shippedAt?: Date;
+  trackingNumber?: string;
+  carrier?: string;
+}
+
+export type ShipResult =
+  | { kind: 'ok' }
+  | { kind: 'noop'; message: string }
+  | { kind: 'error'; field: string; message: string };
+
+/**
+ * Ships one allocated item inside the caller's transaction (takes the order lock): the one ship
+ * path for store shipments and NetSuite fulfilments. The reservation is consumed (the units leave
+ * on hand); an item already shipped is a no-op.
+ */
+export async function markShipped(tx: Db, input: ShipInput): Promise<ShipResult> {
+  const { orderId, seqId } = input;
+  const order = await lockOrder(tx, orderId);
+  if (!order) return { kind: 'error', field: 'orderId', message: `unknown order ${orderId}` };
+  const [item] = await tx.select().from(orderItems).where(and(eq(orderItems.orderId, orderId), eq(orderItems.seqId, seqId)));
+  if (!item || (input.facilityId && item.facilityId !== input.facilityId)) return { kind: 'error', field: 'orderItemSeqId', message: `unknown order item ${orderId}/${seqId}${input.facilityId ? ` at ${input.facilityId}` : ''}` };
+  if (item.status === 'SHIPPED') return { kind: 'noop', message: `item ${orderId}/${seqId} is already shipped` };
+  if (item.status !== 'ALLOCATED' && item.status !== 'PACKED') {
+    return { kind: 'error', field: 'orderItemSeqId', message: `item ${orderId}/${seqId} is ${item.status}, not allocated: cannot ship it` };
+  }
+  const [fac] = await tx.select().from(facilities).where(eq(facilities.id, item.facilityId!));
+  const wanted = input.source === 'NETSUITE' ? 'NETSUITE' : 'OMS';
+  if (!fac || fac.fulfillmentSystem !== wanted || fac.type === 'VIRTUAL') {
+    const what = input.source === 'NETSUITE' ? 'a NetSuite facility' : 'an OMS-fulfilled facility';
+    return { kind: 'error', field: 'orderItemSeqId', message: `item ${orderId}/${seqId} is at ${item.facilityId}, not at ${what}` };
+  }
+  if (input.externalFacilityId && fac.netsuiteLocationId && input.externalFacilityId !== fac.netsuiteLocationId) {
+    return {
+      kind: 'error', field: 'externalFacilityId',
+      message: `shipped from NetSuite location ${input.externalFacilityId}, but item ${orderId}/${seqId} is allocated at ${fac.id} (location ${fac.netsuiteLocationId})`,
+    };
+  }
+  if (input.quantity !== undefined && input.quantity !== item.quantity) {
+    return { kind: 'error', field: 'quantity', message: `shipped quantity ${input.quantity} differs from the item quantity ${item.quantity} (partial fulfilment of an item is not supported)` };
+  }
+  const reason = `SHIPPED by ${input.source}`;
+  await closeReservation(tx, orderId, seqId, 'CONSUMED', input.actor, reason);
+  await moveItems(tx, orderId, [item], 'ship', undefined, reason, input.actor, {
+    set: {
+      shippedAt: input.shippedAt ?? new Date(),
+      ...(input.trackingNumber !== undefined && { trackingNumber: input.trackingNumber }),
+      ...(input.carrier !== undefined && { carrier: input.carrier }),
+    },
+  });
+  await refreshOrderStatus(tx, orderId);
+  return { kind: 'ok' };
+}
+

@@ -13,76 +13,12 @@
  * different from the item's (partial fulfilment of an item is not supported: the OMS splits lines
  * at brokering, NetSuite ships whole allocations).
  */
-import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { facilities, orderItems } from '../db/schema';
-import { closeReservation } from '../db/inventory.repo';
-import { lockOrder, moveItems, refreshOrderStatus } from '../app/orders';
+import { markShipped } from '../app/fulfilment';
 import { fulfillmentFeed, type FulfillmentRecord } from './codec';
 import type { ImportSpec, RowOutcome } from './import-runner';
 
 export const IMP_ODR_ITM_FLFLMNT = 'IMP_ODR_ITM_FLFLMNT';
-
-export interface ShipInput {
-  orderId: string;
-  seqId: string;
-  /** NETSUITE: the item must be at a NetSuite facility; STORE: at an OMS-fulfilled one. */
-  source: 'NETSUITE' | 'STORE';
-  actor: string;
-  quantity?: number;
-  /** NetSuite location the shipment left from, when known. */
-  externalFacilityId?: string;
-  shippedAt?: Date;
-  trackingNumber?: string;
-  carrier?: string;
-}
-
-export type ShipResult =
-  | { kind: 'ok' }
-  | { kind: 'noop'; message: string }
-  | { kind: 'error'; field: string; message: string };
-
-/**
- * Ships one allocated item, inside the caller's transaction (takes the order lock). Also what a
- * store shipment would call (`source: 'STORE'`) until the store app has its own use case.
- */
-export async function markShipped(tx: Db, input: ShipInput): Promise<ShipResult> {
-  const { orderId, seqId } = input;
-  const order = await lockOrder(tx, orderId);
-  if (!order) return { kind: 'error', field: 'orderId', message: `unknown order ${orderId}` };
-  const [item] = await tx.select().from(orderItems).where(and(eq(orderItems.orderId, orderId), eq(orderItems.seqId, seqId)));
-  if (!item) return { kind: 'error', field: 'orderItemSeqId', message: `unknown order item ${orderId}/${seqId}` };
-  if (item.status === 'SHIPPED') return { kind: 'noop', message: `item ${orderId}/${seqId} is already shipped` };
-  if (item.status !== 'ALLOCATED' && item.status !== 'PACKED') {
-    return { kind: 'error', field: 'orderItemSeqId', message: `item ${orderId}/${seqId} is ${item.status}, not allocated: cannot ship it` };
-  }
-  const [fac] = await tx.select().from(facilities).where(eq(facilities.id, item.facilityId!));
-  const wanted = input.source === 'NETSUITE' ? 'NETSUITE' : 'OMS';
-  if (!fac || fac.fulfillmentSystem !== wanted || fac.type === 'VIRTUAL') {
-    const what = input.source === 'NETSUITE' ? 'a NetSuite facility' : 'an OMS-fulfilled facility';
-    return { kind: 'error', field: 'orderItemSeqId', message: `item ${orderId}/${seqId} is at ${item.facilityId}, not at ${what}` };
-  }
-  if (input.externalFacilityId && fac.netsuiteLocationId && input.externalFacilityId !== fac.netsuiteLocationId) {
-    return {
-      kind: 'error', field: 'externalFacilityId',
-      message: `shipped from NetSuite location ${input.externalFacilityId}, but item ${orderId}/${seqId} is allocated at ${fac.id} (location ${fac.netsuiteLocationId})`,
-    };
-  }
-  if (input.quantity !== undefined && input.quantity !== item.quantity) {
-    return { kind: 'error', field: 'quantity', message: `shipped quantity ${input.quantity} differs from the item quantity ${item.quantity} (partial fulfilment of an item is not supported)` };
-  }
-  const reason = `SHIPPED by ${input.source}`;
-  await closeReservation(tx, orderId, seqId, 'CONSUMED', input.actor, reason);
-  await moveItems(tx, orderId, [item], 'ship', undefined, reason, input.actor, {
-    set: {
-      shippedAt: input.shippedAt ?? new Date(),
-      ...(input.trackingNumber !== undefined && { trackingNumber: input.trackingNumber }),
-      ...(input.carrier !== undefined && { carrier: input.carrier }),
-    },
-  });
-  await refreshOrderStatus(tx, orderId);
-  return { kind: 'ok' };
-}
+export { markShipped, type ShipInput, type ShipResult } from '../app/fulfilment';
 
 export function fulfillmentImport(): ImportSpec<FulfillmentRecord> {
   return {
