@@ -29,7 +29,7 @@ export interface RejectInput {
 }
 
 export type RejectResult =
-  | { kind: 'ok'; rejectionId: number; fromFacilityId: string; toFacilityId: string; varianceId: string | null }
+  | { kind: 'ok'; rejectionId: number; reservationId: number | null; fromFacilityId: string; toFacilityId: string; varianceId: string | null }
   /** The item is not allocated any more (e.g. already rejected): nothing to do. */
   | { kind: 'noop'; message: string }
   | Failure;
@@ -70,7 +70,8 @@ export async function rejectItem(db: Db, input: RejectInput): Promise<RejectResu
     await closeReservation(t, input.orderId, input.seqId, 'RELEASED', input.actor, `REJECTED ${reasonId ?? ''}`.trim());
 
     let varianceId: string | null = null;
-    if (reason && reason.varianceType !== 'NO_VARIANCE') {
+    // Inventory effects are the store's to report; NetSuite keeps its own stock.
+    if (reason && reason.varianceType !== 'NO_VARIANCE' && input.source === 'STORE') {
       // Read after the release, under the row lock the release took.
       const r = await t.execute(sql`select on_hand from inventory_levels where product_id = ${item.productId} and facility_id = ${fromFacilityId} for update`);
       const [lvl] = (r as unknown as { rows: { on_hand: number }[] }).rows;
@@ -96,6 +97,6 @@ export async function rejectItem(db: Db, input: RejectInput): Promise<RejectResu
     const toFacilityId = reason?.targetFacilityId ?? '_NA_';
     await moveItems(t, input.orderId, [item], 'reject', toFacilityId, `REJECTED ${reasonId ?? ''} by ${input.source}`.trim(), input.actor, { set: { backordered: false, carrier: null, shipmentGroup: null } });
     await refreshOrderStatus(t, input.orderId);
-    return { kind: 'ok' as const, rejectionId: rej.id, fromFacilityId, toFacilityId, varianceId };
+    return { kind: 'ok' as const, rejectionId: rej.id, reservationId: res?.id ?? null, fromFacilityId, toFacilityId, varianceId };
   });
 }

@@ -2,8 +2,7 @@
  * Opens the database: PostgreSQL when a connection string is given, otherwise PGlite (embedded
  * Postgres) in a data folder or in memory. Both run the same schema, migrations and SQL.
  */
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
@@ -63,6 +62,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
 }
 
 async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
+  // Imported on demand: a PostgreSQL process never loads the embedded engine (~45 MB).
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const lite = await PGlite.create({ dataDir: dataDir && dataDir !== 'memory://' ? dataDir : undefined, loadDataDir });
   const db = drizzlePglite(lite, { schema }) as unknown as Db;
   const query = async <T>(text: string, values?: unknown[]) => {

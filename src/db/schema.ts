@@ -129,7 +129,7 @@ export const customers = pgTable('customers', {
   netsuiteCustomerId: text('netsuite_customer_id'),
   feedFileId: text('feed_file_id'),
   createdAt: createdAt(),
-}, (t) => [uniqueIndex('customers_external_uq').on(t.externalId)]);
+}, (t) => [uniqueIndex('customers_external_uq').on(t.externalId), index('customers_feed_file_idx').on(t.feedFileId)]);
 
 export type ShipTo = {
   name?: string; address1?: string; address2?: string; city?: string; state?: string;
@@ -163,6 +163,7 @@ export const orders = pgTable('orders', {
   uniqueIndex('orders_external_uq').on(t.externalId),
   index('orders_status_idx').on(t.status),
   index('orders_date_idx').on(t.orderDate),
+  index('orders_feed_file_idx').on(t.feedFileId),
 ]);
 
 export const orderPayments = pgTable('order_payments', {
@@ -172,7 +173,7 @@ export const orderPayments = pgTable('order_payments', {
   amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
   feedFileId: text('feed_file_id'),
   createdAt: createdAt(),
-}, (t) => [index('payments_order_idx').on(t.orderId)]);
+}, (t) => [index('payments_order_idx').on(t.orderId), index('payments_feed_file_idx').on(t.feedFileId)]);
 
 export const orderItems = pgTable('order_items', {
   orderId: text('order_id').notNull().references(() => orders.id),
@@ -321,7 +322,10 @@ export const externalFulfillment = pgTable('external_fulfillment', {
   kind: text('kind').notNull(),
   feedFileId: text('feed_file_id').notNull(),
   createdAt: createdAt(),
-}, (t) => [uniqueIndex('extful_res_kind_uq').on(t.reservationId, t.kind)]);
+}, (t) => [
+  uniqueIndex('extful_res_kind_uq').on(t.reservationId, t.kind),
+  index('extful_file_idx').on(t.feedFileId, t.id),
+]);
 
 /** Every feed file written or read: the processed-file registry and the export batches. */
 export const feedFiles = pgTable('feed_files', {
@@ -344,7 +348,7 @@ export const feedFiles = pgTable('feed_files', {
   createdAt: createdAt(),
   completedAt: ts('completed_at'),
 }, (t) => [
-  uniqueIndex('feed_files_in_sha_uq').on(t.feed, t.sha256).where(sql`direction = 'IN' and status <> 'FAILED'`),
+  uniqueIndex('feed_files_in_sha_uq').on(t.feed, t.sha256).where(sql`direction = 'IN' and status in ('PROCESSING','APPLIED')`),
   index('feed_files_status_idx').on(t.direction, t.status),
 ]);
 

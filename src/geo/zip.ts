@@ -15,7 +15,10 @@ interface ZipcodesModule {
   codes: Record<string, ZipRecord>;
 }
 
-const zipcodes = createRequire(import.meta.url)('zipcodes') as ZipcodesModule;
+// Loaded on first use: the data set costs ~80 MB, which processes that never place a ZIP
+// (feed jobs, the CLI's other commands) should not pay.
+let loaded: ZipcodesModule | undefined;
+const zipcodes = (): ZipcodesModule => (loaded ??= createRequire(import.meta.url)('zipcodes') as ZipcodesModule);
 
 export interface LatLong {
   latitude: number;
@@ -26,14 +29,14 @@ export interface LatLong {
 export function lookupUsZip(zip: string): LatLong | null {
   const m = /^\s*(\d{5})/.exec(zip);
   if (m === null) return null;
-  const r = zipcodes.lookup(m[1]);
+  const r = zipcodes().lookup(m[1]);
   if (r === undefined || r.country !== 'US' || !Number.isFinite(r.latitude) || !Number.isFinite(r.longitude)) return null;
   return { latitude: r.latitude, longitude: r.longitude };
 }
 
 /** Every US ZIP code known to the data set (used by benchmark generators). */
 export function allUsZips(): string[] {
-  return Object.values(zipcodes.codes)
+  return Object.values(zipcodes().codes)
     .filter((r) => r.country === 'US' && Number.isFinite(r.latitude) && Number.isFinite(r.longitude))
     .map((r) => r.zip);
 }
