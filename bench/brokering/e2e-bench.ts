@@ -1,7 +1,7 @@
 /**
  * End-to-end brokering on PostgreSQL: load the queue, route, persist, commit — in items per
  * second. One seeded database is copied (CREATE DATABASE … TEMPLATE) for each variant so all start
- * from the same state: the real run (batches of 500 orders per transaction) and a baseline of
+ * from the same state: the real run (default batch size) and a baseline of
  * small transactions (10 orders each), measured in the same run.
  *
  *   npx tsx bench/brokering/e2e-bench.ts [--quick]
@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/client';
 import { migrateDatabase } from '../../src/db/migrate';
 import { runBrokering } from '../../src/app/brokering';
+import { DEFAULT_BATCH_SIZE } from '../../src/app/brokering/run';
 import { allUsZips, lookupUsZip } from '../../src/geo/zip';
 import { ledgerInconsistencies } from '../../src/db/inventory.repo';
 
@@ -78,7 +79,7 @@ async function seed(d: Database, o: { facilities: number; products: number; orde
   return items;
 }
 
-export async function runBrokeringBench(opts: { quick?: boolean } = {}) {
+export async function runBrokeringBench(opts: { quick?: boolean; batchSize?: number; baselineBatchSize?: number } = {}) {
   const size = opts.quick ? { facilities: 100, products: 2000, orders: 2000 } : { facilities: 300, products: 10000, orders: 20000 };
   const base = `oms_bench_${Date.now()}`;
   const names = [base, `${base}_a`, `${base}_b`];
@@ -90,7 +91,8 @@ export async function runBrokeringBench(opts: { quick?: boolean } = {}) {
     await d.close();
     await admin(`create database ${names[1]} template ${base}`);
     await admin(`create database ${names[2]} template ${base}`);
-    const variants = [{ name: 'batched (500 orders/transaction)', db: names[1], batchSize: 500 }, { name: 'baseline (10 orders/transaction)', db: names[2], batchSize: 10 }];
+    const bs = opts.batchSize ?? Number(process.env.OMS_BENCH_BATCH ?? DEFAULT_BATCH_SIZE), base0 = opts.baselineBatchSize ?? 10;
+    const variants = [{ name: `batched (${bs} orders/transaction)`, db: names[1], batchSize: bs }, { name: `baseline (${base0} orders/transaction)`, db: names[2], batchSize: base0 }];
     const results = [];
     for (const v of variants) {
       const db = await openDatabase({ databaseUrl: urlOf(v.db) });

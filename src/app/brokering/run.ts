@@ -17,6 +17,12 @@ import { BROKERING_QUEUE } from '../../db/reference-data';
 import { claimBatch, dayKey, loadExclusions, loadFacilities, loadItems, loadProducts, lockLevels, type ClaimedOrder, type QueueKey } from './load';
 import { emptyPlan, planOrder, StockLedger, writePlan } from './persist';
 
+/**
+ * Orders per transaction. Larger batches amortise the per-batch work (claim, row locks, routing
+ * context) but hold inventory row locks longer: ~0.2 s at 1,000 orders on a 2-core machine.
+ */
+export const DEFAULT_BATCH_SIZE = 1000;
+
 export interface RunOptions {
   trigger: 'api' | 'cli' | 'cron' | 'test' | 'bench';
   actor?: string;
@@ -66,7 +72,7 @@ async function routeBatch(
   db: Db, runId: string, actor: string, facilities: Facility[],
   profiles: { byChannel: Map<string, ProfileView>; fallback: ProfileView }, after: QueueKey | null, opts: RunOptions,
 ) {
-  const claimed = await claimBatch(db, after, opts.batchSize ?? 500, opts.orderIds);
+  const claimed = await claimBatch(db, after, opts.batchSize ?? DEFAULT_BATCH_SIZE, opts.orderIds);
   if (claimed.length === 0) return null;
   const ids = claimed.map((o) => o.id);
   const items = await loadItems(db, ids);
