@@ -8,6 +8,7 @@ import type { Config } from './config';
 import type { Database } from './db/client';
 import { runBrokering } from './app/brokering';
 import { createJobRegistry, type JobDefinition, type JobRegistry } from './jobs';
+import { buildFeedJobs } from './feeds/wiring';
 
 export const BROKERING_JOB = 'BROKERING_RUN';
 
@@ -31,13 +32,7 @@ export function feedTransportUrl(config: Config): string {
 }
 
 export async function buildJobRegistry(database: Database, config: Config, log: Logger): Promise<{ registry: JobRegistry; close(): Promise<void> }> {
-  const jobs: JobDefinition[] = [brokeringJob(database, config)];
-  const feeds = await import('./feeds/wiring').catch(() => null);
-  let close = async () => {};
-  if (feeds) {
-    const f = await feeds.buildFeedJobs(database, config, log, feedTransportUrl(config));
-    jobs.push(...f.jobs);
-    close = f.close;
-  }
-  return { registry: createJobRegistry(jobs), close };
+  const feeds = await buildFeedJobs(database, config, log, feedTransportUrl(config));
+  const jobs: JobDefinition[] = [brokeringJob(database, config), ...feeds.jobs];
+  return { registry: createJobRegistry(jobs), close: feeds.close };
 }
