@@ -14,13 +14,11 @@ import { runBrokering } from '../../src/app/brokering';
 import { DEFAULT_BATCH_SIZE } from '../../src/app/brokering/run';
 import { allUsZips, lookupUsZip } from '../../src/geo/zip';
 import { ledgerInconsistencies } from '../../src/db/inventory.repo';
+import { mulberry32 } from '../../src/domain/prng';
 
 const ADMIN = process.env.OMS_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-}
+const rng = mulberry32;
 
 async function admin(text: string) {
   const c = new pg.Client({ connectionString: ADMIN });

@@ -22,17 +22,11 @@ export interface GenerateOptions {
   hazmatShare?: number;
 }
 
-/** mulberry32: small, fast, seeded PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of the instance generators. */
+import { mulberry32 } from '../../src/domain/prng';
+
+/** The seeded PRNG of the instance generators. */
+export const prng = mulberry32;
 
 /** Cumulative weights for sampling index i with weight 1/(i+1)^s. */
 function zipfCdf(n: number, s: number): Float64Array {

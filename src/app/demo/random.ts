@@ -1,17 +1,15 @@
 /** A small seeded PRNG (mulberry32) and helpers, so demo data is the same for the same seed. */
+import { mulberry32 } from '../../domain/prng';
 
 export class Rng {
-  private s: number;
+  private readonly draw: () => number;
   constructor(seed: number) {
-    this.s = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
+    this.draw = mulberry32((Math.trunc(seed) ^ 0x9e3779b9) >>> 0);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.draw();
   }
 
   /** Whole number in [min, max]. */

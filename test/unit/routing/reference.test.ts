@@ -7,17 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { routeOrders, type Facility, type Order, type RoutingSettings, type StockRow } from '../../../src/domain/routing/index';
 import { referenceRoute } from './reference';
+import { mulberry32 } from '../../../src/domain/prng';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 function instance(seed: number, F: number, P: number, holdShare: number) {
   const r = prng(seed);
