@@ -42,10 +42,11 @@ export async function createOrder(db: Db, raw: unknown, actor = 'api'): Promise<
   const autoCreate = await autoCreateProductsEnabled(db);
   try {
     return await db.transaction(async (tx) => {
-      const problems = await referenceProblems(tx as Db, input, autoCreate);
+      const known = await knownProductIds(tx as Db, input);
+      const problems = await referenceProblems(tx as Db, input, autoCreate, known);
       if (problems.length) return invalid(problems);
       const id = newId('ORD');
-      await insertOrder(tx as Db, id, input, autoCreate, actor);
+      await insertOrder(tx as Db, id, input, autoCreate ? known : null, actor);
       return { kind: 'created' as const, order: (await getOrder(tx as Db, id))! };
     });
   } catch (e) {
@@ -58,10 +59,13 @@ export async function createOrder(db: Db, raw: unknown, actor = 'api'): Promise<
   }
 }
 
-async function referenceProblems(db: Db, input: OrderInput, autoCreate: boolean): Promise<FieldError[]> {
-  const problems: FieldError[] = [];
+async function knownProductIds(db: Db, input: OrderInput): Promise<Set<string>> {
   const ids = [...new Set(input.items.map((i) => i.productId))];
-  const known = new Set((await db.select({ id: products.id }).from(products).where(inArray(products.id, ids))).map((p) => p.id));
+  return new Set((await db.select({ id: products.id }).from(products).where(inArray(products.id, ids))).map((p) => p.id));
+}
+
+async function referenceProblems(db: Db, input: OrderInput, autoCreate: boolean, known: Set<string>): Promise<FieldError[]> {
+  const problems: FieldError[] = [];
   if (!autoCreate) {
     input.items.forEach((it, i) => { if (!known.has(it.productId)) problems.push({ field: `items[${i}].productId`, message: `unknown product ${it.productId} (auto-create is off)` }); });
   }
@@ -72,11 +76,10 @@ async function referenceProblems(db: Db, input: OrderInput, autoCreate: boolean)
   return problems;
 }
 
-async function insertOrder(db: Db, id: string, input: OrderInput, autoCreate: boolean, actor: string) {
-  if (autoCreate) {
-    const ids = [...new Set(input.items.map((i) => i.productId))];
-    const known = new Set((await db.select({ id: products.id }).from(products).where(inArray(products.id, ids))).map((p) => p.id));
-    const missing = ids.filter((pid) => !known.has(pid));
+/** `knownProducts` set: auto-create the order's other products; null: auto-create is off. */
+async function insertOrder(db: Db, id: string, input: OrderInput, knownProducts: Set<string> | null, actor: string) {
+  if (knownProducts) {
+    const missing = [...new Set(input.items.map((i) => i.productId))].filter((pid) => !knownProducts.has(pid));
     if (missing.length) {
       // An auto-created product takes its id as SKU unless another product already holds that SKU.
       const takenSkus = new Set((await db.select({ sku: products.sku }).from(products).where(inArray(products.sku, missing))).map((p) => p.sku));

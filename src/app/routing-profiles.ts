@@ -102,3 +102,21 @@ export async function profileHistory(db: Db, id: string) {
   return { kind: 'ok' as const, history: await db.select().from(routingProfileHistory).where(eq(routingProfileHistory.profileId, id)).orderBy(desc(routingProfileHistory.id)) };
 }
 
+
+/**
+ * Splits a queue, in its order, into runs of consecutive items routed with the same profile (their
+ * sales channel's, else the default), so each run is one engine call and order is kept.
+ */
+export function* profileSegments<T>(
+  items: readonly T[], channelOf: (t: T) => string, profiles: { byChannel: Map<string, ProfileView>; fallback: ProfileView },
+): Generator<{ profile: ProfileView; items: T[] }> {
+  const profileOf = (t: T) => profiles.byChannel.get(channelOf(t)) ?? profiles.fallback;
+  let i = 0;
+  while (i < items.length) {
+    const profile = profileOf(items[i]);
+    let j = i + 1;
+    while (j < items.length && profileOf(items[j]) === profile) j++;
+    yield { profile, items: items.slice(i, j) };
+    i = j;
+  }
+}

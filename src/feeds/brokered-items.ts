@@ -19,7 +19,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { brokeredItemsFeed } from './codec';
-import { queryRows, safeId, SAFE_ID_SQL } from './common';
+import { queryRows, safeId, SAFE_ID_SQL, fromOutboundFeed } from './common';
 import type { ExportSpec } from './export-runner';
 
 const PAGE = 5000;
@@ -42,9 +42,7 @@ interface ClaimState {
 
 export function brokeredItemsExport(): ExportSpec<OutboxRow> {
   return {
-    feed: brokeredItemsFeed.name,
-    folder: brokeredItemsFeed.folder,
-    fileName: brokeredItemsFeed.fileName,
+    ...fromOutboundFeed(brokeredItemsFeed),
     createEncoder: () => brokeredItemsFeed.createEncoder(),
 
     async claim(tx, { fileId, limit, state: s }) {

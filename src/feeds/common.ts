@@ -83,3 +83,13 @@ export function quietContext(runId: string, params: Record<string, unknown> = {}
     addFile: noop, addRowError: noop, count: noop,
   };
 }
+
+/** The fields an export spec takes unchanged from its codec feed. */
+export function fromOutboundFeed(f: { name: string; folder: string; fileName(date: Date, runPart: string): string }) {
+  return { feed: f.name, folder: f.folder, fileName: f.fileName };
+}
+
+/** The fields an import spec takes unchanged from its codec feed. */
+export function fromInboundFeed<D extends (input: never) => unknown>(f: { name: string; folder: string; pattern: RegExp; decode: D }) {
+  return { feed: f.name, folder: f.folder, pattern: f.pattern, decode: ((input: never) => f.decode(input)) as D };
+}

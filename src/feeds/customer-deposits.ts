@@ -15,7 +15,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { createCustomerDepositEncoder, customerDepositsFeed, encodeCustomerDeposit, type CustomerDepositRow } from './codec';
-import { queryRows } from './common';
+import { queryRows, fromOutboundFeed } from './common';
 import { pickCandidates, type ExportSpec } from './export-runner';
 
 const PAGE = 2000;
@@ -50,9 +50,7 @@ const unsent = sql`p.feed_file_id is null and p.amount > 0`;
 
 export function customerDepositsExport(): ExportSpec<CustomerDepositRow> {
   return {
-    feed: customerDepositsFeed.name,
-    folder: customerDepositsFeed.folder,
-    fileName: customerDepositsFeed.fileName,
+    ...fromOutboundFeed(customerDepositsFeed),
     createEncoder: () => createCustomerDepositEncoder(),
 
     async claim(tx, { fileId, limit, maxBytes, state, ctx }) {

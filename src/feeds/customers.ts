@@ -15,6 +15,7 @@ import { customers } from '../db/schema';
 import { CUSTOMER_COLUMNS, customersFeed, type CustomerRow } from './codec';
 import type { FeedDeps } from './common';
 import { pickCandidates, type ExportSpec } from './export-runner';
+import { fromOutboundFeed } from './common';
 
 const PAGE = 2000;
 
@@ -30,9 +31,7 @@ export function customerFeedRow(c: Pick<CustomerRecord, 'id' | 'externalId' | 'f
 
 export function customersExport(): ExportSpec<CustomerRow> {
   return {
-    feed: customersFeed.name,
-    folder: customersFeed.folder,
-    fileName: customersFeed.fileName,
+    ...fromOutboundFeed(customersFeed),
     createEncoder: () => customersFeed.createEncoder(),
 
     async claim(tx, { fileId, limit, maxBytes, state, ctx, deps }) {

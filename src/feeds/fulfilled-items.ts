@@ -12,7 +12,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { createFulfilledItemsEncoder, fulfilledItemsFeed } from './codec';
-import { queryRows, safeId } from './common';
+import { queryRows, safeId, fromOutboundFeed } from './common';
 import { readOutboxRows, type OutboxHint, type OutboxRow } from './brokered-items';
 import type { ExportSpec } from './export-runner';
 
@@ -33,9 +33,7 @@ const idsValid = sql`${safeId(sql`o.netsuite_order_id`)} and ${safeId(sql`oi.net
 
 export function fulfilledItemsExport(): ExportSpec<OutboxRow> {
   return {
-    feed: fulfilledItemsFeed.name,
-    folder: fulfilledItemsFeed.folder,
-    fileName: fulfilledItemsFeed.fileName,
+    ...fromOutboundFeed(fulfilledItemsFeed),
     createEncoder: (deps) => createFulfilledItemsEncoder(deps.config.NETSUITE_FULFILLMENT_TAG),
 
     async claim(tx, { fileId, limit, state }) {

@@ -16,17 +16,15 @@
 import { markShipped } from '../app/fulfilment';
 import { fulfillmentFeed, type FulfillmentRecord } from './codec';
 import type { ImportSpec, RowOutcome } from './import-runner';
+import { fromInboundFeed } from './common';
 
 export const IMP_ODR_ITM_FLFLMNT = 'IMP_ODR_ITM_FLFLMNT';
 export { markShipped, type ShipInput, type ShipResult } from '../app/fulfilment';
 
 export function fulfillmentImport(): ImportSpec<FulfillmentRecord> {
   return {
-    feed: fulfillmentFeed.name,
-    folder: fulfillmentFeed.folder,
-    pattern: fulfillmentFeed.pattern,
+    ...fromInboundFeed(fulfillmentFeed),
     job: IMP_ODR_ITM_FLFLMNT,
-    decode: (input) => fulfillmentFeed.decode(input),
     batchSize: 100,
 
     async apply(tx, rec, rc): Promise<RowOutcome> {

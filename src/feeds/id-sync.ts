@@ -14,6 +14,7 @@
 import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { customers, orderItems, orders } from '../db/schema';
+import { fromInboundFeed } from './common';
 import {
   customerIdentificationFeed, orderIdentificationFeed, orderItemAttributeFeed,
   type CustomerIdentificationRecord, type OrderIdentificationRecord, type OrderItemAttributeRecord,
@@ -30,8 +31,8 @@ async function keyOrNoop(rc: RowContext, key: string, what: string): Promise<Row
 
 export function orderIdentificationImport(): ImportSpec<OrderIdentificationRecord> {
   return {
-    feed: orderIdentificationFeed.name, folder: orderIdentificationFeed.folder, pattern: orderIdentificationFeed.pattern,
-    job: IMP_ORDER_IDENT, decode: (input) => orderIdentificationFeed.decode(input), batchSize: 500,
+    ...fromInboundFeed(orderIdentificationFeed),
+    job: IMP_ORDER_IDENT, batchSize: 500,
     async apply(tx: Db, rec, rc): Promise<RowOutcome> {
       const [o] = await tx.select({ ns: orders.netsuiteOrderId }).from(orders).where(eq(orders.id, rec.orderId)).for('update');
       if (!o) return { kind: 'error', field: 'orderId', message: `unknown order ${rec.orderId}` };
@@ -47,8 +48,8 @@ export function orderIdentificationImport(): ImportSpec<OrderIdentificationRecor
 
 export function orderItemAttributeImport(): ImportSpec<OrderItemAttributeRecord> {
   return {
-    feed: orderItemAttributeFeed.name, folder: orderItemAttributeFeed.folder, pattern: orderItemAttributeFeed.pattern,
-    job: IMP_ORDER_ITM_ATTR, decode: (input) => orderItemAttributeFeed.decode(input), batchSize: 500,
+    ...fromInboundFeed(orderItemAttributeFeed),
+    job: IMP_ORDER_ITM_ATTR, batchSize: 500,
     async apply(tx: Db, rec, rc): Promise<RowOutcome> {
       const [o] = await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, rec.orderId));
       if (!o) return { kind: 'error', field: 'orderId', message: `unknown order ${rec.orderId}` };
@@ -78,8 +79,8 @@ export function orderItemAttributeImport(): ImportSpec<OrderItemAttributeRecord>
 
 export function customerIdentificationImport(): ImportSpec<CustomerIdentificationRecord> {
   return {
-    feed: customerIdentificationFeed.name, folder: customerIdentificationFeed.folder, pattern: customerIdentificationFeed.pattern,
-    job: IMP_CUST_IDENT, decode: (input) => customerIdentificationFeed.decode(input), batchSize: 500,
+    ...fromInboundFeed(customerIdentificationFeed),
+    job: IMP_CUST_IDENT, batchSize: 500,
     async apply(tx: Db, rec, rc): Promise<RowOutcome> {
       const [c] = await tx.select({ ns: customers.netsuiteCustomerId }).from(customers).where(eq(customers.id, rec.partyId)).for('update');
       if (!c) return { kind: 'error', field: 'partyId', message: `unknown customer ${rec.partyId}` };

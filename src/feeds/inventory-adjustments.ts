@@ -14,7 +14,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { formatNsDate, inventoryAdjustmentFeed, inventoryAdjustmentRow, isSafeId, normalizeVarianceReason, type InventoryAdjustmentRow } from './codec';
-import { queryRows, safeId, type FeedDeps } from './common';
+import { queryRows, safeId, type FeedDeps, fromOutboundFeed } from './common';
 import type { ExportSpec } from './export-runner';
 
 const PAGE = 2000;
@@ -58,9 +58,7 @@ export function varianceFeedRow(v: VarianceRow, account: string, subsidiary: str
 
 export function inventoryAdjustmentsExport(): ExportSpec<InventoryAdjustmentRow> {
   return {
-    feed: inventoryAdjustmentFeed.name,
-    folder: inventoryAdjustmentFeed.folder,
-    fileName: inventoryAdjustmentFeed.fileName,
+    ...fromOutboundFeed(inventoryAdjustmentFeed),
     createEncoder: () => inventoryAdjustmentFeed.createEncoder(),
 
     async claim(tx, { fileId, limit, state, deps }) {

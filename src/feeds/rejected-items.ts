@@ -29,17 +29,15 @@ import { lockOrder } from '../app/orders';
 import { normalizeReasonId, rejectItem } from '../app/rejections';
 import { rejectedItemsFeed, type RejectedItemRecord } from './codec';
 import type { ImportSpec, RowOutcome } from './import-runner';
+import { fromInboundFeed } from './common';
 
 export const IMP_ORDER_ITM_RJCT = 'IMP_ORDER_ITM_RJCT';
 
 export function rejectedItemsImport(): ImportSpec<RejectedItemRecord> {
   let reasonsWithEffect: Set<string> | undefined;
   return {
-    feed: rejectedItemsFeed.name,
-    folder: rejectedItemsFeed.folder,
-    pattern: rejectedItemsFeed.pattern,
+    ...fromInboundFeed(rejectedItemsFeed),
     job: IMP_ORDER_ITM_RJCT,
-    decode: (input) => rejectedItemsFeed.decode(input),
     batchSize: 100,
 
     async apply(tx: Db, rec, rc): Promise<RowOutcome> {

@@ -16,7 +16,7 @@ import { and, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { orders, type ShipTo } from '../db/schema';
 import { SALES_ORDER_COLUMNS, salesOrdersFeed, type SalesOrderLineRow } from './codec';
-import { queryRows, type FeedDeps } from './common';
+import { queryRows, type FeedDeps, fromOutboundFeed } from './common';
 import { pickCandidates, type ExportSpec } from './export-runner';
 
 const PAGE = 500;
@@ -75,9 +75,7 @@ const eligible = sql`o.feed_file_id is null and o.status <> 'CANCELLED' and c.ne
 
 export function salesOrdersExport(): ExportSpec<SalesOrderLineRow> {
   return {
-    feed: salesOrdersFeed.name,
-    folder: salesOrdersFeed.folder,
-    fileName: salesOrdersFeed.fileName,
+    ...fromOutboundFeed(salesOrdersFeed),
     createEncoder: () => salesOrdersFeed.createEncoder(),
 
     async claim(tx, { fileId, limit, maxBytes, state, ctx, deps }) {

@@ -12,7 +12,7 @@ import { brokeringRuns } from '../../db/schema';
 import { newId } from '../../domain/ids';
 import { routeOrders } from '../../domain/routing';
 import type { Facility, Order as RoutingOrder, OrderResult } from '../../domain/routing/types';
-import { profilesByChannel, type ProfileView } from '../routing-profiles';
+import { profileSegments, profilesByChannel, type ProfileView } from '../routing-profiles';
 import { BROKERING_QUEUE } from '../../db/reference-data';
 import { claimBatch, dayKey, loadExclusions, loadFacilities, loadItems, loadProducts, lockLevels, type ClaimedOrder, type QueueKey } from './load';
 import { emptyPlan, planOrder, StockLedger, writePlan } from './persist';
@@ -95,18 +95,12 @@ async function routeBatch(
   // call starts from the stock the previous one left.
   const results: { o: ClaimedOrder; result: OrderResult }[] = [];
   const plan = emptyPlan();
-  let i = 0;
-  while (i < routable.length) {
-    const profile = profiles.byChannel.get(routable[i].o.salesChannel) ?? profiles.fallback;
-    let j = i;
-    while (j < routable.length && (profiles.byChannel.get(routable[j].o.salesChannel) ?? profiles.fallback) === profile) j++;
-    const segment = routable.slice(i, j);
+  for (const { profile, items: segment } of profileSegments(routable, (x) => x.o.salesChannel, profiles)) {
     const out = routeOrders({ settings: profile.settings, facilities, products, inventory: stock.rows(), orders: segment.map((s) => s.r) });
     out.orders.forEach((result, k) => {
       results.push({ o: segment[k].o, result });
       planOrder(plan, segment[k].o.id, itemsByOrder.get(segment[k].o.id)!, result, stock);
     });
-    i = j;
   }
   await writePlan(db, plan, runId, dayKey(), actor);
   const last = claimed[claimed.length - 1];

@@ -9,7 +9,7 @@ import { readLevels } from '../../db/inventory.repo';
 import { BROKERING_QUEUE } from '../../db/reference-data';
 import { routeOrders, sortBrokeringQueue } from '../../domain/routing';
 import type { Order, OrderResult, RoutingSettings } from '../../domain/routing/types';
-import { profilesByChannel } from '../routing-profiles';
+import { profileSegments, profilesByChannel } from '../routing-profiles';
 import { loadExclusions, loadFacilities, loadProducts } from './load';
 
 export interface WhatIfStats {
@@ -56,15 +56,10 @@ export async function whatIf(db: Db, proposed: Partial<RoutingSettings>, range?:
   // Current: each order with its channel's profile, stock carried from one segment to the next.
   const current: OrderResult[] = [];
   let stock = inventory;
-  let i = 0;
-  while (i < sorted.length) {
-    const profile = profiles.byChannel.get(sorted[i].salesChannel) ?? profiles.fallback;
-    let j = i;
-    while (j < sorted.length && (profiles.byChannel.get(sorted[j].salesChannel) ?? profiles.fallback) === profile) j++;
-    const out = routeOrders({ settings: profile.settings, facilities, products, inventory: stock, orders: sorted.slice(i, j) });
+  for (const { profile, items } of profileSegments(sorted, (o) => o.salesChannel, profiles)) {
+    const out = routeOrders({ settings: profile.settings, facilities, products, inventory: stock, orders: items });
     current.push(...out.orders);
     stock = out.inventory;
-    i = j;
   }
   const proposedOut = routeOrders({ settings: proposed, facilities, products, inventory, orders: sorted });
   return { current: summarize(current), proposed: summarize(proposedOut.orders), warnings: proposedOut.warnings };
