@@ -172,6 +172,8 @@ export const orderPayments = pgTable('order_payments', {
   method: text('method').notNull(),
   amount: numeric('amount', { precision: 14, scale: 2 }).notNull(),
   feedFileId: text('feed_file_id'),
+  /** The NetSuite customer deposit created for this payment (`salesorder/import/orderpayment/`). */
+  netsuiteDepositId: text('netsuite_deposit_id'),
   createdAt: createdAt(),
 }, (t) => [index('payments_order_idx').on(t.orderId), index('payments_feed_file_idx').on(t.feedFileId)]);
 
@@ -190,7 +192,16 @@ export const orderItems = pgTable('order_items', {
   shipmentGroup: text('shipment_group'),
   carrier: text('carrier'),
   backordered: boolean('backordered').notNull().default(false),
+  /** NetSuite's line id; null for a new piece of a split line until NetSuite reports the line it added. */
   netsuiteLineId: text('netsuite_line_id'),
+  /** Quantity NetSuite's line holds as far as the OMS told it (order export, allocation rows). */
+  netsuiteLineQty: integer('netsuite_line_qty'),
+  /**
+   * A line change NetSuite must still learn through the brokered-items feed: `SPLIT` (set on the
+   * original and the new pieces when brokering splits a line), `CLOSE` (set when the item is
+   * cancelled). Cleared by the export that sends it.
+   */
+  netsuiteSync: text('netsuite_sync'),
   trackingNumber: text('tracking_number'),
   shippedAt: ts('shipped_at'),
   updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -198,6 +209,7 @@ export const orderItems = pgTable('order_items', {
   primaryKey({ columns: [t.orderId, t.seqId] }),
   check('items_qty_chk', sql`${t.quantity} > 0`),
   index('items_facility_status_idx').on(t.facilityId, t.status),
+  index('items_ns_sync_idx').on(t.orderId).where(sql`netsuite_sync is not null`),
 ]);
 
 /** Every move of an item: who, from, to, why; for brokering the run and the rule. */
@@ -251,6 +263,8 @@ export const rejections = pgTable('rejections', {
   comments: text('comments'),
   /** The allocation (reservation id) that was rejected: one rejection per allocation. */
   reservationId: integer('reservation_id'),
+  /** NetSuite's `rejectionId` (feed v2), null for store rejections and legacy 4-column rows. */
+  netsuiteRejectionId: text('netsuite_rejection_id'),
   actor: text('actor').notNull().default('system'),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('rejections_reservation_uq').on(t.reservationId)]);
@@ -287,6 +301,8 @@ export const brokeringRuns = pgTable('brokering_runs', {
   exception: integer('exception').notNull().default(0),
   queued: integer('queued').notNull().default(0),
   error: text('error'),
+  /** Written every few seconds while the run works; a RUNNING row whose heartbeat stopped was left by a dead process. */
+  heartbeatAt: ts('heartbeat_at'),
 });
 
 /** The routing explanation of an order in a run. */
@@ -313,18 +329,60 @@ export const facilityOrderCounts = pgTable('facility_order_counts', {
  */
 export const externalFulfillment = pgTable('external_fulfillment', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
-  reservationId: integer('reservation_id').notNull(),
+  /** The allocation sent; null for a row that only tells NetSuite of a split or a cancellation. */
+  reservationId: integer('reservation_id'),
   orderId: text('order_id').notNull(),
   orderItemSeqId: text('order_item_seq_id').notNull(),
   facilityId: text('facility_id').notNull(),
   quantity: integer('quantity').notNull(),
-  /** BROKERED (allocation sent) | FULFILLED (store shipment sent) */
+  /** BROKERED (brokered-items feed row) | FULFILLED (fulfilled-items feed row) */
   kind: text('kind').notNull(),
+  /** The `lineId` written (null: a new piece of a split line, sent with its `orderLineId`). */
+  lineId: text('line_id'),
+  /** The `location` written (NetSuite location id), null = empty (leave the line's location). */
+  location: text('location'),
+  /** `closed` = T: the item was cancelled in the OMS. */
+  closed: boolean('closed').notNull().default(false),
   feedFileId: text('feed_file_id').notNull(),
+  /** Set when an operator re-sends a row NetSuite refused: the row no longer counts as sent. */
+  supersededAt: ts('superseded_at'),
   createdAt: createdAt(),
 }, (t) => [
-  uniqueIndex('extful_res_kind_uq').on(t.reservationId, t.kind),
+  uniqueIndex('extful_res_kind_uq').on(t.reservationId, t.kind).where(sql`superseded_at is null`),
+  uniqueIndex('extful_closed_uq').on(t.orderId, t.orderItemSeqId).where(sql`closed and superseded_at is null`),
   index('extful_file_idx').on(t.feedFileId, t.id),
+  index('extful_item_idx').on(t.orderId, t.orderItemSeqId),
+]);
+
+/**
+ * Rows NetSuite refused to apply (its refusal reports in `…/error/*.errors.csv`, job
+ * `IMP_NS_IMPORT_ERRORS`). OPEN until an operator re-sends (RESENT) or dismisses (DISMISSED) it.
+ */
+export const netsuiteRefusals = pgTable('netsuite_refusals', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  /** Feed of the refused file (`brokered-items`, `fulfilled-items`, `inventory-adjustment`). */
+  feed: text('feed').notNull(),
+  /** The refused OUT file (`feed_files.id`), when the report names a file the OMS wrote. */
+  feedFileId: text('feed_file_id'),
+  fileName: text('file_name').notNull(),
+  /** 1-based data row of the refused file. */
+  rowNumber: integer('row_number').notNull(),
+  orderId: text('order_id'),
+  orderItemSeqId: text('order_item_seq_id'),
+  varianceId: text('variance_id'),
+  /** The outbox row refused (`external_fulfillment.id`), for the update feeds. */
+  outboxId: integer('outbox_id'),
+  message: text('message').notNull(),
+  /** The report file it came from (`feed_files.id`, IN). */
+  reportFileId: text('report_file_id').notNull(),
+  /** OPEN | RESENT | DISMISSED */
+  status: text('status').notNull().default('OPEN'),
+  resolvedBy: text('resolved_by'),
+  resolvedAt: ts('resolved_at'),
+  createdAt: createdAt(),
+}, (t) => [
+  index('refusals_item_idx').on(t.orderId, t.orderItemSeqId),
+  index('refusals_status_idx').on(t.status, t.createdAt),
 ]);
 
 /** Every feed file written or read: the processed-file registry and the export batches. */
@@ -348,7 +406,9 @@ export const feedFiles = pgTable('feed_files', {
   createdAt: createdAt(),
   completedAt: ts('completed_at'),
 }, (t) => [
-  uniqueIndex('feed_files_in_sha_uq').on(t.feed, t.sha256).where(sql`direction = 'IN' and status in ('PROCESSING','APPLIED')`),
+  // A file is read once by name and bytes (feeds v2): one live claim per (feed, name).
+  uniqueIndex('feed_files_in_name_uq').on(t.feed, t.fileName).where(sql`direction = 'IN' and status in ('PROCESSING','APPLIED')`),
+  index('feed_files_in_sha_idx').on(t.feed, t.sha256).where(sql`direction = 'IN'`),
   index('feed_files_status_idx').on(t.direction, t.status),
 ]);
 
@@ -382,6 +442,10 @@ export const jobRuns = pgTable('job_runs', {
   files: jsonb('files').$type<string[]>().notNull().default([]),
   rowErrors: jsonb('row_errors').$type<{ file?: string; row: number; field?: string; message: string }[]>().notNull().default([]),
   error: text('error'),
+  /** Written every few seconds by the process running the job; a RUNNING row whose heartbeat stopped is abandoned. */
+  heartbeatAt: ts('heartbeat_at'),
+  /** `host:pid` of the process running it. */
+  owner: text('owner'),
 }, (t) => [
   index('job_runs_name_idx').on(t.name, t.startedAt),
   uniqueIndex('job_runs_running_uq').on(t.name).where(sql`status = 'RUNNING'`),
