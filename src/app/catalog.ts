@@ -118,3 +118,20 @@ export async function getAvailability(db: Db, filter: { productId?: string; faci
   return readLevels(db, filter);
 }
 
+
+export type StoreFacilityResult = { kind: 'ok'; facility: typeof facilities.$inferSelect } | Failure;
+
+/**
+ * The facility a Store Fulfillment App call acts for: it must be a STORE whose items the OMS
+ * fulfils. Unknown → not found; a warehouse, a virtual facility or a NetSuite-fulfilled store →
+ * conflict naming its type (its items are handled by NetSuite's feeds or by brokering, not here).
+ */
+export async function storeFacility(db: Db, fid: string): Promise<StoreFacilityResult> {
+  const f = await getFacility(db, fid);
+  if (!f) return notFound('facility', fid);
+  if (f.type !== 'STORE' || f.fulfillmentSystem !== 'OMS') {
+    const what = f.type === 'STORE' ? 'a STORE fulfilled by NETSUITE' : `a ${f.type} (fulfilled by ${f.fulfillmentSystem})`;
+    return { kind: 'conflict', message: `facility ${fid} is ${what}, not a store the OMS fulfils: its items cannot be packed, shipped or rejected here` };
+  }
+  return { kind: 'ok', facility: f };
+}

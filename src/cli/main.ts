@@ -8,6 +8,7 @@ import { startOms } from '../main';
 import { UsageError, withDatabase } from './support';
 import { registerOpsCommands } from './ops-commands';
 import { registerBrokeringCommands } from './brokering-commands';
+import { registerNetsuiteCommands } from './netsuite-commands';
 
 const program = new Command('oms').description('Order Management System: brokering, store fulfilment, NetSuite feeds')
   .exitOverride().showHelpAfterError();
@@ -33,6 +34,7 @@ program.command('db').description('Database').command('migrate').description('Ap
 
 registerOpsCommands(program);
 registerBrokeringCommands(program);
+registerNetsuiteCommands(program);
 
 async function main() {
   try {

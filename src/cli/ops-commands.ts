@@ -1,13 +1,13 @@
 /** Commands over orders, imports, demo data and routing scenarios. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { getOrder } from '../app/orders';
+import { getOrderDetail } from '../app/netsuite-state';
 import { printJson, UsageError, withDatabase } from './support';
 
 export function registerOpsCommands(program: Command) {
   const orders = program.command('orders').description('Orders');
-  orders.command('show <id>').description('Print an order with its items').action((id: string) => withDatabase(async (d) => {
-    const o = await getOrder(d.db, id);
+  orders.command('show <id>').description("Print an order with its items, each with where it stands with NetSuite").action((id: string) => withDatabase(async (d) => {
+    const o = await getOrderDetail(d.db, id);
     if (!o) throw new UsageError(`order ${id} not found`);
     printJson(o);
   }));

@@ -24,6 +24,7 @@
  * | 11 | GEN_INV_VAR_FEED_NS | store variances (VAR_*) → NetSuite inventory adjustments |
  * | 12 | IMP_ODR_ITM_FLFLMNT | NetSuite shipments → items SHIPPED |
  * | 13 | GEN_FLFLD_ORD_FD_NS | store shipments → NetSuite item fulfilments |
+ * | 14 | IMP_NS_IMPORT_ERRORS | NetSuite's refusal reports (`…/error/*.errors.csv`) → refusals for operators |
  *
  * Each handler returns `{ counts, files }` and also records them through the context. Exports
  * throw when an upload fails (the file stays PENDING_UPLOAD; pg-boss retries with backoff); imports
@@ -44,10 +45,12 @@ import { customerDepositsExport } from './customer-deposits';
 import { rejectedItemsImport } from './rejected-items';
 import { fulfillmentImport } from './fulfillment';
 import { customerIdentificationImport, orderIdentificationImport, orderItemAttributeImport } from './id-sync';
+import { runRefusalImports } from './netsuite-refusals';
 
 export const FEED_JOB_NAMES = [
   'GEN_CRT_CUST_FD', 'GEN_CRT_ORD_FD', 'IMP_CUST_IDENT', 'IMP_ORDER_IDENT', 'IMP_ORDER_ITM_ATTR', 'GEN_CUST_DEP_FD',
   'GEN_BRKR_ORD_FD_NS', 'IMP_ORDER_ITM_RJCT', 'GEN_INV_VAR_FEED_NS', 'IMP_ODR_ITM_FLFLMNT', 'GEN_FLFLD_ORD_FD_NS',
+  'IMP_NS_IMPORT_ERRORS',
 ] as const;
 export type FeedJobName = (typeof FEED_JOB_NAMES)[number];
 
@@ -87,6 +90,11 @@ export function feedJobs(deps: FeedJobDeps): FeedJob[] {
     exportJob('GEN_INV_VAR_FEED_NS', 11, 'NetSuite: export inventory variances of store rejections (inventoryadjustment/csv/InventoryAdjustmentFeed_*.csv)', inventoryAdjustmentsExport),
     importJob('IMP_ODR_ITM_FLFLMNT', 12, 'NetSuite: import items NetSuite shipped (salesorder/import/fulfillment/*-SalesOrderFulfillment.csv)', fulfillmentImport),
     exportJob('GEN_FLFLD_ORD_FD_NS', 13, 'NetSuite: export items shipped by stores (salesorder/update/fulfilledOrderItemsFeed_*.csv)', fulfilledItemsExport),
+    {
+      name: 'IMP_NS_IMPORT_ERRORS', defaultCron: every15(14),
+      description: "NetSuite: import NetSuite's refusal reports of our files (salesorder/update/error/*.errors.csv, inventoryadjustment/csv/error/*.errors.csv)",
+      handler: (ctx) => runRefusalImports(deps, ctx, deps.importOptions),
+    },
   ];
 }
 

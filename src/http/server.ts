@@ -11,6 +11,7 @@ import { orderRoutes } from './routes/orders';
 import { catalogRoutes } from './routes/catalog';
 import { brokeringRoutes } from './routes/brokering';
 import { storeRoutes } from './routes/store';
+import { netsuiteRoutes } from './routes/netsuite';
 import { webRoutes } from '../web';
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
@@ -45,6 +46,7 @@ export async function buildServer(ctx: HttpContext): Promise<App> {
   catalogRoutes(app, ctx);
   brokeringRoutes(app, ctx);
   storeRoutes(app, ctx);
+  netsuiteRoutes(app, ctx);
   await webRoutes(app);
   for (const plugin of ctx.plugins ?? []) await plugin(app);
   return app;

@@ -30,6 +30,7 @@ export * from './sales-orders';
 export * from './id-sync';
 export * from './customer-deposits';
 export * from './fulfillment';
+export * from './refusal-reports';
 
 /** Every feed, by name. */
 export const FEEDS = Object.freeze({

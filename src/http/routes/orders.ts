@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { App } from '../server';
 import type { HttpContext } from '../context';
 import { reply } from '../errors';
-import { approveOrder, cancelOrder, createOrder, getItemHistory, getOrder, listOrders } from '../../app/orders';
+import { approveOrder, cancelOrder, createOrder, getItemHistory, listOrders } from '../../app/orders';
+import { getOrderDetail } from '../../app/netsuite-state';
 import { ORDER_STATUSES } from '../../domain/lifecycle';
 import { notFound } from '../../app/result';
 import { orderInputSchema } from '../../app/order-input';
@@ -27,8 +28,10 @@ export function orderRoutes(app: App, ctx: HttpContext) {
       }),
     },
   }, async (req) => ({ orders: await listOrders(db, req.query) }));
-  app.get('/orders/:id', { schema: { tags: ['orders'], params: idParam } }, async (req, res) => {
-    const o = await getOrder(db, req.params.id);
+  app.get('/orders/:id', {
+    schema: { tags: ['orders'], summary: 'An order with its items; each item has `netsuite`: where it stands with NetSuite', params: idParam },
+  }, async (req, res) => {
+    const o = await getOrderDetail(db, req.params.id);
     return o ? o : reply(res, notFound('order', req.params.id), () => null);
   });
   app.post('/orders/:id/approve', { schema: { tags: ['orders'], summary: 'Approve: items enter the brokering queue', params: idParam } },

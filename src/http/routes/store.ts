@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FastifyReply } from 'fastify';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { App } from '../server';
 import type { HttpContext } from '../context';
@@ -6,29 +7,38 @@ import { reply } from '../errors';
 import { listRejectionReasons, rejectItem } from '../../app/rejections';
 import { packItem, shipItem } from '../../app/fulfilment';
 import { orderItems } from '../../db/schema';
+import { storeFacility } from '../../app/catalog';
 
 /**
  * What the Store Fulfillment App calls. Every item route is scoped by the facility in the path:
- * an item that is not at that facility is "not found" (no data of other stores leaks).
+ * an item that is not at that facility is "not found" (no data of other stores leaks). The facility
+ * must be a store the OMS fulfils (404 when unknown, 409 naming its type otherwise): items at a
+ * NetSuite warehouse or a virtual facility are never packed, shipped or rejected here.
  */
 export function storeRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
+  // Runs before every /facilities/:facilityId/items… handler.
+  const atStore = async (req: { params: { facilityId: string } }, res: FastifyReply) => {
+    const f = await storeFacility(db, req.params.facilityId);
+    if (f.kind !== 'ok') return reply(res, f, () => null);
+  };
   app.get('/rejection-reasons', { schema: { tags: ['store'], summary: 'Rejection reasons and their inventory effect' } },
     async () => ({ reasons: await listRejectionReasons(db) }));
   app.get('/facilities/:facilityId/items', {
-    schema: { tags: ['store'], summary: 'Items allocated to a facility, to pack or ship', params: z.object({ facilityId: z.string() }) },
+    schema: { tags: ['store'], summary: 'Items allocated to a facility, to pack or ship', params: z.object({ facilityId: z.string() }) }, preHandler: atStore,
   }, async (req) => ({
     items: await db.select({ orderId: orderItems.orderId, seqId: orderItems.seqId, productId: orderItems.productId, quantity: orderItems.quantity, status: orderItems.status })
       .from(orderItems).where(and(eq(orderItems.facilityId, req.params.facilityId), inArray(orderItems.status, ['ALLOCATED', 'PACKED']))).limit(1000),
   }));
   const item = z.object({ facilityId: z.string(), orderId: z.string(), seqId: z.string() });
   const actor = (req: { headers: Record<string, unknown>; params: { facilityId: string } }) => String(req.headers['x-oms-user'] ?? `store:${req.params.facilityId}`);
-  app.post('/facilities/:facilityId/items/:orderId/:seqId/pack', { schema: { tags: ['store'], summary: 'Pack an allocated item', params: item } }, async (req, res) => {
+  app.post('/facilities/:facilityId/items/:orderId/:seqId/pack', { schema: { tags: ['store'], summary: 'Pack an allocated item', params: item }, preHandler: atStore }, async (req, res) => {
     const r = await packItem(db, { ...req.params, actor: actor(req) });
     return r.kind === 'noop' ? res.code(200).send({ noop: true, message: r.message }) : reply(res, r, (x) => x.item);
   });
   app.post('/facilities/:facilityId/items/:orderId/:seqId/ship', {
     schema: { tags: ['store'], summary: 'Ship an item: consumes its reservation; reported to NetSuite by the fulfilled-items feed', params: item, body: z.object({ trackingNumber: z.string().max(100).optional(), carrier: z.string().max(50).optional() }).optional() },
+    preHandler: atStore,
   }, async (req, res) => {
     const r = await shipItem(db, { ...req.params, ...(req.body ?? {}), actor: actor(req) });
     return r.kind === 'noop' ? res.code(200).send({ noop: true, message: r.message }) : reply(res, r, (x) => x.item);
@@ -39,6 +49,7 @@ export function storeRoutes(app: App, ctx: HttpContext) {
       params: z.object({ facilityId: z.string(), orderId: z.string(), seqId: z.string() }),
       body: z.object({ reasonId: z.string().min(1), comments: z.string().max(1000).optional() }),
     },
+    preHandler: atStore,
   }, async (req, res) => {
     const r = await rejectItem(db, {
       orderId: req.params.orderId, seqId: req.params.seqId, reasonId: req.body.reasonId, comments: req.body.comments,

@@ -1,0 +1,58 @@
+/**
+ * Operators and NetSuite's refusals (rows of our files NetSuite could not apply, recorded by the
+ * job IMP_NS_IMPORT_ERRORS): list them, re-send one, or dismiss one. Nothing is re-sent
+ * automatically.
+ *
+ * Re-send, in one transaction, only from OPEN:
+ * - brokered-items / fulfilled-items: the refused outbox row is superseded (it no longer counts as
+ *   sent, so the next export of that feed writes the item again); for a brokered-items refusal the
+ *   item is also flagged `netsuite_sync = coalesce(netsuite_sync, 'RESEND')`, which makes the
+ *   brokered-items export give it a row (a fulfilled-items refusal is not flagged: the item needs a
+ *   fulfilment row again, not an allocation row);
+ * - inventory-adjustment: the variance counts as unsent again (`feed_file_id = null`), so the next
+ *   GEN_INV_VAR_FEED_NS sends it.
+ * Dismiss only closes the refusal (the operator fixed it in NetSuite, or it does not matter).
+ */
+import type { Db } from '../db/client';
+import {
+  flagItemForResend, listRefusals, lockRefusal, resolveRefusal, supersedeOutboxRow, unsendVariance,
+  type RefusalRow, type RefusalStatus,
+} from '../db/netsuite.repo';
+import { notFound, type Failure } from './result';
+
+export const REFUSAL_STATUSES = ['OPEN', 'RESENT', 'DISMISSED'] as const satisfies readonly RefusalStatus[];
+
+export type RefusalResult = { kind: 'ok'; refusal: RefusalRow } | Failure;
+
+export function listNetsuiteRefusals(db: Db, q: { status?: RefusalStatus; orderId?: string; limit?: number } = {}): Promise<RefusalRow[]> {
+  return listRefusals(db, { status: q.status ?? 'OPEN', orderId: q.orderId, limit: Math.min(q.limit ?? 100, 1000) });
+}
+
+async function resolveOpen(db: Db, id: number, status: 'RESENT' | 'DISMISSED', actor: string, effect: (t: Db, r: RefusalRow) => Promise<void>): Promise<RefusalResult> {
+  return db.transaction(async (tx) => {
+    const t = tx as Db;
+    const current = await lockRefusal(t, id);
+    if (!current) return notFound('NetSuite refusal', String(id));
+    const verb = status === 'RESENT' ? 're-sent' : 'dismissed';
+    const resolved = current.status === 'OPEN' ? await resolveRefusal(t, id, status, actor) : undefined;
+    if (!resolved) {
+      return { kind: 'conflict' as const, message: `NetSuite refusal ${id} is ${current.status}${current.resolvedBy ? ` (by ${current.resolvedBy})` : ''}: only an OPEN refusal can be ${verb}` };
+    }
+    await effect(t, resolved);
+    return { kind: 'ok' as const, refusal: resolved };
+  });
+}
+
+/** Sends the refused row again with the next export of its feed. */
+export function resendRefusal(db: Db, id: number, actor: string): Promise<RefusalResult> {
+  return resolveOpen(db, id, 'RESENT', actor, async (t, r) => {
+    if (r.outboxId !== null) await supersedeOutboxRow(t, r.outboxId);
+    if (r.feed === 'brokered-items' && r.orderId && r.orderItemSeqId) await flagItemForResend(t, r.orderId, r.orderItemSeqId);
+    if (r.varianceId) await unsendVariance(t, r.varianceId);
+  });
+}
+
+/** Closes the refusal without sending anything. */
+export function dismissRefusal(db: Db, id: number, actor: string): Promise<RefusalResult> {
+  return resolveOpen(db, id, 'DISMISSED', actor, async () => {});
+}

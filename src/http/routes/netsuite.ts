@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { App } from '../server';
+import type { HttpContext } from '../context';
+import { reply } from '../errors';
+import { dismissRefusal, listNetsuiteRefusals, REFUSAL_STATUSES, resendRefusal } from '../../app/netsuite-refusals';
+
+/** Operators and NetSuite's refusals (rows of our files NetSuite could not apply). */
+export function netsuiteRoutes(app: App, ctx: HttpContext) {
+  const db = ctx.database.db;
+  const actor = (req: { headers: Record<string, unknown> }) => String(req.headers['x-oms-user'] ?? 'api');
+  app.get('/netsuite/refusals', {
+    schema: {
+      tags: ['netsuite'], summary: 'Rows NetSuite refused to apply (default: OPEN ones)',
+      querystring: z.object({
+        status: z.enum(REFUSAL_STATUSES).default('OPEN'), orderId: z.string().min(1).optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+    },
+  }, async (req) => ({ refusals: await listNetsuiteRefusals(db, req.query) }));
+  const id = z.object({ id: z.coerce.number().int().positive() });
+  app.post('/netsuite/refusals/:id/resend', {
+    schema: { tags: ['netsuite'], summary: 'Re-send a refused row with the next export of its feed (409 unless OPEN)', params: id },
+  }, async (req, res) => reply(res, await resendRefusal(db, req.params.id, actor(req)), (x) => x.refusal));
+  app.post('/netsuite/refusals/:id/dismiss', {
+    schema: { tags: ['netsuite'], summary: 'Close a refusal without re-sending (409 unless OPEN)', params: id },
+  }, async (req, res) => reply(res, await dismissRefusal(db, req.params.id, actor(req)), (x) => x.refusal));
+}
