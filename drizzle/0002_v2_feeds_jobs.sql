@@ -37,4 +37,6 @@ CREATE INDEX "extful_item_idx" ON "external_fulfillment" USING btree ("order_id"
 CREATE UNIQUE INDEX "feed_files_in_name_uq" ON "feed_files" USING btree ("feed","file_name") WHERE direction = 'IN' and status in ('PROCESSING','APPLIED');--> statement-breakpoint
 CREATE INDEX "feed_files_in_sha_idx" ON "feed_files" USING btree ("feed","sha256") WHERE direction = 'IN';--> statement-breakpoint
 CREATE INDEX "items_ns_sync_idx" ON "order_items" USING btree ("order_id") WHERE netsuite_sync is not null;--> statement-breakpoint
-CREATE UNIQUE INDEX "extful_res_kind_uq" ON "external_fulfillment" USING btree ("reservation_id","kind") WHERE superseded_at is null;
+CREATE UNIQUE INDEX "extful_res_kind_uq" ON "external_fulfillment" USING btree ("reservation_id","kind") WHERE superseded_at is null;--> statement-breakpoint
+UPDATE "external_fulfillment" ef SET "line_id" = oi."netsuite_line_id" FROM "order_items" oi WHERE oi."order_id" = ef."order_id" AND oi."seq_id" = ef."order_item_seq_id";--> statement-breakpoint
+UPDATE "external_fulfillment" ef SET "location" = f."netsuite_location_id" FROM "facilities" f WHERE f."id" = ef."facility_id";

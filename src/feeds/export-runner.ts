@@ -68,6 +68,8 @@ export interface ExportSpec<Row extends object> {
   /** Codec folder, e.g. `salesorder/update/`. */
   folder: string;
   fileName(date: Date, runPart: string): string;
+  /** Advisory lock the claims take (default: one per feed); feeds sharing a folder may share one. */
+  lockName?: string;
   createEncoder(deps: FeedDeps): Transform;
   /** Inside the claiming transaction: mark up to `limit` eligible records with `fileId`. */
   claim(tx: Db, args: ClaimArgs): Promise<ClaimResult>;
@@ -137,7 +139,7 @@ export async function runExport<Row extends object>(deps: FeedDeps, spec: Export
   const claimTx = () => db.transaction(async (tx) => {
     const t = tx as Db;
     // One claimer per feed at a time (two runs never interleave their picks).
-    await t.execute(sql`select pg_advisory_xact_lock(${lockKey(`feed-export:${spec.feed}`)})`);
+    await t.execute(sql`select pg_advisory_xact_lock(${lockKey(spec.lockName ?? `feed-export:${spec.feed}`)})`);
     const fileId = newId('FF');
     const r = await spec.claim(t, { fileId, limit, maxBytes: NETSUITE_CSV_LIMITS.maxBytes, state, ctx, deps });
     const more = r.more ?? r.rows >= limit;

@@ -10,7 +10,7 @@ export { buildFeedJobs, feedTransport } from './wiring';
 export { quietContext, type FeedConfig, type FeedDeps } from './common';
 export { runExport, FeedUploadError, type ExportSpec, type ExportResult, type ClaimArgs, type ClaimResult, type ReadArgs } from './export-runner';
 export { runImport, errorReportName, isTransientDbError, type ImportSpec, type ImportResult, type ImportOptions, type RowContext, type RowOutcome } from './import-runner';
-export { brokeredItemsExport, readOutboxRows } from './brokered-items';
+export { brokeredItemsExport, readOutboxFile } from './brokered-items';
 export { fulfilledItemsExport } from './fulfilled-items';
 export { inventoryAdjustmentsExport, varianceFeedRow } from './inventory-adjustments';
 export { customersExport, customerFeedRow } from './customers';

@@ -8,7 +8,8 @@
  * its NetSuite item id (`waitingForItemIds`). An order's lines always go to one file.
  *
  * Lines are the order's original items (`parent_seq_id` null); a line's quantity includes the items
- * brokering split from it. `orderLineId` = the OMS item seq id (NetSuite sends it back with its own
+ * brokering split from it, and is recorded as `netsuite_line_qty` of the original item (so the
+ * brokered-items feed tells NetSuite of the split: the reduced line and the new pieces). `orderLineId` = the OMS item seq id (NetSuite sends it back with its own
  * line id through `orderitemattribute`); `closed` = the line is cancelled; `externalId` = the
  * order's external id, or the OMS id; `location` = the origin facility's NetSuite location id.
  */
@@ -16,6 +17,7 @@ import { and, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { orders, type ShipTo } from '../db/schema';
 import { SALES_ORDER_COLUMNS, salesOrdersFeed, type SalesOrderLineRow } from './codec';
+import { recordLineQuantities } from '../db/outbox.repo';
 import { queryRows, type FeedDeps, fromOutboundFeed } from './common';
 import { pickCandidates, type ExportSpec } from './export-runner';
 
@@ -40,19 +42,35 @@ const heads = (where: ReturnType<typeof sql>, limit: number) => sql`
   order by o.id
   limit ${limit}`;
 
+/**
+ * The original lines of the orders (items with no parent), each with the quantity of the whole
+ * line: its own plus every piece split from it, at any depth.
+ */
 async function linesOf(db: Db, orderIds: string[]): Promise<Map<string, OrderLine[]>> {
   const out = new Map<string, OrderLine[]>();
   if (!orderIds.length) return out;
-  const rows = await queryRows<OrderLine>(db, sql`
-    select oi.order_id as "orderId", oi.seq_id as "seqId", oi.status, p.netsuite_item_id as item, oi.unit_price::text as "unitPrice",
-           (oi.quantity + coalesce((select sum(s.quantity) from order_items s where s.order_id = oi.order_id and s.parent_seq_id = oi.seq_id), 0))::int as quantity
+  const rows = await queryRows<OrderLine & { parentSeqId: string | null }>(db, sql`
+    select oi.order_id as "orderId", oi.seq_id as "seqId", oi.parent_seq_id as "parentSeqId", oi.status,
+           p.netsuite_item_id as item, oi.unit_price::text as "unitPrice", oi.quantity
     from order_items oi join products p on p.id = oi.product_id
-    where oi.order_id = any(${sql.param(orderIds)}::text[]) and oi.parent_seq_id is null
+    where oi.order_id = any(${sql.param(orderIds)}::text[])
     order by oi.order_id, oi.seq_id`);
-  for (const l of rows) {
-    const list = out.get(l.orderId) ?? [];
-    list.push(l);
-    out.set(l.orderId, list);
+  const parentOf = new Map(rows.map((r) => [`${r.orderId}/${r.seqId}`, r.parentSeqId]));
+  const rootOf = (orderId: string, seqId: string): string => {
+    let seq = seqId;
+    for (let p = parentOf.get(`${orderId}/${seq}`); p; p = parentOf.get(`${orderId}/${seq}`)) seq = p;
+    return seq;
+  };
+  const totals = new Map<string, number>();
+  for (const r of rows) {
+    const k = `${r.orderId}/${rootOf(r.orderId, r.seqId)}`;
+    totals.set(k, (totals.get(k) ?? 0) + Number(r.quantity));
+  }
+  for (const r of rows) {
+    if (r.parentSeqId !== null) continue;
+    const list = out.get(r.orderId) ?? [];
+    list.push({ orderId: r.orderId, seqId: r.seqId, status: r.status, item: r.item, unitPrice: r.unitPrice, quantity: totals.get(`${r.orderId}/${r.seqId}`)! });
+    out.set(r.orderId, list);
   }
   return out;
 }
@@ -99,7 +117,10 @@ export function salesOrdersExport(): ExportSpec<SalesOrderLineRow> {
         const marked = await tx.update(orders).set({ feedFileId: fileId })
           .where(and(inArray(orders.id, pick.keys), sql`${orders.feedFileId} is null`)).returning({ id: orders.id });
         const ids = new Set(marked.map((m) => m.id));
-        for (const k of pick.keys) if (ids.has(k)) rows += lines.get(k)?.length ?? 0;
+        const sent = pick.keys.filter((k) => ids.has(k)).flatMap((k) => lines.get(k) ?? []);
+        rows = sent.length;
+        // What NetSuite's lines will hold: a later split is told to it as a reduced line plus new pieces.
+        await recordLineQuantities(tx, sent);
       }
       state.afterOrder = pick.leftOver ? pick.keys[pick.keys.length - 1] : cands[cands.length - 1].id;
       return { rows, more: cands.length >= take || pick.leftOver };

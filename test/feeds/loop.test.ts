@@ -47,7 +47,7 @@ describe.each(ENGINES)('the NetSuite loop over SFTP on %s', (engine) => {
     let files = await readFeedFiles(env.netsuite, 'brokered-items');
     expect(files).toHaveLength(1);
     expect(files[0].name).toContain(first.runId);
-    expect(files[0].rows).toEqual([{ internalId: '7001', lineId: '3', item: '501', location: '11', quantity: 2, closed: false, rejected: false }]);
+    expect(files[0].rows).toEqual([{ internalId: '7001', lineId: '3', item: '501', location: '11', quantity: 2, closed: false, rejected: false, orderLineId: '00001' }]);
     // A second run finds nothing new.
     expect((await env.run('GEN_BRKR_ORD_FD_NS')).counts).toMatchObject({ filesCreated: 0 });
 
@@ -79,7 +79,7 @@ describe.each(ENGINES)('the NetSuite loop over SFTP on %s', (engine) => {
     files = await readFeedFiles(env.netsuite, 'brokered-items');
     expect(files).toHaveLength(2);
     const resent = files.find((f) => f.name.includes(second.runId))!;
-    expect(resent.rows).toEqual([{ internalId: '7001', lineId: '3', item: '501', location: '12', quantity: 2, closed: false, rejected: false }]);
+    expect(resent.rows).toEqual([{ internalId: '7001', lineId: '3', item: '501', location: '12', quantity: 2, closed: false, rejected: false, orderLineId: '00001' }]);
     const outbox = await db.select().from(externalFulfillment).where(eq(externalFulfillment.orderId, orderId));
     expect(outbox.map((o) => [o.facilityId, o.kind])).toEqual([['WH_NJ', 'BROKERED'], ['WH_CA', 'BROKERED']]);
     expect(new Set(outbox.map((o) => o.reservationId)).size).toBe(2);

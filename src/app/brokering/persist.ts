@@ -13,8 +13,10 @@ import { negativeControlNoLocking, type ItemFact, type LockedLevel } from './loa
 
 export interface Plan {
   reservations: { orderId: string; seq: string; productId: string; facilityId: string; quantity: number }[];
-  itemUpdates: { orderId: string; seq: string; status: string; facilityId: string; quantity: number; carrier: string | null; backordered: boolean; group: string | null }[];
-  newItems: { orderId: string; seq: string; parentSeq: string; productId: string; quantity: number; unitPrice: string; netsuiteLineId: string | null; status: string; facilityId: string; carrier: string | null; backordered: boolean; group: string | null }[];
+  /** `split`: the line was split; NetSuite must learn its new quantity (marker `netsuite_sync = SPLIT`). */
+  itemUpdates: { orderId: string; seq: string; status: string; facilityId: string; quantity: number; carrier: string | null; backordered: boolean; group: string | null; split: boolean }[];
+  /** New pieces of split lines: no NetSuite line id until NetSuite reports the line it adds for them. */
+  newItems: { orderId: string; seq: string; parentSeq: string; productId: string; quantity: number; unitPrice: string; status: string; facilityId: string; carrier: string | null; backordered: boolean; group: string | null }[];
   history: { orderId: string; seq: string; fromStatus: string | null; toStatus: string; fromFacility: string | null; toFacility: string; reason: string; rule: string }[];
   decisions: { orderId: string; status: string; exceptionReason: string | null; result: OrderResult }[];
   orders: { id: string; status: string; exceptionReason: string | null; exceptionMessage: string | null }[];
@@ -49,7 +51,7 @@ export function planOrder(plan: Plan, orderId: string, items: ItemFact[], result
 
   if (result.status === 'EXCEPTION') {
     for (const it of queuedItems) {
-      plan.itemUpdates.push({ orderId, seq: it.seqId, status: 'EXCEPTION', facilityId: EXCEPTION_PARKING, quantity: it.quantity, carrier: null, backordered: false, group: null });
+      plan.itemUpdates.push({ orderId, seq: it.seqId, status: 'EXCEPTION', facilityId: EXCEPTION_PARKING, quantity: it.quantity, carrier: null, backordered: false, group: null, split: false });
       plan.history.push({ orderId, seq: it.seqId, fromStatus: it.status, toStatus: 'EXCEPTION', fromFacility: it.facilityId, toFacility: EXCEPTION_PARKING, reason: result.exception!.reason, rule: 'EXCEPTION' });
       finalStatus.set(it.seqId, 'EXCEPTION');
     }
@@ -76,6 +78,7 @@ export function planOrder(plan: Plan, orderId: string, items: ItemFact[], result
     if (ps.length === 0) { plan.counts.queued++; continue; }
     const placed = ps.reduce((n, p) => n + p.quantity, 0);
     const remainder = it.quantity - placed;
+    const split = ps.length > 1 || remainder > 0;
     if (remainder < 0) throw new Error(`routing placed ${placed} of line ${orderId}/${it.seqId} holding ${it.quantity}`);
     ps.forEach((p, i) => {
       const seq = i === 0 ? it.seqId : itemSeqId(nextSeq++);
@@ -85,15 +88,15 @@ export function planOrder(plan: Plan, orderId: string, items: ItemFact[], result
       stock.take(it.productId, p.facilityId, reserveQty);
       plan.reservations.push({ orderId, seq, productId: it.productId, facilityId: p.facilityId, quantity: reserveQty });
       const row = { orderId, seq, status: 'ALLOCATED', facilityId: p.facilityId, quantity: p.quantity, carrier: p.carrier, backordered: p.backordered, group: p.group };
-      if (i === 0) plan.itemUpdates.push(row);
-      else plan.newItems.push({ ...row, parentSeq: it.seqId, productId: it.productId, unitPrice: it.unitPrice, netsuiteLineId: it.netsuiteLineId });
+      if (i === 0) plan.itemUpdates.push({ ...row, split });
+      else plan.newItems.push({ ...row, parentSeq: it.seqId, productId: it.productId, unitPrice: it.unitPrice });
       plan.history.push({ orderId, seq, fromStatus: i === 0 ? it.status : null, toStatus: 'ALLOCATED', fromFacility: i === 0 ? it.facilityId : BROKERING_QUEUE, toFacility: p.facilityId, reason: p.backordered ? 'BROKERED_BACKORDERED' : 'BROKERED', rule: p.rule });
       finalStatus.set(seq, 'ALLOCATED');
     });
     plan.counts.allocated++;
     if (remainder > 0) {
       const seq = itemSeqId(nextSeq++);
-      plan.newItems.push({ orderId, seq, parentSeq: it.seqId, productId: it.productId, quantity: remainder, unitPrice: it.unitPrice, netsuiteLineId: it.netsuiteLineId, status: 'APPROVED', facilityId: BROKERING_QUEUE, carrier: null, backordered: false, group: null });
+      plan.newItems.push({ orderId, seq, parentSeq: it.seqId, productId: it.productId, quantity: remainder, unitPrice: it.unitPrice, status: 'APPROVED', facilityId: BROKERING_QUEUE, carrier: null, backordered: false, group: null });
       plan.history.push({ orderId, seq, fromStatus: null, toStatus: 'APPROVED', fromFacility: null, toFacility: BROKERING_QUEUE, reason: `SPLIT_FROM ${it.seqId}`, rule: 'LINE_FILL' });
       finalStatus.set(seq, 'APPROVED');
       plan.counts.queued++;
@@ -141,13 +144,14 @@ export async function writePlan(db: Db, plan: Plan, runId: string, day: string, 
   }
   const u = plan.itemUpdates;
   if (u.length) await db.execute(sql`
-    update order_items oi set status = v.st, facility_id = v.f, quantity = v.q, carrier = v.c, backordered = v.b, shipment_group = v.g, updated_at = now()
-    from unnest(${col(u, 'orderId')}::text[], ${col(u, 'seq')}::text[], ${col(u, 'status')}::text[], ${col(u, 'facilityId')}::text[], ${col(u, 'quantity')}::int[], ${col(u, 'carrier')}::text[], ${col(u, 'backordered')}::bool[], ${col(u, 'group')}::text[]) as v(o, s, st, f, q, c, b, g)
+    update order_items oi set status = v.st, facility_id = v.f, quantity = v.q, carrier = v.c, backordered = v.b, shipment_group = v.g, updated_at = now(),
+      netsuite_sync = case when v.split then coalesce(oi.netsuite_sync, 'SPLIT') else oi.netsuite_sync end
+    from unnest(${col(u, 'orderId')}::text[], ${col(u, 'seq')}::text[], ${col(u, 'status')}::text[], ${col(u, 'facilityId')}::text[], ${col(u, 'quantity')}::int[], ${col(u, 'carrier')}::text[], ${col(u, 'backordered')}::bool[], ${col(u, 'group')}::text[], ${col(u, 'split')}::bool[]) as v(o, s, st, f, q, c, b, g, split)
     where oi.order_id = any(${p([...new Set(u.map((x) => x.orderId))])}::text[]) and oi.order_id = v.o and oi.seq_id = v.s`);
   const n = plan.newItems;
   if (n.length) await db.execute(sql`
-    insert into order_items (order_id, seq_id, parent_seq_id, product_id, quantity, unit_price, netsuite_line_id, status, facility_id, carrier, backordered, shipment_group)
-    select * from unnest(${col(n, 'orderId')}::text[], ${col(n, 'seq')}::text[], ${col(n, 'parentSeq')}::text[], ${col(n, 'productId')}::text[], ${col(n, 'quantity')}::int[], ${col(n, 'unitPrice')}::numeric[], ${col(n, 'netsuiteLineId')}::text[], ${col(n, 'status')}::text[], ${col(n, 'facilityId')}::text[], ${col(n, 'carrier')}::text[], ${col(n, 'backordered')}::bool[], ${col(n, 'group')}::text[])`);
+    insert into order_items (order_id, seq_id, parent_seq_id, product_id, quantity, unit_price, status, facility_id, carrier, backordered, shipment_group, netsuite_sync)
+    select *, 'SPLIT' from unnest(${col(n, 'orderId')}::text[], ${col(n, 'seq')}::text[], ${col(n, 'parentSeq')}::text[], ${col(n, 'productId')}::text[], ${col(n, 'quantity')}::int[], ${col(n, 'unitPrice')}::numeric[], ${col(n, 'status')}::text[], ${col(n, 'facilityId')}::text[], ${col(n, 'carrier')}::text[], ${col(n, 'backordered')}::bool[], ${col(n, 'group')}::text[])`);
   const h = plan.history;
   if (h.length) await db.execute(sql`
     insert into item_history (order_id, order_item_seq_id, from_status, to_status, from_facility_id, to_facility_id, reason, actor, run_id, rule)

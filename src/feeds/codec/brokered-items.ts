@@ -1,46 +1,56 @@
 /**
  * Brokered order items (allocation sync) — OMS → NetSuite.
  * `{root}/salesorder/update/brokeredOrderItemsFeed_{ts}_{run}.csv`, read by `HC_SC_UpdateSalesOrders`
- * (import map `custimport_update_salesorders_hc`). `closed` and `rejected` are always `F`
- * (`rejected=F` clears an earlier rejection of the line).
+ * (update of sales-order lines): `internalId,lineId,item,location,quantity,closed,rejected,orderLineId`.
+ *
+ * `lineId` is empty for a new piece of a split line (NetSuite adds a line carrying `orderLineId`);
+ * `location` is empty when the line's location is left as it is (a piece at a facility NetSuite
+ * does not fulfil, a cancelled item); `closed` is `T` for an item cancelled in the OMS; `rejected`
+ * is always `F` (it clears an earlier rejection of the line).
  */
 import { z } from 'zod';
 import type { ColumnSpec } from './cells';
 import { defineOutboundCsvFeed } from './feed';
-import { zFlag, zId, zInt } from './fields';
+import { zFlag, zId, zInt, zOptionalId } from './fields';
 
 export const BROKERED_ITEMS_COLUMNS = [
   { name: 'internalId', kind: 'id' },
-  { name: 'lineId', kind: 'id' },
+  { name: 'lineId', kind: 'id', optional: true },
   { name: 'item', kind: 'id' },
-  { name: 'location', kind: 'id' },
+  { name: 'location', kind: 'id', optional: true },
   { name: 'quantity', kind: 'int', positive: true },
   { name: 'closed', kind: 'flag' },
   { name: 'rejected', kind: 'flag' },
+  { name: 'orderLineId', kind: 'id' },
 ] as const satisfies readonly ColumnSpec[];
 
-/** What the allocation-sync job supplies per item; `closed`/`rejected` are fixed to `F`. */
+/** One row of the allocation sync; `rejected` is fixed to `F`. */
 export interface BrokeredItemRow {
   /** NetSuite internal id of the sales order. */
   internalId: string;
-  /** NetSuite line id of the item. */
-  lineId: string;
+  /** NetSuite line id of the item; empty/undefined for a new piece of a split line. */
+  lineId?: string;
   /** NetSuite internal id of the product. */
   item: string;
-  /** NetSuite location internal id (the facility's external id). */
-  location: string;
-  /** Allocated quantity, > 0. */
+  /** NetSuite location internal id (the facility's external id); empty = leave the line's location. */
+  location?: string;
+  /** Allocated quantity (for a closed line: the quantity last sent), > 0. */
   quantity: number | string;
+  /** `T` for an item cancelled in the OMS, else `F`. */
+  closed: 'T' | 'F' | boolean;
+  /** The OMS item sequence id. */
+  orderLineId: string;
 }
 
 export const brokeredItemSchema = z.object({
   internalId: zId(),
-  lineId: zId(),
+  lineId: zOptionalId(),
   item: zId(),
-  location: zId(),
+  location: zOptionalId(),
   quantity: zInt({ positive: true }),
   closed: zFlag(),
   rejected: zFlag(),
+  orderLineId: zId(),
 });
 export type BrokeredItemRecord = z.output<typeof brokeredItemSchema>;
 
@@ -50,7 +60,7 @@ export const brokeredItemsFeed = defineOutboundCsvFeed<BrokeredItemRow, Brokered
   prefix: 'brokeredOrderItemsFeed',
   columns: BROKERED_ITEMS_COLUMNS,
   schema: brokeredItemSchema,
-  encodeOptions: { fixed: { closed: 'F', rejected: 'F' } },
+  encodeOptions: { fixed: { rejected: 'F' } },
 });
 
 export const encodeBrokeredItems = brokeredItemsFeed.encode;

@@ -6,6 +6,7 @@
  * either written exactly as given or refused with a `FeedEncodeError`. A value is never silently
  * altered except free text getting its protective leading `'`.
  */
+import { NETSUITE_ID_RE } from '../../domain/netsuite-lines';
 import { FeedEncodeError, describeValue } from './errors';
 
 /**
@@ -31,12 +32,17 @@ export interface ColumnSpec {
   readonly optional?: boolean;
   /** int/decimal only: must be > 0. */
   readonly positive?: boolean;
+  /**
+   * Decode only: the column may be missing from a file's header (an older form of the feed); the
+   * row object then has no value (`undefined`) for it. Written always.
+   */
+  readonly absentable?: boolean;
 }
 
 export const INT_RE = /^-?\d+$/;
 export const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 /** Letters, digits and `_ . : # / @ + -`, at most 255 chars, first char a letter, digit or `_`. */
-export const SAFE_ID_RE = /^[A-Za-z0-9_][A-Za-z0-9_.:#/@+-]{0,254}$/;
+export const SAFE_ID_RE = NETSUITE_ID_RE;
 export const NS_DATE_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const PHONE_RE = /^\+?[0-9][0-9 ().\-x]{0,39}$/;
 /** `=`, `+`, `-`, `@`, tab, CR, LF (OWASP / CWE-1236) and NUL (ASVS 1.2.10). */

@@ -17,9 +17,9 @@ import {
 
 // Copied verbatim from /work/shared/contracts/feeds.md.
 const CONTRACT: [CsvFeed<object, unknown>, string, string][] = [
-  [brokeredItemsFeed, 'salesorder/update/', 'internalId,lineId,item,location,quantity,closed,rejected'],
-  [fulfilledItemsFeed, 'salesorder/update/', 'internalId,lineId,item,quantity,location,tags'],
-  [rejectedItemsFeed, 'salesorder/rejectedorderitem/', 'orderId,orderItemSeqId,rejectionComments,rejectionReason'],
+  [brokeredItemsFeed, 'salesorder/update/', 'internalId,lineId,item,location,quantity,closed,rejected,orderLineId'],
+  [fulfilledItemsFeed, 'salesorder/update/', 'internalId,lineId,item,quantity,location,tags,orderLineId'],
+  [rejectedItemsFeed, 'salesorder/rejectedorderitem/', 'orderId,orderItemSeqId,rejectionComments,rejectionReason,facilityId,rejectionId'],
   [
     inventoryAdjustmentFeed,
     'inventoryadjustment/csv/',
@@ -57,8 +57,8 @@ describe('feed headers match the contract exactly', () => {
   );
 
   it('the registry lists every feed once with direction, folder and name pattern', () => {
-    expect(FEED_LIST).toHaveLength(11);
-    expect(new Set(FEED_LIST.map((f) => f.name)).size).toBe(11);
+    expect(FEED_LIST).toHaveLength(12);
+    expect(new Set(FEED_LIST.map((f) => f.name)).size).toBe(12);
     for (const f of FEED_LIST) {
       expect(f.folder).toMatch(/^[a-z]+(\/[a-z-]+)*\/$/);
       expect(f.pattern.source.startsWith('^') && f.pattern.source.endsWith('$')).toBe(true);
@@ -77,6 +77,7 @@ describe('feed headers match the contract exactly', () => {
       'customer-identification': ['inbound', 'customer/import/', '*.csv'],
       'customer-deposits': ['outbound', 'salesorder/customerdeposit/', 'CustomerDepositFeed_{ts}_{run}.json'],
       fulfillment: ['inbound', 'salesorder/import/fulfillment/', '*-SalesOrderFulfillment.csv'],
+      'customer-deposit-ids': ['inbound', 'salesorder/import/orderpayment/', '*-CustomerDepositExport.csv'],
     });
     expect(FEEDS['customer-deposits'].format).toBe('json');
   });

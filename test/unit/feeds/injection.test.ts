@@ -147,7 +147,7 @@ describe('numeric and id cells are validated, never altered', () => {
   });
 
   it('refuses a non-numeric or non-positive brokered quantity', () => {
-    const row = { internalId: '1', lineId: '1', item: '1', location: '1', quantity: 1 as number | string };
+    const row = { internalId: '1', lineId: '1', item: '1', location: '1', quantity: 1 as number | string, closed: 'F' as const, orderLineId: '00001' };
     expect(() => encodeBrokeredItems([{ ...row, quantity: 'two' }])).toThrow(/quantity.*expected an integer/);
     expect(() => encodeBrokeredItems([{ ...row, quantity: 0 }])).toThrow(/greater than zero/);
     expect(() => encodeBrokeredItems([{ ...row, quantity: '-1' }])).toThrow(/greater than zero/);

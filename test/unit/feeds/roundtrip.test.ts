@@ -28,37 +28,47 @@ async function roundTrip<Row extends object, Rec>(feed: CsvFeed<Row, Rec>, rows:
 }
 
 describe('round-trips (encode → decode)', () => {
-  it('brokered items (closed/rejected forced to F)', async () => {
+  it('brokered items v2: rejected forced to F, closed as given, split pieces with an empty lineId', async () => {
     const rows = [
-      { internalId: '9001', lineId: '1', item: '501', location: '3', quantity: 2 },
-      { internalId: '9001', lineId: '2', item: '502', location: '3', quantity: '1' },
+      { internalId: '9001', lineId: '1', item: '501', location: '3', quantity: 2, closed: 'F' as const, orderLineId: '00001' },
+      { internalId: '9001', lineId: '2', item: '502', location: '3', quantity: '1', closed: 'F' as const, orderLineId: '00002' },
+      { internalId: '9001', item: '502', location: '4', quantity: 1, closed: 'F' as const, orderLineId: '00003' },
+      { internalId: '9001', lineId: '5', item: '503', quantity: 2, closed: 'T' as const, orderLineId: '00005' },
     ];
-    // even a caller passing closed: 'T' cannot change the contract value
-    const csv = brokeredItemsFeed.encode([{ ...rows[0], closed: 'T', rejected: 'T' } as unknown as BrokeredItemRow]);
-    expect(csv.split('\n')[1]).toBe('9001,1,501,3,2,F,F');
+    // even a caller passing rejected: 'T' cannot change the contract value
+    const csv = brokeredItemsFeed.encode([{ ...rows[0], rejected: 'T' } as unknown as BrokeredItemRow, rows[2], rows[3]]);
+    expect(csv.split('\n')).toEqual([
+      'internalId,lineId,item,location,quantity,closed,rejected,orderLineId',
+      '9001,1,501,3,2,F,F,00001',
+      '9001,,502,4,1,F,F,00003',
+      '9001,5,503,,2,T,F,00005',
+      '',
+    ]);
     expect(await roundTrip(brokeredItemsFeed, rows)).toEqual([
       { ...rows[0], closed: false, rejected: false },
       { ...rows[1], quantity: 1, closed: false, rejected: false },
+      { ...rows[2], lineId: undefined, closed: false, rejected: false },
+      { ...rows[3], location: undefined, closed: true, rejected: false },
     ]);
   });
 
   it('fulfilled items with the default and a configured tag', async () => {
     const rows = [
-      { internalId: '9001', lineId: '1', item: '501', quantity: 1, location: '12' },
-      { internalId: '9002', lineId: '3', quantity: 4, location: '12' },
+      { internalId: '9001', lineId: '1', item: '501', quantity: 1, location: '12', orderLineId: '00001' },
+      { internalId: '9002', lineId: '3', quantity: 4, location: '12', orderLineId: '00003' },
     ];
     expect(await roundTrip(fulfilledItemsFeed, rows)).toEqual([
       { ...rows[0], tags: 'oms-fulfilled' },
       { ...rows[1], item: undefined, tags: 'oms-fulfilled' },
     ]);
     expect(encodeFulfilledItems(rows, 'store-fulfilled')).toBe(
-      'internalId,lineId,item,quantity,location,tags\n9001,1,501,1,12,store-fulfilled\n9002,3,,4,12,store-fulfilled\n',
+      'internalId,lineId,item,quantity,location,tags,orderLineId\n9001,1,501,1,12,store-fulfilled,00001\n9002,3,,4,12,store-fulfilled,00003\n',
     );
     const enc = createFulfilledItemsEncoder('x-tag');
     enc.end(rows[0]);
     let out = '';
     for await (const c of enc) out += String(c);
-    expect(out).toBe('internalId,lineId,item,quantity,location,tags\n9001,1,501,1,12,x-tag\n');
+    expect(out).toBe('internalId,lineId,item,quantity,location,tags,orderLineId\n9001,1,501,1,12,x-tag,00001\n');
   });
 
   it('customers', async () => {
@@ -87,7 +97,7 @@ describe('round-trips (encode → decode)', () => {
   });
 
   it('rejected items', async () => {
-    const rows = [{ orderId: 'OMS1', orderItemSeqId: '00001', rejectionComments: 'Order Item Rejected from NetSuite', rejectionReason: '' }];
+    const rows = [{ orderId: 'OMS1', orderItemSeqId: '00001', rejectionComments: 'Order Item Rejected from NetSuite', rejectionReason: '', facilityId: '11', rejectionId: '7001-3-1767600000000' }];
     expect(await roundTrip(rejectedItemsFeed, rows)).toEqual([{ ...rows[0], rejectionReason: undefined }]);
   });
 

@@ -19,6 +19,8 @@ const row = (i: number): BrokeredItemRow => ({
   item: String(5000 + (i % 997)),
   location: String(1 + (i % 7)),
   quantity: 1 + (i % 5),
+  closed: 'F',
+  orderLineId: String(i % 3 + 1).padStart(5, '0'),
 });
 
 describe('streaming CSV encoder', () => {
@@ -55,7 +57,7 @@ describe('streaming CSV encoder', () => {
     expect(chunks).toBeGreaterThan(100);
     expect(maxChunk).toBeLessThan(1024 * 1024); // never one whole-file string
     expect(newlines).toBe(N + 1); // header + one line per row, '\n' line ends
-    expect(head.startsWith('internalId,lineId,item,location,quantity,closed,rejected\n100000,1,5000,1,1,F,F\n')).toBe(true);
+    expect(head.startsWith('internalId,lineId,item,location,quantity,closed,rejected,orderLineId\n100000,1,5000,1,1,F,F,00001\n')).toBe(true);
     expect(bytes).toBeGreaterThan(N * 20);
   }, 60_000);
 
@@ -106,10 +108,10 @@ describe('streaming CSV encoder', () => {
 
   it(`decodes ${N.toLocaleString('en')} rows as a stream`, async () => {
     function* lines() {
-      yield 'internalId,lineId,item,location,quantity,closed,rejected\n';
+      yield 'internalId,lineId,item,location,quantity,closed,rejected,orderLineId\n';
       for (let i = 0; i < N; i += 1000) {
         let s = '';
-        for (let j = i; j < i + 1000; j++) s += `${100000 + j},1,5000,1,2,F,F\n`;
+        for (let j = i; j < i + 1000; j++) s += `${100000 + j},1,5000,1,2,F,F,00001\n`;
         yield Buffer.from(s);
       }
     }

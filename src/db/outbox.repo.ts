@@ -1,0 +1,214 @@
+/**
+ * The NetSuite update outbox (`external_fulfillment`): which items need a row in the
+ * brokered-items feed, the facts the planner decides on, and the rows a file holds. A file's rows
+ * are its outbox rows in id order (the refusal reports count rows that way).
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from './client';
+import type { LineFact, OrderLineFacts, PlannedRow } from '../domain/netsuite-lines';
+
+const p = sql.param;
+
+async function select<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+/** Facilities fulfilled by NetSuite. */
+export function netsuiteFacilityIds(db: Db): Promise<{ id: string }[]> {
+  return select(db, sql`select id from facilities where fulfillment_system = 'NETSUITE'`);
+}
+
+/**
+ * The next `limit` ACTIVE reservations at NetSuite facilities (after reservation `after`) that no
+ * live BROKERED outbox row has sent: their order ids in reservation order.
+ */
+export function unsentAllocations(db: Db, facilityIds: string[], after: number, limit: number): Promise<{ id: string; orderId: string }[]> {
+  return select(db, sql`
+    select r.id::text as id,
+           r.order_id as "orderId"
+    from reservations r
+    where r.status = 'ACTIVE'
+      and r.id > ${after}::bigint
+      and r.facility_id = any(${p(facilityIds)}::text[])
+      and not exists (
+        select 1 from external_fulfillment ef
+        where ef.reservation_id = r.id and ef.kind = 'BROKERED' and ef.superseded_at is null)
+    order by r.id
+    limit ${limit}`);
+}
+
+/** Orders with a NetSuite id holding items whose `netsuite_sync` marker is set, after `after`. */
+export function markedOrders(db: Db, after: string, limit: number): Promise<{ orderId: string }[]> {
+  return select(db, sql`
+    select distinct oi.order_id as "orderId"
+    from order_items oi
+    join orders o on o.id = oi.order_id
+    where oi.netsuite_sync is not null
+      and oi.order_id > ${after}
+      and o.netsuite_order_id is not null
+    order by oi.order_id
+    limit ${limit}`);
+}
+
+/** Marked items whose order has no NetSuite id yet (they wait for it). */
+export async function countMarkedWithoutOrderId(db: Db): Promise<number> {
+  const [r] = await select<{ n: number }>(db, sql`
+    select count(*)::int as n
+    from order_items oi
+    join orders o on o.id = oi.order_id
+    where oi.netsuite_sync is not null
+      and o.netsuite_order_id is null`);
+  return r?.n ?? 0;
+}
+
+interface LineRow extends Omit<LineFact, 'reservationId'> {
+  orderId: string;
+  internalId: string | null;
+  exported: boolean;
+  reservationId: string | null;
+}
+
+/** Every item of the orders with what the planner needs, ordered by order and item. */
+export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFacts[]> {
+  if (!orderIds.length) return [];
+  const rows = await select<LineRow>(db, sql`
+    select oi.order_id as "orderId",
+           o.netsuite_order_id as "internalId",
+           (o.feed_file_id is not null) as exported,
+           oi.seq_id as "seqId",
+           oi.parent_seq_id as "parentSeqId",
+           oi.status,
+           oi.quantity,
+           oi.facility_id as "facilityId",
+           coalesce(f.fulfillment_system = 'NETSUITE', false) as "netsuiteFacility",
+           f.netsuite_location_id as location,
+           pr.netsuite_item_id as item,
+           r.id::text as "reservationId",
+           exists (select 1 from external_fulfillment ef
+                   where ef.reservation_id = r.id and ef.kind = 'BROKERED' and ef.superseded_at is null) as "allocationSent",
+           oi.netsuite_line_id as "lineId",
+           oi.netsuite_line_qty as "lineQty",
+           oi.netsuite_sync as sync,
+           exists (select 1 from external_fulfillment ef
+                   where ef.order_id = oi.order_id and ef.order_item_seq_id = oi.seq_id
+                     and ef.line_id is null and ef.superseded_at is null) as announced,
+           exists (select 1 from external_fulfillment ef
+                   where ef.order_id = oi.order_id and ef.order_item_seq_id = oi.seq_id
+                     and ef.closed and ef.superseded_at is null) as "closedSent"
+    from order_items oi
+    join orders o on o.id = oi.order_id
+    join products pr on pr.id = oi.product_id
+    left join facilities f on f.id = oi.facility_id
+    left join reservations r
+      on r.order_id = oi.order_id and r.order_item_seq_id = oi.seq_id
+     and r.status = 'ACTIVE' and r.facility_id = oi.facility_id
+    where oi.order_id = any(${p(orderIds)}::text[])
+    order by oi.order_id, length(oi.seq_id), oi.seq_id`);
+  const byOrder = new Map<string, OrderLineFacts>();
+  for (const r of rows) {
+    let o = byOrder.get(r.orderId);
+    if (!o) byOrder.set(r.orderId, (o = { orderId: r.orderId, internalId: r.internalId, exported: r.exported, lines: [] }));
+    const { orderId: _o, internalId: _i, exported: _e, reservationId, ...line } = r;
+    o.lines.push({ ...line, quantity: Number(line.quantity), lineQty: line.lineQty === null ? null : Number(line.lineQty), reservationId: reservationId === null ? null : Number(reservationId) });
+  }
+  return orderIds.map((id) => byOrder.get(id)).filter((o): o is OrderLineFacts => o !== undefined);
+}
+
+const col = <K extends keyof PlannedRow>(rows: PlannedRow[], k: K) => p(rows.map((r) => r[k]));
+
+/** Inserts the file's outbox rows in file order; returns their ids (ascending). */
+export async function insertBrokeredRows(db: Db, fileId: string, rows: PlannedRow[]): Promise<{ id: string }[]> {
+  if (!rows.length) return [];
+  return select(db, sql`
+    insert into external_fulfillment
+      (reservation_id, order_id, order_item_seq_id, facility_id, quantity, kind, line_id, location, closed, feed_file_id)
+    select v.reservation_id, v.order_id, v.seq_id, v.facility_id, v.quantity, 'BROKERED', v.line_id, v.location, v.closed, ${fileId}
+    from unnest(${col(rows, 'reservationId')}::bigint[],
+                ${col(rows, 'orderId')}::text[],
+                ${col(rows, 'seqId')}::text[],
+                ${col(rows, 'facilityId')}::text[],
+                ${col(rows, 'quantity')}::int[],
+                ${col(rows, 'lineId')}::text[],
+                ${col(rows, 'location')}::text[],
+                ${col(rows, 'closed')}::bool[]) with ordinality
+      as v(reservation_id, order_id, seq_id, facility_id, quantity, line_id, location, closed, n)
+    order by v.n
+    returning id::text as id`);
+}
+
+/**
+ * After a file's rows are claimed: the quantity NetSuite's line now holds, and the markers that
+ * are settled (`sent`: rows of the file; `settled`: items with nothing left to say).
+ */
+export async function markLinesSent(db: Db, sent: PlannedRow[], settled: { orderId: string; seqId: string }[]): Promise<void> {
+  const open = sent.filter((r) => !r.closed);
+  if (open.length) await db.execute(sql`
+    update order_items oi
+    set netsuite_line_qty = v.quantity,
+        netsuite_sync = null
+    from unnest(${col(open, 'orderId')}::text[], ${col(open, 'seqId')}::text[], ${col(open, 'quantity')}::int[])
+      as v(order_id, seq_id, quantity)
+    where oi.order_id = any(${p([...new Set(open.map((r) => r.orderId))])}::text[])
+      and oi.order_id = v.order_id
+      and oi.seq_id = v.seq_id`);
+  const clear = [...settled, ...sent.filter((r) => r.closed)];
+  if (clear.length) await db.execute(sql`
+    update order_items oi
+    set netsuite_sync = null
+    from unnest(${p(clear.map((r) => r.orderId))}::text[], ${p(clear.map((r) => r.seqId))}::text[])
+      as v(order_id, seq_id)
+    where oi.order_id = any(${p([...new Set(clear.map((r) => r.orderId))])}::text[])
+      and oi.order_id = v.order_id
+      and oi.seq_id = v.seq_id`);
+}
+
+/** The quantity each NetSuite line holds after a sales-order export (the original items). */
+export async function recordLineQuantities(db: Db, lines: { orderId: string; seqId: string; quantity: number }[]): Promise<void> {
+  if (!lines.length) return;
+  await db.execute(sql`
+    update order_items oi
+    set netsuite_line_qty = v.quantity
+    from unnest(${p(lines.map((l) => l.orderId))}::text[], ${p(lines.map((l) => l.seqId))}::text[], ${p(lines.map((l) => l.quantity))}::int[])
+      as v(order_id, seq_id, quantity)
+    where oi.order_id = any(${p([...new Set(lines.map((l) => l.orderId))])}::text[])
+      and oi.order_id = v.order_id
+      and oi.seq_id = v.seq_id`);
+}
+
+export interface OutboxFileRow {
+  id: string;
+  internalId: string;
+  lineId: string | null;
+  item: string | null;
+  location: string | null;
+  quantity: number;
+  closed: boolean;
+  orderLineId: string;
+}
+
+/**
+ * A page of a file's outbox rows (kind, file), after outbox id `after` and up to `upto`, with the
+ * order's and the product's NetSuite ids. The line id and location are those recorded at claim
+ * time, so a re-upload regenerates the same bytes.
+ */
+export function outboxPage(db: Db, kind: 'BROKERED' | 'FULFILLED', fileId: string, after: string, upto: string | null, limit: number): Promise<OutboxFileRow[]> {
+  const bound = upto ? sql`and id <= ${upto}::bigint` : sql``;
+  return select(db, sql`
+    select ef.id::text as id,
+           o.netsuite_order_id as "internalId",
+           ef.line_id as "lineId",
+           p.netsuite_item_id as item,
+           ef.location,
+           ef.quantity,
+           ef.closed,
+           ef.order_item_seq_id as "orderLineId"
+    from (select * from external_fulfillment
+          where feed_file_id = ${fileId} and kind = ${kind} and id > ${after}::bigint ${bound}
+          order by id
+          limit ${limit}) ef
+    cross join lateral (select netsuite_order_id from orders o where o.id = ef.order_id limit 1) o
+    cross join lateral (select product_id from order_items oi
+                        where oi.order_id = ef.order_id and oi.seq_id = ef.order_item_seq_id limit 1) oi
+    join products p on p.id = oi.product_id
+    order by ef.id`);
+}

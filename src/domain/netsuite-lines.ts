@@ -1,0 +1,160 @@
+/**
+ * Which rows of the brokered-items feed an order needs (pure; feeds.md v2 "Brokered order items").
+ *
+ * NetSuite's sales-order lines mirror the OMS items one to one. For each item of one order the
+ * planner decides whether NetSuite must be told something, and whether it can be told now:
+ *
+ * - an **allocation** at a NetSuite-fulfilled facility not sent yet (a new reservation: first
+ *   allocation, or re-brokered after a rejection) → a row with the facility's location;
+ * - a **split**: the original line whose quantity differs from what NetSuite holds (or that carries
+ *   the split marker) → a row under its `lineId` with the new quantity; each new piece NetSuite
+ *   has no line for yet and was never announced → a row with an empty `lineId` and its
+ *   `orderLineId` (NetSuite adds the line and reports its id through the line-id export);
+ * - a **cancellation** of an item whose line NetSuite knows → one row with `closed` = T and the
+ *   quantity last sent for the line;
+ * - an operator's **re-send** (the item's marker) → a row with the item's current state.
+ *
+ * A row that cannot be sent yet waits, with what it lacks (`order`, `line`, `product`,
+ * `location`); a piece announced once waits for its line id instead of being announced twice (that
+ * would add a second NetSuite line). New pieces are only announced once every original line of the
+ * order has its NetSuite line id.
+ */
+/** An id NetSuite accepts in a feed cell (the codec refuses any other, so such rows never go). */
+export const NETSUITE_ID_RE = /^[A-Za-z0-9_][A-Za-z0-9_.:#/@+-]{0,254}$/;
+
+export interface OrderLineFacts {
+  orderId: string;
+  /** NetSuite sales order id (null: not known yet). */
+  internalId: string | null;
+  /** The order was exported to NetSuite (GEN_CRT_ORD_FD), so NetSuite knows or will know it. */
+  exported: boolean;
+  lines: LineFact[];
+}
+
+export interface LineFact {
+  seqId: string;
+  parentSeqId: string | null;
+  status: string;
+  quantity: number;
+  facilityId: string | null;
+  /** The item's facility is fulfilled by NetSuite. */
+  netsuiteFacility: boolean;
+  /** That facility's NetSuite location id. */
+  location: string | null;
+  /** NetSuite item id of the product. */
+  item: string | null;
+  /** The item's ACTIVE reservation at its facility. */
+  reservationId: number | null;
+  /** A live BROKERED outbox row exists for `reservationId`. */
+  allocationSent: boolean;
+  lineId: string | null;
+  /** Quantity NetSuite's line holds, as far as the OMS told it. */
+  lineQty: number | null;
+  /** `order_items.netsuite_sync` marker. */
+  sync: string | null;
+  /** A live outbox row announced this item as a new line (empty `lineId`). */
+  announced: boolean;
+  /** A live `closed` = T row was sent for this item. */
+  closedSent: boolean;
+}
+
+export interface PlannedRow {
+  orderId: string;
+  seqId: string;
+  reservationId: number | null;
+  facilityId: string;
+  internalId: string;
+  lineId: string | null;
+  item: string;
+  location: string | null;
+  quantity: number;
+  closed: boolean;
+}
+
+export type Missing = 'order' | 'line' | 'product' | 'location';
+
+export interface OrderLinePlan {
+  rows: PlannedRow[];
+  waiting: { seqId: string; missing: Missing[] }[];
+  invalid: { seqId: string; message: string }[];
+  /** Items whose marker can be cleared: a row was planned for them, or nothing is left to say. */
+  settled: string[];
+}
+
+const ALLOCATED = new Set(['ALLOCATED', 'PACKED']);
+
+type Need = { kind: 'none' } | { kind: 'row'; row: Omit<PlannedRow, 'internalId' | 'item'> } | { kind: 'wait'; missing: Missing[] };
+
+export function planOrderLines(order: OrderLineFacts): OrderLinePlan {
+  const plan: OrderLinePlan = { rows: [], waiting: [], invalid: [], settled: [] };
+  const originalsKnown = order.lines.every((l) => l.parentSeqId !== null || l.lineId !== null);
+  for (const l of order.lines) {
+    const need = l.status === 'CANCELLED' ? closeNeed(order, l) : lineNeed(order, l, originalsKnown);
+    if (need.kind === 'none') {
+      if (l.sync !== null) plan.settled.push(l.seqId);
+      continue;
+    }
+    const missing = need.kind === 'wait' ? [...need.missing] : [];
+    if (order.internalId === null) missing.unshift('order');
+    if (l.item === null) missing.push('product');
+    if (missing.length || need.kind === 'wait') {
+      plan.waiting.push({ seqId: l.seqId, missing: [...new Set(missing)] });
+      continue;
+    }
+    if (need.kind !== 'row') continue;
+    const row: PlannedRow = { ...need.row, internalId: order.internalId!, item: l.item! };
+    const bad = unsafeId(row);
+    if (bad) plan.invalid.push({ seqId: l.seqId, message: `${bad} is not a valid NetSuite id` });
+    else {
+      plan.rows.push(row);
+      plan.settled.push(l.seqId);
+    }
+  }
+  return plan;
+}
+
+function closeNeed(order: OrderLineFacts, l: LineFact): Need {
+  if (l.closedSent) return { kind: 'none' };
+  if (l.lineId === null) {
+    // NetSuite has no line for it yet: only a line it was told of (or will report) needs closing.
+    const willHaveLine = l.announced || (l.parentSeqId === null && order.exported);
+    return willHaveLine ? { kind: 'wait', missing: ['line'] } : { kind: 'none' };
+  }
+  return {
+    kind: 'row',
+    row: {
+      orderId: order.orderId, seqId: l.seqId, reservationId: null, facilityId: l.facilityId ?? '_NA_',
+      lineId: l.lineId, location: null, quantity: l.lineQty ?? l.quantity, closed: true,
+    },
+  };
+}
+
+function lineNeed(order: OrderLineFacts, l: LineFact, originalsKnown: boolean): Need {
+  const atNetsuite = l.netsuiteFacility && ALLOCATED.has(l.status) && l.reservationId !== null;
+  const allocationUnsent = atNetsuite && !l.allocationSent;
+  const newPiece = l.lineId === null && l.parentSeqId !== null && !l.announced;
+  const quantityChanged = l.lineId !== null && l.lineQty !== null && l.lineQty !== l.quantity;
+  if (!allocationUnsent && !newPiece && !quantityChanged && l.sync === null) return { kind: 'none' };
+  const missing: Missing[] = [];
+  if (l.lineId === null && (l.parentSeqId === null || l.announced || !originalsKnown)) missing.push('line');
+  if (atNetsuite && l.location === null) missing.push('location');
+  if (missing.length) return { kind: 'wait', missing };
+  return {
+    kind: 'row',
+    row: {
+      orderId: order.orderId, seqId: l.seqId, reservationId: atNetsuite ? l.reservationId : null,
+      facilityId: l.facilityId ?? '_NA_', lineId: l.lineId, location: atNetsuite ? l.location : null,
+      quantity: l.quantity, closed: false,
+    },
+  };
+}
+
+function unsafeId(r: PlannedRow): string | undefined {
+  const ids: [string, string | null][] = [['internalId', r.internalId], ['lineId', r.lineId], ['item', r.item], ['location', r.location], ['orderLineId', r.seqId]];
+  return ids.find(([, v]) => v !== null && !NETSUITE_ID_RE.test(v))?.[0];
+}
+
+/** Rough size of a row in the file (for the 10 MB limit). */
+export function plannedRowBytes(r: PlannedRow): number {
+  return r.internalId.length + (r.lineId?.length ?? 0) + r.item.length + (r.location?.length ?? 0) + String(r.quantity).length + r.seqId.length + 12;
+}
