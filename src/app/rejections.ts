@@ -26,6 +26,8 @@ export interface RejectInput {
   expectedFacilityId?: string;
   /** Days the facility stays excluded for this item; undefined = forever. */
   exclusionDays?: number;
+  /** NetSuite's `rejectionId` (rejected-items feed v2), recorded on the rejection. */
+  netsuiteRejectionId?: string | null;
 }
 
 export type RejectResult =
@@ -90,6 +92,7 @@ export async function rejectItem(db: Db, input: RejectInput): Promise<RejectResu
     const [rej] = await t.insert(rejections).values({
       orderId: input.orderId, orderItemSeqId: input.seqId, facilityId: fromFacilityId, quantity: item.quantity, source: input.source,
       reason: reasonId, comments: input.comments ?? null, reservationId: res?.id ?? null, actor: input.actor,
+      netsuiteRejectionId: input.netsuiteRejectionId ?? null,
     }).returning({ id: rejections.id });
     const until = input.exclusionDays ? new Date(Date.now() + input.exclusionDays * 86_400_000) : null;
     await t.insert(facilityExclusions).values({ orderId: input.orderId, orderItemSeqId: input.seqId, facilityId: fromFacilityId, until, reason: `REJECTED ${reasonId ?? input.source}` })

@@ -12,9 +12,14 @@
  * `externalFacilityId` given and different from the facility's NetSuite location; `quantity`
  * different from the item's (partial fulfilment of an item is not supported: the OMS splits lines
  * at brokering, NetSuite ships whole allocations).
+ *
+ * Two paths: `apply` runs one row through `markShipped` (row by row, in savepoints); `applyBatch`
+ * applies a chunk set-based with the same checks and effects (`fulfillment-bulk.ts`).
  */
 import { markShipped } from '../app/fulfilment';
 import { fulfillmentFeed, type FulfillmentRecord } from './codec';
+import type { FacilityFact } from './bulk-repo';
+import { applyFulfilmentBatch } from './fulfillment-bulk';
 import type { ImportSpec, RowOutcome } from './import-runner';
 import { fromInboundFeed } from './common';
 
@@ -22,10 +27,13 @@ export const IMP_ODR_ITM_FLFLMNT = 'IMP_ODR_ITM_FLFLMNT';
 export { markShipped, type ShipInput, type ShipResult } from '../app/fulfilment';
 
 export function fulfillmentImport(): ImportSpec<FulfillmentRecord> {
+  const cache: { facilities?: FacilityFact[] } = {};
   return {
     ...fromInboundFeed(fulfillmentFeed),
     job: IMP_ODR_ITM_FLFLMNT,
     batchSize: 100,
+    bulkBatchSize: 2000,
+    applyBatch: (tx, rows, ctx) => applyFulfilmentBatch(tx, rows, ctx, cache),
 
     async apply(tx, rec, rc): Promise<RowOutcome> {
       // The key is claimed after the checks below would pass: claim first, and let a failed check

@@ -1,95 +1,93 @@
 /**
  * Id back-sync — NetSuite → OMS:
  * - `IMP_ORDER_IDENT`: `salesorder/import/orderidentification/*.csv` → `orders.netsuite_order_id`;
- * - `IMP_ORDER_ITM_ATTR`: `salesorder/import/orderitemattribute/*.csv` → `order_items.netsuite_line_id`,
- *   also onto the items brokering split from that line (same `parent_seq_id`);
+ * - `IMP_ORDER_ITM_ATTR`: `salesorder/import/orderitemattribute/*.csv` → `order_items.netsuite_line_id`
+ *   of the named item only. A piece split from a line has no line id until NetSuite reports the
+ *   line it added for it (contracts/feeds.md "Split lines"); that report sets it like for any item;
  * - `IMP_CUST_IDENT`: `customer/import/*.csv` → `customers.netsuite_customer_id`.
  *
  * Unknown order / item / customer → row error. The same value again → reported no-op. A DIFFERENT
  * value for an id already set → row error, the id is not changed: files already sent to NetSuite
  * carry the first id, and an id that changes under pending files would make their regenerated
  * content differ. (An operator who really must re-point a record clears the id first.)
- * Business key: `{record}={idValue}`.
+ * Business key: `{record}={idValue}`. Each import has a row-by-row and a bulk path, one decision
+ * (`id-assign.ts`).
  */
-import { and, eq, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { customers, orderItems, orders } from '../db/schema';
 import { fromInboundFeed } from './common';
 import {
   customerIdentificationFeed, orderIdentificationFeed, orderItemAttributeFeed,
   type CustomerIdentificationRecord, type OrderIdentificationRecord, type OrderItemAttributeRecord,
 } from './codec';
-import type { ImportSpec, RowContext, RowOutcome } from './import-runner';
+import { lockOrders } from './bulk-repo';
+import { itemKey } from './rejected-items-decide';
+import { applyIdBatch, applyIdRow, type IdAssignment, type IdTarget } from './id-assign';
+import { loadItemLineIds, lockCustomers, setCustomerNetsuiteIds, setItemLineIds, setOrderNetsuiteIds } from './id-sync-repo';
+import type { ImportSpec } from './import-runner';
 
 export const IMP_ORDER_IDENT = 'IMP_ORDER_IDENT';
 export const IMP_ORDER_ITM_ATTR = 'IMP_ORDER_ITM_ATTR';
 export const IMP_CUST_IDENT = 'IMP_CUST_IDENT';
 
-async function keyOrNoop(rc: RowContext, key: string, what: string): Promise<RowOutcome | null> {
-  return (await rc.claimKey(key)) ? null : { kind: 'noop', message: `${what} was already applied` };
-}
+const distinctSorted = (xs: string[]) => [...new Set(xs)].sort();
 
-export function orderIdentificationImport(): ImportSpec<OrderIdentificationRecord> {
+/** An import spec from an id assignment: both paths. */
+function idImport<Rec>(feed: Parameters<typeof fromInboundFeed>[0], job: string, a: IdAssignment<Rec>): ImportSpec<Rec> {
   return {
-    ...fromInboundFeed(orderIdentificationFeed),
-    job: IMP_ORDER_IDENT, batchSize: 500,
-    async apply(tx: Db, rec, rc): Promise<RowOutcome> {
-      const [o] = await tx.select({ ns: orders.netsuiteOrderId }).from(orders).where(eq(orders.id, rec.orderId)).for('update');
-      if (!o) return { kind: 'error', field: 'orderId', message: `unknown order ${rec.orderId}` };
-      if (o.ns === rec.idValue) return { kind: 'noop', message: `order ${rec.orderId} already has NetSuite order id ${rec.idValue}` };
-      if (o.ns) return { kind: 'error', field: 'idValue', message: `order ${rec.orderId} already has NetSuite order id ${o.ns}; not changed to ${rec.idValue}` };
-      const done = await keyOrNoop(rc, `${rec.orderId}=${rec.idValue}`, `order id ${rec.idValue} for ${rec.orderId}`);
-      if (done) return done;
-      await tx.update(orders).set({ netsuiteOrderId: rec.idValue, updatedAt: new Date() }).where(eq(orders.id, rec.orderId));
-      return { kind: 'applied' };
-    },
+    ...(fromInboundFeed(feed) as Omit<ImportSpec<Rec>, 'job' | 'apply'>),
+    job, batchSize: 500, bulkBatchSize: 5000,
+    apply: (tx, rec, rc) => applyIdRow(a, tx, rec, rc),
+    applyBatch: (tx, rows, ctx) => applyIdBatch(a, tx, rows, ctx),
   };
 }
 
-export function orderItemAttributeImport(): ImportSpec<OrderItemAttributeRecord> {
-  return {
-    ...fromInboundFeed(orderItemAttributeFeed),
-    job: IMP_ORDER_ITM_ATTR, batchSize: 500,
-    async apply(tx: Db, rec, rc): Promise<RowOutcome> {
-      const [o] = await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, rec.orderId));
-      if (!o) return { kind: 'error', field: 'orderId', message: `unknown order ${rec.orderId}` };
-      const items = await tx.select({ seqId: orderItems.seqId, ns: orderItems.netsuiteLineId }).from(orderItems)
-        .where(and(eq(orderItems.orderId, rec.orderId), or(eq(orderItems.seqId, rec.orderItemSeqId), eq(orderItems.parentSeqId, rec.orderItemSeqId))))
-        .for('update');
-      const line = items.find((i) => i.seqId === rec.orderItemSeqId);
-      if (!line) return { kind: 'error', field: 'orderItemSeqId', message: `unknown order item ${rec.orderId}/${rec.orderItemSeqId}` };
-      const other = items.find((i) => i.ns !== null && i.ns !== rec.attrValue);
-      if (other) {
-        return { kind: 'error', field: 'attrValue', message: `item ${rec.orderId}/${other.seqId} already has NetSuite line id ${other.ns}; not changed to ${rec.attrValue}` };
-      }
-      if (items.every((i) => i.ns === rec.attrValue)) {
-        return { kind: 'noop', message: `item ${rec.orderId}/${rec.orderItemSeqId} already has NetSuite line id ${rec.attrValue}` };
-      }
-      const done = await keyOrNoop(rc, `${rec.orderId}/${rec.orderItemSeqId}=${rec.attrValue}`, `line id ${rec.attrValue} for ${rec.orderId}/${rec.orderItemSeqId}`);
-      if (done) return done;
-      await tx.update(orderItems).set({ netsuiteLineId: rec.attrValue, updatedAt: new Date() })
-        .where(and(
-          eq(orderItems.orderId, rec.orderId), isNull(orderItems.netsuiteLineId),
-          or(eq(orderItems.seqId, rec.orderItemSeqId), eq(orderItems.parentSeqId, rec.orderItemSeqId)),
-        ));
-      return { kind: 'applied' };
-    },
-  };
-}
+export const orderIdAssignment: IdAssignment<OrderIdentificationRecord> = {
+  target: (r) => r.orderId, value: (r) => r.idValue, key: (r) => `${r.orderId}=${r.idValue}`,
+  async load(tx: Db, recs) {
+    const rows = await lockOrders(tx, distinctSorted(recs.map((r) => r.orderId)));
+    return { targets: new Map<string, IdTarget>(rows.map((o) => [o.id, { current: o.netsuiteOrderId }])) };
+  },
+  unknown: (r) => ({ kind: 'error', field: 'orderId', message: `unknown order ${r.orderId}` }),
+  same: (r) => `order ${r.orderId} already has NetSuite order id ${r.idValue}`,
+  different: (r, c) => ({ field: 'idValue', message: `order ${r.orderId} already has NetSuite order id ${c}; not changed to ${r.idValue}` }),
+  applied: (r) => `order id ${r.idValue} for ${r.orderId} was already applied`,
+  write: setOrderNetsuiteIds,
+};
 
-export function customerIdentificationImport(): ImportSpec<CustomerIdentificationRecord> {
-  return {
-    ...fromInboundFeed(customerIdentificationFeed),
-    job: IMP_CUST_IDENT, batchSize: 500,
-    async apply(tx: Db, rec, rc): Promise<RowOutcome> {
-      const [c] = await tx.select({ ns: customers.netsuiteCustomerId }).from(customers).where(eq(customers.id, rec.partyId)).for('update');
-      if (!c) return { kind: 'error', field: 'partyId', message: `unknown customer ${rec.partyId}` };
-      if (c.ns === rec.idValue) return { kind: 'noop', message: `customer ${rec.partyId} already has NetSuite customer id ${rec.idValue}` };
-      if (c.ns) return { kind: 'error', field: 'idValue', message: `customer ${rec.partyId} already has NetSuite customer id ${c.ns}; not changed to ${rec.idValue}` };
-      const done = await keyOrNoop(rc, `${rec.partyId}=${rec.idValue}`, `customer id ${rec.idValue} for ${rec.partyId}`);
-      if (done) return done;
-      await tx.update(customers).set({ netsuiteCustomerId: rec.idValue }).where(eq(customers.id, rec.partyId));
-      return { kind: 'applied' };
-    },
-  };
-}
+export const lineIdAssignment: IdAssignment<OrderItemAttributeRecord> = {
+  target: (r) => itemKey(r.orderId, r.orderItemSeqId), value: (r) => r.attrValue, key: (r) => `${r.orderId}/${r.orderItemSeqId}=${r.attrValue}`,
+  async load(tx: Db, recs) {
+    // The order locks serialise this with brokering (which splits items under them).
+    const orders = new Set((await lockOrders(tx, distinctSorted(recs.map((r) => r.orderId)))).map((o) => o.id));
+    const pairs = [...new Map(recs.filter((r) => orders.has(r.orderId)).map((r) => [itemKey(r.orderId, r.orderItemSeqId), r])).values()];
+    const items = await loadItemLineIds(tx, pairs.map((r) => r.orderId), pairs.map((r) => r.orderItemSeqId));
+    return { orders, targets: new Map<string, IdTarget>(items.map((i) => [itemKey(i.orderId, i.seqId), { current: i.current }])) };
+  },
+  unknown: (r, f) => (f.orders?.has(r.orderId)
+    ? { kind: 'error', field: 'orderItemSeqId', message: `unknown order item ${r.orderId}/${r.orderItemSeqId}` }
+    : { kind: 'error', field: 'orderId', message: `unknown order ${r.orderId}` }),
+  same: (r) => `item ${r.orderId}/${r.orderItemSeqId} already has NetSuite line id ${r.attrValue}`,
+  different: (r, c) => ({ field: 'attrValue', message: `item ${r.orderId}/${r.orderItemSeqId} already has NetSuite line id ${c}; not changed to ${r.attrValue}` }),
+  applied: (r) => `line id ${r.attrValue} for ${r.orderId}/${r.orderItemSeqId} was already applied`,
+  write: (tx, pairs) => {
+    const split = pairs.map((p) => p.target.split('\u0000'));
+    return setItemLineIds(tx, split.map((s) => s[0]), split.map((s) => s[1]), pairs.map((p) => p.value));
+  },
+};
+
+export const customerIdAssignment: IdAssignment<CustomerIdentificationRecord> = {
+  target: (r) => r.partyId, value: (r) => r.idValue, key: (r) => `${r.partyId}=${r.idValue}`,
+  async load(tx: Db, recs) {
+    const rows = await lockCustomers(tx, distinctSorted(recs.map((r) => r.partyId)));
+    return { targets: new Map<string, IdTarget>(rows.map((c) => [c.id, { current: c.current }])) };
+  },
+  unknown: (r) => ({ kind: 'error', field: 'partyId', message: `unknown customer ${r.partyId}` }),
+  same: (r) => `customer ${r.partyId} already has NetSuite customer id ${r.idValue}`,
+  different: (r, c) => ({ field: 'idValue', message: `customer ${r.partyId} already has NetSuite customer id ${c}; not changed to ${r.idValue}` }),
+  applied: (r) => `customer id ${r.idValue} for ${r.partyId} was already applied`,
+  write: setCustomerNetsuiteIds,
+};
+
+export const orderIdentificationImport = (): ImportSpec<OrderIdentificationRecord> => idImport(orderIdentificationFeed, IMP_ORDER_IDENT, orderIdAssignment);
+export const orderItemAttributeImport = (): ImportSpec<OrderItemAttributeRecord> => idImport(orderItemAttributeFeed, IMP_ORDER_ITM_ATTR, lineIdAssignment);
+export const customerIdentificationImport = (): ImportSpec<CustomerIdentificationRecord> => idImport(customerIdentificationFeed, IMP_CUST_IDENT, customerIdAssignment);

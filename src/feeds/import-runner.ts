@@ -1,20 +1,28 @@
 /**
- * Import of a NetSuite → OMS feed folder (reliability.md A2.3 "Inbound", scenarios 10–12, 21).
+ * Import of a NetSuite → OMS feed folder (reliability.md A2.3 "Inbound", scenarios 10–12, 21;
+ * contracts/feeds.md v2 "A reader takes a file at most once").
  *
  * For each file of the folder whose base name matches the codec's anchored pattern (oldest first):
  * 1. Fetch it once (into memory, or a temp file when large) while computing its SHA-256; every
  *    later step reads that copy, so what is applied is exactly what was hashed.
- * 2. Same (feed, SHA-256) already APPLIED → record a DUPLICATE `feed_files` row, move the file to
- *    `archive/` (also when it is the very file an earlier run applied and crashed before moving).
- *    PROCESSING by another worker → skipped; by a worker whose claim is older than `claimLeaseMs`
- *    → that claim is marked FAILED and the file re-claimed.
- * 3. Claim: insert the IN row PROCESSING; the unique index on (feed, sha256) lets exactly one
- *    worker win; the loser skips the file.
+ * 2. The registry knows files by **name and SHA-256** together (`feed_files`, one live IN row per
+ *    (feed, name)): the same name with the same bytes APPLIED before → a DUPLICATE row, the file
+ *    moves to `archive/` (also when it is the very file an earlier run applied and crashed before
+ *    moving); the same name with OTHER bytes → a FAILED row with the reason, report in `error/`,
+ *    file to `failed/`, nothing applied (a writer never reuses a name). Identical bytes under a
+ *    new name are read like any file: the row keys decide. PROCESSING by another worker → skipped;
+ *    by a worker whose claim is older than `claimLeaseMs` → that claim is marked FAILED, re-claimed.
+ * 3. Claim: insert the IN row PROCESSING; the unique index on (feed, file_name) over live rows lets
+ *    exactly one worker win; the loser skips the file.
  * 4. Check the whole file decodes (a `FeedFileError` anywhere → FAILED with the reason, report in
  *    `error/`, file to `failed/`; nothing applied).
- * 5. Apply the rows, `batchSize` per transaction, each row in its own savepoint: a bad row rolls
- *    back alone and never blocks the good ones. Each applied row records its business key in
- *    `feed_rows_applied`, so a row applied before (by any file) is a reported no-op.
+ * 5. Apply the rows in chunks, one transaction each. A spec with `applyBatch` applies a chunk
+ *    (`bulkBatchSize`, default 2,000 rows) set-based: a few statements for the whole chunk, one
+ *    outcome per row. A chunk whose bulk apply throws an unexpected (non-transient) error is rolled
+ *    back and applied again row by row, so one bad row never blocks the good ones. Without
+ *    `applyBatch` (or with `rowByRow`), each row runs in its own savepoint (`batchSize` rows per
+ *    transaction, default 200): a bad row rolls back alone. Either way each applied row records its
+ *    business key in `feed_rows_applied`, so a row applied before (by any file) is a reported no-op.
  * 6. Write the `row,field,message` report to `error/` when a row failed or was a no-op (no-ops
  *    are listed as `no-op: …`, reported but not counted as errors); mark the file APPLIED with its
  *    counts (commit); only then move it to `archive/`.
@@ -22,19 +30,18 @@
  * A transient database error (deadlock, serialization failure, lost connection) aborts the file:
  * its claim is released (FAILED) so the next run re-reads it; rows applied so far are no-ops then.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { feedFiles, feedRowsApplied } from '../db/schema';
+import { feedFiles } from '../db/schema';
 import { newId } from '../domain/ids';
-import { RemoteFileNotFoundError, sha256Hex, type RemoteEntry } from '../sftp';
+import type { RemoteEntry } from '../sftp';
 import { errorReportCsv, FeedFileError, type DecodeResult } from './codec';
+import { appliedKeys, claimKey, claimKeys } from './bulk-repo';
 import { errorText, intParam, queryRows, transportDir, type FeedDeps, type JobContext } from './common';
+import { errorReportName, fetchLocal, goneMeanwhile, moveQuietly, type LocalCopy } from './import-files';
+
+export { errorReportName } from './import-files';
 
 export interface RowContext {
   fileId: string;
@@ -50,6 +57,23 @@ export interface RowContext {
    */
   claimKey(key: string): Promise<boolean>;
 }
+
+/** What a bulk apply gets for its chunk (all bound to the chunk's transaction). */
+export interface BatchContext {
+  fileId: string;
+  fileName: string;
+  actor: string;
+  deps: FeedDeps;
+  /** The keys among `keys` already recorded as applied (by any file). */
+  appliedKeys(keys: string[]): Promise<Set<string>>;
+  /**
+   * Records the keys of the rows the chunk applies, set-based. Throws `BatchConflictError` when one
+   * was recorded meanwhile by another worker: the chunk then rolls back and runs row by row.
+   */
+  claimKeys(keys: { key: string; row: number }[]): Promise<void>;
+}
+
+export interface BatchRow<Rec> { row: number; value: Rec }
 
 export type RowOutcome =
   | { kind: 'applied' }
@@ -68,8 +92,15 @@ export interface ImportSpec<Rec> {
   decode(input: Readable | Buffer): AsyncIterable<DecodeResult<Rec>>;
   /** Applies one row inside its savepoint; anything but `applied` rolls the savepoint back. */
   apply(tx: Db, rec: Rec, row: RowContext): Promise<RowOutcome>;
-  /** Rows per transaction (default 200). */
+  /**
+   * Optional set-based apply of a chunk: one outcome per row, in order, with the same effects and
+   * outcomes as `apply` row after row. Writes only for the rows it reports `applied`.
+   */
+  applyBatch?(tx: Db, rows: BatchRow<Rec>[], ctx: BatchContext): Promise<RowOutcome[]>;
+  /** Rows per transaction of the row-by-row path (default 200). */
   batchSize?: number;
+  /** Rows per chunk of the bulk path (default 2,000). */
+  bulkBatchSize?: number;
 }
 
 export interface ImportResult {
@@ -82,6 +113,8 @@ export interface ImportOptions {
   claimLeaseMs?: number;
   /** Files up to this size are read into memory; larger ones go through a temp file (default 8 MB). */
   inMemoryLimit?: number;
+  /** Apply row by row (savepoints) even when the spec has a bulk path: the slower, simplest path. */
+  rowByRow?: boolean;
 }
 
 const DEFAULT_LEASE_MS = 30 * 60 * 1000;
@@ -93,6 +126,9 @@ class RowRollback extends Error {
   }
 }
 
+/** A key a bulk chunk meant to claim was claimed meanwhile: the chunk is redone row by row. */
+export class BatchConflictError extends Error {}
+
 /** Deadlocks, serialization failures, lock timeouts, lost connections: retry the file later. */
 export function isTransientDbError(e: unknown): boolean {
   for (let x: any = e, i = 0; x && i < 4; x = x.cause, i++) {
@@ -103,48 +139,9 @@ export function isTransientDbError(e: unknown): boolean {
   return false;
 }
 
-interface LocalCopy {
-  sha256: string;
-  size: number;
-  open(): Readable | Buffer;
-  cleanup(): Promise<void>;
-}
-
-async function fetchLocal(deps: FeedDeps, dir: string, entry: RemoteEntry, inMemoryLimit: number): Promise<LocalCopy> {
-  if (entry.size <= inMemoryLimit) {
-    const buf = await deps.transport.read(dir, entry.name);
-    return { sha256: sha256Hex(buf), size: buf.length, open: () => buf, cleanup: async () => {} };
-  }
-  const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'oms-feed-'));
-  const file = path.join(tmp, 'content');
-  const hash = createHash('sha256');
-  let size = 0;
-  try {
-    const src = await deps.transport.readStream(dir, entry.name);
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    await pipeline(src, tap, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
-  } catch (e) {
-    await fsp.rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  return {
-    sha256: hash.digest('hex'), size,
-    open: () => createReadStream(file),
-    cleanup: () => fsp.rm(tmp, { recursive: true, force: true }),
-  };
-}
-
-/** Name of the error report of `fileName` (claimed as `fileId`) in `error/`. */
-export function errorReportName(fileName: string, fileId: string): string {
-  const stem = fileName.replace(/\.(csv|json)$/i, '');
-  return `${stem}_${fileId}.errors.csv`;
-}
+type Add = (k: string, n?: number) => void;
+type FileOutcome = 'applied' | 'duplicate' | 'skipped' | 'failed';
+type Outcomes = { row: number; outcome: RowOutcome }[];
 
 /** Processes every matching file of the feed's folder. Job params: `maxFiles` (default 100). */
 export async function runImport<Rec>(deps: FeedDeps, spec: ImportSpec<Rec>, ctx: JobContext, opts: ImportOptions = {}): Promise<ImportResult> {
@@ -152,7 +149,7 @@ export async function runImport<Rec>(deps: FeedDeps, spec: ImportSpec<Rec>, ctx:
     filesApplied: 0, filesDuplicate: 0, filesFailed: 0, filesSkipped: 0, rowsApplied: 0, rowsNoop: 0, rowErrors: 0,
   };
   const files: string[] = [];
-  const add = (k: string, n = 1) => {
+  const add: Add = (k, n = 1) => {
     counts[k] = (counts[k] ?? 0) + n;
     ctx.count(k, n);
   };
@@ -170,188 +167,225 @@ export async function runImport<Rec>(deps: FeedDeps, spec: ImportSpec<Rec>, ctx:
   return { counts, files };
 }
 
-type FileOutcome = 'applied' | 'duplicate' | 'skipped' | 'failed';
+interface PriorFile { id: string; status: string; sha256: string | null; stale: boolean }
 
-async function moveQuietly(deps: FeedDeps, dir: string, name: string, to: string, ctx: JobContext): Promise<void> {
-  try {
-    await deps.transport.move(dir, name, `${dir}/${to}`);
-  } catch (e) {
-    // Another worker moved it first: what matters (the DB record) is committed.
-    if (e instanceof RemoteFileNotFoundError || !(await deps.transport.exists(dir, name).catch(() => true))) {
-      ctx.log.info({ file: name }, 'file already moved by another worker');
-      return;
-    }
-    throw e;
-  }
+/** The live (PROCESSING / APPLIED) registry row of this file name, if any. */
+async function liveRowByName(db: Db, feed: string, name: string, leaseMs: number): Promise<PriorFile | undefined> {
+  const rows = await queryRows<PriorFile>(db, sql`
+    select id, status, sha256, created_at < now() - (${leaseMs}::double precision * interval '1 millisecond') as stale
+    from feed_files where feed = ${feed} and direction = 'IN' and file_name = ${name} and status in ('APPLIED', 'PROCESSING')
+    order by created_at limit 1`);
+  return rows[0];
 }
 
-async function processFile<Rec>(
-  deps: FeedDeps, spec: ImportSpec<Rec>, entry: RemoteEntry, ctx: JobContext, opts: ImportOptions, add: (k: string, n?: number) => void,
-): Promise<FileOutcome> {
-  const db = deps.database.db;
+/** Inserts the PROCESSING claim; null when another worker holds a live row of this name. */
+async function insertClaim(db: Db, spec: ImportSpec<unknown>, name: string, copy: LocalCopy, runId: string): Promise<string | null> {
+  const fileId = newId('FF');
+  const claimed = await queryRows<{ id: string }>(db, sql`
+    insert into feed_files (id, feed, direction, file_name, folder, sha256, size, status, job_run_id)
+    values (${fileId}, ${spec.feed}, 'IN', ${name}, ${spec.folder}, ${copy.sha256}, ${copy.size}, 'PROCESSING', ${runId})
+    on conflict do nothing returning id`);
+  return claimed.length ? fileId : null;
+}
+
+async function processFile<Rec>(deps: FeedDeps, spec: ImportSpec<Rec>, entry: RemoteEntry, ctx: JobContext, opts: ImportOptions, add: Add): Promise<FileOutcome> {
   const dir = transportDir(spec.folder);
-  const name = entry.name;
   let copy: LocalCopy;
   try {
     copy = await fetchLocal(deps, dir, entry, opts.inMemoryLimit ?? 8 * 1024 * 1024);
   } catch (e) {
-    // Listed, then moved away by another worker before we read it.
-    if (e instanceof RemoteFileNotFoundError || !(await deps.transport.exists(dir, name).catch(() => true))) {
-      add('filesSkipped');
-      ctx.log.info({ file: name }, 'file gone before it was read (another worker took it): skipped');
-      return 'skipped';
-    }
-    throw e;
+    if (!(await goneMeanwhile(deps, dir, entry.name, e))) throw e;
+    add('filesSkipped');
+    ctx.log.info({ file: entry.name }, 'file gone before it was read (another worker took it): skipped');
+    return 'skipped';
   }
   try {
-    // 2. Seen before?
-    const lease = opts.claimLeaseMs ?? DEFAULT_LEASE_MS;
-    const seen = await queryRows<{ id: string; status: string; file_name: string; stale: boolean }>(db, sql`
-      select id, status, file_name, created_at < now() - (${lease}::double precision * interval '1 millisecond') as stale
-      from feed_files where feed = ${spec.feed} and direction = 'IN' and sha256 = ${copy.sha256} and status in ('APPLIED', 'PROCESSING')
-      order by created_at limit 1`);
-    const prior = seen[0];
-    if (prior?.status === 'APPLIED') {
-      // The same file again, the same content under another name, or a file whose run committed and
-      // stopped before moving it: never applied twice, recorded, archived.
-      await recordDuplicate(db, spec, name, copy, prior.id, ctx.runId);
-      await moveQuietly(deps, dir, name, 'archive', ctx);
-      ctx.log.info({ file: name, duplicateOf: prior.id, sameName: prior.file_name === name }, 'duplicate feed file archived without applying');
-      add('filesDuplicate');
-      return 'duplicate';
-    }
-    if (prior?.status === 'PROCESSING') {
-      if (!prior.stale) {
-        add('filesSkipped');
-        ctx.log.info({ file: name, fileId: prior.id }, 'file is being processed by another worker: skipped');
-        return 'skipped';
-      }
-      await db.update(feedFiles)
-        .set({ status: 'FAILED', lastError: `claim abandoned: still PROCESSING after ${lease} ms; re-claimed by run ${ctx.runId}`, completedAt: new Date() })
-        .where(and(eq(feedFiles.id, prior.id), eq(feedFiles.status, 'PROCESSING')));
-      ctx.log.warn({ file: name, fileId: prior.id }, 'stale claim released');
-    }
-
-    // 3. Claim.
-    const fileId = newId('FF');
-    const claimed = await queryRows<{ id: string }>(db, sql`
-      insert into feed_files (id, feed, direction, file_name, folder, sha256, size, status, job_run_id)
-      values (${fileId}, ${spec.feed}, 'IN', ${name}, ${spec.folder}, ${copy.sha256}, ${copy.size}, 'PROCESSING', ${ctx.runId})
-      on conflict do nothing returning id`);
-    if (!claimed.length) {
-      add('filesSkipped');
-      ctx.log.info({ file: name }, 'file claimed by another worker: skipped');
-      return 'skipped';
-    }
-
-    try {
-      return await applyClaimed(deps, spec, name, fileId, copy, ctx, add);
-    } catch (e) {
-      // Release the claim so the next run (a pg-boss retry) re-reads the file; applied rows are no-ops then.
-      await db.update(feedFiles).set({ status: 'FAILED', lastError: `interrupted: ${errorText(e)}`, completedAt: new Date() })
-        .where(and(eq(feedFiles.id, fileId), eq(feedFiles.status, 'PROCESSING'))).catch(() => {});
-      throw e;
-    }
+    return await registerAndApply(deps, spec, entry.name, copy, ctx, opts, add);
   } finally {
     await copy.cleanup();
   }
 }
 
-async function recordDuplicate<Rec>(db: Db, spec: ImportSpec<Rec>, name: string, copy: LocalCopy, ofId: string, runId: string) {
-  const base = { feed: spec.feed, direction: 'IN', fileName: name, folder: spec.folder, size: copy.size, status: 'DUPLICATE', jobRunId: runId, completedAt: new Date() };
-  const lastError = `duplicate of ${ofId} (sha256 ${copy.sha256})`;
-  const inserted = await db.insert(feedFiles).values({ id: newId('FF'), ...base, sha256: copy.sha256, lastError }).onConflictDoNothing().returning({ id: feedFiles.id });
-  // The unique index (feed, sha256) covers every non-FAILED IN row, so the DUPLICATE row keeps its hash in last_error.
-  if (!inserted.length) await db.insert(feedFiles).values({ id: newId('FF'), ...base, sha256: null, lastError });
+async function registerAndApply<Rec>(deps: FeedDeps, spec: ImportSpec<Rec>, name: string, copy: LocalCopy, ctx: JobContext, opts: ImportOptions, add: Add): Promise<FileOutcome> {
+  const db = deps.database.db;
+  const dir = transportDir(spec.folder);
+  const lease = opts.claimLeaseMs ?? DEFAULT_LEASE_MS;
+  const prior = await liveRowByName(db, spec.feed, name, lease);
+  if (prior?.status === 'APPLIED' && prior.sha256 === copy.sha256) {
+    // The same file again, or a file whose run committed and stopped before moving it.
+    await recordFile(db, spec, name, copy, ctx.runId, 'DUPLICATE', `duplicate of ${prior.id} (same name, sha256 ${copy.sha256})`);
+    await moveQuietly(deps, dir, name, 'archive', ctx);
+    ctx.log.info({ file: name, duplicateOf: prior.id }, 'duplicate feed file archived without applying');
+    add('filesDuplicate');
+    return 'duplicate';
+  }
+  if (prior?.status === 'APPLIED') {
+    const reason = `file name already read as ${prior.id} with other content (sha256 ${prior.sha256}, now ${copy.sha256}); a writer never reuses a name: not applied`;
+    const fileId = await recordFile(db, spec, name, copy, ctx.runId, 'FAILED', reason);
+    return failFile(deps, spec, name, fileId, reason, ctx, add);
+  }
+  if (prior?.status === 'PROCESSING') {
+    if (!prior.stale) {
+      add('filesSkipped');
+      ctx.log.info({ file: name, fileId: prior.id }, 'file is being processed by another worker: skipped');
+      return 'skipped';
+    }
+    await db.update(feedFiles)
+      .set({ status: 'FAILED', lastError: `claim abandoned: still PROCESSING after ${lease} ms; re-claimed by run ${ctx.runId}`, completedAt: new Date() })
+      .where(and(eq(feedFiles.id, prior.id), eq(feedFiles.status, 'PROCESSING')));
+    ctx.log.warn({ file: name, fileId: prior.id }, 'stale claim released');
+  }
+  const fileId = await insertClaim(db, spec as ImportSpec<unknown>, name, copy, ctx.runId);
+  if (!fileId) {
+    add('filesSkipped');
+    ctx.log.info({ file: name }, 'file claimed by another worker: skipped');
+    return 'skipped';
+  }
+  try {
+    return await applyClaimed(deps, spec, name, fileId, copy, ctx, opts, add);
+  } catch (e) {
+    // Release the claim so the next run (a pg-boss retry) re-reads the file; applied rows are no-ops then.
+    await db.update(feedFiles).set({ status: 'FAILED', lastError: `interrupted: ${errorText(e)}`, completedAt: new Date() })
+      .where(and(eq(feedFiles.id, fileId), eq(feedFiles.status, 'PROCESSING'))).catch(() => {});
+    throw e;
+  }
+}
+
+/** A DUPLICATE or FAILED registry row (outside the live-name index), with its reason. */
+async function recordFile(db: Db, spec: ImportSpec<unknown>, name: string, copy: LocalCopy, runId: string, status: 'DUPLICATE' | 'FAILED', lastError: string): Promise<string> {
+  const id = newId('FF');
+  await db.insert(feedFiles).values({
+    id, feed: spec.feed, direction: 'IN', fileName: name, folder: spec.folder, sha256: copy.sha256, size: copy.size,
+    status, jobRunId: runId, completedAt: new Date(), lastError, ...(status === 'FAILED' && { errorCount: 1, errors: [{ row: 0, message: lastError }] }),
+  });
+  return id;
+}
+
+/** Marks the file FAILED with `reason`, writes its report to `error/` and moves it to `failed/`. */
+async function failFile(deps: FeedDeps, spec: ImportSpec<unknown>, name: string, fileId: string, reason: string, ctx: JobContext, add: Add): Promise<FileOutcome> {
+  const dir = transportDir(spec.folder);
+  await deps.database.db.update(feedFiles)
+    .set({ status: 'FAILED', lastError: reason, errorCount: 1, errors: [{ row: 0, message: reason }], completedAt: new Date() })
+    .where(eq(feedFiles.id, fileId));
+  ctx.addRowError({ file: name, row: 0, message: reason });
+  try {
+    await deps.transport.putAtomic(`${dir}/error`, errorReportName(name, fileId), Buffer.from(errorReportCsv([{ row: 0, message: reason }])));
+  } catch (e2) {
+    ctx.log.warn({ file: name, err: errorText(e2) }, 'could not write the error report');
+  }
+  await moveQuietly(deps, dir, name, 'failed', ctx);
+  ctx.log.warn({ file: name, fileId, reason }, 'feed file moved to failed/ without applying it');
+  add('filesFailed');
+  return 'failed';
+}
+
+interface ChunkEnv<Rec> { deps: FeedDeps; spec: ImportSpec<Rec>; name: string; fileId: string; actor: string; ctx: JobContext; add: Add }
+
+/** Rows of a chunk, each in its own savepoint, in one transaction. */
+async function applyRowByRow<Rec>(env: ChunkEnv<Rec>, rows: BatchRow<Rec>[]): Promise<Outcomes> {
+  const { deps, spec, name, fileId, actor } = env;
+  return deps.database.db.transaction(async (tx) => {
+    const out: Outcomes = [];
+    for (const r of rows) {
+      let outcome: RowOutcome;
+      try {
+        outcome = await (tx as Db).transaction(async (sp) => {
+          const spDb = sp as Db;
+          const rc: RowContext = {
+            fileId, fileName: name, row: r.row, actor, deps,
+            claimKey: (key) => claimKey(spDb, spec.feed, key, fileId, r.row),
+          };
+          const o = await spec.apply(spDb, r.value, rc);
+          if (o.kind !== 'applied') throw new RowRollback(o);
+          return o;
+        });
+      } catch (e) {
+        if (e instanceof RowRollback) outcome = e.outcome;
+        else if (isTransientDbError(e)) throw e;
+        else outcome = { kind: 'error', message: `could not be applied: ${errorText(e)}` };
+      }
+      out.push({ row: r.row, outcome });
+    }
+    return out;
+  });
+}
+
+/** A chunk set-based in one transaction; on an unexpected error, the chunk again row by row. */
+async function applyBulk<Rec>(env: ChunkEnv<Rec>, rows: BatchRow<Rec>[]): Promise<Outcomes> {
+  const { deps, spec, name, fileId, actor, ctx } = env;
+  try {
+    return await deps.database.db.transaction(async (tx) => {
+      const t = tx as Db;
+      const bc: BatchContext = {
+        fileId, fileName: name, actor, deps,
+        appliedKeys: (keys) => appliedKeys(t, spec.feed, keys),
+        claimKeys: async (keys) => {
+          const got = await claimKeys(t, spec.feed, keys, fileId);
+          if (got !== keys.length) throw new BatchConflictError(`${keys.length - got} row key(s) were applied meanwhile by another worker`);
+        },
+      };
+      const outcomes = await spec.applyBatch!(t, rows, bc);
+      if (outcomes.length !== rows.length) throw new Error(`bulk apply returned ${outcomes.length} outcomes for ${rows.length} rows`);
+      return outcomes.map((outcome, i) => ({ row: rows[i].row, outcome }));
+    });
+  } catch (e) {
+    if (isTransientDbError(e)) throw e;
+    ctx.log.warn({ file: name, fileId, fromRow: rows[0]?.row, rows: rows.length, err: errorText(e) }, 'bulk apply of a chunk failed: applying it row by row');
+    env.add('chunksRowByRow');
+    return applyRowByRow(env, rows);
+  }
+}
+
+interface Tally { errors: { row: number; field?: string; message: string }[]; noops: { row: number; message: string }[]; applied: number; rowCount: number }
+
+/** Decodes the file and applies its rows chunk by chunk; returns what happened to each row. */
+async function applyRows<Rec>(env: ChunkEnv<Rec>, copy: LocalCopy, opts: ImportOptions): Promise<Tally> {
+  const { spec, name, ctx } = env;
+  const tally: Tally = { errors: [], noops: [], applied: 0, rowCount: 0 };
+  const bulk = !!spec.applyBatch && !opts.rowByRow;
+  const chunkSize = bulk ? spec.bulkBatchSize ?? 2000 : spec.batchSize ?? 200;
+  let batch: BatchRow<Rec>[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    const rows = batch;
+    batch = [];
+    const outcomes = bulk ? await applyBulk(env, rows) : await applyRowByRow(env, rows);
+    // Counted only once the chunk committed.
+    for (const { row, outcome } of outcomes) {
+      if (outcome.kind === 'applied') tally.applied++;
+      else if (outcome.kind === 'noop') {
+        tally.noops.push({ row, message: `no-op: ${outcome.message}` });
+        ctx.log.debug({ file: name, row, message: outcome.message }, 'row is a no-op');
+      } else tally.errors.push({ row, ...(outcome.field !== undefined && { field: outcome.field }), message: outcome.message });
+    }
+  };
+  for await (const r of spec.decode(copy.open())) {
+    tally.rowCount++;
+    if (!r.ok) {
+      tally.errors.push({ row: r.row, ...(r.field !== undefined && { field: r.field }), message: r.message });
+      continue;
+    }
+    batch.push({ row: r.row, value: r.value });
+    if (batch.length >= chunkSize) await flush();
+  }
+  await flush();
+  return tally;
 }
 
 async function applyClaimed<Rec>(
-  deps: FeedDeps, spec: ImportSpec<Rec>, name: string, fileId: string, copy: LocalCopy, ctx: JobContext, add: (k: string, n?: number) => void,
+  deps: FeedDeps, spec: ImportSpec<Rec>, name: string, fileId: string, copy: LocalCopy, ctx: JobContext, opts: ImportOptions, add: Add,
 ): Promise<FileOutcome> {
   const db = deps.database.db;
   const dir = transportDir(spec.folder);
-
   // 4. The whole file must be readable before anything is applied.
   try {
     for await (const _ of spec.decode(copy.open())) { /* structure check only */ }
   } catch (e) {
     if (!(e instanceof FeedFileError)) throw e;
-    await db.update(feedFiles)
-      .set({ status: 'FAILED', lastError: e.message, errorCount: 1, errors: [{ row: 0, message: e.message }], completedAt: new Date() })
-      .where(eq(feedFiles.id, fileId));
-    ctx.addRowError({ file: name, row: 0, message: e.message });
-    try {
-      await deps.transport.putAtomic(`${dir}/error`, errorReportName(name, fileId), Buffer.from(errorReportCsv([{ row: 0, message: e.message }])));
-    } catch (e2) {
-      ctx.log.warn({ file: name, err: errorText(e2) }, 'could not write the error report');
-    }
-    await moveQuietly(deps, dir, name, 'failed', ctx);
-    ctx.log.warn({ file: name, fileId, reason: e.message }, 'unreadable feed file moved to failed/');
-    add('filesFailed');
-    return 'failed';
+    return failFile(deps, spec as ImportSpec<unknown>, name, fileId, e.message, ctx, add);
   }
-
   // 5. Apply.
-  const errors: { row: number; field?: string; message: string }[] = [];
-  const noops: { row: number; message: string }[] = [];
-  let rowCount = 0, applied = 0;
-  const batchSize = spec.batchSize ?? 200;
-  const actor = `feed:${spec.job}:${fileId}`;
-  let batch: { row: number; value: Rec }[] = [];
-
-  const flush = async () => {
-    if (!batch.length) return;
-    const rows = batch;
-    batch = [];
-    const outcomes = await db.transaction(async (tx) => {
-      const out: { row: number; outcome: RowOutcome }[] = [];
-      for (const r of rows) {
-        let outcome: RowOutcome;
-        try {
-          outcome = await (tx as Db).transaction(async (sp) => {
-            const spDb = sp as Db;
-            const rc: RowContext = {
-              fileId, fileName: name, row: r.row, actor, deps,
-              claimKey: async (key) => {
-                const ins = await spDb.insert(feedRowsApplied).values({ feed: spec.feed, businessKey: key, feedFileId: fileId, rowNumber: r.row })
-                  .onConflictDoNothing().returning({ key: feedRowsApplied.businessKey });
-                return ins.length > 0;
-              },
-            };
-            const o = await spec.apply(spDb, r.value, rc);
-            if (o.kind !== 'applied') throw new RowRollback(o);
-            return o;
-          });
-        } catch (e) {
-          if (e instanceof RowRollback) outcome = e.outcome;
-          else if (isTransientDbError(e)) throw e;
-          else outcome = { kind: 'error', message: `could not be applied: ${errorText(e)}` };
-        }
-        out.push({ row: r.row, outcome });
-      }
-      return out;
-    });
-    // Counted only once the batch committed.
-    for (const { row, outcome } of outcomes) {
-      if (outcome.kind === 'applied') applied++;
-      else if (outcome.kind === 'noop') {
-        noops.push({ row, message: `no-op: ${outcome.message}` });
-        ctx.log.debug({ file: name, row, message: outcome.message }, 'row is a no-op');
-      } else errors.push({ row, ...(outcome.field !== undefined && { field: outcome.field }), message: outcome.message });
-    }
-  };
-
-  for await (const r of spec.decode(copy.open())) {
-    rowCount++;
-    if (!r.ok) {
-      errors.push({ row: r.row, ...(r.field !== undefined && { field: r.field }), message: r.message });
-      continue;
-    }
-    batch.push({ row: r.row, value: r.value });
-    if (batch.length >= batchSize) await flush();
-  }
-  await flush();
-
+  const { errors, noops, applied, rowCount } = await applyRows({ deps, spec, name, fileId, actor: `feed:${spec.job}:${fileId}`, ctx, add }, copy, opts);
   // 6. Report (errors and no-ops, by row), record, then move.
   errors.sort((a, b) => a.row - b.row);
   if (errors.length || noops.length) {
@@ -378,4 +412,3 @@ async function applyClaimed<Rec>(
   ctx.log.info({ feed: spec.feed, file: name, fileId, rows: rowCount, applied, noop: noops.length, errors: errors.length }, 'feed file applied');
   return 'applied';
 }
-

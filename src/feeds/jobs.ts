@@ -20,6 +20,7 @@
  * | 6  | IMP_ORDER_ITM_ATTR  | NetSuite line ids → OMS |
  * | 7  | GEN_CUST_DEP_FD     | customer deposits (JSON) → NetSuite |
  * | 8  | GEN_BRKR_ORD_FD_NS  | allocations at NetSuite facilities → NetSuite |
+ * | 9  | IMP_CUST_DEP_IDENT  | NetSuite customer deposit ids → OMS payments |
  * | 10 | IMP_ORDER_ITM_RJCT  | NetSuite rejections → back to the brokering queue |
  * | 11 | GEN_INV_VAR_FEED_NS | store variances (VAR_*) → NetSuite inventory adjustments |
  * | 12 | IMP_ODR_ITM_FLFLMNT | NetSuite shipments → items SHIPPED |
@@ -46,11 +47,12 @@ import { rejectedItemsImport } from './rejected-items';
 import { fulfillmentImport } from './fulfillment';
 import { customerIdentificationImport, orderIdentificationImport, orderItemAttributeImport } from './id-sync';
 import { runRefusalImports } from './netsuite-refusals';
+import { depositIdsImport } from './deposit-ids';
 
 export const FEED_JOB_NAMES = [
   'GEN_CRT_CUST_FD', 'GEN_CRT_ORD_FD', 'IMP_CUST_IDENT', 'IMP_ORDER_IDENT', 'IMP_ORDER_ITM_ATTR', 'GEN_CUST_DEP_FD',
   'GEN_BRKR_ORD_FD_NS', 'IMP_ORDER_ITM_RJCT', 'GEN_INV_VAR_FEED_NS', 'IMP_ODR_ITM_FLFLMNT', 'GEN_FLFLD_ORD_FD_NS',
-  'IMP_NS_IMPORT_ERRORS',
+  'IMP_NS_IMPORT_ERRORS', 'IMP_CUST_DEP_IDENT',
 ] as const;
 export type FeedJobName = (typeof FEED_JOB_NAMES)[number];
 
@@ -89,6 +91,7 @@ export function feedJobs(deps: FeedJobDeps): FeedJob[] {
     importJob('IMP_ORDER_ITM_RJCT', 10, 'NetSuite: import items NetSuite rejected; back to the brokering queue (salesorder/rejectedorderitem/*-RejectedSalesOrderItemExport.csv)', rejectedItemsImport),
     exportJob('GEN_INV_VAR_FEED_NS', 11, 'NetSuite: export inventory variances of store rejections (inventoryadjustment/csv/InventoryAdjustmentFeed_*.csv)', inventoryAdjustmentsExport),
     importJob('IMP_ODR_ITM_FLFLMNT', 12, 'NetSuite: import items NetSuite shipped (salesorder/import/fulfillment/*-SalesOrderFulfillment.csv)', fulfillmentImport),
+    importJob('IMP_CUST_DEP_IDENT', 9, 'NetSuite: import NetSuite customer deposit ids (salesorder/import/orderpayment/*-CustomerDepositExport.csv)', depositIdsImport),
     exportJob('GEN_FLFLD_ORD_FD_NS', 13, 'NetSuite: export items shipped by stores (salesorder/update/fulfilledOrderItemsFeed_*.csv)', fulfilledItemsExport),
     {
       name: 'IMP_NS_IMPORT_ERRORS', defaultCron: every15(14),

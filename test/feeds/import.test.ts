@@ -1,6 +1,6 @@
 /**
- * The import runner with the rejected-items feed (reliability.md scenarios 10–12): duplicates by
- * content, partial failure with an error report, unreadable files, two workers, crash leftovers.
+ * The import runner with the rejected-items feed (reliability.md scenarios 10–12): the v2 file
+ * registry (name + SHA-256), partial failure with an error report, unreadable files, two workers, crash leftovers.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
@@ -65,7 +65,9 @@ describe.each(ENGINES)('feed import on %s', (engine) => {
   });
   afterEach(async () => { await env.close(); });
 
-  it('applies a file once: the same file again, or its content under a new name, is archived as a duplicate', async () => {
+  it('registry v2: the same name and bytes is a duplicate (archived); the same bytes under a new name are read (rows are no-ops); the same name with other bytes goes to failed/', async () => {
+    // Contract v2 (feeds.md "A reader takes a file at most once"): files are known by name AND
+    // SHA-256. Before v2 identical bytes under a new name were a duplicate too; now they are read.
     const items = await allocated(env, 3);
     const content = csv(items.map((i) => row(i)));
     await netsuiteWrites(env.netsuite, DIR, 'a-RejectedSalesOrderItemExport.csv', content);
@@ -77,16 +79,25 @@ describe.each(ENGINES)('feed import on %s', (engine) => {
     await netsuiteWrites(env.netsuite, DIR, 'a-RejectedSalesOrderItemExport.csv', content); // the same file again
     await netsuiteWrites(env.netsuite, DIR, 'b-RejectedSalesOrderItemExport.csv', content); // same content, new name
     const again = await env.run('IMP_ORDER_ITM_RJCT');
-    expect(again.counts).toMatchObject({ filesApplied: 0, filesDuplicate: 2, rowsApplied: 0 });
+    expect(again.counts).toMatchObject({ filesApplied: 1, filesDuplicate: 1, rowsApplied: 0, rowsNoop: 3, rowErrors: 0 });
     expect(await stateOf(env)).toEqual(before);
     expect(await listNames(env.netsuite, DIR, /.+\.csv/)).toEqual([]);
-    const archived = await listNames(env.netsuite, `${DIR}/archive`);
-    expect(archived).toContain('a-RejectedSalesOrderItemExport.csv');
-    expect(archived).toContain('b-RejectedSalesOrderItemExport.csv');
+    expect(await listNames(env.netsuite, `${DIR}/archive`)).toEqual(['a-RejectedSalesOrderItemExport.csv', 'b-RejectedSalesOrderItemExport.csv']);
+
+    // A writer never reuses a name: the same name with other bytes is refused whole.
+    await netsuiteWrites(env.netsuite, DIR, 'a-RejectedSalesOrderItemExport.csv', csv(items.map((i) => row(i, 'other bytes'))));
+    const reused = await env.run('IMP_ORDER_ITM_RJCT');
+    expect(reused.counts).toMatchObject({ filesFailed: 1, filesApplied: 0, filesDuplicate: 0, rowsApplied: 0 });
+    expect(await listNames(env.netsuite, `${DIR}/failed`)).toEqual(['a-RejectedSalesOrderItemExport.csv']);
+    expect(await stateOf(env)).toEqual(before);
+
     const registry = await env.d.db.select().from(feedFiles).where(eq(feedFiles.feed, 'rejected-items'));
-    expect(registry.map((f) => f.status).sort()).toEqual(['APPLIED', 'DUPLICATE', 'DUPLICATE']);
-    const applied = registry.find((f) => f.status === 'APPLIED')!;
-    for (const d of registry.filter((f) => f.status === 'DUPLICATE')) expect(d.lastError).toContain(applied.id);
+    expect(registry.map((f) => `${f.fileName[0]}:${f.status}`).sort()).toEqual(['a:APPLIED', 'a:DUPLICATE', 'a:FAILED', 'b:APPLIED']);
+    const applied = registry.find((f) => f.status === 'APPLIED' && f.fileName.startsWith('a'))!;
+    expect(registry.find((f) => f.status === 'DUPLICATE')!.lastError).toContain(applied.id);
+    const failed = registry.find((f) => f.status === 'FAILED')!;
+    expect(failed.lastError).toMatch(new RegExp(`already read as ${applied.id} with other content`));
+    expect((await listNames(env.netsuite, `${DIR}/error`)).filter((n) => n.includes(failed.id))).toHaveLength(1);
     expect(await ledgerInconsistencies(env.d.db)).toEqual([]);
   });
 
@@ -123,12 +134,12 @@ describe.each(ENGINES)('feed import on %s', (engine) => {
     const [{ n: queued }] = await q<{ n: number }>(db, sql`select count(*)::int as n from order_items where status = 'APPROVED' and facility_id = '_NA_'`);
     expect(queued).toBe(98);
 
-    // Re-running: the same content again is a duplicate; the same rows in a new file are no-ops.
+    // Re-running: the same rows in new files (same bytes or not) are no-ops (registry v2: a new name is read).
     const before = await stateOf(env);
     await netsuiteWrites(env.netsuite, DIR, 'again-RejectedSalesOrderItemExport.csv', csv(lines));
     await netsuiteWrites(env.netsuite, DIR, 'rerun-RejectedSalesOrderItemExport.csv', csv(lines.map((l) => l.replace('from NetSuite', 'again'))));
     const rerun = await env.run('IMP_ORDER_ITM_RJCT');
-    expect(rerun.counts).toMatchObject({ filesDuplicate: 1, filesApplied: 1, rowsApplied: 0, rowsNoop: 98, rowErrors: 2 });
+    expect(rerun.counts).toMatchObject({ filesDuplicate: 0, filesApplied: 2, rowsApplied: 0, rowsNoop: 196, rowErrors: 4 });
     expect(await stateOf(env)).toEqual(before);
     const releases = await db.select().from(inventoryLedger).where(eq(inventoryLedger.kind, 'RELEASE'));
     expect(releases).toHaveLength(98);

@@ -8,11 +8,13 @@ import { runBrokering } from '../../src/app/brokering';
 import { createOrder, getOrder } from '../../src/app/orders';
 import { ledgerInconsistencies } from '../../src/db/inventory.repo';
 import type { Db } from '../../src/db/client';
-import { customers, orderItems, orders, reservations } from '../../src/db/schema';
+import { customers, orderItems, orderPayments, orders, reservations } from '../../src/db/schema';
+import { runImport } from '../../src/feeds/import-runner';
+import { depositIdsImport } from '../../src/feeds/deposit-ids';
 import { markShipped } from '../../src/feeds/fulfillment';
 import { ENGINES } from '../support/db';
 import { expectOk, orderBody } from '../support/fixtures';
-import { approvedOrder, feedEnv, listNames, netsuiteWrites, readFeedFiles, seedLoopCatalog, setNetsuiteIds, type FeedEnv } from './helpers';
+import { approvedOrder, feedEnv, listNames, netsuiteWrites, readFeedFiles, recordingContext, seedLoopCatalog, setNetsuiteIds, type FeedEnv } from './helpers';
 
 describe.each(ENGINES)('order flow feeds on %s', (engine) => {
   let env: FeedEnv;
@@ -75,7 +77,9 @@ describe.each(ENGINES)('order flow feeds on %s', (engine) => {
     expect((await env.run('GEN_CUST_DEP_FD', { paymentMethods: { CREDIT_CARD: '42' } })).counts).toMatchObject({ filesCreated: 0 });
   });
 
-  it('line ids go onto the line and the items split from it; a different value is refused', async () => {
+  it('line ids go onto the named item only (a split piece gets its own when NetSuite reports its line); a different value is refused', async () => {
+    // Contract v2 ("Split lines"): a piece split from a line has no NetSuite line id until NetSuite
+    // reports the line it added for it. Before v2 the line id was copied onto the split pieces.
     const db = env.d.db;
     const id = await approvedOrder(db, { items: [{ productId: 'SKU1', quantity: 3, unitPrice: 10 }] });
     // As a split by brokering would leave it: 00002 split from 00001.
@@ -86,16 +90,50 @@ describe.each(ENGINES)('order flow feeds on %s', (engine) => {
     const r = await env.run('IMP_ORDER_ITM_ATTR');
     expect(r.counts).toMatchObject({ rowsApplied: 1, rowErrors: 3 });
     expect(r.rowErrors.map((e) => [e.row, e.field])).toEqual([[2, 'orderItemSeqId'], [3, 'orderId'], [4, 'attrName']]);
-    expect((await getOrder(db, id))!.items.map((i) => [i.seqId, i.netsuiteLineId])).toEqual([['00001', '5'], ['00002', '5']]);
+    expect((await getOrder(db, id))!.items.map((i) => [i.seqId, i.netsuiteLineId])).toEqual([['00001', '5'], ['00002', null]]);
     await netsuiteWrites(env.netsuite, 'salesorder/import/orderitemattribute', 'b-SalesOrderItemExport.csv',
-      `orderId,orderItemSeqId,attrName,attrValue\n${id},00001,NetsuiteItemLineId,5\n${id},00001,NetsuiteItemLineId,8\n`);
+      `orderId,orderItemSeqId,attrName,attrValue\n${id},00001,NetsuiteItemLineId,5\n${id},00001,NetsuiteItemLineId,8\n${id},00002,NetsuiteItemLineId,6\n${id},00002,NetsuiteItemLineId,6\n`);
     const again = await env.run('IMP_ORDER_ITM_ATTR');
-    expect(again.counts).toMatchObject({ rowsApplied: 0, rowsNoop: 1, rowErrors: 1 });
+    expect(again.counts).toMatchObject({ rowsApplied: 1, rowsNoop: 2, rowErrors: 1 });
+    expect(again.rowErrors.map((e) => [e.row, e.field])).toEqual([[2, 'attrValue']]);
+    expect((await getOrder(db, id))!.items.map((i) => [i.seqId, i.netsuiteLineId])).toEqual([['00001', '5'], ['00002', '6']]);
     // The exported line carries the quantity of the split items too.
     await db.execute(sql`update customers set netsuite_customer_id = '4001'`);
     await env.run('GEN_CRT_ORD_FD');
     const [sf] = await readFeedFiles(env.netsuite, 'sales-orders');
     expect(sf.rows.map((x) => [x.orderLineId, x.quantity])).toEqual([['00001', 3]]);
+  });
+
+  it('deposit ids come back onto the payments (IMP_CUST_DEP_IDENT)', async () => {
+    const db = env.d.db;
+    const { order } = expectOk(await createOrder(db, orderBody({ payments: [{ method: 'CREDIT_CARD', amount: 20 }, { method: 'CASH', amount: 5 }] })));
+    const { order: other } = expectOk(await createOrder(db, orderBody({ payments: [{ method: 'CASH', amount: 9 }] })));
+    const [p1, p2] = order.payments.map((p) => p.id);
+    const p3 = other.payments[0].id;
+    const dir = 'salesorder/import/orderpayment';
+    await netsuiteWrites(env.netsuite, dir, '2026-11-20 10:00:00-CustomerDepositExport.csv', [
+      'orderId,internalId,manualRefNumber',
+      `${order.id},9101,${p1}`, // applied
+      `${order.id},9101,${p1}`, // the same again: no-op
+      `${order.id},9102,PAY-NOPE`, // unknown payment
+      `${order.id},9103,${p3}`, // payment of another order
+      `${order.id},9199,${p1}`, // a different id: refused
+      `${order.id},9104,${p2}`, // applied
+      '',
+    ].join('\n'));
+    await netsuiteWrites(env.netsuite, dir, 'other.csv', `orderId,internalId,manualRefNumber\n${other.id},1,${p3}\n`); // not the feed's name: not read
+    const r = await env.run('IMP_CUST_DEP_IDENT');
+    expect(r.counts).toMatchObject({ filesApplied: 1, rowsApplied: 2, rowsNoop: 1, rowErrors: 3 });
+    expect(r.rowErrors.map((e) => [e.row, e.field])).toEqual([[3, 'manualRefNumber'], [4, 'orderId'], [5, 'internalId']]);
+    expect(r.rowErrors[2].message).toMatch(/already has NetSuite deposit id 9101; not changed to 9199/);
+    const pays = Object.fromEntries((await db.select().from(orderPayments)).map((p) => [p.id, p.netsuiteDepositId]));
+    expect(pays).toEqual({ [p1]: '9101', [p2]: '9104', [p3]: null });
+    expect(await listNames(env.netsuite, `${dir}/archive`)).toEqual(['2026-11-20 10:00:00-CustomerDepositExport.csv']);
+    // Row by row, the same file under a new name: every row a no-op or the same errors.
+    await netsuiteWrites(env.netsuite, dir, 'again-CustomerDepositExport.csv', (await env.netsuite.read(`${dir}/archive`, '2026-11-20 10:00:00-CustomerDepositExport.csv')).toString());
+    const ctx = recordingContext();
+    const rr = await runImport(env.deps, depositIdsImport(), ctx, { rowByRow: true });
+    expect(rr.counts).toMatchObject({ filesApplied: 1, rowsApplied: 0, rowsNoop: 3, rowErrors: 3 });
   });
 
   it('fulfilment both ways: NetSuite shipments mark items shipped; store shipments are sent once with the tag', async () => {
@@ -142,7 +180,7 @@ describe.each(ENGINES)('order flow feeds on %s', (engine) => {
     expect(out.counts).toMatchObject({ filesCreated: 1, rowsExported: 1, waitingForIds: 1 });
     const [ff] = await readFeedFiles(env.netsuite, 'fulfilled-items');
     expect(ff.name).toMatch(/^fulfilledOrderItemsFeed_/);
-    expect(ff.rows).toEqual([{ internalId: `SO-${storeOrder}`, lineId: '00001', item: '502', quantity: 1, location: '21', tags: 'oms-fulfilled' }]);
+    expect(ff.rows).toEqual([{ internalId: `SO-${storeOrder}`, lineId: '00001', item: '502', quantity: 1, location: '21', tags: 'oms-fulfilled', orderLineId: '00001' }]);
     expect((await env.run('GEN_FLFLD_ORD_FD_NS')).counts).toMatchObject({ filesCreated: 0 });
     expect(await ledgerInconsistencies(db)).toEqual([]);
   });

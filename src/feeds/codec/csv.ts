@@ -143,14 +143,14 @@ function checkHeader(columns: readonly ColumnSpec[], header: string[]): number[]
   const dups: string[] = [];
   header.forEach((h, i) => (seen.has(h) ? dups.push(h) : seen.set(h, i)));
   const known = new Set(columns.map((c) => c.name));
-  const missing = columns.filter((c) => !seen.has(c.name)).map((c) => c.name);
+  const missing = columns.filter((c) => !seen.has(c.name) && !c.absentable).map((c) => c.name);
   const unknown = header.filter((h) => !known.has(h));
   const problems: string[] = [];
   if (missing.length) problems.push(`missing column(s) ${missing.map(clip).join(', ')}`);
   if (unknown.length) problems.push(`unknown column(s) ${unknown.map(clip).join(', ')}`);
   if (dups.length) problems.push(`duplicate column(s) ${dups.map(clip).join(', ')}`);
   if (problems.length) throw new FeedFileError('HEADER', `header mismatch: ${problems.join('; ')}`);
-  return columns.map((c) => seen.get(c.name)!);
+  return columns.map((c) => seen.get(c.name) ?? -1);
 }
 
 /**
@@ -174,7 +174,7 @@ export function schemaError(
 /**
  * Stream-decode a feed file. Throws `FeedFileError` (before or while yielding) when the file as a
  * whole is unreadable: empty, header mismatch (missing, unknown or duplicate columns; order is
- * free), broken quoting, a record over 1 MB, invalid UTF-8. Yields one result per data row
+ * free; an `absentable` column may be missing), broken quoting, a record over 1 MB, invalid UTF-8. Yields one result per data row
  * otherwise: a row with the wrong number of cells or failing `rowSchema` becomes ONE error result
  * naming the first offending field (by header name); good rows are yielded as parsed.
  *
@@ -226,7 +226,7 @@ export async function* decodeCsv<T>(
       }
       row++;
       const obj: Record<string, string> = {};
-      columns.forEach((c, i) => (obj[columnKey(c)] = rec[index[i]]));
+      columns.forEach((c, i) => { if (index[i] >= 0) obj[columnKey(c)] = rec[index[i]]; });
       const parsed = rowSchema.safeParse(obj);
       if (parsed.success) yield { ok: true, row, value: parsed.data };
       else yield { ok: false, row, ...schemaError(parsed.error, columns) };

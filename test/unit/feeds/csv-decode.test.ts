@@ -154,9 +154,9 @@ describe('decodeCsv: consumers and writers', () => {
   });
 
   it('cells with CR, LF, quotes and commas inside round-trip as one cell', async () => {
-    const rows = [{ orderId: 'O1', orderItemSeqId: '1', rejectionComments: 'a\rb\r\nc "q", d', rejectionReason: 'x,y' }];
+    const rows = [{ orderId: 'O1', orderItemSeqId: '1', rejectionComments: 'a\rb\r\nc "q", d', rejectionReason: 'x,y', facilityId: '11', rejectionId: 'R1' }];
     const csv = rejectedItemsFeed.encode(rows);
-    expect(csv).toBe(`${H}\nO1,1,"a\rb\r\nc ""q"", d","x,y"\n`);
+    expect(csv).toBe(`${H},facilityId,rejectionId\nO1,1,"a\rb\r\nc ""q"", d","x,y",11,R1\n`);
     expect((await decode(csv)).rows).toEqual([{ row: 1, value: rows[0] }]);
   });
 });

@@ -1,0 +1,121 @@
+/**
+ * The set-based path of the fulfilment import (IMP_ODR_ITM_FLFLMNT): per chunk, the facts are read
+ * with a few `= any($1)` statements (orders locked in id order), each row is decided in file order
+ * by `decideFulfilment` — the checks of `markShipped`, in its order and words — and the applied
+ * rows are written with one unnest-based statement per table: reservations CONSUMED, counters
+ * (inventory rows locked in (product, facility) order) and SHIP ledger rows, items SHIPPED with
+ * their history, order statuses re-derived.
+ */
+import type { Db } from '../db/client';
+import type { FulfillmentRecord } from './codec';
+import {
+  applyLevelDeltas, closeReservationsById, insertHistoryRows, insertLedgerRows, loadActiveReservations, loadFacilities,
+  loadOrderItems, lockLevels, lockOrders, markItemsShipped, type FacilityFact, type ItemFact, type LevelDelta, type ReservationFact,
+} from './bulk-repo';
+import type { BatchContext, BatchRow, RowOutcome } from './import-runner';
+import { refreshStatuses } from './rejected-items-bulk';
+import { itemKey } from './rejected-items-decide';
+
+export interface FulfilmentFacts {
+  orders: Set<string>;
+  items: Map<string, ItemFact>;
+  reservations: Map<string, ReservationFact>;
+  facilities: Map<string, FacilityFact>;
+  appliedKeys: Set<string>;
+}
+
+export interface ShipPlan { kind: 'apply'; key: string; item: ItemFact; reservation: ReservationFact | undefined; rec: FulfillmentRecord }
+
+export const fulfilmentKey = (r: FulfillmentRecord) => `${r.orderId}/${r.orderItemSeqId}`;
+const SHIP_REASON = 'SHIPPED by NETSUITE';
+
+/** What one row does (no I/O): the checks of `markShipped` after the row key. */
+export function decideFulfilment(rec: FulfillmentRecord, f: FulfilmentFacts): ShipPlan | Exclude<RowOutcome, { kind: 'applied' }> {
+  const what = `${rec.orderId}/${rec.orderItemSeqId}`;
+  const key = fulfilmentKey(rec);
+  if (f.appliedKeys.has(key)) return { kind: 'noop', message: `fulfilment of ${what} was already applied` };
+  if (!f.orders.has(rec.orderId)) return { kind: 'error', field: 'orderId', message: `unknown order ${rec.orderId}` };
+  const item = f.items.get(itemKey(rec.orderId, rec.orderItemSeqId));
+  if (!item) return { kind: 'error', field: 'orderItemSeqId', message: `unknown order item ${what}` };
+  if (item.status === 'SHIPPED') return { kind: 'noop', message: `item ${what} is already shipped` };
+  if (item.status !== 'ALLOCATED' && item.status !== 'PACKED') {
+    return { kind: 'error', field: 'orderItemSeqId', message: `item ${what} is ${item.status}, not allocated: cannot ship it` };
+  }
+  const fac = item.facilityId ? f.facilities.get(item.facilityId) : undefined;
+  if (!fac || fac.fulfillmentSystem !== 'NETSUITE' || fac.type === 'VIRTUAL') {
+    return { kind: 'error', field: 'orderItemSeqId', message: `item ${what} is at ${item.facilityId}, not at a NetSuite facility` };
+  }
+  if (rec.externalFacilityId && fac.netsuiteLocationId && rec.externalFacilityId !== fac.netsuiteLocationId) {
+    return {
+      kind: 'error', field: 'externalFacilityId',
+      message: `shipped from NetSuite location ${rec.externalFacilityId}, but item ${what} is allocated at ${fac.id} (location ${fac.netsuiteLocationId})`,
+    };
+  }
+  if (rec.quantity !== undefined && rec.quantity !== item.quantity) {
+    return { kind: 'error', field: 'quantity', message: `shipped quantity ${rec.quantity} differs from the item quantity ${item.quantity} (partial fulfilment of an item is not supported)` };
+  }
+  return { kind: 'apply', key, item, reservation: f.reservations.get(itemKey(rec.orderId, rec.orderItemSeqId)), rec };
+}
+
+async function loadFulfilmentFacts(tx: Db, recs: FulfillmentRecord[], facilities: FacilityFact[], ctx: BatchContext): Promise<FulfilmentFacts> {
+  const orderIds = (await lockOrders(tx, [...new Set(recs.map((r) => r.orderId))].sort())).map((o) => o.id);
+  const items = await loadOrderItems(tx, orderIds);
+  const reservations = await loadActiveReservations(tx, orderIds);
+  return {
+    orders: new Set(orderIds),
+    items: new Map(items.map((i) => [itemKey(i.orderId, i.seqId), i])),
+    reservations: new Map(reservations.map((r) => [itemKey(r.orderId, r.seqId), r])),
+    facilities: new Map(facilities.map((x) => [x.id, x])),
+    appliedKeys: await ctx.appliedKeys([...new Set(recs.map(fulfilmentKey))]),
+  };
+}
+
+export async function applyFulfilmentBatch(tx: Db, rows: BatchRow<FulfillmentRecord>[], ctx: BatchContext, cache: { facilities?: FacilityFact[] }): Promise<RowOutcome[]> {
+  cache.facilities ??= await loadFacilities(tx);
+  const facts = await loadFulfilmentFacts(tx, rows.map((r) => r.value), cache.facilities, ctx);
+  const plans: { row: number; plan: ShipPlan }[] = [];
+  const outcomes = rows.map((r): RowOutcome => {
+    const d = decideFulfilment(r.value, facts);
+    if (d.kind !== 'apply') return d;
+    facts.appliedKeys.add(d.key);
+    const k = itemKey(d.item.orderId, d.item.seqId);
+    facts.items.set(k, { ...d.item, status: 'SHIPPED' });
+    facts.reservations.delete(k);
+    plans.push({ row: r.row, plan: d });
+    return { kind: 'applied' };
+  });
+  if (!plans.length) return outcomes;
+  await ctx.claimKeys(plans.map((p) => ({ key: p.plan.key, row: p.row })));
+  await consumeReservations(tx, plans.map((p) => p.plan), ctx.actor);
+  await markItemsShipped(tx, plans.map(({ plan: { item, rec } }) => ({
+    orderId: item.orderId, seqId: item.seqId, shippedAt: rec.shippedDate.toISOString(), trackingNumber: rec.trackingNumber ?? null, carrier: rec.carrier ?? null,
+  })));
+  await insertHistoryRows(tx, plans.map(({ plan: { item } }) => ({
+    orderId: item.orderId, seqId: item.seqId, fromStatus: item.status, toStatus: 'SHIPPED', fromFacilityId: item.facilityId, toFacilityId: item.facilityId, reason: SHIP_REASON, actor: ctx.actor,
+  })));
+  await refreshStatuses(tx, plans.map((p) => p.plan.item.orderId), facts);
+  return outcomes;
+}
+
+/** CONSUMED reservations: reserved and on hand down by the quantity, SHIP ledger rows. */
+async function consumeReservations(tx: Db, plans: ShipPlan[], actor: string): Promise<void> {
+  const held = plans.map((p) => p.reservation).filter((r): r is ReservationFact => r !== undefined);
+  const deltas = new Map<string, LevelDelta>();
+  for (const r of held) {
+    if (r.quantity <= 0) continue;
+    const k = `${r.productId}\u0000${r.facilityId}`;
+    const d = deltas.get(k) ?? { productId: r.productId, facilityId: r.facilityId, reservedDelta: 0, onHandDelta: 0 };
+    d.reservedDelta -= r.quantity;
+    d.onHandDelta -= r.quantity;
+    deltas.set(k, d);
+  }
+  const levels = [...deltas.values()].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.facilityId < b.facilityId ? -1 : a.facilityId > b.facilityId ? 1 : 0));
+  await lockLevels(tx, levels);
+  const closed = await closeReservationsById(tx, held.map((r) => r.id), 'CONSUMED');
+  if (closed.length !== held.length) throw new Error(`${held.length - closed.length} reservation(s) were closed meanwhile`);
+  await applyLevelDeltas(tx, levels);
+  await insertLedgerRows(tx, held.filter((r) => r.quantity > 0).map((r) => ({
+    productId: r.productId, facilityId: r.facilityId, kind: 'SHIP', onHandDelta: -r.quantity, reservedDelta: -r.quantity,
+    reason: SHIP_REASON, orderId: r.orderId, seqId: r.seqId, actor,
+  })));
+}
