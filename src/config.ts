@@ -17,6 +17,8 @@ const schema = z.object({
   OMS_DEMO_ORDERS: int(0, 1_000_000).default(1000),
   /** Run the pg-boss scheduler and workers in this process. */
   OMS_JOBS: bool.default(true),
+  /** A RUNNING job or brokering run whose heartbeat is older than this is taken as dead (FAILED) by any process. */
+  OMS_JOB_STALE_AFTER_SECONDS: int(2, 86_400).default(45),
   /** Where feed files go: file:///dir (default: <data dir>/sftp) or sftp://user@host:port/root. */
   FEED_TRANSPORT_URL: z.string().regex(/^(file|sftp):\/\//, 'must start with file:// or sftp://').optional(),
   SFTP_PASSWORD: z.string().optional(),

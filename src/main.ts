@@ -12,6 +12,8 @@ import { createLogger } from './log';
 import { startJobSystem, type JobSystem } from './jobs';
 import { jobRoutes } from './http/routes/jobs';
 import { buildJobRegistry } from './wiring';
+import { Lifecycle } from './lifecycle';
+import { sweepAbandonedRuns } from './app/brokering';
 
 /** Opens PostgreSQL when DATABASE_URL is set, else PGlite in OMS_DATA_DIR/pglite. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
@@ -25,6 +27,8 @@ export interface OmsHandle {
   database: Database;
   log: Logger;
   url: string;
+  lifecycle: Lifecycle;
+  /** Drains (no new job runs, /health 503, running ones stop after their batch), then closes. */
   close(): Promise<void>;
 }
 
@@ -34,6 +38,8 @@ export interface StartOptions {
   /** Use this database instead of opening the configured one (tests). */
   database?: Database;
   log?: Logger;
+  /** How long close() waits for job runs in progress. Default 30 s. */
+  drainTimeoutMs?: number;
 }
 
 export async function startOms(config: Config, opts: StartOptions = {}): Promise<OmsHandle> {
@@ -46,21 +52,33 @@ export async function startOms(config: Config, opts: StartOptions = {}): Promise
     log.info({ demo: r }, 'demo data');
   }
   const { registry, close: closeFeeds } = await buildJobRegistry(database, config, log);
+  const lifecycle = new Lifecycle();
+  const staleAfterMs = config.OMS_JOB_STALE_AFTER_SECONDS * 1000;
+  const drainTimeoutMs = opts.drainTimeoutMs ?? 30_000;
   let jobs: JobSystem | undefined;
-  if (config.OMS_JOBS) jobs = await startJobSystem(database, registry, { log: log.child({ component: 'jobs' }) });
-  const app = await buildServer({ database, config, log, plugins: [(a) => jobRoutes(a, { database, config, log }, registry, jobs?.boss)] });
+  if (config.OMS_JOBS) {
+    jobs = await startJobSystem(database, registry, {
+      log: log.child({ component: 'jobs' }), staleAfterMs, stopTimeoutMs: drainTimeoutMs,
+      sweeps: [async () => {
+        for (const r of await sweepAbandonedRuns(database.db, staleAfterMs)) log.warn({ brokeringRun: r.id, reason: r.error }, 'abandoned brokering run marked FAILED');
+      }],
+    });
+  }
+  const http = { database, config, log, lifecycle };
+  const app = await buildServer({ ...http, plugins: [(a) => jobRoutes(a, http, registry, jobs?.boss)] });
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   log.info({ address, engine: database.engine, jobs: Boolean(jobs) }, 'OMS listening');
-  let closed = false;
+  let closing: Promise<void> | undefined;
   return {
-    app, database, log, url: address,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await app.close();
+    app, database, log, url: address, lifecycle,
+    close: () => closing ??= (async () => {
+      lifecycle.beginDrain();
+      log.info({}, 'draining: no new job runs; runs in progress stop after their batch');
       await jobs?.stop();
+      if (!(await lifecycle.settled(drainTimeoutMs))) log.warn({}, 'job runs started over HTTP still running after the drain timeout');
+      await app.close();
       await closeFeeds();
       if (!opts.database) await database.close();
-    },
+    })(),
   };
 }

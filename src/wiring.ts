@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Config } from './config';
 import type { Database } from './db/client';
 import { runBrokering } from './app/brokering';
@@ -12,14 +13,21 @@ import { buildFeedJobs } from './feeds/wiring';
 
 export const BROKERING_JOB = 'BROKERING_RUN';
 
-/** The brokering run as a scheduled job. */
+/** Params of `BROKERING_RUN`: `batchSize`, orders per transaction (default 1,000). */
+export const brokeringParams = z.object({ batchSize: z.number().int().min(1).max(10_000).optional() });
+
+/** The brokering run as a scheduled job; it stops after the batch in progress when the job's signal aborts. */
 export function brokeringJob(database: Database, config: Config): JobDefinition {
   return {
     name: BROKERING_JOB,
     description: 'Brokering run: routes the whole brokering queue with the routing profiles',
     defaultCron: config.BROKERING_CRON,
+    params: brokeringParams,
     handler: async (ctx) => {
-      const r = await runBrokering(database, { trigger: 'cron', actor: `job:${BROKERING_JOB}:${ctx.runId}` });
+      const r = await runBrokering(database, {
+        trigger: 'cron', actor: `job:${BROKERING_JOB}:${ctx.runId}`, signal: ctx.signal,
+        batchSize: brokeringParams.parse(ctx.params).batchSize, staleAfterMs: config.OMS_JOB_STALE_AFTER_SECONDS * 1000,
+      });
       if (r.status === 'FAILED') throw new Error(`brokering run ${r.id} failed: ${r.error}`);
       return { counts: { orders: r.orders, items: r.items, allocated: r.allocated, exception: r.exception, queued: r.queued } };
     },

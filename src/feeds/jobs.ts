@@ -36,6 +36,7 @@
 import type { JobContext, JobDefinition, JobOutcome } from '../jobs/registry';
 import type { FeedDeps } from './common';
 import { runExport, type ExportSpec } from './export-runner';
+import { withParamSchemas } from './job-params';
 import { runImport, type ImportOptions, type ImportSpec } from './import-runner';
 import { brokeredItemsExport } from './brokered-items';
 import { fulfilledItemsExport } from './fulfilled-items';
@@ -80,7 +81,7 @@ export function feedJobs(deps: FeedJobDeps): FeedJob[] {
     name, description, defaultCron: every15(minute),
     handler: (ctx) => runImport(deps, spec(), ctx, deps.importOptions),
   });
-  return [
+  return withParamSchemas([
     exportJob('GEN_CRT_CUST_FD', 0, 'NetSuite: export new customers (customer/export/CustomerFeed_*.csv)', customersExport),
     exportJob('GEN_CRT_ORD_FD', 2, 'NetSuite: export new sales orders whose customer has a NetSuite id (salesorder/export/CreateOrderFeed_*.csv)', salesOrdersExport),
     importJob('IMP_CUST_IDENT', 4, 'NetSuite: import NetSuite customer ids (customer/import/*.csv)', customerIdentificationImport),
@@ -98,7 +99,7 @@ export function feedJobs(deps: FeedJobDeps): FeedJob[] {
       description: "NetSuite: import NetSuite's refusal reports of our files (salesorder/update/error/*.errors.csv, inventoryadjustment/csv/error/*.errors.csv)",
       handler: (ctx) => runRefusalImports(deps, ctx, deps.importOptions),
     },
-  ];
+  ]);
 }
 
 /** One feed job by name (tests, CLI). */

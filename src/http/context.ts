@@ -7,6 +7,8 @@ export interface HttpContext {
   database: Database;
   config: Config;
   log: Logger;
+  /** Serving or draining (SIGTERM): `/health` answers 503 and job runs are refused while draining. */
+  lifecycle?: import('../lifecycle').Lifecycle;
   /** Extra route plugins (brokering, feeds, jobs, store app) registered by the composition root. */
   plugins?: ((app: import('./server').App) => void | Promise<void>)[];
 }

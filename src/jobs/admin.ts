@@ -12,7 +12,9 @@ import type { Database, Db } from '../db/client';
 import { jobDefinitions, jobRuns } from '../db/schema';
 import { checkCron, DEFAULT_JOB_TIMEZONE, nextCronRun } from './cron';
 import { JOB_NAME_PATTERN, type JobRegistry, type RunTrigger } from './registry';
-import { runJob, type JobRun, type RunOptions, type RunResult } from './runner';
+import { sweepAbandonedJobRuns } from './liveness';
+import { checkParams, mergeParams } from './params';
+import { activeJobRunIds, alreadyRunningMessage, recordSkip, runJob, runningRun, staleLimitOf, type JobRun, type RunOptions, type RunResult, type Skipped } from './runner';
 
 export type JobDefinitionRow = typeof jobDefinitions.$inferSelect;
 
@@ -142,22 +144,68 @@ export async function runJobNow(
   return runJob(database, registry, name, { ...opts, trigger });
 }
 
+/**
+ * Merges `patch` into a job's stored params (`null` removes a key) after checking the result
+ * against the job's params schema; nothing is stored when it is refused.
+ */
+export async function setJobParams(
+  db: Db, registry: JobRegistry, name: string, patch: Record<string, unknown>, opts: AdminOptions = {},
+): Promise<{ kind: 'ok'; job: JobSummary } | NotFound | Invalid> {
+  const job = registry.get(name);
+  const [def] = await db.select().from(jobDefinitions).where(eq(jobDefinitions.name, name));
+  if (!job || !def) return notFound(name);
+  const checked = checkParams(job, mergeParams(def.params, patch));
+  if (!checked.ok) return invalid(checked.field, checked.message);
+  await db.update(jobDefinitions).set({ params: checked.params, updatedAt: sql`now()` }).where(eq(jobDefinitions.name, name));
+  return getJob(db, name, opts);
+}
+
 export type EnqueueResult =
   | { kind: 'queued'; jobId: string }
   | { kind: 'already_queued'; message: string }
+  | Skipped
+  | Invalid
   | NotFound;
+
+export interface EnqueueOptions {
+  trigger?: RunTrigger;
+  params?: Record<string, unknown>;
+  /** Check the run up front (params, enabled, no live RUNNING row); a refused one is recorded SKIPPED. */
+  preflight?: { db: Db; registry: JobRegistry; staleAfterMs?: number };
+}
 
 /**
  * Queues a run through pg-boss; a worker of any process picks it up. With the default `short`
- * queue policy a second request while one is still waiting returns `already_queued`.
+ * queue policy a second request while one is still waiting returns `already_queued`. Given the
+ * registry, a run that would be skipped now (disabled, a live run holds the job) is not queued but
+ * recorded SKIPPED and returned as such; one that starts between this check and the worker is
+ * still skipped by the worker, which records its own SKIPPED row.
  */
-export async function enqueueJob(
-  boss: PgBoss, name: string, opts: { trigger?: RunTrigger; params?: Record<string, unknown> } = {},
-): Promise<EnqueueResult> {
+export async function enqueueJob(boss: PgBoss, name: string, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
   if (!JOB_NAME_PATTERN.test(name) || !(await boss.getQueue(name))) return notFound(name);
-  const jobId = await boss.send(name, { trigger: opts.trigger ?? 'api', params: opts.params ?? {} });
+  const trigger = opts.trigger ?? 'api';
+  if (opts.preflight) {
+    const pre = await preflight(opts.preflight, name, trigger, opts.params);
+    if (pre) return pre;
+  }
+  const jobId = await boss.send(name, { trigger, params: opts.params ?? {} });
   if (!jobId) return { kind: 'already_queued', message: `job ${name} already has a run waiting in the queue` };
   return { kind: 'queued', jobId };
+}
+
+/** What would stop a run from starting now (recorded SKIPPED), or undefined when it would start. */
+async function preflight(
+  { db, registry, staleAfterMs }: NonNullable<EnqueueOptions['preflight']>, name: string, trigger: RunTrigger, params: Record<string, unknown> = {},
+): Promise<Skipped | Invalid | NotFound | undefined> {
+  const job = registry.get(name);
+  if (!job) return notFound(name);
+  const [def] = await db.select().from(jobDefinitions).where(eq(jobDefinitions.name, name));
+  const checked = checkParams(job, { ...(def?.params ?? {}), ...params });
+  if (!checked.ok) return invalid(checked.field, checked.message);
+  if (def && !def.enabled) return recordSkip(db, name, trigger, 'disabled', `job ${name} is disabled`);
+  await sweepAbandonedJobRuns(db, { name, staleAfterMs: staleLimitOf(job, { staleAfterMs }), exclude: activeJobRunIds() });
+  if (await runningRun(db, name)) return recordSkip(db, name, trigger, 'already_running', await alreadyRunningMessage(db, name));
+  return undefined;
 }
 
 export interface ListRunsQuery {

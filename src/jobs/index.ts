@@ -12,10 +12,14 @@ export {
   type JobContext, type JobDefinition, type JobHandler, type JobLogger, type JobOutcome, type JobQueueOptions,
   type JobRegistry, type QueuePolicy, type RowError, type RunTrigger,
 } from './registry';
-export { DEFAULT_STALE_AFTER_MS, runJob, type JobRun, type RunOptions, type RunResult } from './runner';
+export { recordSkip, runJob, type JobRun, type RunOptions, type RunResult, type SkipReason, type Skipped } from './runner';
+export {
+  DEFAULT_HEARTBEAT_MS, DEFAULT_STALE_AFTER_MS, heartbeatIntervalFor, processOwner, startHeartbeat, sweepAbandonedJobRuns, type Heartbeat,
+} from './liveness';
+export { acceptedParams, checkParams, mergeParams, parseParamArgs, positiveInt, type ParamsCheck } from './params';
 export { PGBOSS_SCHEMA, startJobSystem, type JobSystem, type JobSystemOptions } from './scheduler';
 export {
-  applySchedule, enqueueJob, getJob, getRun, listJobs, listRuns, runJobNow, seedJobDefinitions, setJobCron, setJobEnabled,
-  type AdminOptions, type EnqueueResult, type Invalid, type JobDefinitionRow, type JobSummary, type ListRunsQuery, type NotFound,
+  applySchedule, enqueueJob, getJob, setJobParams, getRun, listJobs, listRuns, runJobNow, seedJobDefinitions, setJobCron, setJobEnabled,
+  type AdminOptions, type EnqueueOptions, type EnqueueResult, type Invalid, type JobDefinitionRow, type JobSummary, type ListRunsQuery, type NotFound,
 } from './admin';
 export { checkCron, DEFAULT_JOB_TIMEZONE, nextCronRun, type CronCheck } from './cron';

@@ -3,6 +3,7 @@
  * filled by the composition root (`BROKERING_RUN`, `GEN_BRKR_ORD_FD_NS`, `IMP_ORDER_ITM_RJCT`, …);
  * this module knows none of them.
  */
+import type { z } from 'zod';
 
 /** Who started a run; stored in `job_runs.trigger`. */
 export type RunTrigger = 'cron' | 'manual' | 'api' | 'cli';
@@ -30,7 +31,10 @@ export interface JobContext {
   readonly runId: string;
   /** `job_definitions.params` overlaid with the params of this trigger. */
   readonly params: Record<string, unknown>;
-  /** Aborted when the process shuts down and the grace period is over; long handlers should check it. */
+  /**
+   * Aborted when the process starts shutting down (SIGTERM) or when this run was taken as abandoned
+   * by another process: long handlers check it and stop after the batch / file in progress.
+   */
   readonly signal?: AbortSignal;
   readonly log: JobLogger;
   /** Records a file this run wrote or read (a name or path; shown in the run history). */
@@ -68,8 +72,13 @@ export interface JobDefinition {
   handler: JobHandler;
   queue?: JobQueueOptions;
   /**
-   * Longest run to expect. A RUNNING row older than this is taken as left by a dead process and
-   * marked abandoned. Default: the job system's `staleAfterMs` (30 min).
+   * The params the job accepts (`job_definitions.params` and the params of one run), as a zod
+   * object schema; an unknown key or a bad value is refused naming the param. Absent = none.
+   */
+  params?: z.ZodType<Record<string, unknown>>;
+  /**
+   * A RUNNING row of this job whose heartbeat is older than this was left by a dead process and is
+   * marked FAILED. Default: the job system's `staleAfterMs` (`OMS_JOB_STALE_AFTER_SECONDS`, 45 s).
    */
   staleAfterMs?: number;
 }

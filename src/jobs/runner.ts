@@ -2,76 +2,131 @@
  * Runs one job once and records it in `job_runs`. The RUNNING row is the cross-process lock: the
  * unique partial index `job_runs_running_uq` (name WHERE status = 'RUNNING') lets only one run of
  * a job exist at a time, whichever process or engine starts it. No transaction is held while the
- * handler runs: each step is its own autocommitted statement.
+ * handler runs: each step is its own autocommitted statement. While the handler runs, the row's
+ * `heartbeat_at` is written every few seconds (`liveness.ts`); a RUNNING row whose heartbeat
+ * stopped is swept as abandoned before the next run tries to start. A run that does not start
+ * (disabled, already running, shutting down) leaves a SKIPPED row saying why.
  */
-import { and, eq, lt, notInArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Db } from '../db/client';
 import { jobDefinitions, jobRuns } from '../db/schema';
 import { newId } from '../domain/ids';
-import type { JobContext, JobLogger, JobOutcome, JobRegistry, RowError, RunTrigger } from './registry';
+import type { JobContext, JobDefinition, JobLogger, JobOutcome, JobRegistry, RowError, RunTrigger } from './registry';
+import { beatJobRun, DEFAULT_STALE_AFTER_MS, heartbeatIntervalFor, processOwner, startHeartbeat, sweepAbandonedJobRuns } from './liveness';
+import { checkParams } from './params';
+
+export { DEFAULT_STALE_AFTER_MS } from './liveness';
 
 export type JobRun = typeof jobRuns.$inferSelect;
+
+export type SkipReason = 'already_running' | 'disabled' | 'draining';
+export type Skipped = { kind: 'skipped'; reason: SkipReason; message: string; run: JobRun };
 
 export type RunResult =
   | { kind: 'completed'; run: JobRun }
   | { kind: 'failed'; run: JobRun; error: string }
-  | { kind: 'skipped'; reason: 'already_running' | 'disabled'; message: string }
+  | Skipped
+  | { kind: 'invalid'; message: string; errors: { field: string; message: string }[] }
   | { kind: 'not_found'; message: string };
 
 export interface RunOptions {
   trigger: RunTrigger;
-  /** Overlaid on `job_definitions.params`. */
+  /** Overlaid on `job_definitions.params`; the result is checked against the job's params schema. */
   params?: Record<string, unknown>;
+  /** Aborted = the process is shutting down: a run not started yet is skipped (`draining`). */
   signal?: AbortSignal;
   log?: JobLogger;
-  /** A RUNNING row older than this is taken as left by a dead process and marked FAILED. The job's own `staleAfterMs` wins; default 30 min. */
+  /** A RUNNING row whose heartbeat is older than this is abandoned. The job's own `staleAfterMs` wins; default 45 s. */
   staleAfterMs?: number;
+  /** Heartbeat interval; default min(5 s, staleAfterMs / 4). */
+  heartbeatIntervalMs?: number;
+  /** Stored in `job_runs.owner`; default `host:pid`. */
+  owner?: string;
   /** Row errors kept in `job_runs.row_errors`; the rest are only counted (`rowErrorsNotStored`). Default 1000. */
   maxRowErrors?: number;
 }
 
-export const DEFAULT_STALE_AFTER_MS = 30 * 60 * 1000;
 const DEFAULT_MAX_ROW_ERRORS = 1000;
 const MAX_ERROR_LENGTH = 4000;
 
-/** Runs in progress in this process: never swept as abandoned by this process, however old. */
+/** Runs in progress in this process: never swept as abandoned by this process, however late their heartbeat. */
 const activeRunIds = new Set<string>();
 
+/** Ids of the runs this process is running now. */
+export const activeJobRunIds = (): string[] => [...activeRunIds];
+
 export const silentLogger: JobLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export const staleLimitOf = (job: Pick<JobDefinition, 'staleAfterMs'>, opts: Pick<RunOptions, 'staleAfterMs'>) =>
+  job.staleAfterMs ?? opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
 
 export async function runJob(database: Pick<Database, 'db'>, registry: JobRegistry, name: string, opts: RunOptions): Promise<RunResult> {
   const job = registry.get(name);
   if (!job) return { kind: 'not_found', message: `job ${name} not found` };
   const { db } = database;
-  const baseLog = opts.log ?? silentLogger;
-
+  const log = opts.log ?? silentLogger;
   const [def] = await db.select().from(jobDefinitions).where(eq(jobDefinitions.name, name));
-  if (def && !def.enabled) {
-    baseLog.info({ job: name, trigger: opts.trigger }, 'job run skipped: disabled');
-    return { kind: 'skipped', reason: 'disabled', message: `job ${name} is disabled` };
-  }
+  const checked = checkParams(job, { ...(def?.params ?? {}), ...(opts.params ?? {}) });
+  if (!checked.ok) return { kind: 'invalid', message: checked.message, errors: [{ field: checked.field, message: checked.message }] };
+  const admitted = await admit(db, job, def?.enabled ?? true, opts, log);
+  if (admitted.kind === 'skipped') return admitted;
+  return execute(db, job, admitted.runId, checked.params, opts, log);
+}
 
-  await markAbandoned(db, name, job.staleAfterMs ?? opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS, baseLog);
-
+/** Sweeps abandoned runs of the job, then takes the RUNNING row; or records why not. */
+async function admit(db: Db, job: JobDefinition, enabled: boolean, opts: RunOptions, log: JobLogger): Promise<{ kind: 'started'; runId: string } | Skipped> {
+  const name = job.name;
+  if (opts.signal?.aborted) return recordSkip(db, name, opts.trigger, 'draining', `job ${name} not started: the process is shutting down`, log);
+  if (!enabled) return recordSkip(db, name, opts.trigger, 'disabled', `job ${name} is disabled`, log);
+  await sweepAbandonedJobRuns(db, { name, staleAfterMs: staleLimitOf(job, opts), exclude: activeJobRunIds(), log });
   const runId = newId('RUN');
   const inserted = await db.insert(jobRuns)
-    .values({ id: runId, name, status: 'RUNNING', trigger: opts.trigger })
+    .values({ id: runId, name, status: 'RUNNING', trigger: opts.trigger, owner: opts.owner ?? processOwner(), heartbeatAt: sql`now()` })
     .onConflictDoNothing()
     .returning({ id: jobRuns.id });
-  if (!inserted.length) {
-    baseLog.info({ job: name, trigger: opts.trigger }, 'job run skipped: already running');
-    return { kind: 'skipped', reason: 'already_running', message: `job ${name} is already running` };
-  }
+  if (inserted.length) return { kind: 'started', runId };
+  return recordSkip(db, name, opts.trigger, 'already_running', await alreadyRunningMessage(db, name), log);
+}
 
+/** The RUNNING row of a job, if any. */
+export async function runningRun(db: Db, name: string): Promise<JobRun | undefined> {
+  const [row] = await db.select().from(jobRuns).where(and(eq(jobRuns.name, name), eq(jobRuns.status, 'RUNNING')));
+  return row;
+}
+
+export async function alreadyRunningMessage(db: Db, name: string): Promise<string> {
+  const holder = await runningRun(db, name);
+  if (!holder) return `job ${name} is already running`;
+  const beat = (holder.heartbeatAt ?? holder.startedAt).toISOString();
+  return `job ${name} is already running (run ${holder.id} of ${holder.owner ?? 'an unknown process'}, last heartbeat ${beat})`;
+}
+
+/** Records a run that did not start: a SKIPPED row (started = ended = now, the reason in `error`). */
+export async function recordSkip(db: Db, name: string, trigger: RunTrigger, reason: SkipReason, message: string, log: JobLogger = silentLogger): Promise<Skipped> {
+  const [run] = await db.insert(jobRuns)
+    .values({ id: newId('RUN'), name, status: 'SKIPPED', trigger, error: message, startedAt: sql`now()`, endedAt: sql`now()`, owner: processOwner() })
+    .returning();
+  log.info({ job: name, trigger, reason, runId: run.id }, `job run skipped: ${message}`);
+  return { kind: 'skipped', reason, message, run };
+}
+
+/** Runs the handler of a started run with its heartbeat, then records the end. */
+async function execute(db: Db, job: JobDefinition, runId: string, params: Record<string, unknown>, opts: RunOptions, baseLog: JobLogger): Promise<RunResult> {
   activeRunIds.add(runId);
+  const log = baseLog.child?.({ job: job.name, runId }) ?? baseLog;
+  const lost = new AbortController();
+  const heartbeat = startHeartbeat(() => beatJobRun(db, runId), heartbeatIntervalFor(staleLimitOf(job, opts), opts.heartbeatIntervalMs), {
+    log,
+    onLost: () => {
+      log.error({}, 'this run was marked abandoned by another process: stopping it');
+      lost.abort(new Error(`job run ${runId} was marked abandoned by another process`));
+    },
+  });
   try {
-    const log = baseLog.child?.({ job: name, runId }) ?? baseLog;
     const rec = new RunRecorder(opts.maxRowErrors ?? DEFAULT_MAX_ROW_ERRORS);
     const ctx: JobContext = {
-      runId,
-      params: { ...(def?.params ?? {}), ...(opts.params ?? {}) },
-      signal: opts.signal,
-      log,
+      runId, params, log,
+      signal: opts.signal ? AbortSignal.any([opts.signal, lost.signal]) : lost.signal,
       addFile: (f) => rec.addFile(f),
       addRowError: (e) => rec.addRowError(e),
       count: (key, n = 1) => rec.count(key, n),
@@ -85,34 +140,15 @@ export async function runJob(database: Pick<Database, 'db'>, registry: JobRegist
       failure = errorMessage(e);
       log.error({ err: e }, 'job run failed');
     }
-    const status = failure === undefined ? 'COMPLETED' : 'FAILED';
-    const run = await finishRun(db, runId, status, rec.result(outcome), failure ?? null);
-    if (failure !== undefined) return { kind: 'failed', run, error: failure };
+    await heartbeat.stop();
+    const run = await finishRun(db, runId, failure === undefined ? 'COMPLETED' : 'FAILED', rec.result(outcome), failure ?? null);
+    if (run.status !== 'COMPLETED') return { kind: 'failed', run, error: run.error ?? failure ?? 'failed' };
     log.info({ counts: run.counts, files: run.files.length, rowErrors: run.rowErrors.length }, 'job run completed');
     return { kind: 'completed', run };
   } finally {
+    await heartbeat.stop();
     activeRunIds.delete(runId);
   }
-}
-
-/** Marks RUNNING rows of `name` older than the stale timeout (by the database clock) as FAILED. */
-async function markAbandoned(db: Db, name: string, staleAfterMs: number, log: JobLogger): Promise<void> {
-  const mine = [...activeRunIds];
-  const minutes = Math.round(staleAfterMs / 60000);
-  const abandoned = await db.update(jobRuns)
-    .set({
-      status: 'FAILED',
-      endedAt: sql`now()`,
-      error: `abandoned: still RUNNING after ${minutes >= 1 ? `${minutes} min` : `${staleAfterMs} ms`}; its process is presumed dead`,
-    })
-    .where(and(
-      eq(jobRuns.name, name),
-      eq(jobRuns.status, 'RUNNING'),
-      lt(jobRuns.startedAt, sql`now() - (${staleAfterMs}::double precision * interval '1 millisecond')`),
-      mine.length ? notInArray(jobRuns.id, mine) : undefined,
-    ))
-    .returning({ id: jobRuns.id, startedAt: jobRuns.startedAt });
-  for (const r of abandoned) log.warn({ job: name, runId: r.id, startedAt: r.startedAt }, 'stale job run marked abandoned');
 }
 
 interface Recorded {
@@ -152,16 +188,21 @@ class RunRecorder {
   }
 }
 
-/** Records the end of a run; retried a little, since a lost update leaves the job blocked until stale. */
+/**
+ * Records the end of a run; retried a little, since a lost update leaves the job blocked until
+ * stale. A row swept meanwhile as abandoned keeps its FAILED status and reason (returned as is).
+ */
 async function finishRun(db: Db, runId: string, status: 'COMPLETED' | 'FAILED', rec: Recorded, error: string | null): Promise<JobRun> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const [run] = await db.update(jobRuns)
         .set({ status, endedAt: sql`now()`, counts: rec.counts, files: rec.files, rowErrors: rec.rowErrors, error })
-        .where(eq(jobRuns.id, runId))
+        .where(and(eq(jobRuns.id, runId), eq(jobRuns.status, 'RUNNING')))
         .returning();
-      return run;
+      if (run) return run;
+      const [swept] = await db.select().from(jobRuns).where(eq(jobRuns.id, runId));
+      return { ...swept, counts: rec.counts, files: rec.files, rowErrors: rec.rowErrors };
     } catch (e) {
       lastError = e;
       await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));

@@ -9,7 +9,10 @@
  * pg-boss's timekeeper lets one instance at a time turn due cron occurrences into jobs (with an
  * id/singleton per occurrence), so N processes produce one job per slot; the `job_runs` RUNNING
  * row then keeps two runs of one job from overlapping. Handler failures are retried by pg-boss
- * with exponential backoff; `already_running` and `disabled` are not failures.
+ * with exponential backoff; skipped runs (`already_running`, `disabled`) are not failures: they
+ * leave a SKIPPED row. Every few seconds the job system sweeps RUNNING rows whose heartbeat
+ * stopped (any job, any process) and runs the injected `sweeps` (brokering runs). `stop()` aborts
+ * the handlers' signal at once, so they stop after the batch or file in progress.
  */
 import PgBoss from 'pg-boss';
 import type { Database, SqlExecutor } from '../db/client';
@@ -17,7 +20,11 @@ import { jobDefinitions } from '../db/schema';
 import { applySchedule, seedJobDefinitions } from './admin';
 import { DEFAULT_JOB_TIMEZONE } from './cron';
 import { RUN_TRIGGERS, type JobLogger, type JobQueueOptions, type JobRegistry, type RunTrigger } from './registry';
-import { DEFAULT_STALE_AFTER_MS, errorMessage, runJob, silentLogger } from './runner';
+import { DEFAULT_STALE_AFTER_MS, sweepAbandonedJobRuns } from './liveness';
+import { activeJobRunIds, errorMessage, runJob, silentLogger } from './runner';
+
+/** pg-boss expiry of an active job (its worker died): long enough for any run; the heartbeat finds dead runs much sooner. */
+const DEFAULT_EXPIRE_SECONDS = 30 * 60;
 
 export const PGBOSS_SCHEMA = 'pgboss';
 
@@ -31,18 +38,24 @@ export interface JobSystemOptions {
   pollingIntervalSeconds?: number;
   /** Zone of the crons. Default UTC. */
   timezone?: string;
-  /** See `RunOptions.staleAfterMs`. Default 30 min. */
+  /** See `RunOptions.staleAfterMs`. Default 45 s (`OMS_JOB_STALE_AFTER_SECONDS`). */
   staleAfterMs?: number;
+  /** See `RunOptions.heartbeatIntervalMs`. */
+  heartbeatIntervalMs?: number;
+  /** How often abandoned runs are swept. Default staleAfterMs / 3 (at least 1 s). 0 = only at start. */
+  sweepIntervalMs?: number;
+  /** More sweeps to run with the job runs' one (e.g. abandoned brokering runs). */
+  sweeps?: (() => Promise<unknown>)[];
   /**
    * Queue defaults (a job's `queue` overrides them): policy `short` (at most one run waiting per
    * job; overlapping runs are prevented by `job_runs`), retryLimit 2, retryDelaySeconds 60 with
-   * exponential backoff, expireInSeconds = the job's stale timeout (pg-boss retries a job whose
-   * worker died once it expires; the retry then finds the RUNNING row stale and marks it abandoned).
+   * exponential backoff, expireInSeconds 30 min (pg-boss retries a job whose worker died once it
+   * expires; the dead run's RUNNING row is swept by its heartbeat long before).
    */
   queue?: JobQueueOptions;
   /** Re-reads `job_definitions` into pg-boss schedules this often (picks up CLI changes). 0 = never. Default 60. */
   scheduleSyncIntervalSeconds?: number;
-  /** How long stop() lets running handlers finish before aborting their signal. Default 30 s. */
+  /** How long stop() waits for running handlers (their signal is aborted at once) before releasing its connections. Default 30 s. */
   stopTimeoutMs?: number;
   /** Size of pg-boss's own pool (PostgreSQL only). Default 4. */
   poolSize?: number;
@@ -87,6 +100,18 @@ export async function startJobSystem(database: Database, registry: JobRegistry, 
   const abort = new AbortController();
   let stopping = false;
   let syncTimer: NodeJS.Timeout | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> | undefined;
+  const sweep = () => sweeping ??= (async () => {
+    try {
+      await sweepAbandonedJobRuns(database.db, { staleAfterMs, exclude: activeJobRunIds(), log });
+      for (const extra of opts.sweeps ?? []) await extra();
+    } catch (err) {
+      log.error({ err: errorMessage(err) }, 'sweep of abandoned runs failed');
+    } finally {
+      sweeping = undefined;
+    }
+  })();
   let syncing: Promise<void> | undefined;
 
   const syncSchedules = async () => {
@@ -119,7 +144,7 @@ export async function startJobSystem(database: Database, registry: JobRegistry, 
     if (stopping) throw new Error('job system is stopping; the job will be retried');
     const trigger = RUN_TRIGGERS.includes(job.data?.trigger as RunTrigger) ? (job.data!.trigger as RunTrigger) : 'cron';
     const params = isPlainObject(job.data?.params) ? job.data!.params : undefined;
-    const p = runJob(database, registry, name, { trigger, params, signal: abort.signal, log, staleAfterMs });
+    const p = runJob(database, registry, name, { trigger, params, signal: abort.signal, log, staleAfterMs, heartbeatIntervalMs: opts.heartbeatIntervalMs });
     inflight.add(p);
     try {
       const r = await p;
@@ -128,7 +153,9 @@ export async function startJobSystem(database: Database, registry: JobRegistry, 
         throw new Error(`${name} failed: ${r.error}`);
       }
       if (r.kind === 'completed') return { runId: r.run.id };
-      return { skipped: r.kind === 'skipped' ? r.reason : r.kind };
+      if (r.kind === 'skipped') return { skipped: r.reason, runId: r.run.id };
+      if (r.kind === 'invalid') log.error({ job: name, error: r.message }, 'job run refused: invalid params');
+      return { refused: r.kind, message: r.message };
     } finally {
       inflight.delete(p);
     }
@@ -149,16 +176,19 @@ export async function startJobSystem(database: Database, registry: JobRegistry, 
   let stopPromise: Promise<void> | undefined;
   const stop = () => stopPromise ??= (async () => {
     stopping = true;
+    // Handlers stop after the batch / file in progress; runs not started yet are not started.
+    abort.abort(new Error('job system is stopping'));
     if (syncTimer) clearInterval(syncTimer);
+    if (sweepTimer) clearInterval(sweepTimer);
     await syncing?.catch(() => {});
+    await sweeping;
     try {
       await boss.stop({ graceful: true, wait: true, close: false, timeout: stopTimeoutMs });
     } catch (err) {
       log.error({ err }, 'pg-boss stop failed');
     }
     if (inflight.size) {
-      log.warn({ running: inflight.size }, 'job handlers still running after the stop timeout: aborting them');
-      abort.abort(new Error('job system stopped'));
+      log.warn({ running: inflight.size }, 'job handlers still running after the stop timeout: waiting 5 s more');
       await Promise.race([Promise.allSettled([...inflight]), sleep(5000)]);
     }
     await drain(5000);
@@ -178,7 +208,7 @@ export async function startJobSystem(database: Database, registry: JobRegistry, 
         retryLimit: q.retryLimit ?? 2,
         retryDelay: q.retryDelaySeconds ?? 60,
         retryBackoff: true,
-        expireInSeconds: q.expireInSeconds ?? Math.max(60, Math.min(Math.round((job.staleAfterMs ?? staleAfterMs) / 1000), 23 * 3600)),
+        expireInSeconds: q.expireInSeconds ?? DEFAULT_EXPIRE_SECONDS,
       };
       await boss.createQueue(job.name, queue); // no-op when it exists…
       await boss.updateQueue(job.name, queue); // …so the current settings win whichever process started first
@@ -188,6 +218,12 @@ export async function startJobSystem(database: Database, registry: JobRegistry, 
         await boss.work<JobPayload>(job.name, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true },
           async ([j]) => runFromQueue(job.name, j));
       }
+    }
+    await sweep();
+    const sweepEvery = opts.sweepIntervalMs ?? Math.max(1000, Math.round(staleAfterMs / 3));
+    if (sweepEvery > 0) {
+      sweepTimer = setInterval(() => { void sweep(); }, sweepEvery);
+      sweepTimer.unref();
     }
     await syncSchedules();
     const every = opts.scheduleSyncIntervalSeconds ?? 60;

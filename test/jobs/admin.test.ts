@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { Database } from '../../src/db/client';
 import { jobRuns } from '../../src/db/schema';
 import {
-  checkCron, createJobRegistry, getJob, getRun, listJobs, listRuns, nextCronRun, runJobNow, seedJobDefinitions, setJobCron, setJobEnabled,
-  type JobRegistry,
+  checkCron, createJobRegistry, getJob, getRun, listJobs, listRuns, mergeParams, nextCronRun, parseParamArgs, runJobNow, seedJobDefinitions,
+  setJobCron, setJobEnabled, setJobParams, type JobRegistry,
 } from '../../src/jobs';
 import { createTestDatabase, ENGINES } from '../support/db';
 
@@ -29,6 +30,14 @@ describe('cron checks', () => {
   });
 });
 
+describe('job params', () => {
+  it('merges (null removes) and parses k=v arguments (JSON when it parses)', () => {
+    expect(mergeParams({ a: 1, b: 2 }, { b: null, c: 'x' })).toEqual({ a: 1, c: 'x' });
+    expect(parseParamArgs(['maxFiles=3', 'name=abc', 'm={"CASH":"1"}', 'empty='])).toEqual({ ok: true, params: { maxFiles: 3, name: 'abc', m: { CASH: '1' }, empty: '' } });
+    expect(parseParamArgs(['nokey'])).toMatchObject({ ok: false, message: expect.stringContaining('key=value') });
+  });
+});
+
 describe.each(ENGINES)('job admin on %s', (engine) => {
   let d: Database;
   let registry: JobRegistry;
@@ -36,7 +45,8 @@ describe.each(ENGINES)('job admin on %s', (engine) => {
     d = await createTestDatabase(engine);
     registry = createJobRegistry([
       { name: 'BROKERING_RUN', description: 'Routes approved orders', defaultCron: '*/15 * * * *', handler: async (ctx) => { ctx.count('routed', 2); } },
-      { name: 'IMP_ORDER_ITM_RJCT', description: 'Imports rejected items', handler: async () => { throw new Error('file missing'); } },
+      { name: 'IMP_ORDER_ITM_RJCT', description: 'Imports rejected items', handler: async () => { throw new Error('file missing'); },
+        params: z.object({ maxFiles: z.number().int().min(1).optional(), mode: z.enum(['a', 'b']).optional() }) },
     ]);
     await seedJobDefinitions(d.db, registry);
   });
@@ -78,6 +88,17 @@ describe.each(ENGINES)('job admin on %s', (engine) => {
     expect(await getJob(d.db, 'IMP_ORDER_ITM_RJCT')).toMatchObject({ kind: 'ok', job: { cron: '30 6 * * *' } });
     expect(await setJobCron(d.db, undefined, 'IMP_ORDER_ITM_RJCT', null)).toMatchObject({ kind: 'ok', job: { cron: null, nextRunAt: null } });
     expect(await setJobCron(d.db, undefined, 'NOPE', '* * * * *')).toMatchObject({ kind: 'not_found' });
+  });
+
+  it('stores params merged and checked; a refused change stores nothing and names the param', async () => {
+    expect(await setJobParams(d.db, registry, 'IMP_ORDER_ITM_RJCT', { maxFiles: 5, mode: 'a' })).toMatchObject({ kind: 'ok', job: { params: { maxFiles: 5, mode: 'a' } } });
+    expect(await setJobParams(d.db, registry, 'IMP_ORDER_ITM_RJCT', { mode: null })).toMatchObject({ kind: 'ok', job: { params: { maxFiles: 5 } } });
+    const bad = await setJobParams(d.db, registry, 'IMP_ORDER_ITM_RJCT', { maxFiles: 0, mode: 'b' });
+    expect(bad).toMatchObject({ kind: 'invalid', errors: [{ field: 'params.maxFiles' }] });
+    expect(bad.kind === 'invalid' && bad.message).toMatch(/^params\.maxFiles: /);
+    expect(await setJobParams(d.db, registry, 'IMP_ORDER_ITM_RJCT', { maxRowsPerFile: 10 })).toMatchObject({ kind: 'invalid', errors: [{ field: 'params.maxRowsPerFile' }] });
+    expect(await getJob(d.db, 'IMP_ORDER_ITM_RJCT')).toMatchObject({ kind: 'ok', job: { params: { maxFiles: 5 } } });
+    expect(await setJobParams(d.db, registry, 'NOPE', {})).toMatchObject({ kind: 'not_found' });
   });
 
   it('lists runs newest first with filters, and gets one run', async () => {

@@ -1,17 +1,21 @@
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../../src/db/client';
 import { jobDefinitions, jobRuns } from '../../src/db/schema';
 import { createJobRegistry, runJob, seedJobDefinitions, type JobDefinition } from '../../src/jobs';
 import { createTestDatabase, ENGINES } from '../support/db';
-import { gate, secondConnection } from './helpers';
+import { gate, secondConnection, waitFor } from './helpers';
 
 describe.each(ENGINES)('runJob on %s', (engine) => {
   let d: Database & { url?: string };
   beforeEach(async () => { d = await createTestDatabase(engine); });
   afterEach(async () => { await d.close(); });
 
-  const job = (name: string, handler: JobDefinition['handler']): JobDefinition => ({ name, description: `${name} test job`, handler });
+  const job = (name: string, handler: JobDefinition['handler'], params?: JobDefinition['params']): JobDefinition => ({ name, description: `${name} test job`, handler, params });
+  /** `ms` ago by the database clock (no client/server clock skew). */
+  const ago = (ms: number) => sql`now() - (${ms}::double precision * interval '1 millisecond')`;
 
   it('records start, end, COMPLETED, counts, files and row errors', async () => {
     const registry = createJobRegistry([job('GEN_TEST_FEED', async (ctx) => {
@@ -25,7 +29,7 @@ describe.each(ENGINES)('runJob on %s', (engine) => {
       ctx.addRowError({ file: 'in/rejects.csv', row: 7, field: 'quantity', message: 'not a number' });
       ctx.addRowError({ row: 9, message: 'unknown item' });
       return { counts: { total: 4 }, files: ['out/feed-2.csv'] };
-    })]);
+    }, z.object({ facility: z.string().optional(), dryRun: z.boolean().optional() }))]);
     await seedJobDefinitions(d.db, registry);
     await d.db.update(jobDefinitions).set({ params: { facility: 'WH_NJ', dryRun: false } }).where(eq(jobDefinitions.name, 'GEN_TEST_FEED'));
 
@@ -84,33 +88,98 @@ describe.each(ENGINES)('runJob on %s', (engine) => {
       expect(results.map((r) => r.kind).sort()).toEqual(['completed', 'skipped']);
       expect(calls).toBe(1);
       const rows = await d.db.select().from(jobRuns).where(eq(jobRuns.name, 'BROKERING_TEST'));
-      expect(rows.map((r) => r.status)).toEqual(['COMPLETED']);
+      expect(rows.map((r) => r.status).sort()).toEqual(['COMPLETED', 'SKIPPED']);
+      const skipped = rows.find((r) => r.status === 'SKIPPED')!;
+      expect(skipped.error).toMatch(/^job BROKERING_TEST is already running \(run RUN-\S+ of .+:\d+, last heartbeat /);
+      expect(skipped.endedAt).toBeInstanceOf(Date);
     } finally {
       release.open();
       await close();
     }
   });
 
-  it('a stale RUNNING row is marked abandoned and a new run proceeds; a fresh one blocks', async () => {
+  it('a RUNNING row whose heartbeat stopped is marked FAILED naming its owner; the next run starts at once', async () => {
     let calls = 0;
     const registry = createJobRegistry([job('GEN_STALE', async () => { calls++; })]);
-    await d.db.insert(jobRuns).values({ id: 'RUN-DEAD', name: 'GEN_STALE', status: 'RUNNING', trigger: 'cron', startedAt: new Date(Date.now() - 2 * 3600_000) });
+    await d.db.insert(jobRuns).values({ id: 'RUN-DEAD', name: 'GEN_STALE', status: 'RUNNING', trigger: 'cron', owner: 'deadhost:4242', startedAt: ago(600_000), heartbeatAt: ago(60_000) });
 
     const r = await runJob(d, registry, 'GEN_STALE', { trigger: 'cron' });
     expect(r.kind).toBe('completed');
     const [dead] = await d.db.select().from(jobRuns).where(eq(jobRuns.id, 'RUN-DEAD'));
     expect(dead.status).toBe('FAILED');
-    expect(dead.error).toMatch(/^abandoned: still RUNNING after 30 min/);
+    expect(dead.error).toMatch(/^abandoned: no heartbeat from deadhost:4242 since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z \(stale after 45 s\)/);
     expect(dead.endedAt).toBeInstanceOf(Date);
 
-    await d.db.insert(jobRuns).values({ id: 'RUN-ALIVE', name: 'GEN_STALE', status: 'RUNNING', trigger: 'cron', startedAt: new Date(Date.now() - 60_000) });
-    expect(await runJob(d, registry, 'GEN_STALE', { trigger: 'cron' })).toMatchObject({ kind: 'skipped', reason: 'already_running' });
-    // …unless the configured stale timeout is shorter than its age
-    expect((await runJob(d, registry, 'GEN_STALE', { trigger: 'cron', staleAfterMs: 30_000 })).kind).toBe('completed');
-    expect(calls).toBe(2);
+    // a row that never beat is judged by its start
+    await d.db.insert(jobRuns).values({ id: 'RUN-NOBEAT', name: 'GEN_STALE', status: 'RUNNING', trigger: 'cron', startedAt: ago(120_000) });
+    expect((await runJob(d, registry, 'GEN_STALE', { trigger: 'cron' })).kind).toBe('completed');
+    const [nobeat] = await d.db.select().from(jobRuns).where(eq(jobRuns.id, 'RUN-NOBEAT'));
+    expect(nobeat.error).toMatch(/^abandoned: no heartbeat from an unknown process since .+it never beat/);
+
+    // an old run whose heartbeat is recent is alive, whatever its age
+    await d.db.insert(jobRuns).values({ id: 'RUN-ALIVE', name: 'GEN_STALE', status: 'RUNNING', trigger: 'cron', owner: 'otherhost:7', startedAt: ago(3600_000), heartbeatAt: ago(10_000) });
+    const blocked = await runJob(d, registry, 'GEN_STALE', { trigger: 'api' });
+    expect(blocked).toMatchObject({ kind: 'skipped', reason: 'already_running', run: { status: 'SKIPPED', trigger: 'api' } });
+    expect(blocked.kind === 'skipped' && blocked.message).toContain('run RUN-ALIVE of otherhost:7');
+    // …unless the configured staleness limit is shorter than its silence
+    expect((await runJob(d, registry, 'GEN_STALE', { trigger: 'cron', staleAfterMs: 5_000 })).kind).toBe('completed');
+    expect(calls).toBe(3);
   });
 
-  it('a disabled job is skipped; an unknown job is not_found', async () => {
+  it('writes its owner and heartbeat while it runs; a live run is not swept however old', async () => {
+    const release = gate();
+    const registry = createJobRegistry([job('GEN_BEATING', async () => { await release.promise; })]);
+    const { other, close } = await secondConnection(d);
+    try {
+      const p = runJob(d, registry, 'GEN_BEATING', { trigger: 'cron', heartbeatIntervalMs: 40, staleAfterMs: 400 });
+      // older than the staleness limit, by the database clock, with its heartbeat moving
+      const row = await waitFor(async () => (await d.db.select().from(jobRuns).where(and(
+        eq(jobRuns.name, 'GEN_BEATING'), eq(jobRuns.status, 'RUNNING'), sql`started_at < now() - interval '800 milliseconds'`, sql`heartbeat_at > started_at`,
+      )))[0], 'an old, beating run');
+      expect(row.owner).toBe(`${hostname()}:${process.pid}`);
+      expect(await runJob(other, registry, 'GEN_BEATING', { trigger: 'api', staleAfterMs: 400 })).toMatchObject({ kind: 'skipped', reason: 'already_running' });
+      release.open();
+      expect((await p).kind).toBe('completed');
+    } finally {
+      release.open();
+      await close();
+    }
+  });
+
+  it('a run swept as abandoned by another process is told through its signal and ends FAILED with that reason', async () => {
+    const registry = createJobRegistry([job('IMP_SWEPT', async (ctx) => {
+      await new Promise<void>((resolve) => ctx.signal!.addEventListener('abort', () => resolve(), { once: true }));
+      ctx.count('stopped');
+    })]);
+    const p = runJob(d, registry, 'IMP_SWEPT', { trigger: 'cron', heartbeatIntervalMs: 30 });
+    await waitFor(async () => (await d.db.select().from(jobRuns).where(eq(jobRuns.name, 'IMP_SWEPT')))[0], 'the RUNNING row');
+    await d.db.update(jobRuns).set({ status: 'FAILED', error: 'abandoned: swept by another process', endedAt: sql`now()` }).where(eq(jobRuns.name, 'IMP_SWEPT'));
+    const r = await p;
+    expect(r).toMatchObject({ kind: 'failed', error: 'abandoned: swept by another process', run: { status: 'FAILED', counts: { stopped: 1 } } });
+  });
+
+  it('refuses unknown params and bad values naming the param, without a row', async () => {
+    let calls = 0;
+    const registry = createJobRegistry([
+      job('GEN_PARAMS', async () => { calls++; }, z.object({ maxFiles: z.number().int().min(1).optional() })),
+      job('GEN_NONE', async () => { calls++; }),
+    ]);
+    expect(await runJob(d, registry, 'GEN_PARAMS', { trigger: 'cli', params: { maxFiles: 0 } })).toMatchObject({ kind: 'invalid', errors: [{ field: 'params.maxFiles' }] });
+    const unknown = await runJob(d, registry, 'GEN_PARAMS', { trigger: 'cli', params: { maxFile: 2 } });
+    expect(unknown).toMatchObject({ kind: 'invalid', message: 'params.maxFile: unknown param of job GEN_PARAMS (accepted: maxFiles)' });
+    expect(await runJob(d, registry, 'GEN_NONE', { trigger: 'cli', params: { x: 1 } })).toMatchObject({ kind: 'invalid', message: expect.stringContaining('accepts no params') });
+    expect(calls).toBe(0);
+    expect(await d.db.select().from(jobRuns)).toEqual([]);
+    expect((await runJob(d, registry, 'GEN_PARAMS', { trigger: 'cli', params: { maxFiles: 3 } })).kind).toBe('completed');
+  });
+
+  it('a run asked for while shutting down (aborted signal) is skipped as draining, with a row', async () => {
+    const registry = createJobRegistry([job('GEN_LATE', async () => { throw new Error('must not run'); })]);
+    const r = await runJob(d, registry, 'GEN_LATE', { trigger: 'cron', signal: AbortSignal.abort() });
+    expect(r).toMatchObject({ kind: 'skipped', reason: 'draining', run: { status: 'SKIPPED', error: 'job GEN_LATE not started: the process is shutting down' } });
+  });
+
+  it('a disabled job is skipped with a SKIPPED row; an unknown job is not_found', async () => {
     let calls = 0;
     const registry = createJobRegistry([job('GEN_PAUSED', async () => { calls++; })]);
     await seedJobDefinitions(d.db, registry);
@@ -118,6 +187,8 @@ describe.each(ENGINES)('runJob on %s', (engine) => {
     expect(await runJob(d, registry, 'GEN_PAUSED', { trigger: 'manual' })).toMatchObject({ kind: 'skipped', reason: 'disabled' });
     expect(await runJob(d, registry, 'NOPE', { trigger: 'manual' })).toMatchObject({ kind: 'not_found' });
     expect(calls).toBe(0);
-    expect(await d.db.select().from(jobRuns)).toEqual([]);
+    const rows = await d.db.select().from(jobRuns);
+    expect(rows).toMatchObject([{ name: 'GEN_PAUSED', status: 'SKIPPED', trigger: 'manual', error: 'job GEN_PAUSED is disabled' }]);
+    expect(rows[0].endedAt).toBeInstanceOf(Date);
   });
 });

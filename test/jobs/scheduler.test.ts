@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Database } from '../../src/db/client';
 import { jobRuns } from '../../src/db/schema';
 import {
@@ -41,7 +42,7 @@ describe.each(ENGINES)('pg-boss job system on %s', (engine) => {
   it('enqueueJob → a worker runs the handler and a job_runs row appears', async () => {
     const seen: unknown[] = [];
     const registry = createJobRegistry([
-      { name: 'GEN_BRKR_ORD_FD_NS', description: 'Brokered items feed', handler: async (ctx) => { seen.push(ctx.params); ctx.addFile('brokered.csv'); } },
+      { name: 'GEN_BRKR_ORD_FD_NS', description: 'Brokered items feed', params: z.object({ facility: z.string() }), handler: async (ctx) => { seen.push(ctx.params); ctx.addFile('brokered.csv'); } },
     ]);
     sys = await startJobSystem(d, registry, FAST);
     const q = await enqueueJob(sys.boss, 'GEN_BRKR_ORD_FD_NS', { params: { facility: 'WH_NJ' } });
@@ -133,6 +134,53 @@ describe.each(ENGINES)('pg-boss job system on %s', (engine) => {
       ['FAILED', 'manual', 'attempt 2 failed'],
       ['FAILED', 'manual', 'attempt 1 failed'],
     ]);
+  });
+
+  it('a worker that hits a skip leaves a SKIPPED row; a preflighted enqueue is refused up front and never queued', async () => {
+    let calls = 0;
+    const registry = createJobRegistry([{ name: 'IMP_PAUSED', description: 'x', handler: async () => { calls++; } }]);
+    sys = await startJobSystem(d, registry, FAST);
+    await setJobEnabled(d.db, sys.boss, 'IMP_PAUSED', false);
+    // up front: recorded SKIPPED, nothing queued
+    const pre = await enqueueJob(sys.boss, 'IMP_PAUSED', { trigger: 'api', preflight: { db: d.db, registry } });
+    expect(pre).toMatchObject({ kind: 'skipped', reason: 'disabled', run: { status: 'SKIPPED', trigger: 'api' } });
+    const queued = await d.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'IMP_PAUSED'`);
+    expect(queued.rows[0].n).toBe(0);
+    // without the check, the worker skips it and says so in the history
+    expect((await enqueueJob(sys.boss, 'IMP_PAUSED', { trigger: 'cron' })).kind).toBe('queued');
+    const skipped = await waitFor(async () => (await listRuns(d.db, { name: 'IMP_PAUSED', status: 'SKIPPED' })).find((r) => r.trigger === 'cron'), 'the worker\'s SKIPPED row');
+    expect(skipped).toMatchObject({ status: 'SKIPPED', error: 'job IMP_PAUSED is disabled' });
+    expect(calls).toBe(0);
+  });
+
+  it('sweeps runs whose heartbeat stopped (any job) and runs the injected sweeps', async () => {
+    const registry = createJobRegistry([{ name: 'GEN_ANY', description: 'x', handler: async () => {} }]);
+    await d.db.insert(jobRuns).values({ id: 'RUN-GONE', name: 'IMP_UNREGISTERED', status: 'RUNNING', trigger: 'cron', owner: 'gone:1', heartbeatAt: sql`now() - interval '5 seconds'` });
+    let extra = 0;
+    sys = await startJobSystem(d, registry, { ...FAST, schedule: false, staleAfterMs: 1000, sweepIntervalMs: 100, sweeps: [async () => { extra++; }] });
+    const gone = await waitFor(async () => (await listRuns(d.db, { name: 'IMP_UNREGISTERED', status: 'FAILED' }))[0], 'the sweep');
+    expect(gone.error).toMatch(/^abandoned: no heartbeat from gone:1 since /);
+    await waitFor(async () => extra >= 2, 'the injected sweep, repeatedly');
+  });
+
+  it('stop() aborts the handlers\' signal at once: a handler that checks it stops after its batch', async () => {
+    const started = gate();
+    let batches = 0;
+    const registry = createJobRegistry([{
+      name: 'GEN_BATCHES', description: 'x',
+      handler: async (ctx) => {
+        started.open();
+        while (!ctx.signal?.aborted && batches < 1000) { batches++; await new Promise((r) => setTimeout(r, 20)); }
+        return { counts: { batches } };
+      },
+    }]);
+    sys = await startJobSystem(d, registry, FAST);
+    await enqueueJob(sys.boss, 'GEN_BATCHES');
+    await started.promise;
+    await sys.stop();
+    const [row] = await d.db.select().from(jobRuns).where(eq(jobRuns.name, 'GEN_BATCHES'));
+    expect(row.status).toBe('COMPLETED');
+    expect(batches).toBeLessThan(1000);
   });
 
   it('stop() lets a running handler finish, then shuts down cleanly (twice is fine)', async () => {

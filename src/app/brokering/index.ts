@@ -1,2 +1,2 @@
-export { runBrokering, type RunOptions, type RunSummary } from './run';
+export { runBrokering, sweepAbandonedRuns, type RunOptions, type RunSummary } from './run';
 export { getRun, listExceptions, listRuns, orderExplanation, retryException } from './queries';

@@ -5,10 +5,16 @@
  * locked stock, and persisted in one transaction per batch (so each order is all-or-nothing).
  * Several runs in several processes may go at once: they never take the same order, and the
  * guarded reservation makes overselling impossible.
+ *
+ * A run writes its heartbeat and progress (`brokering_runs.heartbeat_at`, counts) after each batch
+ * and on a timer; at its start it closes FAILED the RUNNING runs whose heartbeat stopped (left by a
+ * dead process). Its `signal` (shutdown) stops it after the batch in progress.
  */
 import { eq } from 'drizzle-orm';
 import type { Database, Db } from '../../db/client';
 import { brokeringRuns } from '../../db/schema';
+import { beatBrokeringRun, sweepAbandonedBrokeringRuns, type BrokeringProgress } from '../../db/brokering-runs.repo';
+import { DEFAULT_STALE_AFTER_MS, heartbeatIntervalFor, startHeartbeat } from '../../jobs/liveness';
 import { newId } from '../../domain/ids';
 import { routeOrders } from '../../domain/routing';
 import type { Facility, Order as RoutingOrder, OrderResult } from '../../domain/routing/types';
@@ -30,6 +36,20 @@ export interface RunOptions {
   batchSize?: number;
   /** Route only these orders (still only their queued items). */
   orderIds?: string[];
+  /** Aborted (shutdown): the run stops after the batch in progress, FAILED with `interrupted: …`. */
+  signal?: AbortSignal;
+  /** A RUNNING run whose heartbeat is older than this is closed FAILED at the start of a run. Default 45 s. */
+  staleAfterMs?: number;
+  /** Default min(5 s, staleAfterMs / 4). */
+  heartbeatIntervalMs?: number;
+}
+
+/** Brokering runs in progress in this process: never swept by it. */
+const activeRuns = new Set<string>();
+
+/** Closes FAILED the stale RUNNING brokering runs of other processes (or dead ones); returns them. */
+export function sweepAbandonedRuns(db: Db, staleAfterMs = DEFAULT_STALE_AFTER_MS) {
+  return sweepAbandonedBrokeringRuns(db, staleAfterMs, [...activeRuns]);
 }
 
 export type RunSummary = {
@@ -39,33 +59,49 @@ export type RunSummary = {
 
 export async function runBrokering(database: Database, opts: RunOptions): Promise<RunSummary> {
   const db = database.db;
+  const staleAfterMs = opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  await sweepAbandonedRuns(db, staleAfterMs);
   const id = newId('RUN');
-  const actor = opts.actor ?? `brokering:${opts.trigger}`;
   const startedAt = new Date();
-  await db.insert(brokeringRuns).values({ id, status: 'RUNNING', trigger: opts.trigger, startedAt });
-  const totals = { orders: 0, items: 0, allocated: 0, exception: 0, queued: 0 };
+  await db.insert(brokeringRuns).values({ id, status: 'RUNNING', trigger: opts.trigger, startedAt, heartbeatAt: startedAt });
+  activeRuns.add(id);
+  const totals: BrokeringProgress = { orders: 0, items: 0, allocated: 0, exception: 0, queued: 0 };
+  const heartbeat = startHeartbeat(() => beatBrokeringRun(db, id), heartbeatIntervalFor(staleAfterMs, opts.heartbeatIntervalMs));
   let error: string | undefined;
   try {
-    const profiles = await profilesByChannel(db);
-    const facilities = await loadFacilities(db);
-    let after: QueueKey | null = null;
-    for (;;) {
-      const r = await db.transaction(async (tx) => routeBatch(tx as Db, id, actor, facilities, profiles, after, opts));
-      if (!r) break;
-      after = r.last;
-      for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r.counts[k];
-      for (const [f, n] of r.facilityOrders) {
-        const fac = facilities.find((x) => x.id === f);
-        if (fac) fac.ordersToday = (fac.ordersToday ?? 0) + n;
-      }
-    }
+    error = await routeQueue(db, id, opts, totals);
   } catch (e) {
     error = (e as Error).message;
+  } finally {
+    await heartbeat.stop();
+    activeRuns.delete(id);
   }
   const endedAt = new Date();
   const status = error ? 'FAILED' : 'COMPLETED';
   await db.update(brokeringRuns).set({ status, endedAt, ...totals, error }).where(eq(brokeringRuns.id, id));
   return { id, status, ...totals, startedAt, endedAt, error };
+}
+
+/** Routes batch after batch until the queue is empty (undefined) or the signal stops it (the reason). */
+async function routeQueue(db: Db, id: string, opts: RunOptions, totals: BrokeringProgress): Promise<string | undefined> {
+  const actor = opts.actor ?? `brokering:${opts.trigger}`;
+  const profiles = await profilesByChannel(db);
+  const facilities = await loadFacilities(db);
+  let after: QueueKey | null = null;
+  for (let batches = 0; ; batches++) {
+    if (opts.signal?.aborted) {
+      return `interrupted: the process is shutting down; stopped after ${batches} batches (${totals.orders} orders), the rest of the queue is left for the next run`;
+    }
+    const r = await db.transaction(async (tx) => routeBatch(tx as Db, id, actor, facilities, profiles, after, opts));
+    if (!r) return undefined;
+    after = r.last;
+    for (const k of Object.keys(totals) as (keyof BrokeringProgress)[]) totals[k] += r.counts[k];
+    for (const [f, n] of r.facilityOrders) {
+      const fac = facilities.find((x) => x.id === f);
+      if (fac) fac.ordersToday = (fac.ordersToday ?? 0) + n;
+    }
+    await beatBrokeringRun(db, id, totals);
+  }
 }
 
 async function routeBatch(

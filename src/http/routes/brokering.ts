@@ -23,7 +23,7 @@ export function brokeringRoutes(app: App, ctx: HttpContext) {
     async (req, res) => reply(res, await profileHistory(db, req.params.id), (x) => ({ history: x.history })));
 
   app.post('/brokering/runs', { schema: { tags: ['brokering'], summary: 'Run brokering now over the whole queue' } },
-    async (_req, res) => res.code(201).send(await runBrokering(ctx.database, { trigger: 'api' })));
+    async (_req, res) => res.code(201).send(await runBrokering(ctx.database, { trigger: 'api', signal: ctx.lifecycle?.signal, staleAfterMs: ctx.config.OMS_JOB_STALE_AFTER_SECONDS * 1000 })));
   app.get('/brokering/runs', { schema: { tags: ['brokering'], querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }) } },
     async (req) => ({ runs: await listRuns(db, req.query.limit) }));
   app.get('/brokering/runs/:id', { schema: { tags: ['brokering'], summary: "A run's counts and per-order results", params: z.object({ id: z.string() }) } },

@@ -1,12 +1,35 @@
+/**
+ * Jobs over HTTP. `POST /jobs/:name/run` runs the job in this process and waits: 200 completed,
+ * 500 failed, 409 skipped (disabled / already running, with the reason; a SKIPPED row records it),
+ * 503 while the server drains, 400 bad params. With `?async=true` the run is checked up front
+ * (params, enabled, no live RUNNING row): a run that would be skipped answers 409 as above and is
+ * never queued; otherwise it is queued (202 `{status:'queued', jobId}`, or 202 `{status:'already_queued'}`
+ * when a run is already waiting in the queue: that one will run) for a worker of any
+ * process. A run that starts elsewhere between that check and the worker is still skipped by the
+ * worker, which leaves its own SKIPPED row in the history.
+ */
 import { z } from 'zod';
 import type PgBoss from 'pg-boss';
+import type { FastifyReply } from 'fastify';
 import type { App } from '../server';
 import type { HttpContext } from '../context';
 import { reply } from '../errors';
-import { enqueueJob, getJob, getRun, listJobs, listRuns, runJobNow, setJobCron, setJobEnabled, type JobRegistry } from '../../jobs';
+import {
+  enqueueJob, getJob, getRun, listJobs, listRuns, runJobNow, setJobCron, setJobEnabled, setJobParams,
+  type EnqueueResult, type JobRegistry, type RunResult,
+} from '../../jobs';
+
+const runQuery = z.object({ async: z.enum(['true', 'false']).default('false') });
+const runBody = z.object({ params: z.record(z.string(), z.unknown()).optional() }).nullish();
+const patchBody = z.object({
+  enabled: z.boolean().optional(),
+  cron: z.string().nullable().optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+});
 
 export function jobRoutes(app: App, ctx: HttpContext, registry: JobRegistry, boss?: PgBoss) {
   const db = ctx.database.db;
+  const staleAfterMs = ctx.config.OMS_JOB_STALE_AFTER_SECONDS * 1000;
   const name = z.object({ name: z.string() });
   app.get('/jobs', { schema: { tags: ['jobs'], summary: 'Jobs with schedule, state, last run and next run' } }, async () => ({ jobs: await listJobs(db) }));
   app.get('/jobs/runs', { schema: { tags: ['jobs'], querystring: z.object({ name: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }) } },
@@ -14,26 +37,52 @@ export function jobRoutes(app: App, ctx: HttpContext, registry: JobRegistry, bos
   app.get('/jobs/runs/:id', { schema: { tags: ['jobs'], params: z.object({ id: z.string() }) } }, async (req, res) => reply(res, await getRun(db, req.params.id), (x) => x.run));
   app.get('/jobs/:name', { schema: { tags: ['jobs'], params: name } }, async (req, res) => reply(res, await getJob(db, req.params.name), (x) => x.job));
   app.patch('/jobs/:name', {
-    schema: { tags: ['jobs'], summary: 'Pause/resume a job or change its cron', params: name, body: z.object({ enabled: z.boolean().optional(), cron: z.string().nullable().optional() }) },
+    schema: {
+      tags: ['jobs'], params: name, body: patchBody,
+      summary: 'Pause/resume a job, change its cron, or merge its params (a null value removes a param; checked against the job\'s params)',
+    },
   }, async (req, res) => {
-    if (req.body.cron !== undefined) {
-      const r = await setJobCron(db, boss, req.params.name, req.body.cron);
-      if (r.kind !== 'ok' || req.body.enabled === undefined) return reply(res, r, (x) => x.job);
+    const { enabled, cron, params } = req.body;
+    if (params !== undefined) {
+      const r = await setJobParams(db, registry, req.params.name, params);
+      if (r.kind !== 'ok') return reply(res, r, () => null);
     }
-    if (req.body.enabled !== undefined) return reply(res, await setJobEnabled(db, boss, req.params.name, req.body.enabled), (x) => x.job);
+    if (cron !== undefined) {
+      const r = await setJobCron(db, boss, req.params.name, cron);
+      if (r.kind !== 'ok') return reply(res, r, () => null);
+    }
+    if (enabled !== undefined) return reply(res, await setJobEnabled(db, boss, req.params.name, enabled), (x) => x.job);
     return reply(res, await getJob(db, req.params.name), (x) => x.job);
   });
   app.post('/jobs/:name/run', {
-    schema: { tags: ['jobs'], summary: 'Run a job now (waits for it), or enqueue it with ?async=true', params: name, querystring: z.object({ async: z.enum(['true', 'false']).default('false') }) },
+    schema: {
+      tags: ['jobs'], params: name, querystring: runQuery, body: runBody,
+      summary: 'Run a job now (waits for it), or queue it with ?async=true; 409 when it would be skipped (the reason is recorded as a SKIPPED run)',
+    },
   }, async (req, res) => {
+    const params = req.body?.params;
+    if (ctx.lifecycle?.draining) return res.code(503).send({ error: 'draining', message: 'the server is shutting down: no new job runs' });
     if (req.query.async === 'true' && boss) {
-      const r = await enqueueJob(boss, req.params.name, { trigger: 'api' });
-      if (r.kind === 'not_found') return reply(res, r as never, () => null);
-      return res.code(202).send(r);
+      return sendEnqueued(res, await enqueueJob(boss, req.params.name, { trigger: 'api', params, preflight: { db, registry, staleAfterMs } }));
     }
-    const r = await runJobNow(ctx.database, registry, req.params.name, 'api', { log: ctx.log });
-    if (r.kind === 'not_found') return res.code(404).send({ error: 'not_found', message: r.message });
-    if (r.kind === 'skipped') return res.code(409).send({ error: 'conflict', message: r.message, reason: r.reason });
-    return res.code(r.kind === 'completed' ? 200 : 500).send(r);
+    const run = runJobNow(ctx.database, registry, req.params.name, 'api', { log: ctx.log, params, staleAfterMs, signal: ctx.lifecycle?.signal });
+    return sendRun(res, await (ctx.lifecycle ? ctx.lifecycle.track(run) : run));
   });
+}
+
+function sendRun(res: FastifyReply, r: RunResult) {
+  switch (r.kind) {
+    case 'not_found': return res.code(404).send({ error: 'not_found', message: r.message });
+    case 'invalid': return res.code(400).send({ error: 'invalid', message: r.message, errors: r.errors });
+    case 'skipped': return res.code(r.reason === 'draining' ? 503 : 409).send({ error: r.reason === 'draining' ? 'draining' : 'conflict', message: r.message, reason: r.reason, run: r.run });
+    default: return res.code(r.kind === 'completed' ? 200 : 500).send(r);
+  }
+}
+
+function sendEnqueued(res: FastifyReply, r: EnqueueResult) {
+  switch (r.kind) {
+    case 'queued': return res.code(202).send({ status: 'queued', kind: 'queued', jobId: r.jobId });
+    case 'already_queued': return res.code(202).send({ status: 'already_queued', kind: 'already_queued', message: r.message });
+    default: return sendRun(res, r as RunResult);
+  }
 }

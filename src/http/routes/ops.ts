@@ -4,7 +4,8 @@ import type { Metrics } from '../metrics';
 import { migrationsCurrent } from '../../db/migrate';
 
 export function opsRoutes(app: App, ctx: HttpContext, metrics: Metrics) {
-  app.get('/health', { schema: { tags: ['ops'], summary: 'Database reachable and migrations current' } }, async (_req, res) => {
+  app.get('/health', { schema: { tags: ['ops'], summary: 'Database reachable and migrations current; 503 draining while shutting down' } }, async (_req, res) => {
+    if (ctx.lifecycle?.draining) return res.code(503).send({ status: 'draining', database: { engine: ctx.database.engine } });
     let reachable = false, current = false;
     try {
       await ctx.database.query('select 1');

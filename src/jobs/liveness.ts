@@ -1,0 +1,104 @@
+/**
+ * Liveness of runs: the process running a job writes `job_runs.heartbeat_at = now()` every few
+ * seconds; a RUNNING row whose heartbeat (or start, when it never beat) is older than the
+ * staleness limit was left by a dead process. Any process recognises it, by the database clock,
+ * and marks it FAILED with a reason naming its owner and its last heartbeat.
+ */
+import { hostname } from 'node:os';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { jobRuns } from '../db/schema';
+import type { JobLogger } from './registry';
+
+/** A RUNNING row without a heartbeat for this long is abandoned (`OMS_JOB_STALE_AFTER_SECONDS`). */
+export const DEFAULT_STALE_AFTER_MS = 45_000;
+/** Upper bound of the heartbeat interval; it is also at most a quarter of the staleness limit. */
+export const DEFAULT_HEARTBEAT_MS = 5_000;
+
+/** `host:pid` of this process, stored in `job_runs.owner`. */
+export function processOwner(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/** The heartbeat interval for a staleness limit: at most 5 s and at most a quarter of the limit. */
+export function heartbeatIntervalFor(staleAfterMs: number, explicit?: number): number {
+  return explicit ?? Math.max(50, Math.min(DEFAULT_HEARTBEAT_MS, Math.floor(staleAfterMs / 4)));
+}
+
+/** SQL interval of `ms` milliseconds. */
+export const millis = (ms: number) => sql`(${Math.max(0, Math.round(ms))}::double precision * interval '1 millisecond')`;
+
+/** The reason written on an abandoned row, computed from the row itself (owner, last heartbeat). */
+export function abandonedReason(owner: unknown, heartbeatAt: unknown, startedAt: unknown, staleAfterMs: number) {
+  const seconds = Math.round(staleAfterMs / 100) / 10;
+  return sql`'abandoned: no heartbeat from ' || coalesce(${owner}, 'an unknown process') || ' since '
+    || to_char(coalesce(${heartbeatAt}, ${startedAt}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+    || case when ${heartbeatAt} is null then ' (it never beat; that is its start)' else '' end
+    || ' (stale after ' || ${String(seconds)}::text || ' s); its process is presumed dead'`;
+}
+
+export interface SweepOptions {
+  staleAfterMs: number;
+  /** Only this job (default: every job). */
+  name?: string;
+  /** Runs of this process: never swept by it, however late their heartbeat. */
+  exclude?: string[];
+  log?: JobLogger;
+}
+
+/** Marks stale RUNNING `job_runs` rows FAILED with the reason; returns their ids. */
+export async function sweepAbandonedJobRuns(db: Db, o: SweepOptions): Promise<string[]> {
+  const exclude = o.exclude ?? [];
+  const rows = await db.update(jobRuns)
+    .set({
+      status: 'FAILED',
+      endedAt: sql`now()`,
+      error: abandonedReason(jobRuns.owner, jobRuns.heartbeatAt, jobRuns.startedAt, o.staleAfterMs),
+    })
+    .where(and(
+      o.name ? eq(jobRuns.name, o.name) : undefined,
+      eq(jobRuns.status, 'RUNNING'),
+      sql`coalesce(${jobRuns.heartbeatAt}, ${jobRuns.startedAt}) < now() - ${millis(o.staleAfterMs)}`,
+      exclude.length ? notInArray(jobRuns.id, exclude) : undefined,
+    ))
+    .returning({ id: jobRuns.id, name: jobRuns.name, owner: jobRuns.owner, error: jobRuns.error });
+  for (const r of rows) o.log?.warn({ job: r.name, runId: r.id, owner: r.owner, reason: r.error }, 'abandoned job run marked FAILED');
+  return rows.map((r) => r.id);
+}
+
+/** Writes the heartbeat of a RUNNING row; false when the row is no longer RUNNING (it was swept). */
+export async function beatJobRun(db: Db, runId: string): Promise<boolean> {
+  const rows = await db.update(jobRuns).set({ heartbeatAt: sql`now()` })
+    .where(and(eq(jobRuns.id, runId), eq(jobRuns.status, 'RUNNING')))
+    .returning({ id: jobRuns.id });
+  return rows.length > 0;
+}
+
+export interface Heartbeat {
+  /** Stops the timer and waits for a beat in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Calls `beat` every `intervalMs` (never two at once) until stopped. A beat that returns false
+ * calls `onLost` once; a beat that throws is logged and retried at the next tick.
+ */
+export function startHeartbeat(beat: () => Promise<boolean>, intervalMs: number, hooks: { onLost?: () => void; log?: JobLogger } = {}): Heartbeat {
+  let inflight: Promise<void> | undefined;
+  let lost = false;
+  const tick = () => {
+    if (inflight) return;
+    inflight = beat()
+      .then((alive) => { if (!alive && !lost) { lost = true; hooks.onLost?.(); } })
+      .catch((err) => hooks.log?.warn({ err: (err as Error)?.message ?? String(err) }, 'heartbeat failed; retrying'))
+      .finally(() => { inflight = undefined; });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await inflight;
+    },
+  };
+}
