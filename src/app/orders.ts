@@ -188,8 +188,9 @@ export async function cancelOrder(db: Db, id: string, actor = 'api', reason = 'O
     const open = items.filter((i) => transitionItem(i.status as ItemStatus, 'cancel').ok);
     if (open.length === 0) return illegal(`cannot cancel order ${id}: it is ${o.status} and has no item left to cancel`);
     await releaseInKeyOrder(t, id, open.map((i) => i.seqId), actor, reason);
-    // An order NetSuite knows (exported) must hear of the cancellation: the brokered-items feed closes its lines.
-    await moveItems(t, id, open, 'cancel', null, reason, actor, o.feedFileId ? { set: { netsuiteSync: 'CLOSE' } } : {});
+    // An order NetSuite knows (exported, or with its id) must hear of the cancellation: the brokered-items feed closes its lines.
+    const knownToNetsuite = o.feedFileId !== null || o.netsuiteOrderId !== null;
+    await moveItems(t, id, open, 'cancel', null, reason, actor, knownToNetsuite ? { set: { netsuiteSync: 'CLOSE' } } : {});
     await refreshOrderStatus(t, id);
     return { kind: 'ok' as const, order: (await getOrder(t, id))! };
   });

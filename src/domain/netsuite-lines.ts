@@ -117,7 +117,7 @@ function closeNeed(order: OrderLineFacts, l: LineFact): Need {
   if (l.closedSent) return { kind: 'none' };
   if (l.lineId === null) {
     // NetSuite has no line for it yet: only a line it was told of (or will report) needs closing.
-    const willHaveLine = l.announced || (l.parentSeqId === null && order.exported);
+    const willHaveLine = l.announced || (l.parentSeqId === null && (order.exported || order.internalId !== null));
     return willHaveLine ? { kind: 'wait', missing: ['line'] } : { kind: 'none' };
   }
   return {

@@ -75,13 +75,23 @@ function countWaiting(s: ClaimState, orderId: string, waiting: number, invalid: 
   if (invalid) ctx.addRowError({ file: brokeredItemsFeed.name, row: 0, message: `order ${orderId}: ${invalid} row(s) cannot be sent (ids NetSuite would refuse, or more rows than a file holds); they wait` });
 }
 
-interface FileBuild { rows: PlannedRow[]; settled: { orderId: string; seqId: string }[]; bytes: number; limit: number; maxBytes: number }
+interface FileBuild {
+  rows: PlannedRow[];
+  settled: { orderId: string; seqId: string }[];
+  /** Orders planned into this file (a later round of the same claim must not plan them again). */
+  orders: Set<string>;
+  bytes: number;
+  limit: number;
+  maxBytes: number;
+}
 
 /** Adds the orders of a round to the file; returns false when the file is full (the cursors stop before that order). */
 async function addRound(tx: Db, round: Round, file: FileBuild, s: ClaimState, ctx: JobContext): Promise<boolean> {
-  const facts = new Map((await lineFacts(tx, round.orders.map((o) => o.orderId))).map((o) => [o.orderId, o]));
+  const fresh = round.orders.filter((o) => !file.orders.has(o.orderId));
+  const facts = new Map((await lineFacts(tx, fresh.map((o) => o.orderId))).map((o) => [o.orderId, o]));
   for (const c of round.orders) {
     const order = facts.get(c.orderId);
+    if (order) file.orders.add(c.orderId);
     const plan = order ? planOrderLines(order) : undefined;
     if (plan) {
       const size = plan.rows.reduce((n, r) => n + plannedRowBytes(r), 0);
@@ -106,7 +116,7 @@ async function addRound(tx: Db, round: Round, file: FileBuild, s: ClaimState, ct
 
 async function claimBrokered(tx: Db, fileId: string, limit: number, maxBytes: number, s: ClaimState, ctx: JobContext): Promise<ClaimResult> {
   const facilityIds = (await netsuiteFacilityIds(tx)).map((f) => f.id);
-  const file: FileBuild = { rows: [], settled: [], bytes: brokeredItemsFeed.header.length + 1, limit, maxBytes };
+  const file: FileBuild = { rows: [], settled: [], orders: new Set(), bytes: brokeredItemsFeed.header.length + 1, limit, maxBytes };
   for (let round = await nextRound(tx, s, facilityIds); round; round = await nextRound(tx, s, facilityIds)) {
     if (!(await addRound(tx, round, file, s, ctx))) break;
   }

@@ -51,7 +51,7 @@ export interface FeedEnv {
   close(): Promise<void>;
 }
 
-export async function feedEnv(engine: Engine, opts: { sftp?: boolean; clock?: () => Date; transport?: (t: FileTransport) => FileTransport } = {}): Promise<FeedEnv> {
+export async function feedEnv(engine: Engine, opts: { sftp?: boolean; clock?: () => Date; transport?: (t: FileTransport) => FileTransport; config?: FeedConfig } = {}): Promise<FeedEnv> {
   const d = await createTestDatabase(engine);
   let transport: FileTransport, netsuite: FileTransport, rootOnDisk: string, server: SftpTestServer | undefined, tmp: string | undefined;
   if (opts.sftp) {
@@ -66,7 +66,7 @@ export async function feedEnv(engine: Engine, opts: { sftp?: boolean; clock?: ()
     transport = new LocalDirTransport({ dir: rootOnDisk });
     netsuite = new LocalDirTransport({ dir: rootOnDisk });
   }
-  const deps: FeedDeps = { database: d, transport: opts.transport ? opts.transport(transport) : transport, config: CONFIG, clock: opts.clock };
+  const deps: FeedDeps = { database: d, transport: opts.transport ? opts.transport(transport) : transport, config: opts.config ?? CONFIG, clock: opts.clock };
   return {
     d, transport, netsuite, rootOnDisk, deps, server,
     async run(name, params = {}) {
@@ -106,7 +106,9 @@ export async function setNetsuiteIds(db: Db, orderIds?: string[]) {
   const only = orderIds ? sql`where order_id = any(${sql.param(orderIds)}::text[])` : sql``;
   const onlyO = orderIds ? sql`where id = any(${sql.param(orderIds)}::text[])` : sql``;
   await db.execute(sql`update orders set netsuite_order_id = 'SO-' || id ${onlyO}`);
-  await db.execute(sql`update order_items set netsuite_line_id = coalesce(parent_seq_id, seq_id) ${only}`);
+  // Original lines only: a piece of a split line has no NetSuite line until NetSuite reports the one it adds.
+  const originals = orderIds ? sql`${only} and parent_seq_id is null` : sql`where parent_seq_id is null`;
+  await db.execute(sql`update order_items set netsuite_line_id = seq_id ${originals}`);
 }
 
 /** Files (names) in a folder of the tree, as NetSuite sees them. */
