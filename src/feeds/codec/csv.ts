@@ -199,7 +199,7 @@ export async function* decodeCsv<T>(
       const record = (err as CsvError & { record?: unknown[] }).record;
       const message =
         code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && Array.isArray(record)
-          ? `expected ${columns.length} cells, found ${record.length}`
+          ? `expected ${/expect (\d+)/.exec((err as Error).message)?.[1] ?? columns.length} cells, found ${record.length}`
           : `unreadable row (${code})`;
       skipped.push({ after: parser.info.records, message });
       return undefined;
