@@ -60,14 +60,14 @@ export interface FeedsBenchResult {
 const CONFIG: FeedConfig = { NETSUITE_ADJUSTMENT_ACCOUNT: '927', NETSUITE_SUBSIDIARY: '1', NETSUITE_FULFILLMENT_TAG: 'oms-fulfilled' };
 const GOALS = { exportRowsPerSecond: 50_000, peakRssMb: 256 };
 
-async function admin(url: string, text: string) {
+export async function admin(url: string, text: string) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try { await c.query(text); } finally { await c.end(); }
 }
 
 /** Samples RSS every 25 ms until stopped; returns the peak in MB. */
-function rssSampler() {
+export function rssSampler() {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
   return { stop: () => { clearInterval(timer); peak = Math.max(peak, process.memoryUsage().rss); return Math.round(peak / 1024 / 1024); } };
@@ -79,7 +79,7 @@ const secondsSince = (t: bigint) => Number(process.hrtime.bigint() - t) / 1e9;
  * A PostgreSQL `Database` like `openDatabase` makes, built here so that this process does not load
  * PGlite (`src/db/client` imports it: ~45 MB of RSS the feed jobs never use on PostgreSQL).
  */
-function postgresDatabase(url: string, max: number): Database {
+export function postgresDatabase(url: string, max: number): Database {
   const pool = new pg.Pool({ connectionString: url, max });
   pool.on('error', () => {});
   const db = drizzle(pool, { schema }) as unknown as Db;
@@ -93,7 +93,7 @@ async function encodeUploadOnly(transport: SftpTransport, rows: number): Promise
   for (let file = 0, from = 0; from < rows; file++, from += 25_000) {
     const n = Math.min(25_000, rows - from);
     const src = pipeline(Readable.from((function* () {
-      for (let i = from; i < from + n; i++) yield { internalId: `NS${i}`, lineId: '1', item: '9001', location: '901', quantity: 1 };
+      for (let i = from; i < from + n; i++) yield { internalId: `NS${i}`, lineId: '1', item: '9001', location: '901', quantity: 1, closed: 'F', orderLineId: '00001' };
     })()), brokeredItemsFeed.createEncoder(), () => {});
     await transport.putAtomic('bench-baseline', `baseline-${file}.csv`, src);
   }

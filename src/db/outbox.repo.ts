@@ -84,17 +84,14 @@ export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFa
            f.netsuite_location_id as location,
            pr.netsuite_item_id as item,
            r.id::text as "reservationId",
-           exists (select 1 from external_fulfillment ef
-                   where ef.reservation_id = r.id and ef.kind = 'BROKERED' and ef.superseded_at is null) as "allocationSent",
+           (r.id is not null and exists (
+             select 1 from external_fulfillment ef
+             where ef.reservation_id = r.id and ef.kind = 'BROKERED' and ef.superseded_at is null)) as "allocationSent",
            oi.netsuite_line_id as "lineId",
            oi.netsuite_line_qty as "lineQty",
            oi.netsuite_sync as sync,
-           exists (select 1 from external_fulfillment ef
-                   where ef.order_id = oi.order_id and ef.order_item_seq_id = oi.seq_id
-                     and ef.line_id is null and ef.superseded_at is null) as announced,
-           exists (select 1 from external_fulfillment ef
-                   where ef.order_id = oi.order_id and ef.order_item_seq_id = oi.seq_id
-                     and ef.closed and ef.superseded_at is null) as "closedSent"
+           coalesce(e.announced, false) as announced,
+           coalesce(e.closed_sent, false) as "closedSent"
     from order_items oi
     join orders o on o.id = oi.order_id
     join products pr on pr.id = oi.product_id
@@ -102,8 +99,17 @@ export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFa
     left join reservations r
       on r.order_id = oi.order_id and r.order_item_seq_id = oi.seq_id
      and r.status = 'ACTIVE' and r.facility_id = oi.facility_id
+    left join lateral (
+      -- Only an item without a line id can have been announced, only a cancelled one closed.
+      select bool_or(ef.line_id is null) as announced,
+             bool_or(ef.closed) as closed_sent
+      from external_fulfillment ef
+      where ef.order_id = oi.order_id
+        and ef.order_item_seq_id = oi.seq_id
+        and (ef.line_id is null or ef.closed)
+        and ef.superseded_at is null) e on (oi.netsuite_line_id is null or oi.status = 'CANCELLED')
     where oi.order_id = any(${p(orderIds)}::text[])
-    order by oi.order_id, length(oi.seq_id), oi.seq_id`);
+    order by oi.order_id, oi.seq_id`);
   const byOrder = new Map<string, OrderLineFacts>();
   for (const r of rows) {
     let o = byOrder.get(r.orderId);
@@ -141,7 +147,7 @@ export async function insertBrokeredRows(db: Db, fileId: string, rows: PlannedRo
  * are settled (`sent`: rows of the file; `settled`: items with nothing left to say).
  */
 export async function markLinesSent(db: Db, sent: PlannedRow[], settled: { orderId: string; seqId: string }[]): Promise<void> {
-  const open = sent.filter((r) => !r.closed);
+  const open = sent.filter((r) => r.recordQuantity);
   if (open.length) await db.execute(sql`
     update order_items oi
     set netsuite_line_qty = v.quantity,
@@ -151,7 +157,7 @@ export async function markLinesSent(db: Db, sent: PlannedRow[], settled: { order
     where oi.order_id = any(${p([...new Set(open.map((r) => r.orderId))])}::text[])
       and oi.order_id = v.order_id
       and oi.seq_id = v.seq_id`);
-  const clear = [...settled, ...sent.filter((r) => r.closed)];
+  const clear = [...settled, ...sent.filter((r) => !r.recordQuantity)];
   if (clear.length) await db.execute(sql`
     update order_items oi
     set netsuite_sync = null
@@ -159,7 +165,8 @@ export async function markLinesSent(db: Db, sent: PlannedRow[], settled: { order
       as v(order_id, seq_id)
     where oi.order_id = any(${p([...new Set(clear.map((r) => r.orderId))])}::text[])
       and oi.order_id = v.order_id
-      and oi.seq_id = v.seq_id`);
+      and oi.seq_id = v.seq_id
+      and oi.netsuite_sync is not null`);
 }
 
 /** The quantity each NetSuite line holds after a sales-order export (the original items). */

@@ -69,6 +69,8 @@ export interface PlannedRow {
   location: string | null;
   quantity: number;
   closed: boolean;
+  /** The quantity NetSuite's line holds changes with this row (record it as `netsuite_line_qty`). */
+  recordQuantity: boolean;
 }
 
 export type Missing = 'order' | 'line' | 'product' | 'location';
@@ -94,11 +96,11 @@ export function planOrderLines(order: OrderLineFacts): OrderLinePlan {
       if (l.sync !== null) plan.settled.push(l.seqId);
       continue;
     }
-    const missing = need.kind === 'wait' ? [...need.missing] : [];
-    if (order.internalId === null) missing.unshift('order');
-    if (l.item === null) missing.push('product');
-    if (missing.length || need.kind === 'wait') {
-      plan.waiting.push({ seqId: l.seqId, missing: [...new Set(missing)] });
+    if (order.internalId === null || l.item === null || need.kind === 'wait') {
+      const missing: Missing[] = order.internalId === null ? ['order'] : [];
+      if (need.kind === 'wait') missing.push(...need.missing);
+      if (l.item === null) missing.push('product');
+      plan.waiting.push({ seqId: l.seqId, missing });
       continue;
     }
     if (need.kind !== 'row') continue;
@@ -124,7 +126,7 @@ function closeNeed(order: OrderLineFacts, l: LineFact): Need {
     kind: 'row',
     row: {
       orderId: order.orderId, seqId: l.seqId, reservationId: null, facilityId: l.facilityId ?? '_NA_',
-      lineId: l.lineId, location: null, quantity: l.lineQty ?? l.quantity, closed: true,
+      lineId: l.lineId, location: null, quantity: l.lineQty ?? l.quantity, closed: true, recordQuantity: false,
     },
   };
 }
@@ -145,6 +147,8 @@ function lineNeed(order: OrderLineFacts, l: LineFact, originalsKnown: boolean): 
       orderId: order.orderId, seqId: l.seqId, reservationId: atNetsuite ? l.reservationId : null,
       facilityId: l.facilityId ?? '_NA_', lineId: l.lineId, location: atNetsuite ? l.location : null,
       quantity: l.quantity, closed: false,
+      // A line whose quantity NetSuite got from us, or that we now tell it (split, new piece, re-send).
+      recordQuantity: (l.lineQty !== null && l.lineQty !== l.quantity) || l.sync !== null || newPiece,
     },
   };
 }

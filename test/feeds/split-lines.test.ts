@@ -14,6 +14,8 @@ import { externalFulfillment, orderItems } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
 import { expectOk, WH_CA } from '../support/fixtures';
 import { setInventory, upsertFacility } from '../../src/app/catalog';
+import { markShipped } from '../../src/app/fulfilment';
+import type { Db } from '../../src/db/client';
 import { approvedOrder, feedEnv, netsuiteWrites, q, readFeedFiles, seedLoopCatalog, setNetsuiteIds, type FeedEnv } from './helpers';
 
 const REJ_HEADER = 'orderId,orderItemSeqId,rejectionComments,rejectionReason,facilityId,rejectionId';
@@ -81,6 +83,32 @@ describe.each(ENGINES)('split lines and cancellations in the brokered-items feed
     expect(await ledgerInconsistencies(db)).toEqual([]);
   });
 
+  it('a piece at a store is announced with an empty location; once shipped, the fulfilled-items row waits for its line id, then goes under it', async () => {
+    const db = env.d.db;
+    expectOk(await setInventory(db, 'SKU1', 'WH_CA', 0, 'test'));
+    expectOk(await setInventory(db, 'SKU1', 'STORE_NYC', 1, 'test'));
+    const id = await approvedOrder(db, { salesChannel: 'POS', items: [{ productId: 'SKU1', quantity: 2, unitPrice: 10 }] });
+    await setNetsuiteIds(db, [id]);
+    await runBrokering(env.d, { trigger: 'test' });
+    expect(await items(id)).toEqual([['00001', 'ALLOCATED', 'WH_NJ', 1, '00001'], ['00002', 'ALLOCATED', 'STORE_NYC', 1, null]]);
+    const brokered = await env.run('GEN_BRKR_ORD_FD_NS');
+    const [file] = await readFeedFiles(env.netsuite, 'brokered-items');
+    expect(file.rows.map((r) => [r.lineId, r.location, r.quantity, r.orderLineId])).toEqual([['00001', '11', 1, '00001'], [undefined, undefined, 1, '00002']]);
+    expect(brokered.counts).toMatchObject({ rowsExported: 2 });
+
+    expectOk(await db.transaction(async (tx) => markShipped(tx as Db, { orderId: id, seqId: '00002', source: 'STORE', actor: 'store:nyc' })) as { kind: 'ok' });
+    const waiting = await env.run('GEN_FLFLD_ORD_FD_NS');
+    expect(waiting.counts).toMatchObject({ filesCreated: 0, waitingForIds: 1 });
+    await netsuiteWrites(env.netsuite, 'salesorder/import/orderitemattribute', 's-SalesOrderItemExport.csv',
+      `orderId,orderItemSeqId,attrName,attrValue\n${id},00002,NetsuiteItemLineId,9\n`);
+    await env.run('IMP_ORDER_ITM_ATTR');
+    const sent = await env.run('GEN_FLFLD_ORD_FD_NS');
+    expect(sent.counts).toMatchObject({ filesCreated: 1, rowsExported: 1 });
+    const [ff] = await readFeedFiles(env.netsuite, 'fulfilled-items');
+    expect(ff.rows).toEqual([{ internalId: `SO-${id}`, lineId: '9', item: '501', quantity: 1, location: '21', tags: 'oms-fulfilled', orderLineId: '00002' }]);
+    expect(await ledgerInconsistencies(db)).toEqual([]);
+  });
+
   it('a cancelled item whose line NetSuite knows is sent once with closed=T; an order NetSuite never knew sends nothing', async () => {
     const db = env.d.db;
     const id = await approvedOrder(db, { items: [{ productId: 'SKU1', quantity: 1, unitPrice: 10 }] });
@@ -124,6 +152,8 @@ describe.each(ENGINES)('split lines and cancellations in the brokered-items feed
     expect(files.map((f) => f.rows[0].internalId).sort()).toEqual(ids.map((x) => `SO-${x}`).sort());
     const outbox = await db.select().from(externalFulfillment).where(and(eq(externalFulfillment.kind, 'BROKERED')));
     expect(outbox).toHaveLength(6);
-    expect((await db.select().from(orderItems).where(eq(orderItems.netsuiteLineQty, 1))).length).toBe(6);
+    // Sent once: a second run finds nothing.
+    expect((await env.run('GEN_BRKR_ORD_FD_NS', { maxRowsPerFile: 3 })).counts).toMatchObject({ filesCreated: 0 });
+    expect((await db.select().from(orderItems).where(eq(orderItems.orderId, ids[0]))).map((i) => i.netsuiteSync)).toEqual([null, null]);
   });
 });

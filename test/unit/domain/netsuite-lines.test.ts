@@ -12,7 +12,7 @@ const order = (lines: LineFact[], over: Partial<OrderLineFacts> = {}): OrderLine
 describe('planOrderLines', () => {
   it('an unsent allocation at a NetSuite facility is one row; once sent, nothing', () => {
     const p = planOrderLines(order([line({})]));
-    expect(p.rows).toEqual([{ orderId: 'O1', seqId: '00001', reservationId: 10, facilityId: 'WH_NJ', internalId: '7001', lineId: '3', item: '501', location: '11', quantity: 2, closed: false }]);
+    expect(p.rows).toEqual([{ orderId: 'O1', seqId: '00001', reservationId: 10, facilityId: 'WH_NJ', internalId: '7001', lineId: '3', item: '501', location: '11', quantity: 2, closed: false, recordQuantity: false }]);
     expect(planOrderLines(order([line({ allocationSent: true })])).rows).toEqual([]);
   });
 
@@ -25,7 +25,7 @@ describe('planOrderLines', () => {
       line({ quantity: 1, lineQty: 2, sync: 'SPLIT' }),
       line({ seqId: '00002', parentSeqId: '00001', quantity: 1, facilityId: 'WH_CA', location: '12', reservationId: 11, lineId: null, sync: 'SPLIT' }),
     ]));
-    expect(p.rows.map((r) => [r.seqId, r.lineId, r.location, r.quantity])).toEqual([['00001', '3', '11', 1], ['00002', null, '12', 1]]);
+    expect(p.rows.map((r) => [r.seqId, r.lineId, r.location, r.quantity, r.recordQuantity])).toEqual([['00001', '3', '11', 1, true], ['00002', null, '12', 1, true]]);
     expect(p.settled).toEqual(['00001', '00002']);
     expect(p.waiting).toEqual([]);
   });
@@ -64,7 +64,7 @@ describe('planOrderLines', () => {
 
   it('a cancelled item with a known line is closed once, with the quantity last sent and no location', () => {
     const p = planOrderLines(order([line({ status: 'CANCELLED', facilityId: null, reservationId: null, lineQty: 2, quantity: 2, sync: 'CLOSE' })]));
-    expect(p.rows).toEqual([{ orderId: 'O1', seqId: '00001', reservationId: null, facilityId: '_NA_', internalId: '7001', lineId: '3', item: '501', location: null, quantity: 2, closed: true }]);
+    expect(p.rows).toEqual([{ orderId: 'O1', seqId: '00001', reservationId: null, facilityId: '_NA_', internalId: '7001', lineId: '3', item: '501', location: null, quantity: 2, closed: true, recordQuantity: false }]);
     expect(planOrderLines(order([line({ status: 'CANCELLED', closedSent: true, sync: 'CLOSE' })])).rows).toEqual([]);
   });
 

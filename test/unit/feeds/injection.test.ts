@@ -105,7 +105,7 @@ describe('formula injection in an encoded sales-order file', () => {
 
   it('a rejection reason starting with tab or CR is neutralised (CR cell quoted)', async () => {
     const csv = encodeCsv(rejectedItemsFeed.columns, [
-      { orderId: 'O1', orderItemSeqId: '1', rejectionComments: '\tcomment', rejectionReason: '\rVAR_STOLEN', facilityId: '11', rejectionId: 'R1' },
+      { orderId: 'O1', orderItemSeqId: '1', rejectionComments: '\tcomment', rejectionReason: '\rVAR_STOLEN' },
     ]);
     expect(csv.split('\n')[1]).toBe(`O1,1,'\tcomment,"'\rVAR_STOLEN"`);
     const { rows } = await collectDecoded(rejectedItemsFeed.decode(csv));
