@@ -17,6 +17,8 @@
  */
 import type { Db } from '../db/client';
 import { itemNetsuiteFacts, type ItemNetsuiteFacts } from '../db/netsuite.repo';
+import { lineFacts } from '../db/outbox.repo';
+import { planOrderLines, type Missing } from '../domain/netsuite-lines';
 import { getOrder, type Order } from './orders';
 
 export type MissingId = 'order' | 'line' | 'product' | 'location';
@@ -54,6 +56,23 @@ function toSend(f: ItemNetsuiteFacts, feed: SendFeed, needs: MissingId[]): Netsu
   return missing.length ? { state: 'WAITING_FOR_IDS', feed, missing } : { state: 'TO_SEND', feed };
 }
 
+/**
+ * What the brokered-items export would do for the order's items now (the export's own planner):
+ * items it would send, and items that wait with what they lack.
+ */
+export interface BrokeredOutlook {
+  toSend: Set<string>;
+  waiting: Map<string, Missing[]>;
+}
+
+/** TO_SEND / WAITING_FOR_IDS as the brokered-items planner decides; `otherwise` when it has nothing to send. */
+function brokeredState(f: ItemNetsuiteFacts, outlook: BrokeredOutlook | undefined, otherwise: () => NetsuiteItemState): NetsuiteItemState {
+  if (outlook?.toSend.has(f.seqId)) return { state: 'TO_SEND', feed: 'brokered-items' };
+  const missing = outlook?.waiting.get(f.seqId);
+  if (missing) return { state: 'WAITING_FOR_IDS', feed: 'brokered-items', missing };
+  return otherwise();
+}
+
 /** The item's latest live outbox row: SENT when its file is uploaded, else PENDING_UPLOAD. */
 function outboxState(f: ItemNetsuiteFacts): NetsuiteItemState {
   const feed = f.outboxFeed ?? '', file = f.outboxFile ?? '';
@@ -79,43 +98,44 @@ function shippedState(f: ItemNetsuiteFacts): NetsuiteItemState {
   return toSend(f, 'fulfilled-items', ['order', 'line', 'location']);
 }
 
-function cancelledState(f: ItemNetsuiteFacts): NetsuiteItemState {
+function cancelledState(f: ItemNetsuiteFacts, outlook?: BrokeredOutlook): NetsuiteItemState {
   if (f.outboxClosed) {
     return f.outboxFileStatus === 'UPLOADED' ? { state: 'CLOSED_SENT', file: f.outboxFile ?? '', at: iso(f.fileUploadedAt) } : outboxState(f);
   }
-  if (f.lineId !== null || f.sync !== null) return toSend(f, 'brokered-items', ['order', 'line']);
-  return notNetsuite('cancelled before NetSuite had its line');
+  return brokeredState(f, outlook, () => notNetsuite('cancelled before NetSuite had its line'));
 }
 
-function allocatedState(f: ItemNetsuiteFacts): NetsuiteItemState {
+function allocatedState(f: ItemNetsuiteFacts, outlook?: BrokeredOutlook): NetsuiteItemState {
   if (f.fulfillmentSystem === 'NETSUITE') {
     if (f.sync === null && f.outboxKind === 'BROKERED' && sentForThisAllocation(f)) return outboxState(f);
-    return toSend(f, 'brokered-items', ['order', 'line', 'product', 'location']);
+    return brokeredState(f, outlook, () => (f.outboxId !== null ? outboxState(f) : toSend(f, 'brokered-items', ['order', 'line', 'product', 'location'])));
   }
   // At a facility NetSuite does not fulfil: only a split travels before the shipment.
-  if (f.sync !== null) return toSend(f, 'brokered-items', ['order', 'line', 'product']);
-  if (sentForThisAllocation(f)) return outboxState(f);
-  return notNetsuite(`allocated at ${f.facilityId}, which NetSuite does not fulfil: NetSuite learns of it when it ships`);
+  return brokeredState(f, outlook, () => (sentForThisAllocation(f)
+    ? outboxState(f)
+    : notNetsuite(`allocated at ${f.facilityId}, which NetSuite does not fulfil: NetSuite learns of it when it ships`)));
 }
 
-function queuedState(f: ItemNetsuiteFacts): NetsuiteItemState {
+function queuedState(f: ItemNetsuiteFacts, outlook?: BrokeredOutlook): NetsuiteItemState {
   if (f.rejectionSource === 'NETSUITE') {
     return { state: 'REJECTED', facilityId: f.rejectionFacilityId ?? '', reason: f.rejectionReason, comments: f.rejectionComments, at: iso(f.rejectedAt) };
   }
-  if (f.sync !== null) return toSend(f, 'brokered-items', ['order', 'line', 'product']);
-  return notNetsuite(f.status === 'EXCEPTION' ? 'in Exception' : 'in the brokering queue');
+  return brokeredState(f, outlook, () => notNetsuite(f.status === 'EXCEPTION' ? 'in Exception' : 'in the brokering queue'));
 }
 
-/** The state of one item from its facts (pure). */
-export function netsuiteItemState(f: ItemNetsuiteFacts): NetsuiteItemState {
+/**
+ * The state of one item from its facts (pure). `outlook`: what the brokered-items export would do
+ * for the order now; without it, the wait is judged from the item's own ids.
+ */
+export function netsuiteItemState(f: ItemNetsuiteFacts, outlook?: BrokeredOutlook): NetsuiteItemState {
   if (f.refusalId !== null && f.outboxId !== null && Number(f.refusalOutboxId) === Number(f.outboxId)) {
     return { state: 'REFUSED', refusalId: Number(f.refusalId), message: f.refusalMessage ?? '', file: f.refusalFile ?? '', row: Number(f.refusalRow), at: iso(f.refusedAt) };
   }
   switch (f.status) {
     case 'SHIPPED': return shippedState(f);
-    case 'CANCELLED': return cancelledState(f);
-    case 'ALLOCATED': case 'PACKED': return allocatedState(f);
-    case 'APPROVED': case 'EXCEPTION': return queuedState(f);
+    case 'CANCELLED': return cancelledState(f, outlook);
+    case 'ALLOCATED': case 'PACKED': return allocatedState(f, outlook);
+    case 'APPROVED': case 'EXCEPTION': return queuedState(f, outlook);
     default: return notNetsuite(`the item is ${f.status}`);
   }
 }
@@ -123,7 +143,13 @@ export function netsuiteItemState(f: ItemNetsuiteFacts): NetsuiteItemState {
 /** The NetSuite state of every item of an order, by item sequence id. */
 export async function orderNetsuiteStates(db: Db, orderId: string): Promise<Map<string, NetsuiteItemState>> {
   const facts = await itemNetsuiteFacts(db, orderId);
-  return new Map(facts.map((f) => [f.seqId, netsuiteItemState(f)]));
+  const [lines] = await lineFacts(db, [orderId]);
+  const plan = lines ? planOrderLines(lines) : undefined;
+  const outlook: BrokeredOutlook | undefined = plan && {
+    toSend: new Set(plan.rows.map((r) => r.seqId)),
+    waiting: new Map(plan.waiting.map((w) => [w.seqId, w.missing])),
+  };
+  return new Map(facts.map((f) => [f.seqId, netsuiteItemState(f, outlook)]));
 }
 
 /** The order with its items, each with its `netsuite` state (GET /orders/:id). */
