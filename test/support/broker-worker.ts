@@ -1,11 +1,14 @@
 /**
  * A separate OS process for the concurrency test: `broker` runs brokering in a loop against the
  * database at argv[3]; `churn` cancels orders and hands allocated items back to the queue
- * (as rejections do) while the brokers run. Starts when the test releases the barrier and stops argv[4] ms later.
+ * (as rejections do) while the brokers run; `unlocked-broker` is the negative control: brokering
+ * with stock read without row locks and reservations written without their guard (injected here,
+ * through `RunOptions.stockAccess`), which must oversell. Starts when the test releases the
+ * barrier and stops argv[4] ms later.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { openDatabase, type Db } from '../../src/db/client';
-import { runBrokering } from '../../src/app/brokering';
+import { runBrokering, type StockAccess } from '../../src/app/brokering';
 import { cancelOrder, lockOrder, moveItems, refreshOrderStatus } from '../../src/app/orders';
 import { closeReservation } from '../../src/db/inventory.repo';
 import { orderItems } from '../../src/db/schema';
@@ -19,8 +22,25 @@ await d.query('select pg_advisory_lock_shared(727100)');
 await d.query('select pg_advisory_unlock_shared(727100)');
 const until = Date.now() + Number(ms);
 let ops = 0;
-if (mode === 'broker') {
-  while (Date.now() < until) { await runBrokering(d, { trigger: 'test', batchSize: 7 }); ops++; }
+
+/** Reads stock like brokering does, but without `for update`, and widens the race window. */
+const unlocked: StockAccess = {
+  guardReservations: false,
+  async readLevels(db, productIds) {
+    const r = await db.execute(sql`
+      select il.product_id as "productId", il.facility_id as "facilityId", il.on_hand as "onHand", il.reserved,
+             coalesce(il.safety_stock, f.safety_stock) as "safetyStock"
+      from inventory_levels il join facilities f on f.id = il.facility_id
+      where il.product_id = any(${sql.param([...productIds].sort())}::text[]) and f.type <> 'VIRTUAL'
+      order by il.product_id, il.facility_id`);
+    await new Promise((res) => setTimeout(res, 30));
+    return (r as unknown as { rows: any[] }).rows.map((l) => ({ ...l, onHand: Number(l.onHand), reserved: Number(l.reserved), safetyStock: Number(l.safetyStock) }));
+  },
+};
+
+if (mode === 'broker' || mode === 'unlocked-broker') {
+  const stockAccess = mode === 'unlocked-broker' ? unlocked : undefined;
+  while (Date.now() < until) { await runBrokering(d, { trigger: 'test', batchSize: 7, stockAccess }); ops++; }
 } else {
   while (Date.now() < until) {
     const { rows } = await d.query<{ order_id: string; seq_id: string; status: string }>(

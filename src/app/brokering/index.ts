@@ -1,2 +1,2 @@
-export { runBrokering, sweepAbandonedRuns, type RunOptions, type RunSummary } from './run';
+export { LOCKED_STOCK, runBrokering, sweepAbandonedRuns, type RunOptions, type RunSummary, type StockAccess } from './run';
 export { getRun, listExceptions, listRuns, orderExplanation, retryException } from './queries';

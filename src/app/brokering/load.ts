@@ -68,24 +68,16 @@ export async function loadProducts(db: Db, ids: string[]): Promise<Product[]> {
   return rows<Product>(r);
 }
 
-/**
- * Negative control for the concurrency test only (OMS_NEGATIVE_CONTROL_NO_LOCKING=1): brokering
- * reads stock without locking and reserves without the guard, to prove the test detects overselling.
- */
-export const negativeControlNoLocking = () => process.env.OMS_NEGATIVE_CONTROL_NO_LOCKING === '1';
-
 /** Locks the inventory rows of these products, in (product, facility) order, and returns them. */
 export async function lockLevels(db: Db, productIds: string[]): Promise<LockedLevel[]> {
   const sorted = [...productIds].sort();
-  const lock = negativeControlNoLocking() ? sql`` : sql`for update of il`;
   const r = await db.execute(sql`
     select il.product_id as "productId", il.facility_id as "facilityId", il.on_hand as "onHand", il.reserved,
            coalesce(il.safety_stock, f.safety_stock) as "safetyStock"
     from inventory_levels il join facilities f on f.id = il.facility_id
     where il.product_id = any(${sql.param(sorted)}::text[]) and f.type <> 'VIRTUAL'
     order by il.product_id, il.facility_id
-    ${lock}`);
-  if (negativeControlNoLocking()) await new Promise((r) => setTimeout(r, 30));
+    for update of il`);
   return rows<LockedLevel>(r).map((l) => ({ ...l, onHand: Number(l.onHand), reserved: Number(l.reserved), safetyStock: Number(l.safetyStock) }));
 }
 

@@ -9,7 +9,7 @@ import { BROKERING_QUEUE, EXCEPTION_PARKING } from '../../db/reference-data';
 import { deriveOrderStatus, type ItemStatus } from '../../domain/lifecycle';
 import { itemSeqId } from '../../domain/ids';
 import type { OrderResult } from '../../domain/routing/types';
-import { negativeControlNoLocking, type ItemFact, type LockedLevel } from './load';
+import type { ItemFact, LockedLevel } from './load';
 
 export interface Plan {
   reservations: { orderId: string; seq: string; productId: string; facilityId: string; quantity: number }[];
@@ -113,7 +113,7 @@ const col = <T, K extends keyof T>(xs: T[], k: K) => p(xs.map((x) => x[k]));
  * Writes the plan in the caller's transaction. Each set-based UPDATE is bounded by `= any(keys)` so
  * the planner reaches rows through the primary key instead of hashing the whole table.
  */
-export async function writePlan(db: Db, plan: Plan, runId: string, day: string, actor: string) {
+export async function writePlan(db: Db, plan: Plan, runId: string, day: string, actor: string, opts: { guardReservations: boolean } = { guardReservations: true }) {
   const res = plan.reservations;
   if (res.length) {
     // Aggregate per inventory row, in key order; the guard makes overselling impossible even if a bug slipped in.
@@ -130,7 +130,7 @@ export async function writePlan(db: Db, plan: Plan, runId: string, day: string, 
         from unnest(${col(keys, 'productId')}::text[], ${col(keys, 'facilityId')}::text[], ${col(keys, 'q')}::int[]) as v(p, f, q), facilities fa
         where il.product_id = any(${p([...new Set(keys.map((k) => k.productId))])}::text[])
           and il.product_id = v.p and il.facility_id = v.f and fa.id = il.facility_id
-          and (${negativeControlNoLocking()} or il.on_hand - il.reserved - coalesce(il.safety_stock, fa.safety_stock) >= v.q)
+          and (${!opts.guardReservations} or il.on_hand - il.reserved - coalesce(il.safety_stock, fa.safety_stock) >= v.q)
         returning il.product_id`);
       if ((upd as unknown as { rows: unknown[] }).rows.length !== keys.length) throw new Error('reservation guard refused a planned reservation (stock changed under lock)');
     }

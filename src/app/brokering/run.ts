@@ -20,7 +20,7 @@ import { routeOrders } from '../../domain/routing';
 import type { Facility, Order as RoutingOrder, OrderResult } from '../../domain/routing/types';
 import { profileSegments, profilesByChannel, type ProfileView } from '../routing-profiles';
 import { BROKERING_QUEUE } from '../../db/reference-data';
-import { claimBatch, dayKey, loadExclusions, loadFacilities, loadItems, loadProducts, lockLevels, type ClaimedOrder, type QueueKey } from './load';
+import { claimBatch, dayKey, loadExclusions, loadFacilities, loadItems, loadProducts, lockLevels, type ClaimedOrder, type LockedLevel, type QueueKey } from './load';
 import { emptyPlan, planOrder, StockLedger, writePlan } from './persist';
 
 /**
@@ -42,7 +42,20 @@ export interface RunOptions {
   staleAfterMs?: number;
   /** Default min(5 s, staleAfterMs / 4). */
   heartbeatIntervalMs?: number;
+  /**
+   * How a batch reads and reserves stock. Default: inventory rows locked in (product, facility)
+   * order and every reservation guarded by `available >= q`. The concurrency test's negative
+   * control injects an unlocked read and no guard, to prove the test can see overselling.
+   */
+  stockAccess?: StockAccess;
 }
+
+export interface StockAccess {
+  readLevels(db: Db, productIds: string[]): Promise<LockedLevel[]>;
+  guardReservations: boolean;
+}
+
+export const LOCKED_STOCK: StockAccess = Object.freeze({ readLevels: lockLevels, guardReservations: true });
 
 /** Brokering runs in progress in this process: never swept by it. */
 const activeRuns = new Set<string>();
@@ -117,7 +130,8 @@ async function routeBatch(
   for (const it of items) itemsByOrder.set(it.orderId, [...(itemsByOrder.get(it.orderId) ?? []), it]);
   const productIds = [...new Set(items.map((i) => i.productId))];
   const products = await loadProducts(db, productIds);
-  const stock = new StockLedger(await lockLevels(db, productIds));
+  const access = opts.stockAccess ?? LOCKED_STOCK;
+  const stock = new StockLedger(await access.readLevels(db, productIds));
 
   const toRoute = (o: ClaimedOrder): RoutingOrder => ({
     id: o.id, accountingCode: o.accountingCode, priority: o.priority, orderDate: o.orderDate.toISOString(),
@@ -138,7 +152,7 @@ async function routeBatch(
       planOrder(plan, segment[k].o.id, itemsByOrder.get(segment[k].o.id)!, result, stock);
     });
   }
-  await writePlan(db, plan, runId, dayKey(), actor);
+  await writePlan(db, plan, runId, dayKey(), actor, { guardReservations: access.guardReservations });
   const last = claimed[claimed.length - 1];
   return {
     last: { priority: last.priority, orderDate: last.orderDate, id: last.id },
