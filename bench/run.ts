@@ -3,7 +3,7 @@ export {};
  * `npm run bench`: every benchmark in one run, on this machine, each reporting ratios against a
  * baseline measured in the same run (the machines are shared and noisy; absolute figures vary).
  *   --quick   small sizes (a smoke run)
- *   --only=routing,quality,brokering,feeds
+ *   --only=routing,quality,brokering,feeds,imports
  */
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -30,6 +30,7 @@ await section('routing', async () => (await import('./routing/engine-bench')).ru
 await section('quality', async () => (await import('./routing/quality-bench')).runQualityBench({ quick }));
 await section('brokering', async () => (await import('./brokering/e2e-bench')).runBrokeringBench({ quick }));
 await section('feeds', async () => (await import('./feeds/feeds-bench')).runFeedsBench({ quick }));
+await section('imports', async () => (await import('./feeds/import-bench')).runImportBench({ quick }));
 
 console.log('\n=== summary ===');
 console.log(JSON.stringify(results, null, 2));

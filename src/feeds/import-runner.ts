@@ -119,6 +119,8 @@ export interface ImportOptions {
 
 const DEFAULT_LEASE_MS = 30 * 60 * 1000;
 const MAX_STORED_ERRORS = 1000;
+/** Decoded rows kept from the structure check of an in-memory file. */
+const MAX_KEPT_ROWS = 30_000;
 
 class RowRollback extends Error {
   constructor(readonly outcome: Exclude<RowOutcome, { kind: 'applied' }>) {
@@ -338,8 +340,8 @@ async function applyBulk<Rec>(env: ChunkEnv<Rec>, rows: BatchRow<Rec>[]): Promis
 
 interface Tally { errors: { row: number; field?: string; message: string }[]; noops: { row: number; message: string }[]; applied: number; rowCount: number }
 
-/** Decodes the file and applies its rows chunk by chunk; returns what happened to each row. */
-async function applyRows<Rec>(env: ChunkEnv<Rec>, copy: LocalCopy, opts: ImportOptions): Promise<Tally> {
+/** Applies the decoded rows chunk by chunk; returns what happened to each row. */
+async function applyRows<Rec>(env: ChunkEnv<Rec>, decoded: Iterable<DecodeResult<Rec>> | AsyncIterable<DecodeResult<Rec>>, opts: ImportOptions): Promise<Tally> {
   const { spec, name, ctx } = env;
   const tally: Tally = { errors: [], noops: [], applied: 0, rowCount: 0 };
   const bulk = !!spec.applyBatch && !opts.rowByRow;
@@ -359,7 +361,7 @@ async function applyRows<Rec>(env: ChunkEnv<Rec>, copy: LocalCopy, opts: ImportO
       } else tally.errors.push({ row, ...(outcome.field !== undefined && { field: outcome.field }), message: outcome.message });
     }
   };
-  for await (const r of spec.decode(copy.open())) {
+  for await (const r of decoded) {
     tally.rowCount++;
     if (!r.ok) {
       tally.errors.push({ row: r.row, ...(r.field !== undefined && { field: r.field }), message: r.message });
@@ -377,15 +379,23 @@ async function applyClaimed<Rec>(
 ): Promise<FileOutcome> {
   const db = deps.database.db;
   const dir = transportDir(spec.folder);
-  // 4. The whole file must be readable before anything is applied.
+  // 4. The whole file must be readable before anything is applied. A file held in memory keeps its
+  // decoded rows (at most a NetSuite file: 25,000 rows) so that step 5 does not decode it again.
+  let decoded: DecodeResult<Rec>[] | undefined = [];
   try {
-    for await (const _ of spec.decode(copy.open())) { /* structure check only */ }
+    const input = copy.open();
+    if (!Buffer.isBuffer(input)) decoded = undefined;
+    for await (const r of spec.decode(input)) {
+      if (decoded && decoded.length < MAX_KEPT_ROWS) decoded.push(r);
+      else decoded = undefined;
+    }
   } catch (e) {
     if (!(e instanceof FeedFileError)) throw e;
     return failFile(deps, spec as ImportSpec<unknown>, name, fileId, e.message, ctx, add);
   }
   // 5. Apply.
-  const { errors, noops, applied, rowCount } = await applyRows({ deps, spec, name, fileId, actor: `feed:${spec.job}:${fileId}`, ctx, add }, copy, opts);
+  const rows = decoded ?? spec.decode(copy.open());
+  const { errors, noops, applied, rowCount } = await applyRows({ deps, spec, name, fileId, actor: `feed:${spec.job}:${fileId}`, ctx, add }, rows, opts);
   // 6. Report (errors and no-ops, by row), record, then move.
   errors.sort((a, b) => a.row - b.row);
   if (errors.length || noops.length) {

@@ -41,7 +41,7 @@ export function rejectedItemsImport(): ImportSpec<RejectedItemRecord> {
     ...fromInboundFeed(rejectedItemsFeed),
     job: IMP_ORDER_ITM_RJCT,
     batchSize: 100,
-    bulkBatchSize: 2000,
+    bulkBatchSize: 5000,
 
     async apply(tx: Db, rec, rc): Promise<RowOutcome> {
       const facts = await loadRejectionFacts(tx, [rec], await referenceData(tx, cache), (keys) => appliedKeys(tx, rejectedItemsFeed.name, keys));
