@@ -1,4 +1,5 @@
 /** Products, facilities and inventory use cases. */
+import { openItemsAt } from '../db/ops.repo';
 import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
@@ -135,3 +136,6 @@ export async function storeFacility(db: Db, fid: string): Promise<StoreFacilityR
   }
   return { kind: 'ok', facility: f };
 }
+
+/** Items at a store still to pack or ship (at most 1,000, by order). */
+export const openItemsAtStore = (db: Db, facilityId: string) => openItemsAt(db, facilityId, 1000);

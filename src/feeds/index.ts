@@ -9,7 +9,7 @@ export { feedJobs, feedJob, FEED_JOB_NAMES, type FeedJob, type FeedJobDeps, type
 export { buildFeedJobs, feedTransport } from './wiring';
 export { quietContext, type FeedConfig, type FeedDeps } from './common';
 export { runExport, FeedUploadError, type ExportSpec, type ExportResult, type ClaimArgs, type ClaimResult, type ReadArgs } from './export-runner';
-export { runImport, errorReportName, isTransientDbError, type ImportSpec, type ImportResult, type ImportOptions, type RowContext, type RowOutcome } from './import-runner';
+export { runImport, errorReportName, isTransientDbError, BatchConflictError, type BatchContext, type BatchRow, type ImportSpec, type ImportResult, type ImportOptions, type RowContext, type RowOutcome } from './import-runner';
 export { brokeredItemsExport, readOutboxFile } from './brokered-items';
 export { fulfilledItemsExport } from './fulfilled-items';
 export { inventoryAdjustmentsExport, varianceFeedRow } from './inventory-adjustments';
@@ -19,3 +19,4 @@ export { customerDepositsExport, DEFAULT_PAYMENT_METHODS, paymentMethodMap } fro
 export { rejectedItemsImport } from './rejected-items';
 export { fulfillmentImport, markShipped, type ShipInput, type ShipResult } from './fulfillment';
 export { orderIdentificationImport, orderItemAttributeImport, customerIdentificationImport } from './id-sync';
+export { depositIdsImport, IMP_CUST_DEP_IDENT } from './deposit-ids';

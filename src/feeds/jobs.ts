@@ -47,8 +47,8 @@ import { customerDepositsExport } from './customer-deposits';
 import { rejectedItemsImport } from './rejected-items';
 import { fulfillmentImport } from './fulfillment';
 import { customerIdentificationImport, orderIdentificationImport, orderItemAttributeImport } from './id-sync';
-import { runRefusalImports } from './netsuite-refusals';
 import { depositIdsImport } from './deposit-ids';
+import { runRefusalImports } from './netsuite-refusals';
 
 export const FEED_JOB_NAMES = [
   'GEN_CRT_CUST_FD', 'GEN_CRT_ORD_FD', 'IMP_CUST_IDENT', 'IMP_ORDER_IDENT', 'IMP_ORDER_ITM_ATTR', 'GEN_CUST_DEP_FD',
@@ -91,8 +91,8 @@ export function feedJobs(deps: FeedJobDeps): FeedJob[] {
     exportJob('GEN_BRKR_ORD_FD_NS', 8, 'NetSuite: export items allocated to NetSuite facilities (salesorder/update/brokeredOrderItemsFeed_*.csv)', brokeredItemsExport),
     importJob('IMP_ORDER_ITM_RJCT', 10, 'NetSuite: import items NetSuite rejected; back to the brokering queue (salesorder/rejectedorderitem/*-RejectedSalesOrderItemExport.csv)', rejectedItemsImport),
     exportJob('GEN_INV_VAR_FEED_NS', 11, 'NetSuite: export inventory variances of store rejections (inventoryadjustment/csv/InventoryAdjustmentFeed_*.csv)', inventoryAdjustmentsExport),
-    importJob('IMP_ODR_ITM_FLFLMNT', 12, 'NetSuite: import items NetSuite shipped (salesorder/import/fulfillment/*-SalesOrderFulfillment.csv)', fulfillmentImport),
     importJob('IMP_CUST_DEP_IDENT', 9, 'NetSuite: import NetSuite customer deposit ids (salesorder/import/orderpayment/*-CustomerDepositExport.csv)', depositIdsImport),
+    importJob('IMP_ODR_ITM_FLFLMNT', 12, 'NetSuite: import items NetSuite shipped (salesorder/import/fulfillment/*-SalesOrderFulfillment.csv)', fulfillmentImport),
     exportJob('GEN_FLFLD_ORD_FD_NS', 13, 'NetSuite: export items shipped by stores (salesorder/update/fulfilledOrderItemsFeed_*.csv)', fulfilledItemsExport),
     {
       name: 'IMP_NS_IMPORT_ERRORS', defaultCron: every15(14),

@@ -1,6 +1,7 @@
 /** Prometheus metrics: HTTP traffic, plus gauges read from the database at scrape time. */
 import client from 'prom-client';
 import type { Database } from '../db/client';
+import { gauges } from '../app/ops';
 
 export function createMetrics(database: Database) {
   const registry = new client.Registry();
@@ -10,45 +11,39 @@ export function createMetrics(database: Database) {
     name: 'oms_orders', help: 'Orders by status', labelNames: ['status'], registers: [registry],
     async collect() {
       this.reset();
-      const { rows } = await database.query<{ status: string; n: number }>('select status, count(*)::int as n from orders group by status');
-      for (const r of rows) this.set({ status: r.status }, r.n);
+      for (const r of await gauges.ordersByStatus(database)) this.set({ status: r.status }, r.n);
     },
   });
   new client.Gauge({
     name: 'oms_brokering_queue_items', help: 'Items waiting in the brokering queue', registers: [registry],
     async collect() {
-      const { rows } = await database.query<{ n: number }>(`select count(*)::int as n from order_items where facility_id = '_NA_' and status = 'APPROVED'`);
-      this.set(rows[0].n);
+      this.set(await gauges.queuedItems(database));
     },
   });
   new client.Gauge({
     name: 'oms_exception_items', help: 'Items parked in Exception', registers: [registry],
     async collect() {
-      const { rows } = await database.query<{ n: number }>(`select count(*)::int as n from order_items where status = 'EXCEPTION'`);
-      this.set(rows[0].n);
+      this.set(await gauges.exceptionItems(database));
     },
   });
   new client.Gauge({
     name: 'oms_brokering_runs', help: 'Brokering runs by status', labelNames: ['status'], registers: [registry],
     async collect() {
       this.reset();
-      const { rows } = await database.query<{ status: string; n: number }>('select status, count(*)::int as n from brokering_runs group by status');
-      for (const r of rows) this.set({ status: r.status }, r.n);
+      for (const r of await gauges.brokeringRunsByStatus(database)) this.set({ status: r.status }, r.n);
     },
   });
   new client.Gauge({
     name: 'oms_brokered_items', help: 'Items allocated by brokering runs (sum over runs)', registers: [registry],
     async collect() {
-      const { rows } = await database.query<{ n: number }>('select coalesce(sum(allocated), 0)::int as n from brokering_runs');
-      this.set(rows[0].n);
+      this.set(await gauges.brokeredItems(database));
     },
   });
   new client.Gauge({
     name: 'oms_job_runs', help: 'Job runs by job and status', labelNames: ['job', 'status'], registers: [registry],
     async collect() {
       this.reset();
-      const { rows } = await database.query<{ name: string; status: string; n: number }>('select name, status, count(*)::int as n from job_runs group by name, status');
-      for (const r of rows) this.set({ job: r.name, status: r.status }, r.n);
+      for (const r of await gauges.jobRunsByStatus(database)) this.set({ job: r.name, status: r.status }, r.n);
     },
   });
   return { registry, requests, latency };

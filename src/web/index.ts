@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { App } from '../http/server';
+import type { FastifyInstance } from 'fastify';
 
 export const WEB_ROOT = fileURLToPath(new URL('./public/', import.meta.url));
 
@@ -14,7 +14,7 @@ const CSP = [
   "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 
-export async function webRoutes(app: App): Promise<void> {
+export async function webRoutes(app: FastifyInstance<any, any, any, any, any>): Promise<void> {
   // Encapsulated, so the static plugin's reply decorators do not clash with swagger-ui's copy.
   await app.register(async (scope) => {
     await scope.register(fastifyStatic, {

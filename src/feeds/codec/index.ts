@@ -16,6 +16,7 @@ import { salesOrdersFeed } from './sales-orders';
 import { customerIdentificationFeed, orderIdentificationFeed, orderItemAttributeFeed } from './id-sync';
 import { customerDepositsFeed } from './customer-deposits';
 import { fulfillmentFeed } from './fulfillment';
+import { depositIdsFeed } from './deposit-ids';
 
 export * from './csv'; // + cells, errors, names
 export * from './fields';
@@ -30,6 +31,7 @@ export * from './sales-orders';
 export * from './id-sync';
 export * from './customer-deposits';
 export * from './fulfillment';
+export * from './deposit-ids';
 export * from './refusal-reports';
 
 /** Every feed, by name. */
@@ -45,6 +47,7 @@ export const FEEDS = Object.freeze({
   'customer-identification': customerIdentificationFeed,
   'customer-deposits': customerDepositsFeed,
   fulfillment: fulfillmentFeed,
+  'customer-deposit-ids': depositIdsFeed,
 } as const);
 
 export type FeedName = keyof typeof FEEDS;

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
-import { and, eq, inArray } from 'drizzle-orm';
 import type { App } from '../server';
 import type { HttpContext } from '../context';
 import { reply } from '../errors';
 import { listRejectionReasons, rejectItem } from '../../app/rejections';
 import { packItem, shipItem } from '../../app/fulfilment';
-import { orderItems } from '../../db/schema';
-import { storeFacility } from '../../app/catalog';
+import { openItemsAtStore, storeFacility } from '../../app/catalog';
 
 /**
  * What the Store Fulfillment App calls. Every item route is scoped by the facility in the path:
@@ -26,10 +24,7 @@ export function storeRoutes(app: App, ctx: HttpContext) {
     async () => ({ reasons: await listRejectionReasons(db) }));
   app.get('/facilities/:facilityId/items', {
     schema: { tags: ['store'], summary: 'Items allocated to a facility, to pack or ship', params: z.object({ facilityId: z.string() }) }, preHandler: atStore,
-  }, async (req) => ({
-    items: await db.select({ orderId: orderItems.orderId, seqId: orderItems.seqId, productId: orderItems.productId, quantity: orderItems.quantity, status: orderItems.status })
-      .from(orderItems).where(and(eq(orderItems.facilityId, req.params.facilityId), inArray(orderItems.status, ['ALLOCATED', 'PACKED']))).limit(1000),
-  }));
+  }, async (req) => ({ items: await openItemsAtStore(db, req.params.facilityId) }));
   const item = z.object({ facilityId: z.string(), orderId: z.string(), seqId: z.string() });
   const actor = (req: { headers: Record<string, unknown>; params: { facilityId: string } }) => String(req.headers['x-oms-user'] ?? `store:${req.params.facilityId}`);
   app.post('/facilities/:facilityId/items/:orderId/:seqId/pack', { schema: { tags: ['store'], summary: 'Pack an allocated item', params: item }, preHandler: atStore }, async (req, res) => {

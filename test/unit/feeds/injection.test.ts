@@ -105,9 +105,9 @@ describe('formula injection in an encoded sales-order file', () => {
 
   it('a rejection reason starting with tab or CR is neutralised (CR cell quoted)', async () => {
     const csv = encodeCsv(rejectedItemsFeed.columns, [
-      { orderId: 'O1', orderItemSeqId: '1', rejectionComments: '\tcomment', rejectionReason: '\rVAR_STOLEN' },
+      { orderId: 'O1', orderItemSeqId: '1', rejectionComments: '\tcomment', rejectionReason: '\rVAR_STOLEN', facilityId: '11', rejectionId: 'R1' },
     ]);
-    expect(csv.split('\n')[1]).toBe(`O1,1,'\tcomment,"'\rVAR_STOLEN"`);
+    expect(csv.split('\n')[1]).toBe(`O1,1,'\tcomment,"'\rVAR_STOLEN",11,R1`);
     const { rows } = await collectDecoded(rejectedItemsFeed.decode(csv));
     expect(rows[0].value).toMatchObject({ rejectionComments: "'\tcomment", rejectionReason: "'\rVAR_STOLEN" });
   });
