@@ -64,21 +64,21 @@ const CASES: Case[] = [
 ];
 
 /** Seeds `rows` items, writes the file, imports it through one path; rows/s and peak RSS. */
-async function measure(d: Database, deps: FeedDeps, c: Case, rows: number, prefix: string, rowByRow: boolean): Promise<PathResult> {
+async function measure(d: Database, deps: FeedDeps, c: Case, rows: number, prefix: string, rowByRow: boolean, lanes?: number): Promise<PathResult> {
   await c.seed(d, rows, prefix);
   const lines = [c.header];
   for (let i = 1; i <= rows; i++) lines.push(c.line(seededOrderId(i, prefix), i));
   await deps.transport.putAtomic(c.dir, `${prefix}-${c.fileName}`, Buffer.from(`${lines.join('\n')}\n`));
   const rss = rssSampler();
   const t = process.hrtime.bigint();
-  const r = await runImport(deps, c.spec(), quietContext(`BENCH-${prefix}`), { rowByRow });
+  const r = await runImport(deps, c.spec(), quietContext(`BENCH-${prefix}`), { rowByRow, lanes });
   const seconds = secondsSince(t);
   const peakRssMb = rss.stop();
   if (r.counts.rowsApplied !== rows) throw new Error(`${c.name} ${prefix}: applied ${r.counts.rowsApplied} of ${rows} rows (errors ${r.counts.rowErrors}, no-ops ${r.counts.rowsNoop})`);
   return { rows, seconds: +seconds.toFixed(2), rowsPerSecond: Math.round(rows / seconds), peakRssMb };
 }
 
-export async function runImportBench(opts: { quick?: boolean; rows?: number; slice?: number; adminUrl?: string; log?: (s: string) => void } = {}): Promise<ImportBenchResult> {
+export async function runImportBench(opts: { quick?: boolean; rows?: number; slice?: number; lanes?: number; adminUrl?: string; log?: (s: string) => void } = {}): Promise<ImportBenchResult> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const rows = opts.rows ?? (opts.quick ? 5_000 : 25_000);
   const slice = opts.slice ?? (opts.quick ? 500 : 1_000);
@@ -96,7 +96,7 @@ export async function runImportBench(opts: { quick?: boolean; rows?: number; sli
     const deps: FeedDeps = { database: d, transport, config: CONFIG };
     const out: Record<string, FeedImportResult> = {};
     for (const [k, c] of CASES.entries()) {
-      const bulk = await measure(d, deps, c, rows, `B${k}`, false);
+      const bulk = await measure(d, deps, c, rows, `B${k}`, false, opts.lanes);
       const rowByRow = await measure(d, deps, c, slice, `R${k}`, true);
       out[c.name] = { bulk, rowByRow, ratio: +(bulk.rowsPerSecond / rowByRow.rowsPerSecond).toFixed(1) };
       log(`${c.name}: bulk ${bulk.rowsPerSecond.toLocaleString('en-US')} rows/s (${rows.toLocaleString('en-US')} rows, ${bulk.seconds} s, peak RSS ${bulk.peakRssMb} MB); ` +

@@ -12,6 +12,7 @@ type PgType = 'text' | 'int' | 'bigint' | 'bool' | 'timestamptz';
 /** A bound array parameter of one column type. */
 const arr = (values: readonly unknown[], type: PgType): SQL => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 const col = <T, K extends keyof T>(rows: readonly T[], k: K) => rows.map((r) => r[k]);
+const distinct = <T>(xs: T[]): T[] => [...new Set(xs)];
 
 // --- row keys (feed_rows_applied) -------------------------------------------------------------
 
@@ -95,6 +96,7 @@ export async function lockLevels(db: Db, pairs: { productId: string; facilityId:
   if (!pairs.length) return;
   await db.execute(sql`select 1 from inventory_levels il
     join unnest(${arr(col(pairs, 'productId'), 'text')}, ${arr(col(pairs, 'facilityId'), 'text')}) as t(p, f) on il.product_id = t.p and il.facility_id = t.f
+    where il.product_id = any(${arr(distinct(col(pairs, 'productId')), 'text')})
     order by il.product_id, il.facility_id for update of il`);
 }
 
@@ -112,7 +114,7 @@ export async function applyLevelDeltas(db: Db, d: LevelDelta[]): Promise<void> {
   await db.execute(sql`update inventory_levels il
     set reserved = il.reserved + t.r, on_hand = greatest(il.on_hand + t.o, 0), updated_at = now()
     from unnest(${arr(col(d, 'productId'), 'text')}, ${arr(col(d, 'facilityId'), 'text')}, ${arr(col(d, 'reservedDelta'), 'int')}, ${arr(col(d, 'onHandDelta'), 'int')}) as t(p, f, r, o)
-    where il.product_id = t.p and il.facility_id = t.f`);
+    where il.product_id = any(${arr(distinct(col(d, 'productId')), 'text')}) and il.product_id = t.p and il.facility_id = t.f`);
 }
 
 export interface LedgerRow {
@@ -149,7 +151,7 @@ export async function moveRejectedItems(db: Db, m: { orderId: string; seqId: str
   await db.execute(sql`update order_items oi
     set status = t.s, facility_id = t.f, updated_at = now(), backordered = false, carrier = null, shipment_group = null
     from unnest(${arr(col(m, 'orderId'), 'text')}, ${arr(col(m, 'seqId'), 'text')}, ${arr(col(m, 'status'), 'text')}, ${arr(col(m, 'facilityId'), 'text')}) as t(o, q, s, f)
-    where oi.order_id = t.o and oi.seq_id = t.q`);
+    where oi.order_id = any(${arr(distinct(col(m, 'orderId')), 'text')}) and oi.order_id = t.o and oi.seq_id = t.q`);
 }
 
 export interface ShippedItem { orderId: string; seqId: string; shippedAt: string; trackingNumber: string | null; carrier: string | null }
@@ -162,13 +164,14 @@ export async function markItemsShipped(db: Db, s: ShippedItem[]): Promise<void> 
         tracking_number = coalesce(t.n, oi.tracking_number), carrier = coalesce(t.c, oi.carrier)
     from unnest(${arr(col(s, 'orderId'), 'text')}, ${arr(col(s, 'seqId'), 'text')}, ${arr(col(s, 'shippedAt'), 'timestamptz')},
       ${arr(col(s, 'trackingNumber'), 'text')}, ${arr(col(s, 'carrier'), 'text')}) as t(o, q, d, n, c)
-    where oi.order_id = t.o and oi.seq_id = t.q`);
+    where oi.order_id = any(${arr(distinct(col(s, 'orderId')), 'text')}) and oi.order_id = t.o and oi.seq_id = t.q`);
 }
 
 export async function updateOrderStatuses(db: Db, u: { id: string; status: string }[]): Promise<void> {
   if (!u.length) return;
   await db.execute(sql`update orders o set status = t.s, updated_at = now()
-    from unnest(${arr(col(u, 'id'), 'text')}, ${arr(col(u, 'status'), 'text')}) as t(i, s) where o.id = t.i`);
+    from unnest(${arr(col(u, 'id'), 'text')}, ${arr(col(u, 'status'), 'text')}) as t(i, s)
+    where o.id = any(${arr(col(u, 'id'), 'text')}) and o.id = t.i and o.status is distinct from t.s`);
 }
 
 // --- rejections -------------------------------------------------------------------------------

@@ -4,8 +4,8 @@
  * → `order_payments.netsuite_deposit_id` of the payment `manualRefNumber`.
  *
  * Row errors: unknown payment; a payment of another order than `orderId`; a DIFFERENT deposit id
- * for a payment that has one (not changed). The same id again is a reported no-op. Business key
- * `{paymentId}={internalId}`. Row-by-row and bulk paths as the other id imports (`id-assign.ts`).
+ * for a payment that has one (not changed). The same id again is a reported no-op (the payment's
+ * state keeps a row from applying twice). Row-by-row and bulk paths as the other id imports (`id-assign.ts`).
  */
 import type { Db } from '../db/client';
 import { fromInboundFeed } from './common';
@@ -17,7 +17,7 @@ import type { ImportSpec } from './import-runner';
 export const IMP_CUST_DEP_IDENT = 'IMP_CUST_DEP_IDENT';
 
 export const depositIdAssignment: IdAssignment<DepositIdRecord> = {
-  target: (r) => r.manualRefNumber, value: (r) => r.internalId, key: (r) => `${r.manualRefNumber}=${r.internalId}`,
+  target: (r) => r.manualRefNumber, value: (r) => r.internalId,
   async load(tx: Db, recs) {
     const rows = await lockPayments(tx, [...new Set(recs.map((r) => r.manualRefNumber))].sort());
     return { targets: new Map<string, IdTarget>(rows.map((p) => [p.id, { current: p.current, orderId: p.orderId }])) };
@@ -27,7 +27,6 @@ export const depositIdAssignment: IdAssignment<DepositIdRecord> = {
     : { kind: 'error', field: 'orderId', message: `payment ${r.manualRefNumber} is of order ${t.orderId}, not of ${r.orderId}` }),
   same: (r) => `payment ${r.manualRefNumber} already has NetSuite deposit id ${r.internalId}`,
   different: (r, c) => ({ field: 'internalId', message: `payment ${r.manualRefNumber} already has NetSuite deposit id ${c}; not changed to ${r.internalId}` }),
-  applied: (r) => `deposit id ${r.internalId} for payment ${r.manualRefNumber} was already applied`,
   write: setPaymentDepositIds,
 };
 
@@ -37,5 +36,6 @@ export function depositIdsImport(): ImportSpec<DepositIdRecord> {
     job: IMP_CUST_DEP_IDENT, batchSize: 500, bulkBatchSize: 5000,
     apply: (tx, rec, rc) => applyIdRow(depositIdAssignment, tx, rec, rc),
     applyBatch: (tx, rows, ctx) => applyIdBatch(depositIdAssignment, tx, rows, ctx),
+    laneKey: (rec) => rec.manualRefNumber,
   };
 }

@@ -86,7 +86,7 @@ export async function applyFulfilmentBatch(tx: Db, rows: BatchRow<FulfillmentRec
   });
   if (!plans.length) return outcomes;
   await ctx.claimKeys(plans.map((p) => ({ key: p.plan.key, row: p.row })));
-  await consumeReservations(tx, plans.map((p) => p.plan), ctx.actor);
+  const levels = await consumeReservations(tx, plans.map((p) => p.plan), ctx.actor);
   await markItemsShipped(tx, plans.map(({ plan: { item, rec } }) => ({
     orderId: item.orderId, seqId: item.seqId, shippedAt: rec.shippedDate.toISOString(), trackingNumber: rec.trackingNumber ?? null, carrier: rec.carrier ?? null,
   })));
@@ -94,11 +94,14 @@ export async function applyFulfilmentBatch(tx: Db, rows: BatchRow<FulfillmentRec
     orderId: item.orderId, seqId: item.seqId, fromStatus: item.status, toStatus: 'SHIPPED', fromFacilityId: item.facilityId, toFacilityId: item.facilityId, reason: SHIP_REASON, actor: ctx.actor,
   })));
   await refreshStatuses(tx, plans.map((p) => p.plan.item.orderId), facts);
+  // The counters last (inventory rows locked in key order): a hot row is held only while the chunk commits.
+  await lockLevels(tx, levels);
+  await applyLevelDeltas(tx, levels);
   return outcomes;
 }
 
-/** CONSUMED reservations: reserved and on hand down by the quantity, SHIP ledger rows. */
-async function consumeReservations(tx: Db, plans: ShipPlan[], actor: string): Promise<void> {
+/** CONSUMED reservations and SHIP ledger rows; returns the counter deltas (reserved and on hand down by the quantity). */
+async function consumeReservations(tx: Db, plans: ShipPlan[], actor: string): Promise<LevelDelta[]> {
   const held = plans.map((p) => p.reservation).filter((r): r is ReservationFact => r !== undefined);
   const deltas = new Map<string, LevelDelta>();
   for (const r of held) {
@@ -110,12 +113,11 @@ async function consumeReservations(tx: Db, plans: ShipPlan[], actor: string): Pr
     deltas.set(k, d);
   }
   const levels = [...deltas.values()].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.facilityId < b.facilityId ? -1 : a.facilityId > b.facilityId ? 1 : 0));
-  await lockLevels(tx, levels);
   const closed = await closeReservationsById(tx, held.map((r) => r.id), 'CONSUMED');
   if (closed.length !== held.length) throw new Error(`${held.length - closed.length} reservation(s) were closed meanwhile`);
-  await applyLevelDeltas(tx, levels);
   await insertLedgerRows(tx, held.filter((r) => r.quantity > 0).map((r) => ({
     productId: r.productId, facilityId: r.facilityId, kind: 'SHIP', onHandDelta: -r.quantity, reservedDelta: -r.quantity,
     reason: SHIP_REASON, orderId: r.orderId, seqId: r.seqId, actor,
   })));
+  return levels;
 }

@@ -34,6 +34,7 @@ export function fulfillmentImport(): ImportSpec<FulfillmentRecord> {
     batchSize: 100,
     bulkBatchSize: 2000,
     applyBatch: (tx, rows, ctx) => applyFulfilmentBatch(tx, rows, ctx, cache),
+    laneKey: (rec) => rec.orderId,
 
     async apply(tx, rec, rc): Promise<RowOutcome> {
       // The key is claimed after the checks below would pass: claim first, and let a failed check

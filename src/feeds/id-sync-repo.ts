@@ -10,12 +10,27 @@ const texts = (values: readonly string[]): SQL => sql`${sql.param(values)}::text
 
 export interface IdPair { target: string; value: string }
 
-/** Items (`orderId`, `seqId`) with their line ids; call with their orders locked. */
-export async function loadItemLineIds(db: Db, orderIds: string[], seqIds: string[]) {
+/**
+ * Locks the existing orders among `orderIds` (in id order) and reads, in the same statement, the
+ * line ids of the items (`pairOrderIds[i]`, `pairSeqIds[i]`) among them (`seqId` null for an
+ * order with none of them).
+ */
+export async function lockOrdersReadLineIds(db: Db, orderIds: string[], pairOrderIds: string[], pairSeqIds: string[]) {
   if (!orderIds.length) return [];
-  return queryRows<{ orderId: string; seqId: string; current: string | null }>(db, sql`
-    select oi.order_id as "orderId", oi.seq_id as "seqId", oi.netsuite_line_id as current
-    from order_items oi join unnest(${texts(orderIds)}, ${texts(seqIds)}) as t(o, q) on oi.order_id = t.o and oi.seq_id = t.q`);
+  return queryRows<{ orderId: string; seqId: string | null; current: string | null }>(db, sql`
+    select o.id as "orderId",
+           i.seq_id as "seqId",
+           i.netsuite_line_id as current
+    from orders o
+    left join (
+      select oi.order_id, oi.seq_id, oi.netsuite_line_id
+      from order_items oi
+      join unnest(${texts(pairOrderIds)}, ${texts(pairSeqIds)}) as t(o, q) on oi.order_id = t.o and oi.seq_id = t.q
+      where oi.order_id = any(${texts(orderIds)})
+    ) i on i.order_id = o.id
+    where o.id = any(${texts(orderIds)})
+    order by o.id
+    for update of o`);
 }
 
 /** Sets line ids where still null. */
@@ -23,13 +38,14 @@ export async function setItemLineIds(db: Db, orderIds: string[], seqIds: string[
   if (!orderIds.length) return;
   await db.execute(sql`update order_items oi set netsuite_line_id = t.v, updated_at = now()
     from unnest(${texts(orderIds)}, ${texts(seqIds)}, ${texts(values)}) as t(o, q, v)
-    where oi.order_id = t.o and oi.seq_id = t.q and oi.netsuite_line_id is null`);
+    where oi.order_id = any(${texts([...new Set(orderIds)])}) and oi.order_id = t.o and oi.seq_id = t.q and oi.netsuite_line_id is null`);
 }
 
 export async function setOrderNetsuiteIds(db: Db, p: IdPair[]): Promise<void> {
   if (!p.length) return;
   await db.execute(sql`update orders o set netsuite_order_id = t.v, updated_at = now()
-    from unnest(${texts(p.map((x) => x.target))}, ${texts(p.map((x) => x.value))}) as t(i, v) where o.id = t.i`);
+    from unnest(${texts(p.map((x) => x.target))}, ${texts(p.map((x) => x.value))}) as t(i, v)
+    where o.id = any(${texts(p.map((x) => x.target))}) and o.id = t.i`);
 }
 
 /** Locks the customers that exist among `ids`, in id order. */
@@ -42,7 +58,8 @@ export async function lockCustomers(db: Db, ids: string[]) {
 export async function setCustomerNetsuiteIds(db: Db, p: IdPair[]): Promise<void> {
   if (!p.length) return;
   await db.execute(sql`update customers c set netsuite_customer_id = t.v
-    from unnest(${texts(p.map((x) => x.target))}, ${texts(p.map((x) => x.value))}) as t(i, v) where c.id = t.i`);
+    from unnest(${texts(p.map((x) => x.target))}, ${texts(p.map((x) => x.value))}) as t(i, v)
+    where c.id = any(${texts(p.map((x) => x.target))}) and c.id = t.i`);
 }
 
 /** Locks the payments that exist among `ids`, in id order. */
@@ -55,5 +72,6 @@ export async function lockPayments(db: Db, ids: string[]) {
 export async function setPaymentDepositIds(db: Db, p: IdPair[]): Promise<void> {
   if (!p.length) return;
   await db.execute(sql`update order_payments op set netsuite_deposit_id = t.v
-    from unnest(${texts(p.map((x) => x.target))}, ${texts(p.map((x) => x.value))}) as t(i, v) where op.id = t.i`);
+    from unnest(${texts(p.map((x) => x.target))}, ${texts(p.map((x) => x.value))}) as t(i, v)
+    where op.id = any(${texts(p.map((x) => x.target))}) and op.id = t.i`);
 }

@@ -10,8 +10,9 @@
  * value for an id already set → row error, the id is not changed: files already sent to NetSuite
  * carry the first id, and an id that changes under pending files would make their regenerated
  * content differ. (An operator who really must re-point a record clears the id first.)
- * Business key: `{record}={idValue}`. Each import has a row-by-row and a bulk path, one decision
- * (`id-assign.ts`).
+ * The record's state keeps a row from applying twice (an id is set once). Each import has a
+ * row-by-row and a bulk path, one decision (`id-assign.ts`); the bulk path runs in lanes by order
+ * (customer for customer ids).
  */
 import type { Db } from '../db/client';
 import { fromInboundFeed } from './common';
@@ -22,7 +23,7 @@ import {
 import { lockOrders } from './bulk-repo';
 import { itemKey } from './rejected-items-decide';
 import { applyIdBatch, applyIdRow, type IdAssignment, type IdTarget } from './id-assign';
-import { loadItemLineIds, lockCustomers, setCustomerNetsuiteIds, setItemLineIds, setOrderNetsuiteIds } from './id-sync-repo';
+import { lockOrdersReadLineIds, lockCustomers, setCustomerNetsuiteIds, setItemLineIds, setOrderNetsuiteIds } from './id-sync-repo';
 import type { ImportSpec } from './import-runner';
 
 export const IMP_ORDER_IDENT = 'IMP_ORDER_IDENT';
@@ -38,11 +39,12 @@ function idImport<Rec>(feed: Parameters<typeof fromInboundFeed>[0], job: string,
     job, batchSize: 500, bulkBatchSize: 5000,
     apply: (tx, rec, rc) => applyIdRow(a, tx, rec, rc),
     applyBatch: (tx, rows, ctx) => applyIdBatch(a, tx, rows, ctx),
+    laneKey: (rec) => a.lane?.(rec) ?? a.target(rec),
   };
 }
 
 export const orderIdAssignment: IdAssignment<OrderIdentificationRecord> = {
-  target: (r) => r.orderId, value: (r) => r.idValue, key: (r) => `${r.orderId}=${r.idValue}`,
+  target: (r) => r.orderId, value: (r) => r.idValue,
   async load(tx: Db, recs) {
     const rows = await lockOrders(tx, distinctSorted(recs.map((r) => r.orderId)));
     return { targets: new Map<string, IdTarget>(rows.map((o) => [o.id, { current: o.netsuiteOrderId }])) };
@@ -50,25 +52,25 @@ export const orderIdAssignment: IdAssignment<OrderIdentificationRecord> = {
   unknown: (r) => ({ kind: 'error', field: 'orderId', message: `unknown order ${r.orderId}` }),
   same: (r) => `order ${r.orderId} already has NetSuite order id ${r.idValue}`,
   different: (r, c) => ({ field: 'idValue', message: `order ${r.orderId} already has NetSuite order id ${c}; not changed to ${r.idValue}` }),
-  applied: (r) => `order id ${r.idValue} for ${r.orderId} was already applied`,
   write: setOrderNetsuiteIds,
 };
 
 export const lineIdAssignment: IdAssignment<OrderItemAttributeRecord> = {
-  target: (r) => itemKey(r.orderId, r.orderItemSeqId), value: (r) => r.attrValue, key: (r) => `${r.orderId}/${r.orderItemSeqId}=${r.attrValue}`,
+  target: (r) => itemKey(r.orderId, r.orderItemSeqId), lane: (r) => r.orderId, value: (r) => r.attrValue,
   async load(tx: Db, recs) {
-    // The order locks serialise this with brokering (which splits items under them).
-    const orders = new Set((await lockOrders(tx, distinctSorted(recs.map((r) => r.orderId)))).map((o) => o.id));
-    const pairs = [...new Map(recs.filter((r) => orders.has(r.orderId)).map((r) => [itemKey(r.orderId, r.orderItemSeqId), r])).values()];
-    const items = await loadItemLineIds(tx, pairs.map((r) => r.orderId), pairs.map((r) => r.orderItemSeqId));
-    return { orders, targets: new Map<string, IdTarget>(items.map((i) => [itemKey(i.orderId, i.seqId), { current: i.current }])) };
+    // The order locks serialise this with brokering (which splits items under them); one statement
+    // locks the orders and reads the items' line ids.
+    const pairs = [...new Map(recs.map((r) => [itemKey(r.orderId, r.orderItemSeqId), r])).values()];
+    const rows = await lockOrdersReadLineIds(tx, distinctSorted(recs.map((r) => r.orderId)), pairs.map((r) => r.orderId), pairs.map((r) => r.orderItemSeqId));
+    const targets = new Map<string, IdTarget>();
+    for (const i of rows) if (i.seqId !== null) targets.set(itemKey(i.orderId, i.seqId), { current: i.current });
+    return { orders: new Set(rows.map((o) => o.orderId)), targets };
   },
   unknown: (r, f) => (f.orders?.has(r.orderId)
     ? { kind: 'error', field: 'orderItemSeqId', message: `unknown order item ${r.orderId}/${r.orderItemSeqId}` }
     : { kind: 'error', field: 'orderId', message: `unknown order ${r.orderId}` }),
   same: (r) => `item ${r.orderId}/${r.orderItemSeqId} already has NetSuite line id ${r.attrValue}`,
   different: (r, c) => ({ field: 'attrValue', message: `item ${r.orderId}/${r.orderItemSeqId} already has NetSuite line id ${c}; not changed to ${r.attrValue}` }),
-  applied: (r) => `line id ${r.attrValue} for ${r.orderId}/${r.orderItemSeqId} was already applied`,
   write: (tx, pairs) => {
     const split = pairs.map((p) => p.target.split('\u0000'));
     return setItemLineIds(tx, split.map((s) => s[0]), split.map((s) => s[1]), pairs.map((p) => p.value));
@@ -76,7 +78,7 @@ export const lineIdAssignment: IdAssignment<OrderItemAttributeRecord> = {
 };
 
 export const customerIdAssignment: IdAssignment<CustomerIdentificationRecord> = {
-  target: (r) => r.partyId, value: (r) => r.idValue, key: (r) => `${r.partyId}=${r.idValue}`,
+  target: (r) => r.partyId, value: (r) => r.idValue,
   async load(tx: Db, recs) {
     const rows = await lockCustomers(tx, distinctSorted(recs.map((r) => r.partyId)));
     return { targets: new Map<string, IdTarget>(rows.map((c) => [c.id, { current: c.current }])) };
@@ -84,7 +86,6 @@ export const customerIdAssignment: IdAssignment<CustomerIdentificationRecord> = 
   unknown: (r) => ({ kind: 'error', field: 'partyId', message: `unknown customer ${r.partyId}` }),
   same: (r) => `customer ${r.partyId} already has NetSuite customer id ${r.idValue}`,
   different: (r, c) => ({ field: 'idValue', message: `customer ${r.partyId} already has NetSuite customer id ${c}; not changed to ${r.idValue}` }),
-  applied: (r) => `customer id ${r.idValue} for ${r.partyId} was already applied`,
   write: setCustomerNetsuiteIds,
 };
 

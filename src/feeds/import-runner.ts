@@ -101,6 +101,12 @@ export interface ImportSpec<Rec> {
   batchSize?: number;
   /** Rows per chunk of the bulk path (default 2,000). */
   bulkBatchSize?: number;
+  /**
+   * The record's independence key (its order, its customer): rows with different keys never
+   * affect each other except through commutative counters, so the bulk path may apply them in
+   * parallel lanes; rows with one key stay in one lane, in file order.
+   */
+  laneKey?(rec: Rec): string;
 }
 
 export interface ImportResult {
@@ -115,6 +121,11 @@ export interface ImportOptions {
   inMemoryLimit?: number;
   /** Apply row by row (savepoints) even when the spec has a bulk path: the slower, simplest path. */
   rowByRow?: boolean;
+  /**
+   * Bulk chunks applied at once, each on its own connection, for a spec with a `laneKey`
+   * (default 2 on PostgreSQL; always 1 on PGlite, which has one connection).
+   */
+  lanes?: number;
 }
 
 const DEFAULT_LEASE_MS = 30 * 60 * 1000;
@@ -318,6 +329,8 @@ async function applyBulk<Rec>(env: ChunkEnv<Rec>, rows: BatchRow<Rec>[]): Promis
   try {
     return await deps.database.db.transaction(async (tx) => {
       const t = tx as Db;
+      // A chunk's statements are big; compiling them (JIT) would cost more than it saves.
+      await t.execute(sql`set local jit = off`);
       const bc: BatchContext = {
         fileId, fileName: name, actor, deps,
         appliedKeys: (keys) => appliedKeys(t, spec.feed, keys),
@@ -340,18 +353,32 @@ async function applyBulk<Rec>(env: ChunkEnv<Rec>, rows: BatchRow<Rec>[]): Promis
 
 interface Tally { errors: { row: number; field?: string; message: string }[]; noops: { row: number; message: string }[]; applied: number; rowCount: number }
 
-/** Applies the decoded rows chunk by chunk; returns what happened to each row. */
+/** Lane of a key (FNV-1a): rows of one key always share a lane. */
+function laneOf(key: string, lanes: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
+}
+
+function laneCount<Rec>(env: ChunkEnv<Rec>, bulk: boolean, opts: ImportOptions): number {
+  if (!bulk || !env.spec.laneKey || env.deps.database.engine !== 'postgres') return 1;
+  return Math.max(1, Math.floor(opts.lanes ?? 2));
+}
+
+/**
+ * Applies the decoded rows chunk by chunk; returns what happened to each row. With several lanes,
+ * each lane applies its chunks one after another in file order while the lanes run side by side.
+ */
 async function applyRows<Rec>(env: ChunkEnv<Rec>, decoded: Iterable<DecodeResult<Rec>> | AsyncIterable<DecodeResult<Rec>>, opts: ImportOptions): Promise<Tally> {
   const { spec, name, ctx } = env;
   const tally: Tally = { errors: [], noops: [], applied: 0, rowCount: 0 };
   const bulk = !!spec.applyBatch && !opts.rowByRow;
   const chunkSize = bulk ? spec.bulkBatchSize ?? 2000 : spec.batchSize ?? 200;
-  let batch: BatchRow<Rec>[] = [];
-  const flush = async () => {
-    if (!batch.length) return;
-    const rows = batch;
-    batch = [];
-    const outcomes = bulk ? await applyBulk(env, rows) : await applyRowByRow(env, rows);
+  const lanes = laneCount(env, bulk, opts);
+  const batches: BatchRow<Rec>[][] = Array.from({ length: lanes }, () => []);
+  const running: Promise<void>[] = Array.from({ length: lanes }, () => Promise.resolve());
+  let failure: { error: unknown } | undefined;
+  const record = (outcomes: Outcomes) => {
     // Counted only once the chunk committed.
     for (const { row, outcome } of outcomes) {
       if (outcome.kind === 'applied') tally.applied++;
@@ -361,16 +388,29 @@ async function applyRows<Rec>(env: ChunkEnv<Rec>, decoded: Iterable<DecodeResult
       } else tally.errors.push({ row, ...(outcome.field !== undefined && { field: outcome.field }), message: outcome.message });
     }
   };
+  const flush = async (lane: number) => {
+    const rows = batches[lane];
+    batches[lane] = [];
+    if (!rows.length) return;
+    await running[lane];
+    if (failure) return;
+    running[lane] = (bulk ? applyBulk(env, rows) : applyRowByRow(env, rows)).then(record, (e) => { failure ??= { error: e }; });
+    if (lanes === 1) await running[lane];
+  };
   for await (const r of decoded) {
     tally.rowCount++;
     if (!r.ok) {
       tally.errors.push({ row: r.row, ...(r.field !== undefined && { field: r.field }), message: r.message });
       continue;
     }
-    batch.push({ row: r.row, value: r.value });
-    if (batch.length >= chunkSize) await flush();
+    const lane = lanes > 1 ? laneOf(spec.laneKey!(r.value), lanes) : 0;
+    batches[lane].push({ row: r.row, value: r.value });
+    if (batches[lane].length >= chunkSize) await flush(lane);
+    if (failure) break;
   }
-  await flush();
+  if (!failure) for (let lane = 0; lane < lanes; lane++) await flush(lane);
+  await Promise.all(running);
+  if (failure) throw failure.error;
   return tally;
 }
 

@@ -61,14 +61,18 @@ export async function applyRejectionBatch(tx: Db, rows: BatchRow<RejectedItemRec
   const { plans, outcomes } = planRejections(rows, facts);
   if (!plans.length) return outcomes;
   await ctx.claimKeys(plans.filter((p) => p.plan.key !== null).map((p) => ({ key: p.plan.key!, row: p.row })));
-  await releaseReservations(tx, plans.map((p) => p.plan), ctx.actor);
+  const levels = await releaseReservations(tx, plans.map((p) => p.plan), ctx.actor);
   await writeRejections(tx, plans.map((p) => p.plan), ctx);
   await refreshStatuses(tx, plans.map((p) => p.plan.item.orderId), facts);
+  // The counters last, inventory rows locked in key order: a hot row is held only while the chunk
+  // commits, so another lane of the file (or a brokering run) waits as little as possible.
+  await lockLevels(tx, levels);
+  await applyLevelDeltas(tx, levels);
   return outcomes;
 }
 
-/** RELEASED reservations, their counters and RELEASE ledger rows (inventory rows locked in key order). */
-async function releaseReservations(tx: Db, plans: RejectionPlan[], actor: string): Promise<void> {
+/** RELEASED reservations and their RELEASE ledger rows; returns the counter deltas to apply. */
+async function releaseReservations(tx: Db, plans: RejectionPlan[], actor: string): Promise<LevelDelta[]> {
   const held = plans.filter((p) => p.reservation !== undefined);
   const deltas = new Map<string, LevelDelta>();
   for (const { reservation: r } of held) {
@@ -79,14 +83,13 @@ async function releaseReservations(tx: Db, plans: RejectionPlan[], actor: string
     deltas.set(k, d);
   }
   const levels = [...deltas.values()].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.facilityId < b.facilityId ? -1 : a.facilityId > b.facilityId ? 1 : 0));
-  await lockLevels(tx, levels);
   const closed = await closeReservationsById(tx, held.map((p) => p.reservation!.id), 'RELEASED');
   if (closed.length !== held.length) throw new Error(`${held.length - closed.length} reservation(s) were closed meanwhile`);
-  await applyLevelDeltas(tx, levels);
   await insertLedgerRows(tx, held.filter((p) => p.reservation!.quantity > 0).map((p) => ({
     productId: p.reservation!.productId, facilityId: p.reservation!.facilityId, kind: 'RELEASE', onHandDelta: 0, reservedDelta: -p.reservation!.quantity,
     reason: rejectionTexts(p.reasonId).release, orderId: p.item.orderId, seqId: p.item.seqId, actor,
   })));
+  return levels;
 }
 
 /** Rejections, exclusions, item moves and their history. */

@@ -61,5 +61,7 @@ export function rejectedItemsImport(): ImportSpec<RejectedItemRecord> {
     },
 
     applyBatch: (tx, rows, ctx) => applyRejectionBatch(tx, rows, ctx, cache),
+    // Rows of one order stay in file order; other orders meet only in commutative counters.
+    laneKey: (rec) => rec.orderId,
   };
 }
