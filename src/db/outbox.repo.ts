@@ -71,6 +71,7 @@ interface LineRow extends Omit<LineFact, 'reservationId'> {
 /** Every item of the orders with what the planner needs, ordered by order and item. */
 export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFacts[]> {
   if (!orderIds.length) return [];
+  // Every lookup is a LATERAL … LIMIT 1 probe (never flattened into a hash of a whole table).
   const rows = await select<LineRow>(db, sql`
     select oi.order_id as "orderId",
            o.netsuite_order_id as "internalId",
@@ -84,30 +85,37 @@ export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFa
            f.netsuite_location_id as location,
            pr.netsuite_item_id as item,
            r.id::text as "reservationId",
-           (r.id is not null and exists (
-             select 1 from external_fulfillment ef
-             where ef.reservation_id = r.id and ef.kind = 'BROKERED' and ef.superseded_at is null)) as "allocationSent",
+           (sent.one is not null) as "allocationSent",
            oi.netsuite_line_id as "lineId",
            oi.netsuite_line_qty as "lineQty",
            oi.netsuite_sync as sync,
            coalesce(e.announced, false) as announced,
            coalesce(e.closed_sent, false) as "closedSent"
     from order_items oi
-    join orders o on o.id = oi.order_id
-    join products pr on pr.id = oi.product_id
+    cross join lateral (
+      select netsuite_order_id, feed_file_id from orders where id = oi.order_id limit 1) o
+    cross join lateral (
+      select netsuite_item_id from products where id = oi.product_id limit 1) pr
     left join facilities f on f.id = oi.facility_id
-    left join reservations r
-      on r.order_id = oi.order_id and r.order_item_seq_id = oi.seq_id
-     and r.status = 'ACTIVE' and r.facility_id = oi.facility_id
+    left join lateral (
+      select id from reservations
+      where order_id = oi.order_id and order_item_seq_id = oi.seq_id
+        and status = 'ACTIVE' and facility_id = oi.facility_id
+      limit 1) r on true
+    left join lateral (
+      select 1 as one from external_fulfillment
+      where reservation_id = r.id and kind = 'BROKERED' and superseded_at is null
+      limit 1) sent on true
     left join lateral (
       -- Only an item without a line id can have been announced, only a cancelled one closed.
       select bool_or(ef.line_id is null) as announced,
              bool_or(ef.closed) as closed_sent
       from external_fulfillment ef
-      where ef.order_id = oi.order_id
+      where (oi.netsuite_line_id is null or oi.status = 'CANCELLED')
+        and ef.order_id = oi.order_id
         and ef.order_item_seq_id = oi.seq_id
         and (ef.line_id is null or ef.closed)
-        and ef.superseded_at is null) e on (oi.netsuite_line_id is null or oi.status = 'CANCELLED')
+        and ef.superseded_at is null) e on true
     where oi.order_id = any(${p(orderIds)}::text[])
     order by oi.order_id, oi.seq_id`);
   const byOrder = new Map<string, OrderLineFacts>();
@@ -157,7 +165,7 @@ export async function markLinesSent(db: Db, sent: PlannedRow[], settled: { order
     where oi.order_id = any(${p([...new Set(open.map((r) => r.orderId))])}::text[])
       and oi.order_id = v.order_id
       and oi.seq_id = v.seq_id`);
-  const clear = [...settled, ...sent.filter((r) => !r.recordQuantity)];
+  const clear = [...settled, ...sent.filter((r) => !r.recordQuantity && r.clearsMarker)];
   if (clear.length) await db.execute(sql`
     update order_items oi
     set netsuite_sync = null

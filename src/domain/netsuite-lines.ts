@@ -71,6 +71,8 @@ export interface PlannedRow {
   closed: boolean;
   /** The quantity NetSuite's line holds changes with this row (record it as `netsuite_line_qty`). */
   recordQuantity: boolean;
+  /** The item carries a `netsuite_sync` marker this row settles. */
+  clearsMarker: boolean;
 }
 
 export type Missing = 'order' | 'line' | 'product' | 'location';
@@ -85,7 +87,9 @@ export interface OrderLinePlan {
 
 const ALLOCATED = new Set(['ALLOCATED', 'PACKED']);
 
-type Need = { kind: 'none' } | { kind: 'row'; row: Omit<PlannedRow, 'internalId' | 'item'> } | { kind: 'wait'; missing: Missing[] };
+/** `row` has `internalId` and `item` still to fill in. */
+type Need = { kind: 'none' } | { kind: 'row'; row: PlannedRow } | { kind: 'wait'; missing: Missing[] };
+const NONE: Need = { kind: 'none' };
 
 export function planOrderLines(order: OrderLineFacts): OrderLinePlan {
   const plan: OrderLinePlan = { rows: [], waiting: [], invalid: [], settled: [] };
@@ -104,7 +108,9 @@ export function planOrderLines(order: OrderLineFacts): OrderLinePlan {
       continue;
     }
     if (need.kind !== 'row') continue;
-    const row: PlannedRow = { ...need.row, internalId: order.internalId!, item: l.item! };
+    const row = need.row;
+    row.internalId = order.internalId!;
+    row.item = l.item!;
     const bad = unsafeId(row);
     if (bad) plan.invalid.push({ seqId: l.seqId, message: `${bad} is not a valid NetSuite id` });
     else {
@@ -116,17 +122,17 @@ export function planOrderLines(order: OrderLineFacts): OrderLinePlan {
 }
 
 function closeNeed(order: OrderLineFacts, l: LineFact): Need {
-  if (l.closedSent) return { kind: 'none' };
+  if (l.closedSent) return NONE;
   if (l.lineId === null) {
     // NetSuite has no line for it yet: only a line it was told of (or will report) needs closing.
     const willHaveLine = l.announced || (l.parentSeqId === null && (order.exported || order.internalId !== null));
-    return willHaveLine ? { kind: 'wait', missing: ['line'] } : { kind: 'none' };
+    return willHaveLine ? { kind: 'wait', missing: ['line'] } : NONE;
   }
   return {
     kind: 'row',
     row: {
-      orderId: order.orderId, seqId: l.seqId, reservationId: null, facilityId: l.facilityId ?? '_NA_',
-      lineId: l.lineId, location: null, quantity: l.lineQty ?? l.quantity, closed: true, recordQuantity: false,
+      orderId: order.orderId, seqId: l.seqId, reservationId: null, facilityId: l.facilityId ?? '_NA_', internalId: '', item: '',
+      lineId: l.lineId, location: null, quantity: l.lineQty ?? l.quantity, closed: true, recordQuantity: false, clearsMarker: l.sync !== null,
     },
   };
 }
@@ -136,7 +142,7 @@ function lineNeed(order: OrderLineFacts, l: LineFact, originalsKnown: boolean): 
   const allocationUnsent = atNetsuite && !l.allocationSent;
   const newPiece = l.lineId === null && l.parentSeqId !== null && !l.announced;
   const quantityChanged = l.lineId !== null && l.lineQty !== null && l.lineQty !== l.quantity;
-  if (!allocationUnsent && !newPiece && !quantityChanged && l.sync === null) return { kind: 'none' };
+  if (!allocationUnsent && !newPiece && !quantityChanged && l.sync === null) return NONE;
   const missing: Missing[] = [];
   if (l.lineId === null && (l.parentSeqId === null || l.announced || !originalsKnown)) missing.push('line');
   if (atNetsuite && l.location === null) missing.push('location');
@@ -145,17 +151,22 @@ function lineNeed(order: OrderLineFacts, l: LineFact, originalsKnown: boolean): 
     kind: 'row',
     row: {
       orderId: order.orderId, seqId: l.seqId, reservationId: atNetsuite ? l.reservationId : null,
-      facilityId: l.facilityId ?? '_NA_', lineId: l.lineId, location: atNetsuite ? l.location : null,
+      facilityId: l.facilityId ?? '_NA_', internalId: '', item: '', lineId: l.lineId, location: atNetsuite ? l.location : null,
       quantity: l.quantity, closed: false,
       // A line whose quantity NetSuite got from us, or that we now tell it (split, new piece, re-send).
       recordQuantity: (l.lineQty !== null && l.lineQty !== l.quantity) || l.sync !== null || newPiece,
+      clearsMarker: l.sync !== null,
     },
   };
 }
 
 function unsafeId(r: PlannedRow): string | undefined {
-  const ids: [string, string | null][] = [['internalId', r.internalId], ['lineId', r.lineId], ['item', r.item], ['location', r.location], ['orderLineId', r.seqId]];
-  return ids.find(([, v]) => v !== null && !NETSUITE_ID_RE.test(v))?.[0];
+  if (!NETSUITE_ID_RE.test(r.internalId)) return 'internalId';
+  if (r.lineId !== null && !NETSUITE_ID_RE.test(r.lineId)) return 'lineId';
+  if (!NETSUITE_ID_RE.test(r.item)) return 'item';
+  if (r.location !== null && !NETSUITE_ID_RE.test(r.location)) return 'location';
+  if (!NETSUITE_ID_RE.test(r.seqId)) return 'orderLineId';
+  return undefined;
 }
 
 /** Rough size of a row in the file (for the 10 MB limit). */

@@ -12,7 +12,7 @@ const order = (lines: LineFact[], over: Partial<OrderLineFacts> = {}): OrderLine
 describe('planOrderLines', () => {
   it('an unsent allocation at a NetSuite facility is one row; once sent, nothing', () => {
     const p = planOrderLines(order([line({})]));
-    expect(p.rows).toEqual([{ orderId: 'O1', seqId: '00001', reservationId: 10, facilityId: 'WH_NJ', internalId: '7001', lineId: '3', item: '501', location: '11', quantity: 2, closed: false, recordQuantity: false }]);
+    expect(p.rows).toEqual([{ orderId: 'O1', seqId: '00001', reservationId: 10, facilityId: 'WH_NJ', internalId: '7001', lineId: '3', item: '501', location: '11', quantity: 2, closed: false, recordQuantity: false, clearsMarker: false }]);
     expect(planOrderLines(order([line({ allocationSent: true })])).rows).toEqual([]);
   });
 
@@ -64,7 +64,7 @@ describe('planOrderLines', () => {
 
   it('a cancelled item with a known line is closed once, with the quantity last sent and no location', () => {
     const p = planOrderLines(order([line({ status: 'CANCELLED', facilityId: null, reservationId: null, lineQty: 2, quantity: 2, sync: 'CLOSE' })]));
-    expect(p.rows).toEqual([{ orderId: 'O1', seqId: '00001', reservationId: null, facilityId: '_NA_', internalId: '7001', lineId: '3', item: '501', location: null, quantity: 2, closed: true, recordQuantity: false }]);
+    expect(p.rows).toEqual([{ orderId: 'O1', seqId: '00001', reservationId: null, facilityId: '_NA_', internalId: '7001', lineId: '3', item: '501', location: null, quantity: 2, closed: true, recordQuantity: false, clearsMarker: true }]);
     expect(planOrderLines(order([line({ status: 'CANCELLED', closedSent: true, sync: 'CLOSE' })])).rows).toEqual([]);
   });
 
