@@ -14,7 +14,8 @@ import { ledgerInconsistencies } from '../../src/db/inventory.repo';
 import { runImport } from '../../src/feeds/import-runner';
 import { rejectedItemsImport } from '../../src/feeds/rejected-items';
 import { ENGINES } from '../support/db';
-import { expectOk, orderBody } from '../support/fixtures';
+import { expectOk, orderBody, WH_CA } from '../support/fixtures';
+import { setInventory, upsertFacility } from '../../src/app/catalog';
 import { CONFIG, feedEnv, listNames, netsuiteWrites, q, recordingContext, seedLoopCatalog, type FeedEnv } from './helpers';
 
 const DIR = 'salesorder/rejectedorderitem';
@@ -34,6 +35,25 @@ describe.each(ENGINES)('NetSuite rejections v2 on %s', (engine) => {
       await seedLoopCatalog(env.d.db);
     });
     afterEach(async () => { await env.close(); });
+
+    it('byte-identical rejections from two NetSuite warehouses in turn apply twice: the item ends at a third facility', async () => {
+      const db = env.d.db;
+      expectOk(await upsertFacility(db, { ...WH_CA, id: 'WH_TX', name: 'TX Warehouse', netsuiteLocationId: '13', postalCode: '75001', ranking: 4 }));
+      expectOk(await setInventory(db, 'SKU1', 'WH_TX', 50, 'test'));
+      const { order } = expectOk(await createOrder(db, orderBody({ items: [{ productId: 'SKU1', quantity: 1, unitPrice: 10 }] })));
+      expectOk(await approveOrder(db, order.id));
+      const bytes = file(LEGACY, [`${order.id},00001,Order Item Rejected from NetSuite,NOT_IN_STOCK`]);
+      for (const [at, name] of [['WH_NJ', 'a'], ['WH_CA', 'b']]) {
+        await runBrokering(env.d, { trigger: 'test' });
+        expect(await itemOf(db, order.id)).toEqual({ status: 'ALLOCATED', facility_id: at });
+        await netsuiteWrites(env.netsuite, DIR, `${name}-RejectedSalesOrderItemExport.csv`, bytes);
+        expect((await env.run('IMP_ORDER_ITM_RJCT')).counts).toMatchObject({ filesApplied: 1, filesDuplicate: 0, rowsApplied: 1, rowsNoop: 0 });
+      }
+      await runBrokering(env.d, { trigger: 'test' });
+      expect(await itemOf(db, order.id)).toEqual({ status: 'ALLOCATED', facility_id: 'WH_TX' });
+      expect((await q(db, sql`select facility_id from rejections where order_id = ${order.id} order by id`)).map((r) => r.facility_id)).toEqual(['WH_NJ', 'WH_CA']);
+      expect(await ledgerInconsistencies(db)).toEqual([]);
+    });
 
     it('the same line rejected twice (byte-identical files under new names, re-brokered to the same warehouse between) applies twice', async () => {
       const db = env.d.db;
