@@ -2,6 +2,7 @@
  * Composition root: wires config, database, use cases, jobs and adapters by hand.
  * `startOms` is what `oms serve` (and `npm start`) runs.
  */
+import { webRoutes } from './web';
 import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from './config';
@@ -65,7 +66,7 @@ export async function startOms(config: Config, opts: StartOptions = {}): Promise
     });
   }
   const http = { database, config, log, lifecycle };
-  const app = await buildServer({ ...http, plugins: [(a) => jobRoutes(a, http, registry, jobs?.boss)] });
+  const app = await buildServer({ ...http, plugins: [(a) => jobRoutes(a, http, registry, jobs?.boss), (a) => webRoutes(a)] });
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   log.info({ address, engine: database.engine, jobs: Boolean(jobs) }, 'OMS listening');
   let closing: Promise<void> | undefined;

@@ -9,7 +9,8 @@ import type { Config } from './config';
 import type { Database } from './db/client';
 import { runBrokering } from './app/brokering';
 import { createJobRegistry, type JobDefinition, type JobRegistry } from './jobs';
-import { buildFeedJobs } from './feeds/wiring';
+import { feedJobs, type FeedJob } from './feeds';
+import { createTransport, parseTransportUrl, type FileTransport } from './sftp';
 
 export const BROKERING_JOB = 'BROKERING_RUN';
 
@@ -39,8 +40,26 @@ export function feedTransportUrl(config: Config): string {
   return config.FEED_TRANSPORT_URL ?? `file://${resolve(config.OMS_DATA_DIR, 'sftp')}`;
 }
 
+/** The feed transport that `FEED_TRANSPORT_URL` names; it connects lazily (on the first job run). */
+export function feedTransport(config: Config, log: Logger | undefined, transportUrl: string): FileTransport {
+  const parsed = parseTransportUrl(transportUrl);
+  const logger = log?.child({ component: 'feed-transport' });
+  if (parsed.kind === 'file') return createTransport({ kind: 'file', dir: parsed.dir, logger });
+  return createTransport({
+    kind: 'sftp', host: parsed.host, port: parsed.port, username: parsed.username ?? '', root: parsed.root,
+    password: config.SFTP_PASSWORD, privateKeyPath: config.SFTP_PRIVATE_KEY_FILE,
+    hostKeySha256: config.SFTP_HOST_KEY_SHA256, allowAnyHostKey: config.SFTP_ALLOW_ANY_HOST_KEY, logger,
+  });
+}
+
+/** The feed jobs over that transport; building them does no I/O. */
+export function buildFeedJobs(database: Database, config: Config, log: Logger | undefined, transportUrl: string): { jobs: FeedJob[]; close(): Promise<void> } {
+  const transport = feedTransport(config, log, transportUrl);
+  return { jobs: feedJobs({ database, transport, config }), close: () => transport.close() };
+}
+
 export async function buildJobRegistry(database: Database, config: Config, log: Logger): Promise<{ registry: JobRegistry; close(): Promise<void> }> {
-  const feeds = await buildFeedJobs(database, config, log, feedTransportUrl(config));
+  const feeds = buildFeedJobs(database, config, log, feedTransportUrl(config));
   const jobs: JobDefinition[] = [brokeringJob(database, config), ...feeds.jobs];
   return { registry: createJobRegistry(jobs), close: feeds.close };
 }

@@ -5,7 +5,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Database, Db } from '../db/client';
-import type { FileTransport } from '../sftp';
+import type { FileTransport } from '../sftp/transport';
 import type { JobContext, JobLogger, RowError } from '../jobs/registry';
 
 export type { JobContext, JobLogger, RowError };

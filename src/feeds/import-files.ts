@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { RemoteFileNotFoundError, sha256Hex, type RemoteEntry } from '../sftp';
+import { RemoteFileNotFoundError } from '../sftp/errors';
+import { sha256Hex, type RemoteEntry } from '../sftp/transport';
 import type { FeedDeps, JobContext } from './common';
 
 export interface LocalCopy {

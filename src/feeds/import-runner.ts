@@ -35,7 +35,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { feedFiles } from '../db/schema';
 import { newId } from '../domain/ids';
-import type { RemoteEntry } from '../sftp';
+import type { RemoteEntry } from '../sftp/transport';
 import { errorReportCsv, FeedFileError, type DecodeResult } from './codec';
 import { appliedKeys, claimKey, claimKeys } from './bulk-repo';
 import { errorText, intParam, queryRows, transportDir, type FeedDeps, type JobContext } from './common';

@@ -3,10 +3,9 @@
  * (eligibility + apply). The pure file formats live in `./codec`.
  *
  * Composition root: `feedJobs({ database, transport, config })` → job definitions for the registry
- * (see `./jobs`), or `buildFeedJobs(database, config, log, transportUrl)` (see `./wiring`).
+ * (see `./jobs`); the composition root (`src/wiring.ts`) builds them over the configured transport.
  */
 export { feedJobs, feedJob, FEED_JOB_NAMES, type FeedJob, type FeedJobDeps, type FeedJobName } from './jobs';
-export { buildFeedJobs, feedTransport } from './wiring';
 export { quietContext, type FeedConfig, type FeedDeps } from './common';
 export { runExport, FeedUploadError, type ExportSpec, type ExportResult, type ClaimArgs, type ClaimResult, type ReadArgs } from './export-runner';
 export { runImport, errorReportName, isTransientDbError, BatchConflictError, type BatchContext, type BatchRow, type ImportSpec, type ImportResult, type ImportOptions, type RowContext, type RowOutcome } from './import-runner';

@@ -12,7 +12,6 @@ import { catalogRoutes } from './routes/catalog';
 import { brokeringRoutes } from './routes/brokering';
 import { storeRoutes } from './routes/store';
 import { netsuiteRoutes } from './routes/netsuite';
-import { webRoutes } from '../web';
 
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -47,7 +46,6 @@ export async function buildServer(ctx: HttpContext): Promise<App> {
   brokeringRoutes(app, ctx);
   storeRoutes(app, ctx);
   netsuiteRoutes(app, ctx);
-  await webRoutes(app);
   for (const plugin of ctx.plugins ?? []) await plugin(app);
   return app;
 }
