@@ -13,6 +13,11 @@ async function select<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
+/** For the rest of the transaction: no JIT compilation (the claims' statements are big and run once). */
+export async function disableJit(db: Db): Promise<void> {
+  await db.execute(sql`set local jit = off`);
+}
+
 /** Facilities fulfilled by NetSuite. */
 export function netsuiteFacilityIds(db: Db): Promise<{ id: string }[]> {
   return select(db, sql`select id from facilities where fulfillment_system = 'NETSUITE'`);
@@ -27,12 +32,16 @@ export function unsentAllocations(db: Db, facilityIds: string[], after: number, 
     select r.id::text as id,
            r.order_id as "orderId"
     from reservations r
+    -- A probe of the outbox per reservation (LATERAL … LIMIT 1 is never turned into an anti join
+    -- that reads the whole outbox): the walk costs the same at the first and at the last file.
+    left join lateral (
+      select 1 as one from external_fulfillment ef
+      where ef.reservation_id = r.id and ef.kind = 'BROKERED' and ef.superseded_at is null
+      limit 1) sent on true
     where r.status = 'ACTIVE'
       and r.id > ${after}::bigint
       and r.facility_id = any(${p(facilityIds)}::text[])
-      and not exists (
-        select 1 from external_fulfillment ef
-        where ef.reservation_id = r.id and ef.kind = 'BROKERED' and ef.superseded_at is null)
+      and sent.one is null
     order by r.id
     limit ${limit}`);
 }
@@ -68,7 +77,7 @@ interface LineRow extends Omit<LineFact, 'reservationId'> {
   reservationId: string | null;
 }
 
-/** Every item of the orders with what the planner needs, ordered by order and item. */
+/** Every item of the orders with what the planner needs (each order's items in sequence order, from its primary key). */
 export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFacts[]> {
   if (!orderIds.length) return [];
   // Every lookup is a LATERAL … LIMIT 1 probe (never flattened into a hash of a whole table).
@@ -91,7 +100,10 @@ export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFa
            oi.netsuite_sync as sync,
            coalesce(e.announced, false) as announced,
            coalesce(e.closed_sent, false) as "closedSent"
-    from order_items oi
+    from unnest(${p(orderIds)}::text[]) as wanted(id)
+    -- Items reached through the primary key order by order, never by a scan of order_items.
+    cross join lateral (
+      select * from order_items where order_id = wanted.id) oi
     cross join lateral (
       select netsuite_order_id, feed_file_id from orders where id = oi.order_id limit 1) o
     cross join lateral (
@@ -115,9 +127,7 @@ export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFa
         and ef.order_id = oi.order_id
         and ef.order_item_seq_id = oi.seq_id
         and (ef.line_id is null or ef.closed)
-        and ef.superseded_at is null) e on true
-    where oi.order_id = any(${p(orderIds)}::text[])
-    order by oi.order_id, oi.seq_id`);
+        and ef.superseded_at is null) e on true`);
   const byOrder = new Map<string, OrderLineFacts>();
   for (const r of rows) {
     let o = byOrder.get(r.orderId);
@@ -125,7 +135,9 @@ export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFa
     const { orderId: _o, internalId: _i, exported: _e, reservationId, ...line } = r;
     o.lines.push({ ...line, quantity: Number(line.quantity), lineQty: line.lineQty === null ? null : Number(line.lineQty), reservationId: reservationId === null ? null : Number(reservationId) });
   }
-  return orderIds.map((id) => byOrder.get(id)).filter((o): o is OrderLineFacts => o !== undefined);
+  const out = orderIds.map((id) => byOrder.get(id)).filter((o): o is OrderLineFacts => o !== undefined);
+  for (const o of out) if (o.lines.length > 1) o.lines.sort((a, b) => (a.seqId < b.seqId ? -1 : a.seqId > b.seqId ? 1 : 0));
+  return out;
 }
 
 const col = <K extends keyof PlannedRow>(rows: PlannedRow[], k: K) => p(rows.map((r) => r[k]));

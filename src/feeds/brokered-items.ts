@@ -15,7 +15,7 @@
  */
 import type { Db } from '../db/client';
 import {
-  countMarkedWithoutOrderId, insertBrokeredRows, lineFacts, markedOrders, markLinesSent, netsuiteFacilityIds,
+  countMarkedWithoutOrderId, disableJit, insertBrokeredRows, lineFacts, markedOrders, markLinesSent, netsuiteFacilityIds,
   outboxPage, unsentAllocations,
 } from '../db/outbox.repo';
 import { planOrderLines, plannedRowBytes, type PlannedRow } from '../domain/netsuite-lines';
@@ -115,6 +115,8 @@ async function addRound(tx: Db, round: Round, file: FileBuild, s: ClaimState, ct
 }
 
 async function claimBrokered(tx: Db, fileId: string, limit: number, maxBytes: number, s: ClaimState, ctx: JobContext): Promise<ClaimResult> {
+  // The claim's statements are big; JIT compilation would cost more than it saves (PGlite accepts it too).
+  await disableJit(tx);
   const facilityIds = (await netsuiteFacilityIds(tx)).map((f) => f.id);
   const file: FileBuild = { rows: [], settled: [], orders: new Set(), bytes: brokeredItemsFeed.header.length + 1, limit, maxBytes };
   for (let round = await nextRound(tx, s, facilityIds); round; round = await nextRound(tx, s, facilityIds)) {
