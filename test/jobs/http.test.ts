@@ -12,6 +12,8 @@ import { Lifecycle } from '../../src/lifecycle';
 import { createJobRegistry, seedJobDefinitions, setJobEnabled } from '../../src/jobs';
 import { createTestDatabase, ENGINES } from '../support/db';
 import { gate, waitFor } from './helpers';
+import { approveOrder, createOrder } from '../../src/app/orders';
+import { expectOk, orderBody } from '../support/fixtures';
 
 describe.each(ENGINES)('jobs API on %s', (engine) => {
   let d: Database;
@@ -70,6 +72,20 @@ describe.each(ENGINES)('jobs API on %s', (engine) => {
     expect(rows.map((r) => r.status).sort()).toEqual(['COMPLETED', 'SKIPPED']);
   });
 
+  it('POST /brokering/runs: 201 for a completed run, 500 with the run (FAILED, its error) for a failed one', async () => {
+    const ok = await app.inject({ method: 'POST', url: '/brokering/runs' });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ status: 'COMPLETED' });
+    // A queued order and a table the run must write gone: the run fails.
+    const { order } = expectOk(await createOrder(d.db, orderBody({ items: [{ productId: 'SKU-NEW', quantity: 1 }] })));
+    expectOk(await approveOrder(d.db, order.id));
+    await d.query('alter table routing_decisions rename to routing_decisions_gone');
+    const failed = await app.inject({ method: 'POST', url: '/brokering/runs' });
+    expect(failed.statusCode).toBe(500);
+    expect(failed.json()).toMatchObject({ error: 'run_failed', run: { status: 'FAILED' } });
+    expect(failed.json().message).toMatch(/routing_decisions/);
+  });
+
   it('while draining: /health 503 draining, no new run (503), and a run in progress is told to stop after its batch', async () => {
     expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     const running = app.inject({ method: 'POST', url: '/jobs/IMP_LONG/run' });
@@ -81,6 +97,9 @@ describe.each(ENGINES)('jobs API on %s', (engine) => {
     expect(health.json()).toMatchObject({ status: 'draining' });
     const refused = await app.inject({ method: 'POST', url: '/jobs/GEN_FEED/run' });
     expect(refused.statusCode).toBe(503);
+    const brokering = await app.inject({ method: 'POST', url: '/brokering/runs' });
+    expect(brokering.statusCode).toBe(503);
+    expect(brokering.json()).toMatchObject({ error: 'draining' });
     expect(await lifecycle.settled(5000)).toBe(true);
     const r = await running;
     expect(r.statusCode).toBe(200);

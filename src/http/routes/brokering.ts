@@ -22,8 +22,16 @@ export function brokeringRoutes(app: App, ctx: HttpContext) {
   app.get('/routing-profiles/:id/history', { schema: { tags: ['routing'], params: z.object({ id: z.string() }) } },
     async (req, res) => reply(res, await profileHistory(db, req.params.id), (x) => ({ history: x.history })));
 
-  app.post('/brokering/runs', { schema: { tags: ['brokering'], summary: 'Run brokering now over the whole queue' } },
-    async (_req, res) => res.code(201).send(await runBrokering(ctx.database, { trigger: 'api', signal: ctx.lifecycle?.signal, staleAfterMs: ctx.config.OMS_JOB_STALE_AFTER_SECONDS * 1000 })));
+  app.post('/brokering/runs', {
+    schema: { tags: ['brokering'], summary: 'Run brokering now over the whole queue: 201 completed; 503 while the server drains; 500 with the run when it failed' },
+  }, async (_req, res) => {
+    if (ctx.lifecycle?.draining) return res.code(503).send({ error: 'draining', message: 'the server is shutting down: no new brokering run' });
+    const run = await runBrokering(ctx.database, { trigger: 'api', signal: ctx.lifecycle?.signal, staleAfterMs: ctx.config.OMS_JOB_STALE_AFTER_SECONDS * 1000 });
+    if (run.status === 'COMPLETED') return res.code(201).send(run);
+    // Stopped by a shutdown after the batch in progress, or failed: the run row says which and why.
+    const interrupted = ctx.lifecycle?.draining ?? false;
+    return res.code(interrupted ? 503 : 500).send({ error: interrupted ? 'draining' : 'run_failed', message: run.error ?? 'brokering run failed', run });
+  });
   app.get('/brokering/runs', { schema: { tags: ['brokering'], querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }) } },
     async (req) => ({ runs: await listRuns(db, req.query.limit) }));
   app.get('/brokering/runs/:id', { schema: { tags: ['brokering'], summary: "A run's counts and per-order results", params: z.object({ id: z.string() }) } },
