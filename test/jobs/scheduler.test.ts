@@ -33,8 +33,11 @@ describe.each(ENGINES)('pg-boss job system on %s', (engine) => {
   afterEach(async () => {
     await sys?.stop();
     sys = undefined;
+    // What was logged while the system ran and stopped; dropping the test database afterwards
+    // terminates pg-boss's idle pool connections, which it may report: that is teardown, not the test.
+    const logged = [...errors];
     await d.close();
-    expect(errors).toEqual([]);
+    expect(logged).toEqual([]);
   });
 
   const schedules = async () => (await d.query<{ name: string; cron: string; timezone: string }>('select name, cron, timezone from pgboss.schedule order by name')).rows;
