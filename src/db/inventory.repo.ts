@@ -4,13 +4,13 @@
  * (`… WHERE on_hand - reserved - safety >= q`), so available never goes below zero whatever runs
  * at the same time, and the row lock it takes serialises concurrent reservers of one SKU.
  */
+import { rowsOf as rows } from './rows';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { inventoryLedger, inventoryLevels, reservations } from './schema';
 
 export type LedgerKind = 'SET_ON_HAND' | 'ADJUST' | 'VARIANCE' | 'RESERVE' | 'RELEASE' | 'SHIP';
 
-const rows = <T>(r: unknown): T[] => ((r as { rows: T[] }).rows);
 
 export interface LevelRow { productId: string; facilityId: string; onHand: number; reserved: number; safetyStock: number; available: number }
 

@@ -3,11 +3,11 @@
  * the outbox rows and variances they refer to, and the per-item facts the integration state of an
  * order is derived from. One named function per statement; every function takes `db | tx`.
  */
+import { rowsOf as rows } from './rows';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { netsuiteRefusals } from './schema';
 
-const rows = <T>(r: unknown): T[] => ((r as { rows: T[] }).rows);
 
 export type RefusalRow = typeof netsuiteRefusals.$inferSelect;
 export type RefusalInsert = typeof netsuiteRefusals.$inferInsert;

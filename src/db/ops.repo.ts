@@ -2,10 +2,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { BROKERING_QUEUE } from './reference-data';
+import { queryRows as select } from './rows';
 
-async function select<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-}
 
 /** Answers when the database does. */
 export async function ping(db: Db): Promise<void> {

@@ -5,18 +5,13 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { queryRows as select } from './rows';
+
+export { disableJit } from './rows';
 import type { LineFact, OrderLineFacts, PlannedRow } from '../domain/netsuite-lines';
 
 const p = sql.param;
 
-async function select<T>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-}
-
-/** For the rest of the transaction: no JIT compilation (the claims' statements are big and run once). */
-export async function disableJit(db: Db): Promise<void> {
-  await db.execute(sql`set local jit = off`);
-}
 
 /** Facilities fulfilled by NetSuite. */
 export function netsuiteFacilityIds(db: Db): Promise<{ id: string }[]> {

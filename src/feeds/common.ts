@@ -38,14 +38,7 @@ export const SAFE_ID_SQL = '^[A-Za-z0-9_][A-Za-z0-9_.:#/@+-]{0,254}$';
  */
 export const safeId = (col: SQL) => sql`coalesce(${col} ~ '^[A-Za-z0-9_][A-Za-z0-9_.:#/@+-]*$' and length(${col}) <= 255, false)`;
 
-/** Rows of a `db.execute` result (node-postgres and PGlite both return `{ rows }`). */
-export function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
-
-export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
-  return rowsOf<T>(await db.execute(query));
-}
+export { queryRows, rowsOf } from '../db/rows';
 
 /** Transport folder (root-relative, no trailing slash) of a codec folder like `salesorder/update/`. */
 export function transportDir(folder: string): string {

@@ -37,6 +37,7 @@ import { feedFiles } from '../db/schema';
 import { newId } from '../domain/ids';
 import type { RemoteEntry } from '../sftp/transport';
 import { errorReportCsv, FeedFileError, type DecodeResult } from './codec';
+import { disableJit } from '../db/rows';
 import { appliedKeys, claimKey, claimKeys } from './bulk-repo';
 import { errorText, intParam, queryRows, transportDir, type FeedDeps, type JobContext } from './common';
 import { errorReportName, fetchLocal, goneMeanwhile, moveQuietly, type LocalCopy } from './import-files';
@@ -330,7 +331,7 @@ async function applyBulk<Rec>(env: ChunkEnv<Rec>, rows: BatchRow<Rec>[]): Promis
     return await deps.database.db.transaction(async (tx) => {
       const t = tx as Db;
       // A chunk's statements are big; compiling them (JIT) would cost more than it saves.
-      await t.execute(sql`set local jit = off`);
+      await disableJit(t);
       const bc: BatchContext = {
         fileId, fileName: name, actor, deps,
         appliedKeys: (keys) => appliedKeys(t, spec.feed, keys),

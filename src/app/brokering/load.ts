@@ -3,12 +3,12 @@
  * never take the same order), their items and exclusions, the products, and the inventory rows
  * of those products, locked in a fixed order so reservers never deadlock.
  */
+import { rowsOf as rows } from '../../db/rows';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { BROKERING_QUEUE } from '../../db/reference-data';
 import type { Facility, Product } from '../../domain/routing/types';
 
-const rows = <T>(r: unknown): T[] => (r as { rows: T[] }).rows;
 
 export interface QueueKey { priority: number; orderDate: Date; id: string }
 
@@ -19,7 +19,7 @@ export interface ClaimedOrder {
 
 export interface ItemFact {
   orderId: string; seqId: string; productId: string; quantity: number; status: string; facilityId: string | null;
-  unitPrice: string; netsuiteLineId: string | null;
+  unitPrice: string;
 }
 
 export interface LockedLevel { productId: string; facilityId: string; onHand: number; reserved: number; safetyStock: number }
@@ -45,7 +45,7 @@ export async function claimBatch(db: Db, after: QueueKey | null, limit: number, 
 export async function loadItems(db: Db, orderIds: string[]): Promise<ItemFact[]> {
   const r = await db.execute(sql`
     select order_id as "orderId", seq_id as "seqId", product_id as "productId", quantity, status, facility_id as "facilityId",
-           unit_price as "unitPrice", netsuite_line_id as "netsuiteLineId"
+           unit_price as "unitPrice"
     from order_items where order_id = any(${sql.param(orderIds)}::text[]) order by order_id, seq_id`);
   return rows<ItemFact>(r);
 }
