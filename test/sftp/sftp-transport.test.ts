@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import ssh2 from 'ssh2';
 import {
   createTransport,
   fingerprintOfKey,
@@ -18,7 +17,7 @@ import {
   TransportConfigError,
   type RetryEvent,
 } from '../../src/sftp';
-import { startSftpServer, type SftpTestServer } from '../support/sftp-server';
+import { parseableKeyPair, startSftpServer, type SftpTestServer } from '../support/sftp-server';
 import { sha256Hex } from '../../src/sftp/transport';
 import { memoryLogger, sftpConfig, sleep, slowSource } from './harness';
 
@@ -80,7 +79,7 @@ describe('SftpTransport against the in-process SFTP server', () => {
   });
 
   it('host key mismatch: refused before authentication, with both fingerprints named, not retried', async () => {
-    const other = ssh2.utils.generateKeyPairSync('ed25519');
+    const other = parseableKeyPair();
     const wrong = hostKeyFingerprint(other.public);
     const logger = memoryLogger();
     const retries: RetryEvent[] = [];
@@ -161,7 +160,7 @@ describe('SftpTransport against the in-process SFTP server', () => {
     expect(server.stats.connections).toBe(1);
     expect(server.stats.authAttempts.some((a) => a.method === 'password' && !a.ok)).toBe(true);
     expect(logger.records.find((r) => r.obj.event === 'sftp-auth-failed')).toMatchObject({ level: 'error' });
-    const otherKey = ssh2.utils.generateKeyPairSync('ed25519');
+    const otherKey = parseableKeyPair();
     const byKey = transport(server, { password: undefined, privateKey: otherKey.private });
     await expect(byKey.list('x', /.*/)).rejects.toBeInstanceOf(SftpAuthError);
   });
