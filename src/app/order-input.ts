@@ -53,7 +53,8 @@ export const orderInputSchema = z.object({
 
 export type OrderInput = z.infer<typeof orderInputSchema>;
 
-export type FieldError = { field: string; message: string };
+export type { FieldError } from '../domain/result';
+import type { FieldError } from '../domain/result';
 
 /** Formats zod issues as `path: message` with array indexes, e.g. `items[0].quantity`. */
 export function formatIssues(error: z.ZodError): FieldError[] {

@@ -4,12 +4,19 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema';
 
 /** The drizzle database (or transaction) every repository takes. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/**
+ * An open transaction. A function that takes row locks (or needs its statements to commit
+ * together) takes a `Tx`, so calling it outside a transaction does not compile; the caller (a
+ * route, a job or an import runner) opens the transaction with `db.transaction(...)`.
+ */
+export type Tx = PgTransaction<PgQueryResultHKT, typeof schema, ExtractTablesWithRelations<typeof schema>>;
 export type Engine = 'pglite' | 'postgres';
 
 /** What pg-boss needs: one SQL entry point. */
