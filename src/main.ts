@@ -61,7 +61,9 @@ export async function startOms(config: Config, opts: StartOptions = {}): Promise
     jobs = await startJobSystem(database, registry, {
       log: log.child({ component: 'jobs' }), staleAfterMs, stopTimeoutMs: drainTimeoutMs,
       sweeps: [async () => {
-        for (const r of await sweepAbandonedRuns(database.db, staleAfterMs)) log.warn({ brokeringRun: r.id, reason: r.error }, 'abandoned brokering run marked FAILED');
+        for (const r of await sweepAbandonedRuns(database.db, staleAfterMs)) {
+          log.warn({ brokeringRun: r.id, reason: r.error }, 'abandoned brokering run marked FAILED');
+        }
       }],
     });
   }

@@ -17,7 +17,8 @@ export function parseFingerprint(input: string): Buffer {
     if (b.length === 32) return b;
   }
   throw new TransportConfigError(
-    `hostKeySha256 ${JSON.stringify(input)} is not a SHA-256 fingerprint; expected "SHA256:<43 base64 chars>" (as printed by ssh-keygen -lf), plain base64, or 64 hex digits`,
+    `hostKeySha256 ${JSON.stringify(input)} is not a SHA-256 fingerprint; ` +
+      'expected "SHA256:<43 base64 chars>" (as printed by ssh-keygen -lf), plain base64, or 64 hex digits',
   );
 }
 

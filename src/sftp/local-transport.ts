@@ -48,7 +48,9 @@ export class LocalDirTransport implements FileTransport {
   private closed = false;
 
   constructor(config: LocalDirTransportConfig) {
-    if (!config?.dir || !path.isAbsolute(config.dir)) throw new TransportConfigError(`local transport dir must be an absolute path, got ${JSON.stringify(config?.dir)}`);
+    if (!config?.dir || !path.isAbsolute(config.dir)) {
+      throw new TransportConfigError(`local transport dir must be an absolute path, got ${JSON.stringify(config?.dir)}`);
+    }
     this.root = path.resolve(config.dir);
     this.description = `file://${this.root}`;
     this.logger = config.logger ?? silentLogger;
@@ -223,7 +225,10 @@ export class LocalDirTransport implements FileTransport {
       }
       if (target === name && (await this.sha256(toDir, name)) === (await this.sha256(dir, name))) {
         await fsp.rm(from);
-        this.logger.info({ event: 'sftp-move-already-present', from: displayPath(dir, name), to: displayPath(toDir, name) }, 'identical file already in target; source removed');
+        this.logger.info(
+          { event: 'sftp-move-already-present', from: displayPath(dir, name), to: displayPath(toDir, name) },
+          'identical file already in target; source removed',
+        );
         return { status: 'already-present', name };
       }
       target = conflictFreeName(name);

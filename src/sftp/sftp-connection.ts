@@ -85,7 +85,8 @@ export class SftpConnector {
     if (c.hostKeySha256) this.pinned = parseFingerprint(c.hostKeySha256);
     else if (!c.allowAnyHostKey) {
       throw new TransportConfigError(
-        'sftp: hostKeySha256 is required (the server host key fingerprint, e.g. from `ssh-keyscan HOST | ssh-keygen -lf -`); allowAnyHostKey is for development only',
+        'sftp: hostKeySha256 is required (the server host key fingerprint, e.g. from `ssh-keyscan HOST | ssh-keygen -lf -`); ' +
+          'allowAnyHostKey is for development only',
       );
     }
     if (c.privateKey) {
@@ -93,7 +94,9 @@ export class SftpConnector {
       if (parsed instanceof Error) throw new TransportConfigError(`sftp: cannot parse privateKey: ${parsed.message}`);
     }
     const root = c.root ?? `/home/${c.username}/netsuite`;
-    if (!path.posix.isAbsolute(root) || root.includes('\u0000')) throw new TransportConfigError(`sftp: root must be an absolute path, got ${JSON.stringify(root)}`);
+    if (!path.posix.isAbsolute(root) || root.includes('\u0000')) {
+      throw new TransportConfigError(`sftp: root must be an absolute path, got ${JSON.stringify(root)}`);
+    }
     this.root = path.posix.resolve(root);
     this.cfg = { ...c, port };
     this.retry = resolveRetry(c.retry);
@@ -168,7 +171,10 @@ export class SftpConnector {
         const err = e instanceof Error ? e : new Error(String(e));
         if (err instanceof TransportError) throw err; // config, auth, host key, closed: never retried
         if (attempt >= policy.attempts) {
-          this.logger.error({ event: 'sftp-connect-failed', alert: true, target: this.description, attempts: attempt, err: err.message }, 'SFTP connection failed; giving up');
+          this.logger.error(
+            { event: 'sftp-connect-failed', alert: true, target: this.description, attempts: attempt, err: err.message },
+            'SFTP connection failed; giving up',
+          );
           throw new SftpConnectionError(`could not connect to ${this.description} after ${attempt} attempt(s): ${err.message}`, attempt, { cause: err });
         }
         const delayMs = backoffDelay(policy, attempt);

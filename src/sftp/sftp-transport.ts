@@ -11,7 +11,9 @@ import type { FileEntryWithStats, SFTPWrapper } from 'ssh2';
 import { RemoteFileConflictError, TransportClosedError } from './errors';
 import { joinInside, safeName } from './paths';
 import { errorMessage, SftpConnector, type Conn, type SftpTransportConfig } from './sftp-connection';
-import { call, hashRemote, isNoSuchFile, isRegularFile, lstatOrUndefined, mkdirs, modeIs, openReadStream, requireRegularFile, S_IFREG, uploadPart } from './sftp-fs';
+import {
+  call, hashRemote, isNoSuchFile, isRegularFile, lstatOrUndefined, mkdirs, modeIs, openReadStream, requireRegularFile, S_IFREG, uploadPart,
+} from './sftp-fs';
 import {
   conflictFreeName,
   displayPath,
@@ -73,7 +75,10 @@ export class SftpTransport implements FileTransport {
       this.logger.info({ event: 'sftp-put-already-present', path: shown, sha256: existing }, 'identical file already present');
       return { status: 'already-present', ...incoming };
     }
-    this.logger.error({ event: 'sftp-put-conflict', alert: true, path: shown, existing, incoming: incoming.sha256 }, 'a different file of the same name exists');
+    this.logger.error(
+      { event: 'sftp-put-conflict', alert: true, path: shown, existing, incoming: incoming.sha256 },
+      'a different file of the same name exists',
+    );
     throw new RemoteFileConflictError(shown, existing, incoming.sha256);
   }
 
@@ -195,7 +200,10 @@ export class SftpTransport implements FileTransport {
         }
         if (target === name && (await isRegularFile(sftp, to)) && (await hashRemote(sftp, to)) === (await hashRemote(sftp, from))) {
           await call(sftp, (cb) => sftp.unlink(from, cb));
-          this.logger.info({ event: 'sftp-move-already-present', from: displayPath(dir, name), to: displayPath(toDir, name) }, 'identical file already in target; source removed');
+          this.logger.info(
+            { event: 'sftp-move-already-present', from: displayPath(dir, name), to: displayPath(toDir, name) },
+            'identical file already in target; source removed',
+          );
           return { status: 'already-present' as const, name };
         }
         target = conflictFreeName(name);
