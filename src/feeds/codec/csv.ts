@@ -101,7 +101,9 @@ export type DecodeResult<T> =
 export type RowError = Extract<DecodeResult<unknown>, { ok: false }>;
 
 /** Structural errors after which record boundaries can no longer be trusted. */
-const FATAL_CSV_CODES = new Set(['CSV_QUOTE_NOT_CLOSED', 'CSV_MAX_RECORD_SIZE', 'CSV_INVALID_CLOSING_QUOTE', 'INVALID_OPENING_QUOTE', 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE']);
+const FATAL_CSV_CODES = new Set([
+  'CSV_QUOTE_NOT_CLOSED', 'CSV_MAX_RECORD_SIZE', 'CSV_INVALID_CLOSING_QUOTE', 'INVALID_OPENING_QUOTE', 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE',
+]);
 const MAX_RECORD_BYTES = 1_000_000;
 
 function utf8Guard(): Transform {
@@ -171,6 +173,31 @@ export function schemaError(
   return field === undefined ? { message } : { field, message };
 }
 
+/** A csv-parse stream: rows it skips are collected in `skipped`; a fatal error ends the file. */
+function csvParser(columns: readonly ColumnSpec[], skipped: { after: number; message: string }[]) {
+  const parser = parse({
+    bom: true,
+    relax_column_count: false,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    max_record_size: MAX_RECORD_BYTES,
+    on_skip: (err) => {
+      if (!err) return undefined;
+      const code = (err as CsvError).code;
+      if (parser.info.records === 0 || FATAL_CSV_CODES.has(code)) throw err;
+      skipped.push({ after: parser.info.records, message: skippedRowMessage(err as CsvError, columns) });
+      return undefined;
+    },
+  });
+  return parser;
+}
+
+function skippedRowMessage(err: CsvError, columns: readonly ColumnSpec[]): string {
+  const record = (err as CsvError & { record?: unknown[] }).record;
+  if (err.code !== 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || !Array.isArray(record)) return `unreadable row (${err.code})`;
+  return `expected ${/expect (\d+)/.exec(err.message)?.[1] ?? columns.length} cells, found ${record.length}`;
+}
+
 /**
  * Stream-decode a feed file. Throws `FeedFileError` (before or while yielding) when the file as a
  * whole is unreadable: empty, header mismatch (missing, unknown or duplicate columns; order is
@@ -186,25 +213,7 @@ export async function* decodeCsv<T>(
   rowSchema: z.ZodType<T>,
 ): AsyncGenerator<DecodeResult<T>, void, undefined> {
   const skipped: { after: number; message: string }[] = [];
-  const parser = parse({
-    bom: true,
-    relax_column_count: false,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    max_record_size: MAX_RECORD_BYTES,
-    on_skip: (err) => {
-      if (!err) return undefined;
-      const code = (err as CsvError).code;
-      if (parser.info.records === 0 || FATAL_CSV_CODES.has(code)) throw err;
-      const record = (err as CsvError & { record?: unknown[] }).record;
-      const message =
-        code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && Array.isArray(record)
-          ? `expected ${/expect (\d+)/.exec((err as Error).message)?.[1] ?? columns.length} cells, found ${record.length}`
-          : `unreadable row (${code})`;
-      skipped.push({ after: parser.info.records, message });
-      return undefined;
-    },
-  });
+  const parser = csvParser(columns, skipped);
   const source = toReadable(input);
   pipeline(source, utf8Guard(), parser, () => {
     /* errors surface through the parser's async iterator */
