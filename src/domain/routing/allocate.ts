@@ -3,10 +3,10 @@
  * smallest covering set of 2 then 3 facilities, line-by-line fill. Every take is journalled so
  * that an order can be rolled back (EXCEPTION, or QUEUED without splitting).
  */
-import { isCandidate, type CandidateSet } from './candidates';
-import { listIds, slotAt, slotEnd, slotStart, usable, type RoutingContext, type StockState } from './context';
+import { isCandidate } from './candidates';
+import { listIds, slotAt, slotEnd, slotStart, usable, type CandidateSet, type RoutingContext, type StockState } from './context';
 import { before, reportKm, sortCandidates, type Ordering } from './ordering';
-import { findSingle } from './search';
+import { findSingle, type Demand } from './search';
 import type { DecidedBy, LineQuantity, Shipment } from './types';
 
 /** One order line after product resolution. */
@@ -24,12 +24,6 @@ export interface Group {
   readonly lines: readonly Line[];
   readonly carrier: string | null;
   readonly label: string;
-}
-
-/** Distinct products of a set of lines with their total quantities. */
-export interface Demand {
-  readonly p: number[];
-  readonly q: number[];
 }
 
 /** Aggregates lines into per-product demand (first-appearance order). */

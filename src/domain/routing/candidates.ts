@@ -6,29 +6,8 @@
  * filter, no ZIP filter), a candidate set is "eligible, not at its daily limit, not rejected"
  * and is tested per facility without building anything of size F.
  */
-import { listIds, normCode, type RoutingContext, type StockState } from './context';
+import { listIds, normCode, type CandidateSet, type OrderFilter, type RoutingContext, type StockState } from './context';
 import type { Order } from './types';
-
-/** Membership test of one group's candidates. */
-export interface CandidateSet {
-  /** Explicit membership (1 = candidate); null means the fast path. */
-  readonly mask: Uint8Array | null;
-  /** Fast path only: rejected facilities that would otherwise be candidates. */
-  readonly rejected: Int32Array | null;
-  readonly count: number;
-}
-
-/** The order-level part of the filters, shared by every group of the order (treat as read-only once built). */
-export interface OrderFilter {
-  readonly mask: Uint8Array | null;
-  readonly count: number;
-  /** 5-digit ZIP when the ZIP rule applies to this order. */
-  readonly zip: string | null;
-  readonly lines: string[];
-  /** Candidate set of groups without rejections (computed on first use). */
-  shared: CandidateSet | null;
-  sharedLines: string[];
-}
 
 /** True when facility f is in the candidate set. */
 export function isCandidate(ctx: RoutingContext, stock: StockState, c: CandidateSet, f: number): boolean {

@@ -108,8 +108,29 @@ export interface StockState {
   /** Cached explanation of the daily-limit drops for `atLimitVersion`. */
   limitCache: { version: number; line: string | null; count: number } | null;
   /** Cached order filter of orders without order-specific filters, for `atLimitVersion`. */
-  fastFilter: { version: number; filter: import('./candidates').OrderFilter } | null;
+  fastFilter: { version: number; filter: OrderFilter } | null;
   readonly rows: readonly StockRow[];
+}
+
+/** Membership test of one group's candidates (built and tested in `candidates.ts`). */
+export interface CandidateSet {
+  /** Explicit membership (1 = candidate); null means the fast path. */
+  readonly mask: Uint8Array | null;
+  /** Fast path only: rejected facilities that would otherwise be candidates. */
+  readonly rejected: Int32Array | null;
+  readonly count: number;
+}
+
+/** The order-level part of the filters, shared by every group of the order (treat as read-only once built). */
+export interface OrderFilter {
+  readonly mask: Uint8Array | null;
+  readonly count: number;
+  /** 5-digit ZIP when the ZIP rule applies to this order. */
+  readonly zip: string | null;
+  readonly lines: string[];
+  /** Candidate set of groups without rejections (computed on first use). */
+  shared: CandidateSet | null;
+  sharedLines: string[];
 }
 
 /** Normalises a country or market code for comparison (trimmed, upper case). */

@@ -11,13 +11,14 @@ import {
   type Group,
   type Line,
 } from './allocate';
-import { bestRanked, groupCandidates, orderFilter, type CandidateSet } from './candidates';
+import { bestRanked, groupCandidates, orderFilter } from './candidates';
 import {
   createRoutingContext,
   createStockState,
   inventoryLeft,
   listIds,
   registerProduct,
+  type CandidateSet,
   type RoutingContext,
   type StockState,
 } from './context';

@@ -3,8 +3,8 @@
  * every group. Groups stay separate shipments at that facility.
  */
 import { OrderAllocation, demandOf, type Group, type Line } from './allocate';
-import { bestRanked, intersect, type CandidateSet } from './candidates';
-import { slotAt, usable } from './context';
+import { bestRanked, intersect } from './candidates';
+import { slotAt, usable, type CandidateSet } from './context';
 import { findSingle } from './search';
 import { reportKm } from './ordering';
 

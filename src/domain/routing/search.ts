@@ -8,11 +8,16 @@
  *
  * The covering-set search of step 7 lives in `set-search.ts`.
  */
-import { isCandidate, type CandidateSet } from './candidates';
-import { holderCount, slotAt, slotEnd, slotStart, type RoutingContext, type StockState } from './context';
+import { isCandidate } from './candidates';
+import { holderCount, slotAt, slotEnd, slotStart, type CandidateSet, type RoutingContext, type StockState } from './context';
 import { distM, pruneDot, type Ordering } from './ordering';
 import { cellFor, spatialIndex } from './spatial';
-import type { Demand } from './allocate';
+
+/** Distinct products of a set of lines with their total quantities (`demandOf` in `allocate.ts`). */
+export interface Demand {
+  readonly p: number[];
+  readonly q: number[];
+}
 
 /** Holder lists up to this length are scanned directly. */
 export const SCAN_MAX = 128;

@@ -7,11 +7,10 @@
  * lexicographically larger. Upper bounds (3 largest holdings per product, 3 largest useful
  * totals per facility) cut the enumeration when no set can cover.
  */
-import { isCandidate, type CandidateSet } from './candidates';
-import { holderCount, slotAt, slotEnd, slotStart, usable, type RoutingContext, type StockState } from './context';
+import { isCandidate } from './candidates';
+import { holderCount, slotAt, slotEnd, slotStart, usable, type CandidateSet, type RoutingContext, type StockState } from './context';
 import { before, setCost, sortCandidates, type Ordering } from './ordering';
-import { findSingle, NO, SCAN_MAX } from './search';
-import type { Demand } from './allocate';
+import { findSingle, NO, SCAN_MAX, type Demand } from './search';
 
 /** A covering set of candidates, in candidate order, with its objective value. */
 export interface SetChoice {
