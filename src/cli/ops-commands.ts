@@ -1,5 +1,4 @@
 /** Commands over orders, imports, demo data and routing scenarios. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { getOrderDetail } from '../app/netsuite-state';
 import { printJson, UsageError, withDatabase } from './support';
@@ -59,10 +58,4 @@ export function registerOpsCommands(program: Command) {
       const { runRouteScenario } = await import('./route-scenario');
       process.exitCode = await runRouteScenario(scenario, { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) });
     });
-}
-
-export function readJsonFile(path: string, what: string): unknown {
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new UsageError(`${what}: cannot read ${path}: ${(e as Error).message}`); }
-  try { return JSON.parse(text); } catch (e) { throw new UsageError(`${what}: ${path} is not valid JSON: ${(e as Error).message}`); }
 }

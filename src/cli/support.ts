@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { loadConfig, type Config } from '../config';
 import { openConfiguredDatabase } from '../main';
 import { migrateDatabase } from '../db/migrate';
@@ -24,3 +25,10 @@ export async function withDatabase<T>(fn: (d: Database) => Promise<T>): Promise<
 }
 
 export const printJson = (x: unknown): void => { process.stdout.write(`${JSON.stringify(x, null, 2)}\n`); };
+
+/** Reads and parses a JSON file named by `what` (an option or argument); a `UsageError` when it cannot. */
+export function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new UsageError(`${what}: cannot read ${path}: ${(e as Error).message}`); }
+  try { return JSON.parse(text); } catch (e) { throw new UsageError(`${what}: ${path} is not valid JSON: ${(e as Error).message}`); }
+}

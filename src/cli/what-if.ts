@@ -1,8 +1,7 @@
 /** `oms route --from-db --settings FILE [--from DATE --to DATE]`: a read-only comparison. */
 import { whatIf } from '../app/brokering/what-if';
 import { checkSettings } from '../app/routing-profiles';
-import { readJsonFile } from './ops-commands';
-import { printJson, UsageError, withDatabase } from './support';
+import { printJson, readJsonFile, UsageError, withDatabase } from './support';
 
 export async function runWhatIf(o: { settings?: string; from?: string; to?: string }) {
   if (!o.settings) throw new UsageError('route --from-db: --settings <file> is required');
