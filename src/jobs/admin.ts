@@ -1,22 +1,25 @@
 /**
- * Job administration use cases, called by the HTTP API and the CLI. Expected outcomes are values
- * (`{ kind: 'not_found' }`, `{ kind: 'invalid' }`, …), in the shape of `src/app/result.ts`.
+ * Job administration use cases, called by the HTTP API and the CLI. Expected outcomes are values:
+ * `{ kind: 'ok', … }`, or a `Failure` of `src/domain/result.ts` (`not_found`, `invalid`).
  *
  * `job_definitions` is the source of truth for cron and enabled; when a pg-boss instance is at
  * hand the change is applied to its schedule at once, otherwise the running job system picks it
  * up at its next schedule sync.
  */
-import { and, desc, eq, sql } from 'drizzle-orm';
 import type PgBoss from 'pg-boss';
 import type { Database, Db } from '../db/client';
-import { jobDefinitions, jobRuns } from '../db/schema';
+import {
+  findJobDefinition, findJobRun, findRunningJobRun, latestJobRunOf, latestJobRuns, listJobDefinitions, listJobRuns, restoreJobCron,
+  updateJobCron, updateJobEnabled, updateJobParams, upsertJobDefinitions, type JobDefinitionRow, type JobRunStatus,
+} from '../db/jobs.repo';
+import { notFound, type Failure } from '../domain/result';
 import { checkCron, DEFAULT_JOB_TIMEZONE, nextCronRun } from './cron';
 import { JOB_NAME_PATTERN, type JobRegistry, type RunTrigger } from './registry';
 import { sweepAbandonedJobRuns } from './liveness';
-import { checkParams, mergeParams } from './params';
-import { activeJobRunIds, alreadyRunningMessage, recordSkip, runJob, runningRun, staleLimitOf, type JobRun, type RunOptions, type RunResult, type Skipped } from './runner';
+import { checkFailure, checkParams, mergeParams } from './params';
+import { activeJobRunIds, alreadyRunningMessage, recordSkip, runJob, staleLimitOf, type JobRun, type RunOptions, type RunResult, type Skipped } from './runner';
 
-export type JobDefinitionRow = typeof jobDefinitions.$inferSelect;
+export type { JobDefinitionRow } from '../db/jobs.repo';
 
 export interface JobSummary {
   name: string;
@@ -31,16 +34,12 @@ export interface JobSummary {
   running: boolean;
 }
 
-export type NotFound = { kind: 'not_found'; message: string };
-export type Invalid = { kind: 'invalid'; message: string; errors: { field: string; message: string }[] };
-
 export interface AdminOptions {
   /** Zone the crons are evaluated in; must match the job system's (default UTC). */
   timezone?: string;
 }
 
-const notFound = (name: string): NotFound => ({ kind: 'not_found', message: `job ${name} not found` });
-const invalid = (field: string, message: string): Invalid => ({ kind: 'invalid', message, errors: [{ field, message }] });
+const jobNotFound = (name: string): Failure => notFound('job', name);
 
 /** Inserts a definition for each registered job that has none (cron = defaultCron, enabled); refreshes descriptions. */
 export async function seedJobDefinitions(db: Db, registry: JobRegistry): Promise<void> {
@@ -54,25 +53,21 @@ export async function seedJobDefinitions(db: Db, registry: JobRegistry): Promise
     }
     return { name: job.name, description: job.description, cron, enabled: true };
   });
-  if (!rows.length) return;
-  await db.insert(jobDefinitions).values(rows).onConflictDoUpdate({
-    target: jobDefinitions.name,
-    set: { description: sql`excluded.description` },
-    setWhere: sql`${jobDefinitions.description} is distinct from excluded.description`,
-  });
+  await upsertJobDefinitions(db, rows);
 }
 
+/** Every job by name, with its schedule, its last run and its next cron occurrence. */
 export async function listJobs(db: Db, opts: AdminOptions & { now?: Date } = {}): Promise<JobSummary[]> {
-  const defs = await db.select().from(jobDefinitions).orderBy(jobDefinitions.name);
-  const last = await db.selectDistinctOn([jobRuns.name]).from(jobRuns).orderBy(jobRuns.name, desc(jobRuns.startedAt));
+  const defs = await listJobDefinitions(db);
+  const last = await latestJobRuns(db);
   const lastByName = new Map(last.map((r) => [r.name, r]));
   return defs.map((d) => summarize(d, lastByName.get(d.name) ?? null, opts));
 }
 
-export async function getJob(db: Db, name: string, opts: AdminOptions & { now?: Date } = {}): Promise<{ kind: 'ok'; job: JobSummary } | NotFound> {
-  const [def] = await db.select().from(jobDefinitions).where(eq(jobDefinitions.name, name));
-  if (!def) return notFound(name);
-  const [lastRun] = await db.select().from(jobRuns).where(eq(jobRuns.name, name)).orderBy(desc(jobRuns.startedAt)).limit(1);
+export async function getJob(db: Db, name: string, opts: AdminOptions & { now?: Date } = {}): Promise<{ kind: 'ok'; job: JobSummary } | Failure> {
+  const def = await findJobDefinition(db, name);
+  if (!def) return jobNotFound(name);
+  const lastRun = await latestJobRunOf(db, name);
   return { kind: 'ok', job: summarize(def, lastRun ?? null, opts) };
 }
 
@@ -88,9 +83,9 @@ function summarize(d: JobDefinitionRow, lastRun: JobRun | null, opts: AdminOptio
 /** Pauses (unschedules) or resumes a job. A paused job is also skipped when run by hand or through the queue. */
 export async function setJobEnabled(
   db: Db, boss: PgBoss | undefined, name: string, enabled: boolean, opts: AdminOptions = {},
-): Promise<{ kind: 'ok'; job: JobSummary } | NotFound> {
-  const [def] = await db.update(jobDefinitions).set({ enabled, updatedAt: sql`now()` }).where(eq(jobDefinitions.name, name)).returning();
-  if (!def) return notFound(name);
+): Promise<{ kind: 'ok'; job: JobSummary } | Failure> {
+  const def = await updateJobEnabled(db, name, enabled);
+  if (!def) return jobNotFound(name);
   if (boss) await applySchedule(boss, def, opts.timezone);
   return getJob(db, name, opts);
 }
@@ -98,24 +93,24 @@ export async function setJobEnabled(
 /** Sets (or, with null, clears) the cron of a job after validating it. */
 export async function setJobCron(
   db: Db, boss: PgBoss | undefined, name: string, cron: string | null, opts: AdminOptions = {},
-): Promise<{ kind: 'ok'; job: JobSummary } | NotFound | Invalid> {
+): Promise<{ kind: 'ok'; job: JobSummary } | Failure> {
   const tz = opts.timezone ?? DEFAULT_JOB_TIMEZONE;
   let value: string | null = null;
   if (cron !== null) {
     const c = checkCron(cron, tz);
-    if (!c.ok) return invalid('cron', c.message);
+    if (!c.ok) return checkFailure('cron', c.message);
     value = c.cron;
   }
-  const [before] = await db.select().from(jobDefinitions).where(eq(jobDefinitions.name, name));
-  if (!before) return notFound(name);
-  const [def] = await db.update(jobDefinitions).set({ cron: value, updatedAt: sql`now()` }).where(eq(jobDefinitions.name, name)).returning();
+  const before = await findJobDefinition(db, name);
+  if (!before) return jobNotFound(name);
+  const def = await updateJobCron(db, name, value);
   if (boss) {
     try {
-      await applySchedule(boss, def, tz);
+      await applySchedule(boss, def!, tz);
     } catch (e) {
       // pg-boss parses crons with cron-parser; if it refuses one croner accepted, keep the old cron.
-      await db.update(jobDefinitions).set({ cron: before.cron }).where(eq(jobDefinitions.name, name));
-      return invalid('cron', `cron: "${value}" was refused by the scheduler: ${(e as Error).message}`);
+      await restoreJobCron(db, name, before.cron);
+      return checkFailure('cron', `cron: "${value}" was refused by the scheduler: ${(e as Error).message}`);
     }
   }
   return getJob(db, name, opts);
@@ -139,7 +134,7 @@ export async function applySchedule(boss: PgBoss, def: Pick<JobDefinitionRow, 'n
 export async function runJobNow(
   database: Database, registry: JobRegistry, name: string, trigger: RunTrigger = 'manual', opts: Omit<RunOptions, 'trigger'> = {},
 ): Promise<RunResult> {
-  if (!registry.has(name)) return notFound(name);
+  if (!registry.has(name)) return jobNotFound(name);
   await seedJobDefinitions(database.db, registry);
   return runJob(database, registry, name, { ...opts, trigger });
 }
@@ -150,13 +145,13 @@ export async function runJobNow(
  */
 export async function setJobParams(
   db: Db, registry: JobRegistry, name: string, patch: Record<string, unknown>, opts: AdminOptions = {},
-): Promise<{ kind: 'ok'; job: JobSummary } | NotFound | Invalid> {
+): Promise<{ kind: 'ok'; job: JobSummary } | Failure> {
   const job = registry.get(name);
-  const [def] = await db.select().from(jobDefinitions).where(eq(jobDefinitions.name, name));
-  if (!job || !def) return notFound(name);
+  const def = await findJobDefinition(db, name);
+  if (!job || !def) return jobNotFound(name);
   const checked = checkParams(job, mergeParams(def.params, patch));
-  if (!checked.ok) return invalid(checked.field, checked.message);
-  await db.update(jobDefinitions).set({ params: checked.params, updatedAt: sql`now()` }).where(eq(jobDefinitions.name, name));
+  if (!checked.ok) return checkFailure(checked.field, checked.message);
+  await updateJobParams(db, name, checked.params);
   return getJob(db, name, opts);
 }
 
@@ -164,8 +159,8 @@ export type EnqueueResult =
   | { kind: 'queued'; jobId: string }
   | { kind: 'already_queued'; message: string }
   | Skipped
-  | Invalid
-  | NotFound;
+  /** `not_found` (no such queue or job) or `invalid` (params refused). */
+  | Failure;
 
 export interface EnqueueOptions {
   trigger?: RunTrigger;
@@ -182,7 +177,7 @@ export interface EnqueueOptions {
  * still skipped by the worker, which records its own SKIPPED row.
  */
 export async function enqueueJob(boss: PgBoss, name: string, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
-  if (!JOB_NAME_PATTERN.test(name) || !(await boss.getQueue(name))) return notFound(name);
+  if (!JOB_NAME_PATTERN.test(name) || !(await boss.getQueue(name))) return jobNotFound(name);
   const trigger = opts.trigger ?? 'api';
   if (opts.preflight) {
     const pre = await preflight(opts.preflight, name, trigger, opts.params);
@@ -196,21 +191,21 @@ export async function enqueueJob(boss: PgBoss, name: string, opts: EnqueueOption
 /** What would stop a run from starting now (recorded SKIPPED), or undefined when it would start. */
 async function preflight(
   { db, registry, staleAfterMs }: NonNullable<EnqueueOptions['preflight']>, name: string, trigger: RunTrigger, params: Record<string, unknown> = {},
-): Promise<Skipped | Invalid | NotFound | undefined> {
+): Promise<Skipped | Failure | undefined> {
   const job = registry.get(name);
-  if (!job) return notFound(name);
-  const [def] = await db.select().from(jobDefinitions).where(eq(jobDefinitions.name, name));
+  if (!job) return jobNotFound(name);
+  const def = await findJobDefinition(db, name);
   const checked = checkParams(job, { ...(def?.params ?? {}), ...params });
-  if (!checked.ok) return invalid(checked.field, checked.message);
+  if (!checked.ok) return checkFailure(checked.field, checked.message);
   if (def && !def.enabled) return recordSkip(db, name, trigger, 'disabled', `job ${name} is disabled`);
   await sweepAbandonedJobRuns(db, { name, staleAfterMs: staleLimitOf(job, { staleAfterMs }), exclude: activeJobRunIds() });
-  if (await runningRun(db, name)) return recordSkip(db, name, trigger, 'already_running', await alreadyRunningMessage(db, name));
+  if (await findRunningJobRun(db, name)) return recordSkip(db, name, trigger, 'already_running', await alreadyRunningMessage(db, name));
   return undefined;
 }
 
 export interface ListRunsQuery {
   name?: string;
-  status?: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'SKIPPED';
+  status?: JobRunStatus;
   /** 1–500, default 50. */
   limit?: number;
 }
@@ -218,13 +213,10 @@ export interface ListRunsQuery {
 /** Newest first. */
 export async function listRuns(db: Db, q: ListRunsQuery = {}): Promise<JobRun[]> {
   const limit = Math.min(500, Math.max(1, Math.trunc(q.limit ?? 50) || 50));
-  return db.select().from(jobRuns)
-    .where(and(q.name ? eq(jobRuns.name, q.name) : undefined, q.status ? eq(jobRuns.status, q.status) : undefined))
-    .orderBy(desc(jobRuns.startedAt), desc(jobRuns.id))
-    .limit(limit);
+  return listJobRuns(db, { name: q.name, status: q.status, limit });
 }
 
-export async function getRun(db: Db, id: string): Promise<{ kind: 'ok'; run: JobRun } | NotFound> {
-  const [run] = await db.select().from(jobRuns).where(eq(jobRuns.id, id));
-  return run ? { kind: 'ok', run } : { kind: 'not_found', message: `job run ${id} not found` };
+export async function getRun(db: Db, id: string): Promise<{ kind: 'ok'; run: JobRun } | Failure> {
+  const run = await findJobRun(db, id);
+  return run ? { kind: 'ok', run } : notFound('job run', id);
 }

@@ -20,6 +20,6 @@ export { acceptedParams, checkParams, mergeParams, parseParamArgs, positiveInt, 
 export { PGBOSS_SCHEMA, startJobSystem, type JobSystem, type JobSystemOptions } from './scheduler';
 export {
   applySchedule, enqueueJob, getJob, setJobParams, getRun, listJobs, listRuns, runJobNow, seedJobDefinitions, setJobCron, setJobEnabled,
-  type AdminOptions, type EnqueueOptions, type EnqueueResult, type Invalid, type JobDefinitionRow, type JobSummary, type ListRunsQuery, type NotFound,
+  type AdminOptions, type EnqueueOptions, type EnqueueResult, type JobDefinitionRow, type JobSummary, type ListRunsQuery,
 } from './admin';
 export { checkCron, DEFAULT_JOB_TIMEZONE, nextCronRun, type CronCheck } from './cron';

@@ -5,9 +5,8 @@
  * and marks it FAILED with a reason naming its owner and its last heartbeat.
  */
 import { hostname } from 'node:os';
-import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { jobRuns } from '../db/schema';
+import { failStaleJobRuns } from '../db/jobs.repo';
 import type { JobLogger } from './registry';
 
 /** A RUNNING row without a heartbeat for this long is abandoned (`OMS_JOB_STALE_AFTER_SECONDS`). */
@@ -25,18 +24,6 @@ export function heartbeatIntervalFor(staleAfterMs: number, explicit?: number): n
   return explicit ?? Math.max(50, Math.min(DEFAULT_HEARTBEAT_MS, Math.floor(staleAfterMs / 4)));
 }
 
-/** SQL interval of `ms` milliseconds. */
-export const millis = (ms: number) => sql`(${Math.max(0, Math.round(ms))}::double precision * interval '1 millisecond')`;
-
-/** The reason written on an abandoned row, computed from the row itself (owner, last heartbeat). */
-export function abandonedReason(owner: unknown, heartbeatAt: unknown, startedAt: unknown, staleAfterMs: number) {
-  const seconds = Math.round(staleAfterMs / 100) / 10;
-  return sql`'abandoned: no heartbeat from ' || coalesce(${owner}, 'an unknown process') || ' since '
-    || to_char(coalesce(${heartbeatAt}, ${startedAt}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
-    || case when ${heartbeatAt} is null then ' (it never beat; that is its start)' else '' end
-    || ' (stale after ' || ${String(seconds)}::text || ' s); its process is presumed dead'`;
-}
-
 export interface SweepOptions {
   staleAfterMs: number;
   /** Only this job (default: every job). */
@@ -46,32 +33,11 @@ export interface SweepOptions {
   log?: JobLogger;
 }
 
-/** Marks stale RUNNING `job_runs` rows FAILED with the reason; returns their ids. */
+/** Marks stale RUNNING `job_runs` rows FAILED with the reason (logged); returns their ids. */
 export async function sweepAbandonedJobRuns(db: Db, o: SweepOptions): Promise<string[]> {
-  const exclude = o.exclude ?? [];
-  const rows = await db.update(jobRuns)
-    .set({
-      status: 'FAILED',
-      endedAt: sql`now()`,
-      error: abandonedReason(jobRuns.owner, jobRuns.heartbeatAt, jobRuns.startedAt, o.staleAfterMs),
-    })
-    .where(and(
-      o.name ? eq(jobRuns.name, o.name) : undefined,
-      eq(jobRuns.status, 'RUNNING'),
-      sql`coalesce(${jobRuns.heartbeatAt}, ${jobRuns.startedAt}) < now() - ${millis(o.staleAfterMs)}`,
-      exclude.length ? notInArray(jobRuns.id, exclude) : undefined,
-    ))
-    .returning({ id: jobRuns.id, name: jobRuns.name, owner: jobRuns.owner, error: jobRuns.error });
+  const rows = await failStaleJobRuns(db, { staleAfterMs: o.staleAfterMs, name: o.name, exclude: o.exclude ?? [] });
   for (const r of rows) o.log?.warn({ job: r.name, runId: r.id, owner: r.owner, reason: r.error }, 'abandoned job run marked FAILED');
   return rows.map((r) => r.id);
-}
-
-/** Writes the heartbeat of a RUNNING row; false when the row is no longer RUNNING (it was swept). */
-export async function beatJobRun(db: Db, runId: string): Promise<boolean> {
-  const rows = await db.update(jobRuns).set({ heartbeatAt: sql`now()` })
-    .where(and(eq(jobRuns.id, runId), eq(jobRuns.status, 'RUNNING')))
-    .returning({ id: jobRuns.id });
-  return rows.length > 0;
 }
 
 export interface Heartbeat {

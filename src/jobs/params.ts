@@ -5,6 +5,7 @@
  * reported as one message naming the param (`params.maxRowsPerFile: …`).
  */
 import { z } from 'zod';
+import { invalidField, type Failure } from '../domain/result';
 import type { JobDefinition } from './registry';
 
 export type ParamsCheck =
@@ -34,6 +35,14 @@ export function checkParams(job: Pick<JobDefinition, 'name' | 'params'>, params:
   }
   const field = ['params', ...issue.path.map(String)].join('.');
   return { ok: false, field, message: `${field}: ${issue.message}` };
+}
+
+/**
+ * The `invalid` failure of a refused check (`ParamsCheck`, `CronCheck`): its message already names
+ * the field (`params.maxFiles: …`, `cron: …`), so it is kept as is rather than prefixed again.
+ */
+export function checkFailure(field: string, message: string): Failure {
+  return { ...invalidField(field, message), message };
 }
 
 /** Names of the params a job accepts. */

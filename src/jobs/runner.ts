@@ -7,17 +7,18 @@
  * stopped is swept as abandoned before the next run tries to start. A run that does not start
  * (disabled, already running, shutting down) leaves a SKIPPED row saying why.
  */
-import { and, eq, sql } from 'drizzle-orm';
 import type { Database, Db } from '../db/client';
-import { jobDefinitions, jobRuns } from '../db/schema';
+import {
+  beatJobRun, findJobDefinition, findJobRun, findRunningJobRun, finishJobRun, insertRunningJobRun, insertSkippedJobRun, type JobRun,
+} from '../db/jobs.repo';
 import { newId } from '../domain/ids';
+import { notFound, type Failure } from '../domain/result';
 import type { JobContext, JobDefinition, JobLogger, JobOutcome, JobRegistry, RowError, RunTrigger } from './registry';
-import { beatJobRun, DEFAULT_STALE_AFTER_MS, heartbeatIntervalFor, processOwner, startHeartbeat, sweepAbandonedJobRuns } from './liveness';
-import { checkParams } from './params';
+import { DEFAULT_STALE_AFTER_MS, heartbeatIntervalFor, processOwner, startHeartbeat, sweepAbandonedJobRuns } from './liveness';
+import { checkFailure, checkParams } from './params';
 
 export { DEFAULT_STALE_AFTER_MS } from './liveness';
-
-export type JobRun = typeof jobRuns.$inferSelect;
+export type { JobRun } from '../db/jobs.repo';
 
 export type SkipReason = 'already_running' | 'disabled' | 'draining';
 export type Skipped = { kind: 'skipped'; reason: SkipReason; message: string; run: JobRun };
@@ -26,8 +27,8 @@ export type RunResult =
   | { kind: 'completed'; run: JobRun }
   | { kind: 'failed'; run: JobRun; error: string }
   | Skipped
-  | { kind: 'invalid'; message: string; errors: { field: string; message: string }[] }
-  | { kind: 'not_found'; message: string };
+  /** `not_found` (no such job) or `invalid` (params refused). */
+  | Failure;
 
 export interface RunOptions {
   trigger: RunTrigger;
@@ -62,12 +63,12 @@ export const staleLimitOf = (job: Pick<JobDefinition, 'staleAfterMs'>, opts: Pic
 
 export async function runJob(database: Pick<Database, 'db'>, registry: JobRegistry, name: string, opts: RunOptions): Promise<RunResult> {
   const job = registry.get(name);
-  if (!job) return { kind: 'not_found', message: `job ${name} not found` };
+  if (!job) return notFound('job', name);
   const { db } = database;
   const log = opts.log ?? silentLogger;
-  const [def] = await db.select().from(jobDefinitions).where(eq(jobDefinitions.name, name));
+  const def = await findJobDefinition(db, name);
   const checked = checkParams(job, { ...(def?.params ?? {}), ...(opts.params ?? {}) });
-  if (!checked.ok) return { kind: 'invalid', message: checked.message, errors: [{ field: checked.field, message: checked.message }] };
+  if (!checked.ok) return checkFailure(checked.field, checked.message);
   const admitted = await admit(db, job, def?.enabled ?? true, opts, log);
   if (admitted.kind === 'skipped') return admitted;
   return execute(db, job, admitted.runId, checked.params, opts, log);
@@ -80,22 +81,13 @@ async function admit(db: Db, job: JobDefinition, enabled: boolean, opts: RunOpti
   if (!enabled) return recordSkip(db, name, opts.trigger, 'disabled', `job ${name} is disabled`, log);
   await sweepAbandonedJobRuns(db, { name, staleAfterMs: staleLimitOf(job, opts), exclude: activeJobRunIds(), log });
   const runId = newId('RUN');
-  const inserted = await db.insert(jobRuns)
-    .values({ id: runId, name, status: 'RUNNING', trigger: opts.trigger, owner: opts.owner ?? processOwner(), heartbeatAt: sql`now()` })
-    .onConflictDoNothing()
-    .returning({ id: jobRuns.id });
-  if (inserted.length) return { kind: 'started', runId };
+  if (await insertRunningJobRun(db, { id: runId, name, trigger: opts.trigger, owner: opts.owner ?? processOwner() })) return { kind: 'started', runId };
   return recordSkip(db, name, opts.trigger, 'already_running', await alreadyRunningMessage(db, name), log);
 }
 
-/** The RUNNING row of a job, if any. */
-export async function runningRun(db: Db, name: string): Promise<JobRun | undefined> {
-  const [row] = await db.select().from(jobRuns).where(and(eq(jobRuns.name, name), eq(jobRuns.status, 'RUNNING')));
-  return row;
-}
-
+/** Why a run of `name` cannot start while another holds the job: that run, its owner and its last heartbeat. */
 export async function alreadyRunningMessage(db: Db, name: string): Promise<string> {
-  const holder = await runningRun(db, name);
+  const holder = await findRunningJobRun(db, name);
   if (!holder) return `job ${name} is already running`;
   const beat = (holder.heartbeatAt ?? holder.startedAt).toISOString();
   return `job ${name} is already running (run ${holder.id} of ${holder.owner ?? 'an unknown process'}, last heartbeat ${beat})`;
@@ -103,9 +95,7 @@ export async function alreadyRunningMessage(db: Db, name: string): Promise<strin
 
 /** Records a run that did not start: a SKIPPED row (started = ended = now, the reason in `error`). */
 export async function recordSkip(db: Db, name: string, trigger: RunTrigger, reason: SkipReason, message: string, log: JobLogger = silentLogger): Promise<Skipped> {
-  const [run] = await db.insert(jobRuns)
-    .values({ id: newId('RUN'), name, status: 'SKIPPED', trigger, error: message, startedAt: sql`now()`, endedAt: sql`now()`, owner: processOwner() })
-    .returning();
+  const run = await insertSkippedJobRun(db, { id: newId('RUN'), name, trigger, error: message, owner: processOwner() });
   log.info({ job: name, trigger, reason, runId: run.id }, `job run skipped: ${message}`);
   return { kind: 'skipped', reason, message, run };
 }
@@ -196,13 +186,10 @@ async function finishRun(db: Db, runId: string, status: 'COMPLETED' | 'FAILED', 
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const [run] = await db.update(jobRuns)
-        .set({ status, endedAt: sql`now()`, counts: rec.counts, files: rec.files, rowErrors: rec.rowErrors, error })
-        .where(and(eq(jobRuns.id, runId), eq(jobRuns.status, 'RUNNING')))
-        .returning();
+      const run = await finishJobRun(db, runId, { status, counts: rec.counts, files: rec.files, rowErrors: rec.rowErrors, error });
       if (run) return run;
-      const [swept] = await db.select().from(jobRuns).where(eq(jobRuns.id, runId));
-      return { ...swept, counts: rec.counts, files: rec.files, rowErrors: rec.rowErrors };
+      const swept = await findJobRun(db, runId);
+      return { ...swept!, counts: rec.counts, files: rec.files, rowErrors: rec.rowErrors };
     } catch (e) {
       lastError = e;
       await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));

@@ -16,7 +16,7 @@
  */
 import PgBoss from 'pg-boss';
 import type { Database, SqlExecutor } from '../db/client';
-import { jobDefinitions } from '../db/schema';
+import { listJobDefinitions } from '../db/jobs.repo';
 import { applySchedule, seedJobDefinitions } from './admin';
 import { DEFAULT_JOB_TIMEZONE } from './cron';
 import { RUN_TRIGGERS, type JobLogger, type JobQueueOptions, type JobRegistry, type RunTrigger } from './registry';
@@ -118,7 +118,7 @@ export async function startJobSystem(database: Database, registry: JobRegistry, 
     if (!scheduling || stopping) return;
     syncing ??= (async () => {
       try {
-        const defs = await database.db.select().from(jobDefinitions);
+        const defs = await listJobDefinitions(database.db);
         const have = new Map((await boss.getSchedules()).map((s: any) => [s.name as string, s]));
         for (const def of defs) {
           if (!registry.has(def.name) || stopping) continue;
