@@ -1,14 +1,15 @@
 /** Products, facilities and inventory use cases. */
-import { openItemsAt } from '../db/ops.repo';
-import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
-import { facilities, products, variances } from '../db/schema';
-import { adjustOnHand, readLevels, setOnHand } from '../db/inventory.repo';
+import {
+  facilityRow, facilityRows, productRow, productRows, upsertFacilityRow, upsertProductRow, type FacilityRow, type ProductRow,
+} from '../db/catalog.repo';
+import { adjustOnHand, insertVariance, readLevels, setOnHand } from '../db/inventory.repo';
+import { openItemsAt } from '../db/ops.repo';
 import { newId } from '../domain/ids';
+import { conflict, invalid, invalidField, notFound, type Failure } from '../domain/result';
 import { lookupUsZip } from '../geo/zip';
 import { formatIssues } from './order-input';
-import { invalid, notFound, type Failure } from './result';
 
 const id = z.string().trim().min(1).regex(/^[A-Za-z0-9_.:-]+$/, 'letters, digits and _ . : - only');
 
@@ -46,20 +47,21 @@ export const facilitySchema = z.object({
 export type ProductInput = z.input<typeof productSchema>;
 export type FacilityInput = z.input<typeof facilitySchema>;
 
-export async function upsertProduct(db: Db, raw: unknown): Promise<{ kind: 'ok'; product: typeof products.$inferSelect } | Failure> {
+/** Creates or replaces a product (its SKU and name default to its id). */
+export async function upsertProduct(db: Db, raw: unknown): Promise<{ kind: 'ok'; product: ProductRow } | Failure> {
   const r = productSchema.safeParse(raw);
   if (!r.success) return invalid(formatIssues(r.error));
   const p = r.data;
-  if (p.warehouseId) {
-    const [f] = await db.select().from(facilities).where(eq(facilities.id, p.warehouseId));
-    if (!f) return invalid([{ field: 'warehouseId', message: `unknown facility ${p.warehouseId}` }]);
-  }
-  const row = { id: p.id, sku: p.sku ?? p.id, name: p.name ?? p.id, hazmat: p.hazmat, sample: p.sample, warehouseId: p.warehouseId ?? null, netsuiteItemId: p.netsuiteItemId ?? null, autoCreated: false };
-  const [saved] = await db.insert(products).values(row).onConflictDoUpdate({ target: products.id, set: row }).returning();
-  return { kind: 'ok', product: saved };
+  if (p.warehouseId && !(await facilityRow(db, p.warehouseId))) return invalidField('warehouseId', `unknown facility ${p.warehouseId}`);
+  const product = await upsertProductRow(db, {
+    id: p.id, sku: p.sku ?? p.id, name: p.name ?? p.id, hazmat: p.hazmat, sample: p.sample,
+    warehouseId: p.warehouseId ?? null, netsuiteItemId: p.netsuiteItemId ?? null, autoCreated: false,
+  });
+  return { kind: 'ok', product };
 }
 
-export async function upsertFacility(db: Db, raw: unknown): Promise<{ kind: 'ok'; facility: typeof facilities.$inferSelect } | Failure> {
+/** Creates or replaces a facility; a US facility without coordinates gets its ZIP's. */
+export async function upsertFacility(db: Db, raw: unknown): Promise<{ kind: 'ok'; facility: FacilityRow } | Failure> {
   const r = facilitySchema.safeParse(raw);
   if (!r.success) return invalid(formatIssues(r.error));
   const f = r.data;
@@ -68,33 +70,32 @@ export async function upsertFacility(db: Db, raw: unknown): Promise<{ kind: 'ok'
     const p = lookupUsZip(f.postalCode);
     if (p) ({ latitude, longitude } = p);
   }
-  const row = { ...f, latitude: latitude ?? null, longitude: longitude ?? null, market: f.market ?? f.country };
-  const [saved] = await db.insert(facilities).values(row).onConflictDoUpdate({ target: facilities.id, set: row }).returning();
-  return { kind: 'ok', facility: saved };
+  const facility = await upsertFacilityRow(db, { ...f, latitude: latitude ?? null, longitude: longitude ?? null, market: f.market ?? f.country });
+  return { kind: 'ok', facility };
 }
 
-export const listProducts = (db: Db, limit = 100, offset = 0) =>
-  db.select().from(products).orderBy(asc(products.id)).limit(Math.min(limit, 1000)).offset(offset);
-export const getProduct = async (db: Db, pid: string) => (await db.select().from(products).where(eq(products.id, pid)))[0];
-export const listFacilities = (db: Db) => db.select().from(facilities).orderBy(asc(facilities.id));
-export const getFacility = async (db: Db, fid: string) => (await db.select().from(facilities).where(eq(facilities.id, fid)))[0];
+/** A page of products by id (at most 1,000). */
+export const listProducts = (db: Db, limit = 100, offset = 0) => productRows(db, Math.min(limit, 1000), offset);
+export const getProduct = (db: Db, pid: string) => productRow(db, pid);
+export const listFacilities = (db: Db) => facilityRows(db);
+export const getFacility = (db: Db, fid: string) => facilityRow(db, fid);
 
 async function checkStockLocation(db: Db, productId: string, facilityId: string): Promise<Failure | null> {
   if (!(await getProduct(db, productId))) return notFound('product', productId);
   const f = await getFacility(db, facilityId);
   if (!f) return notFound('facility', facilityId);
-  if (f.type === 'VIRTUAL') return invalid([{ field: 'facilityId', message: `${facilityId} is a virtual facility and holds no stock` }]);
+  if (f.type === 'VIRTUAL') return invalidField('facilityId', `${facilityId} is a virtual facility and holds no stock`);
   return null;
 }
 
 /** Sets on hand (a count); available-to-promise follows. */
 export async function setInventory(db: Db, productId: string, facilityId: string, onHand: unknown, actor = 'api') {
-  if (typeof onHand !== 'number' || !Number.isInteger(onHand) || onHand < 0) return invalid([{ field: 'onHand', message: 'must be a whole number ≥ 0' }]);
+  if (typeof onHand !== 'number' || !Number.isInteger(onHand) || onHand < 0) return invalidField('onHand', 'must be a whole number ≥ 0');
   return db.transaction(async (tx) => {
-    const bad = await checkStockLocation(tx as Db, productId, facilityId);
+    const bad = await checkStockLocation(tx, productId, facilityId);
     if (bad) return bad;
-    await setOnHand(tx as Db, productId, facilityId, onHand, actor);
-    return { kind: 'ok' as const, level: (await readLevels(tx as Db, { productId, facilityId }))[0] };
+    await setOnHand(tx, productId, facilityId, onHand, actor);
+    return { kind: 'ok' as const, level: (await readLevels(tx, { productId, facilityId }))[0] };
   });
 }
 
@@ -105,13 +106,12 @@ export async function adjustInventory(db: Db, productId: string, facilityId: str
   if (typeof reason !== 'string' || !reason.trim()) errs.push({ field: 'reason', message: 'is required' });
   if (errs.length) return invalid(errs);
   return db.transaction(async (tx) => {
-    const t = tx as Db;
-    const bad = await checkStockLocation(t, productId, facilityId);
+    const bad = await checkStockLocation(tx, productId, facilityId);
     if (bad) return bad;
-    const r = await adjustOnHand(t, { productId, facilityId, delta: delta as number, kind: 'VARIANCE', reason: reason as string, actor });
-    if (!r) return invalid([{ field: 'delta', message: 'would take on hand below zero' }]);
-    await t.insert(variances).values({ id: newId('VAR'), productId, facilityId, reason: reason as string, quantity: delta as number });
-    return { kind: 'ok' as const, level: (await readLevels(t, { productId, facilityId }))[0] };
+    const r = await adjustOnHand(tx, { productId, facilityId, delta: delta as number, kind: 'VARIANCE', reason: reason as string, actor });
+    if (!r) return invalidField('delta', 'would take on hand below zero');
+    await insertVariance(tx, { id: newId('VAR'), productId, facilityId, reason: reason as string, quantity: delta as number });
+    return { kind: 'ok' as const, level: (await readLevels(tx, { productId, facilityId }))[0] };
   });
 }
 
@@ -119,8 +119,7 @@ export async function getAvailability(db: Db, filter: { productId?: string; faci
   return readLevels(db, filter);
 }
 
-
-export type StoreFacilityResult = { kind: 'ok'; facility: typeof facilities.$inferSelect } | Failure;
+export type StoreFacilityResult = { kind: 'ok'; facility: FacilityRow } | Failure;
 
 /**
  * The facility a Store Fulfillment App call acts for: it must be a STORE whose items the OMS
@@ -132,7 +131,7 @@ export async function storeFacility(db: Db, fid: string): Promise<StoreFacilityR
   if (!f) return notFound('facility', fid);
   if (f.type !== 'STORE' || f.fulfillmentSystem !== 'OMS') {
     const what = f.type === 'STORE' ? 'a STORE fulfilled by NETSUITE' : `a ${f.type} (fulfilled by ${f.fulfillmentSystem})`;
-    return { kind: 'conflict', message: `facility ${fid} is ${what}, not a store the OMS fulfils: its items cannot be packed, shipped or rejected here` };
+    return conflict(`facility ${fid} is ${what}, not a store the OMS fulfils: its items cannot be packed, shipped or rejected here`);
   }
   return { kind: 'ok', facility: f };
 }

@@ -3,13 +3,13 @@
  * used by NetSuite's fulfilment feed. Shipping consumes the reservation (the units leave on hand);
  * store shipments become eligible for the fulfilled-items feed to NetSuite.
  */
-import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { facilities, orderItems } from '../db/schema';
+import type { Db, Tx } from '../db/client';
+import { facilityRow } from '../db/catalog.repo';
 import { closeReservation } from '../db/inventory.repo';
+import { lockOrder, orderItemRow, type OrderItemRow } from '../db/orders.repo';
 import { transitionItem, type ItemStatus } from '../domain/lifecycle';
-import { lockOrder, moveItems, refreshOrderStatus } from './orders';
-import { illegal, notFound, type Failure } from './result';
+import { illegal, notFound, type Failure } from '../domain/result';
+import { moveItems, refreshOrderStatus } from './orders';
 
 export interface FulfilInput {
   orderId: string; seqId: string; actor: string;
@@ -18,20 +18,22 @@ export interface FulfilInput {
   trackingNumber?: string; carrier?: string;
 }
 
-type Item = typeof orderItems.$inferSelect;
+type Item = OrderItemRow;
 export type FulfilResult = { kind: 'ok'; item: Item } | { kind: 'noop'; message: string } | Failure;
 
-async function withItem(db: Db, input: FulfilInput, fn: (t: Db, item: Item) => Promise<FulfilResult>): Promise<FulfilResult> {
+async function withItem(db: Db, input: FulfilInput, fn: (t: Tx, item: Item) => Promise<FulfilResult>): Promise<FulfilResult> {
   return db.transaction(async (tx) => {
-    const t = tx as Db;
-    if (!(await lockOrder(t, input.orderId))) return notFound('order', input.orderId);
-    const [item] = await t.select().from(orderItems).where(and(eq(orderItems.orderId, input.orderId), eq(orderItems.seqId, input.seqId)));
-    if (!item || (input.facilityId && item.facilityId !== input.facilityId)) return notFound('order item', `${input.orderId}/${input.seqId}${input.facilityId ? ` at ${input.facilityId}` : ''}`);
-    return fn(t, item);
+    if (!(await lockOrder(tx, input.orderId))) return notFound('order', input.orderId);
+    const item = await orderItemRow(tx, input.orderId, input.seqId);
+    if (!item || (input.facilityId && item.facilityId !== input.facilityId)) return notFound('order item', itemRef(input));
+    return fn(tx, item);
   });
 }
 
-const reload = async (t: Db, i: Item) => (await t.select().from(orderItems).where(and(eq(orderItems.orderId, i.orderId), eq(orderItems.seqId, i.seqId))))[0];
+/** `order/seq`, with ` at facility` when the caller acts for one. */
+const itemRef = (i: { orderId: string; seqId: string; facilityId?: string }) => `${i.orderId}/${i.seqId}${i.facilityId ? ` at ${i.facilityId}` : ''}`;
+
+const reload = async (t: Db, i: Item) => (await orderItemRow(t, i.orderId, i.seqId))!;
 
 export function packItem(db: Db, input: FulfilInput): Promise<FulfilResult> {
   return withItem(db, input, async (t, item) => {
@@ -47,15 +49,13 @@ export function packItem(db: Db, input: FulfilInput): Promise<FulfilResult> {
 /** A store ships an item (its own transaction); `facilityId` scopes it to the store. */
 export async function shipItem(db: Db, input: FulfilInput & { shippedAt?: Date }): Promise<FulfilResult> {
   return db.transaction(async (tx) => {
-    const t = tx as Db;
-    const r = await markShipped(t, { ...input, source: 'STORE' });
+    const r = await markShipped(tx, { ...input, source: 'STORE' });
     if (r.kind === 'noop') return r;
     if (r.kind === 'error') {
       if (r.field === 'orderId' || r.message.startsWith('unknown order item')) return { kind: 'not_found' as const, message: r.message };
       return illegal(r.message);
     }
-    const [item] = await t.select().from(orderItems).where(and(eq(orderItems.orderId, input.orderId), eq(orderItems.seqId, input.seqId)));
-    return { kind: 'ok' as const, item };
+    return { kind: 'ok' as const, item: (await orderItemRow(tx, input.orderId, input.seqId))! };
   });
 }
 
@@ -85,17 +85,17 @@ export type ShipResult =
  * path for store shipments and NetSuite fulfilments. The reservation is consumed (the units leave
  * on hand); an item already shipped is a no-op.
  */
-export async function markShipped(tx: Db, input: ShipInput): Promise<ShipResult> {
+export async function markShipped(tx: Tx, input: ShipInput): Promise<ShipResult> {
   const { orderId, seqId } = input;
   const order = await lockOrder(tx, orderId);
   if (!order) return { kind: 'error', field: 'orderId', message: `unknown order ${orderId}` };
-  const [item] = await tx.select().from(orderItems).where(and(eq(orderItems.orderId, orderId), eq(orderItems.seqId, seqId)));
-  if (!item || (input.facilityId && item.facilityId !== input.facilityId)) return { kind: 'error', field: 'orderItemSeqId', message: `unknown order item ${orderId}/${seqId}${input.facilityId ? ` at ${input.facilityId}` : ''}` };
+  const item = await orderItemRow(tx, orderId, seqId);
+  if (!item || (input.facilityId && item.facilityId !== input.facilityId)) return { kind: 'error', field: 'orderItemSeqId', message: `unknown order item ${itemRef(input)}` };
   if (item.status === 'SHIPPED') return { kind: 'noop', message: `item ${orderId}/${seqId} is already shipped` };
   if (item.status !== 'ALLOCATED' && item.status !== 'PACKED') {
     return { kind: 'error', field: 'orderItemSeqId', message: `item ${orderId}/${seqId} is ${item.status}, not allocated: cannot ship it` };
   }
-  const [fac] = await tx.select().from(facilities).where(eq(facilities.id, item.facilityId!));
+  const fac = await facilityRow(tx, item.facilityId!);
   const wanted = input.source === 'NETSUITE' ? 'NETSUITE' : 'OMS';
   if (!fac || fac.fulfillmentSystem !== wanted || fac.type === 'VIRTUAL') {
     const what = input.source === 'NETSUITE' ? 'a NetSuite facility' : 'an OMS-fulfilled facility';

@@ -41,9 +41,8 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
-import { inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { orders } from '../db/schema';
+import { existingExternalIds } from '../db/orders.repo';
 import { approveOrder, createOrder } from './orders';
 import { formatIssues, orderInputSchema, type FieldError } from './order-input';
 
@@ -150,7 +149,7 @@ async function storeChunk(db: Db, chunk: Unit[], total: number, opts: ImportOpti
   const checked = chunk.map((u) => ({ u, errors: validate(u) }));
   // One query tells which orders of the chunk are already stored (a re-import stays cheap).
   const ids = checked.filter((c) => !c.errors.length).map((c) => externalIdOf(c.u.raw)).filter((x): x is string => !!x);
-  const known = new Set(ids.length ? (await db.select({ id: orders.externalId }).from(orders).where(inArray(orders.externalId, ids))).map((r) => r.id) : []);
+  const known = ids.length ? await existingExternalIds(db, ids) : new Set<string | null>();
   for (const { u, errors } of checked) {
     if (errors.length) reject(result, u, errors);
     else if (known.has(externalIdOf(u.raw)!)) result.existing++;

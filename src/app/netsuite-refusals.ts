@@ -13,12 +13,12 @@
  *   GEN_INV_VAR_FEED_NS sends it.
  * Dismiss only closes the refusal (the operator fixed it in NetSuite, or it does not matter).
  */
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import {
   flagItemForResend, listRefusals, lockRefusal, resolveRefusal, supersedeOutboxRow, unsendVariance,
   type RefusalRow, type RefusalStatus,
 } from '../db/netsuite.repo';
-import { notFound, type Failure } from './result';
+import { conflict, notFound, type Failure } from '../domain/result';
 
 export const REFUSAL_STATUSES = ['OPEN', 'RESENT', 'DISMISSED'] as const satisfies readonly RefusalStatus[];
 
@@ -28,18 +28,20 @@ export function listNetsuiteRefusals(db: Db, q: { status?: RefusalStatus; orderI
   return listRefusals(db, { status: q.status ?? 'OPEN', orderId: q.orderId, limit: Math.min(q.limit ?? 100, 1000) });
 }
 
-async function resolveOpen(db: Db, id: number, status: 'RESENT' | 'DISMISSED', actor: string, effect: (t: Db, r: RefusalRow) => Promise<void>): Promise<RefusalResult> {
-  return db.transaction(async (tx) => {
-    const t = tx as Db;
+async function resolveOpen(
+  db: Db, id: number, status: 'RESENT' | 'DISMISSED', actor: string, effect: (t: Tx, r: RefusalRow) => Promise<void>,
+): Promise<RefusalResult> {
+  return db.transaction(async (t) => {
     const current = await lockRefusal(t, id);
     if (!current) return notFound('NetSuite refusal', String(id));
     const verb = status === 'RESENT' ? 're-sent' : 'dismissed';
     const resolved = current.status === 'OPEN' ? await resolveRefusal(t, id, status, actor) : undefined;
     if (!resolved) {
-      return { kind: 'conflict' as const, message: `NetSuite refusal ${id} is ${current.status}${current.resolvedBy ? ` (by ${current.resolvedBy})` : ''}: only an OPEN refusal can be ${verb}` };
+      const by = current.resolvedBy ? ` (by ${current.resolvedBy})` : '';
+      return conflict(`NetSuite refusal ${id} is ${current.status}${by}: only an OPEN refusal can be ${verb}`);
     }
     await effect(t, resolved);
-    return { kind: 'ok' as const, refusal: resolved };
+    return { kind: 'ok', refusal: resolved };
   });
 }
 

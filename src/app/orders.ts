@@ -1,24 +1,28 @@
 /**
  * Order use cases: create (idempotent on the external id), read, list, approve, cancel, and an
- * item's history. Each mutation runs in one transaction with the order row locked, and writes a
- * history row for every item it moves.
+ * item's history. Each mutation runs in the caller's transaction with the order row locked, and
+ * writes a history row for every item it moves.
  */
-import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { customers, facilities, itemHistory, orderItems, orderPayments, orders, products, reservations, routingProfiles } from '../db/schema';
+import type { Db, Tx } from '../db/client';
+import type { orderItems, orders } from '../db/schema';
+import { existingProductIds, facilityRow, insertAutoCreatedProducts, takenSkus } from '../db/catalog.repo';
 import { recordHistory } from '../db/history.repo';
-import { closeReservation } from '../db/inventory.repo';
+import { activeReservationsOf, closeReservation } from '../db/inventory.repo';
+import {
+  customerIdByExternalId, defaultProfileSettings, insertCustomer, insertOrderItems, insertOrderPayments, insertOrderRow, itemHistoryRows,
+  itemStatuses, lockOrder, orderIdByExternalId, orderItemRows, orderPaymentRows, orderRow, orderRows, setOrderStatus, updateOrderItem,
+  type OrderItemRow, type OrderRow,
+} from '../db/orders.repo';
 import { BROKERING_QUEUE } from '../db/reference-data';
 import { deriveOrderStatus, transitionItem, type ItemEvent, type ItemStatus } from '../domain/lifecycle';
 import { itemSeqId, newId } from '../domain/ids';
+import { illegal, invalid, notFound, type Failure } from '../domain/result';
 import { lookupUsZip } from '../geo/zip';
 import { parseOrderInput, type FieldError, type OrderInput } from './order-input';
-import { illegal, invalid, notFound, type Failure } from './result';
 
-export type Order = typeof orders.$inferSelect & {
-  items: (typeof orderItems.$inferSelect)[];
-  payments: (typeof orderPayments.$inferSelect)[];
-};
+export { lockOrder } from '../db/orders.repo';
+
+export type Order = OrderRow & { items: OrderItemRow[]; payments: Awaited<ReturnType<typeof orderPaymentRows>> };
 
 export type CreateOrderResult =
   | { kind: 'created'; order: Order }
@@ -27,9 +31,13 @@ export type CreateOrderResult =
 
 /** Whether unknown products are created on the fly (the default profile's `autoCreateProduct`). */
 export async function autoCreateProductsEnabled(db: Db): Promise<boolean> {
-  const [p] = await db.select({ settings: routingProfiles.settings }).from(routingProfiles).where(eq(routingProfiles.id, 'default'));
-  return (p?.settings as { autoCreateProduct?: boolean } | undefined)?.autoCreateProduct !== false;
+  const settings = (await defaultProfileSettings(db)) as { autoCreateProduct?: boolean } | undefined;
+  return settings?.autoCreateProduct !== false;
 }
+
+/** A unique-index violation on the orders' external id (two creates of one order at once). */
+const isDuplicateExternalId = (e: unknown) =>
+  /orders_external_uq|duplicate key/.test(String((e as Error).message) + String((e as { cause?: Error }).cause?.message));
 
 export async function createOrder(db: Db, raw: unknown, actor = 'api'): Promise<CreateOrderResult> {
   const parsed = parseOrderInput(raw);
@@ -42,16 +50,16 @@ export async function createOrder(db: Db, raw: unknown, actor = 'api'): Promise<
   const autoCreate = await autoCreateProductsEnabled(db);
   try {
     return await db.transaction(async (tx) => {
-      const known = await knownProductIds(tx as Db, input);
-      const problems = await referenceProblems(tx as Db, input, autoCreate, known);
+      const known = await existingProductIds(tx, [...new Set(input.items.map((i) => i.productId))]);
+      const problems = await referenceProblems(tx, input, autoCreate, known);
       if (problems.length) return invalid(problems);
       const id = newId('ORD');
-      await insertOrder(tx as Db, id, input, autoCreate ? known : null, actor);
-      return { kind: 'created' as const, order: (await getOrder(tx as Db, id))! };
+      await insertOrder(tx, id, input, autoCreate ? known : null, actor);
+      return { kind: 'created' as const, order: (await getOrder(tx, id))! };
     });
   } catch (e) {
     // Two creates with one external id at once: the unique index lets one win; return it.
-    if (input.externalId && /orders_external_uq|duplicate key/.test(String((e as Error).message) + String((e as any).cause?.message))) {
+    if (input.externalId && isDuplicateExternalId(e)) {
       const existing = await findByExternalId(db, input.externalId);
       if (existing) return { kind: 'existing', order: existing };
     }
@@ -59,54 +67,48 @@ export async function createOrder(db: Db, raw: unknown, actor = 'api'): Promise<
   }
 }
 
-async function knownProductIds(db: Db, input: OrderInput): Promise<Set<string>> {
-  const ids = [...new Set(input.items.map((i) => i.productId))];
-  return new Set((await db.select({ id: products.id }).from(products).where(inArray(products.id, ids))).map((p) => p.id));
-}
-
 async function referenceProblems(db: Db, input: OrderInput, autoCreate: boolean, known: Set<string>): Promise<FieldError[]> {
   const problems: FieldError[] = [];
   if (!autoCreate) {
-    input.items.forEach((it, i) => { if (!known.has(it.productId)) problems.push({ field: `items[${i}].productId`, message: `unknown product ${it.productId} (auto-create is off)` }); });
+    input.items.forEach((it, i) => {
+      if (!known.has(it.productId)) problems.push({ field: `items[${i}].productId`, message: `unknown product ${it.productId} (auto-create is off)` });
+    });
   }
-  if (input.facilityId) {
-    const [f] = await db.select({ id: facilities.id }).from(facilities).where(eq(facilities.id, input.facilityId));
-    if (!f) problems.push({ field: 'facilityId', message: `unknown facility ${input.facilityId}` });
+  if (input.facilityId && !(await facilityRow(db, input.facilityId))) {
+    problems.push({ field: 'facilityId', message: `unknown facility ${input.facilityId}` });
   }
   return problems;
 }
 
+/** Creates the order's products not in `knownProducts`. */
+async function createMissingProducts(db: Db, input: OrderInput, knownProducts: Set<string>) {
+  const missing = [...new Set(input.items.map((i) => i.productId))].filter((pid) => !knownProducts.has(pid));
+  if (!missing.length) return;
+  // An auto-created product takes its id as SKU unless another product already holds that SKU.
+  const taken = await takenSkus(db, missing);
+  await insertAutoCreatedProducts(db, missing.map((pid) => ({ id: pid, sku: taken.has(pid) ? `AUTO:${pid}` : pid, name: pid })));
+}
+
+/** The customer of the order: the one with its external id, else a new one. */
+async function customerOf(db: Db, c: NonNullable<OrderInput['customer']>): Promise<string> {
+  const found = c.externalId ? await customerIdByExternalId(db, c.externalId) : undefined;
+  if (found) return found;
+  const id = newId('CUS');
+  await insertCustomer(db, { id, externalId: c.externalId, firstName: c.firstName, lastName: c.lastName, email: c.email, phone: c.phone });
+  // Another order may have inserted the customer meanwhile: its row is the one.
+  return c.externalId ? (await customerIdByExternalId(db, c.externalId))! : id;
+}
+
 /** `knownProducts` set: auto-create the order's other products; null: auto-create is off. */
 async function insertOrder(db: Db, id: string, input: OrderInput, knownProducts: Set<string> | null, actor: string) {
-  if (knownProducts) {
-    const missing = [...new Set(input.items.map((i) => i.productId))].filter((pid) => !knownProducts.has(pid));
-    if (missing.length) {
-      // An auto-created product takes its id as SKU unless another product already holds that SKU.
-      const takenSkus = new Set((await db.select({ sku: products.sku }).from(products).where(inArray(products.sku, missing))).map((p) => p.sku));
-      await db.insert(products).values(missing.map((pid) => ({ id: pid, sku: takenSkus.has(pid) ? `AUTO:${pid}` : pid, name: pid, autoCreated: true })))
-        .onConflictDoNothing({ target: products.id });
-    }
-  }
-  let customerId: string | null = null;
-  if (input.customer) {
-    const c = input.customer;
-    if (c.externalId) {
-      const [found] = await db.select({ id: customers.id }).from(customers).where(eq(customers.externalId, c.externalId));
-      customerId = found?.id ?? null;
-    }
-    if (!customerId) {
-      customerId = newId('CUS');
-      await db.insert(customers).values({ id: customerId, externalId: c.externalId, firstName: c.firstName, lastName: c.lastName, email: c.email, phone: c.phone })
-        .onConflictDoNothing();
-      if (c.externalId) customerId = (await db.select({ id: customers.id }).from(customers).where(eq(customers.externalId, c.externalId)))[0].id;
-    }
-  }
+  if (knownProducts) await createMissingProducts(db, input, knownProducts);
+  const customerId = input.customer ? await customerOf(db, input.customer) : null;
   const shipTo = { ...input.shipTo };
   if (shipTo.latitude === undefined && shipTo.country === 'US' && shipTo.postalCode) {
     const p = lookupUsZip(shipTo.postalCode);
     if (p) { shipTo.latitude = p.latitude; shipTo.longitude = p.longitude; }
   }
-  await db.insert(orders).values({
+  await insertOrderRow(db, {
     id, externalId: input.externalId, salesChannel: input.salesChannel, accountingCode: input.accountingCode,
     priority: input.priority, orderDate: input.orderDate ?? new Date(), status: 'CREATED', customerId,
     originFacilityId: input.facilityId, shipTo, shippingMethod: input.shippingMethod,
@@ -115,50 +117,37 @@ async function insertOrder(db: Db, id: string, input: OrderInput, knownProducts:
   const items = input.items.map((it, i) => ({
     orderId: id, seqId: itemSeqId(i + 1), productId: it.productId, quantity: it.quantity, unitPrice: it.unitPrice.toFixed(2), status: 'CREATED',
   }));
-  await db.insert(orderItems).values(items);
+  await insertOrderItems(db, items);
   if (input.payments.length) {
-    await db.insert(orderPayments).values(input.payments.map((p) => ({ id: newId('PAY'), orderId: id, method: p.method, amount: p.amount.toFixed(2) })));
+    await insertOrderPayments(db, input.payments.map((p) => ({ id: newId('PAY'), orderId: id, method: p.method, amount: p.amount.toFixed(2) })));
   }
   await recordHistory(db, items.map((it) => ({ orderId: id, orderItemSeqId: it.seqId, toStatus: 'CREATED', reason: 'ORDER_CREATED', actor })));
 }
 
 async function findByExternalId(db: Db, externalId: string): Promise<Order | undefined> {
-  const [o] = await db.select({ id: orders.id }).from(orders).where(eq(orders.externalId, externalId));
-  return o ? getOrder(db, o.id) : undefined;
+  const id = await orderIdByExternalId(db, externalId);
+  return id ? getOrder(db, id) : undefined;
 }
 
 export async function getOrder(db: Db, id: string): Promise<Order | undefined> {
-  const [o] = await db.select().from(orders).where(eq(orders.id, id));
+  const o = await orderRow(db, id);
   if (!o) return undefined;
-  const items = await db.select().from(orderItems).where(eq(orderItems.orderId, id)).orderBy(asc(orderItems.seqId));
-  const payments = await db.select().from(orderPayments).where(eq(orderPayments.orderId, id));
+  const items = await orderItemRows(db, id);
+  const payments = await orderPaymentRows(db, id);
   return { ...o, items, payments };
 }
 
 export interface OrderFilter { status?: string; facilityId?: string; from?: Date; to?: Date; limit?: number; offset?: number }
 
-/** Orders, newest first; `facilityId` matches orders with an item at that facility. */
-export async function listOrders(db: Db, f: OrderFilter) {
-  const conds: SQL[] = [];
-  if (f.status) conds.push(eq(orders.status, f.status));
-  if (f.from) conds.push(gte(orders.orderDate, f.from));
-  if (f.to) conds.push(lte(orders.orderDate, f.to));
-  if (f.facilityId) conds.push(sql`exists (select 1 from order_items oi where oi.order_id = ${orders.id} and oi.facility_id = ${f.facilityId})`);
-  return db.select().from(orders).where(conds.length ? and(...conds) : undefined)
-    .orderBy(desc(orders.orderDate), asc(orders.id)).limit(Math.min(f.limit ?? 50, 500)).offset(f.offset ?? 0);
-}
-
-/** Locks the order row for the rest of the transaction; per-order mutations are serialised. */
-export async function lockOrder(db: Db, id: string) {
-  const [o] = await db.select().from(orders).where(eq(orders.id, id)).for('update');
-  return o;
+/** Orders, newest first (at most 500); `facilityId` matches orders with an item at that facility. */
+export function listOrders(db: Db, f: OrderFilter): Promise<OrderRow[]> {
+  return orderRows(db, { ...f, limit: Math.min(f.limit ?? 50, 500), offset: f.offset ?? 0 });
 }
 
 /** Re-derives and stores the order status from its items. */
 export async function refreshOrderStatus(db: Db, id: string, extra: Partial<typeof orders.$inferInsert> = {}) {
-  const items = await db.select({ status: orderItems.status }).from(orderItems).where(eq(orderItems.orderId, id));
-  const status = deriveOrderStatus(items.map((i) => i.status as ItemStatus));
-  await db.update(orders).set({ status, updatedAt: new Date(), ...extra }).where(eq(orders.id, id));
+  const status = deriveOrderStatus((await itemStatuses(db, id)) as ItemStatus[]);
+  await setOrderStatus(db, id, status, extra);
   return status;
 }
 
@@ -167,46 +156,44 @@ export type MutationResult = { kind: 'ok'; order: Order } | Failure;
 /** Approves a CREATED order: its items enter the brokering queue. */
 export async function approveOrder(db: Db, id: string, actor = 'api'): Promise<MutationResult> {
   return db.transaction(async (tx) => {
-    const t = tx as Db;
-    const o = await lockOrder(t, id);
+    const o = await lockOrder(tx, id);
     if (!o) return notFound('order', id);
     if (o.status !== 'CREATED') return illegal(`cannot approve order ${id}: it is ${o.status} (only CREATED orders can be approved)`);
-    const items = await t.select().from(orderItems).where(eq(orderItems.orderId, id));
-    await moveItems(t, id, items.filter((i) => i.status === 'CREATED'), 'approve', BROKERING_QUEUE, 'ORDER_APPROVED', actor);
-    await refreshOrderStatus(t, id);
-    return { kind: 'ok' as const, order: (await getOrder(t, id))! };
+    const items = await orderItemRows(tx, id);
+    await moveItems(tx, id, items.filter((i) => i.status === 'CREATED'), 'approve', BROKERING_QUEUE, 'ORDER_APPROVED', actor);
+    await refreshOrderStatus(tx, id);
+    return { kind: 'ok' as const, order: (await getOrder(tx, id))! };
   });
 }
 
 /** Cancels every item not yet shipped or cancelled and releases their reservations. */
 export async function cancelOrder(db: Db, id: string, actor = 'api', reason = 'ORDER_CANCELLED'): Promise<MutationResult> {
   return db.transaction(async (tx) => {
-    const t = tx as Db;
-    const o = await lockOrder(t, id);
+    const o = await lockOrder(tx, id);
     if (!o) return notFound('order', id);
-    const items = await t.select().from(orderItems).where(eq(orderItems.orderId, id));
+    const items = await orderItemRows(tx, id);
     const open = items.filter((i) => transitionItem(i.status as ItemStatus, 'cancel').ok);
     if (open.length === 0) return illegal(`cannot cancel order ${id}: it is ${o.status} and has no item left to cancel`);
-    await releaseInKeyOrder(t, id, open.map((i) => i.seqId), actor, reason);
+    await releaseInKeyOrder(tx, id, open.map((i) => i.seqId), actor, reason);
     // An order NetSuite knows (exported, or with its id) must hear of the cancellation: the brokered-items feed closes its lines.
     const knownToNetsuite = o.feedFileId !== null || o.netsuiteOrderId !== null;
-    await moveItems(t, id, open, 'cancel', null, reason, actor, knownToNetsuite ? { set: { netsuiteSync: 'CLOSE' } } : {});
-    await refreshOrderStatus(t, id);
-    return { kind: 'ok' as const, order: (await getOrder(t, id))! };
+    await moveItems(tx, id, open, 'cancel', null, reason, actor, knownToNetsuite ? { set: { netsuiteSync: 'CLOSE' } } : {});
+    await refreshOrderStatus(tx, id);
+    return { kind: 'ok' as const, order: (await getOrder(tx, id))! };
   });
 }
 
-type ItemRow = typeof orderItems.$inferSelect;
+/** (product, facility) order. */
+const byStockKey = (a: { productId: string; facilityId: string }, b: { productId: string; facilityId: string }) =>
+  (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.facilityId < b.facilityId ? -1 : a.facilityId > b.facilityId ? 1 : 0);
 
 /**
  * Releases the active reservations of these items in (product, facility) order: the order every
  * reserver locks inventory rows in, so releasing never deadlocks with a brokering run.
  */
-export async function releaseInKeyOrder(db: Db, orderId: string, seqs: string[], actor: string, reason: string) {
-  const active = await db.select().from(reservations)
-    .where(and(eq(reservations.orderId, orderId), inArray(reservations.orderItemSeqId, seqs), eq(reservations.status, 'ACTIVE')));
-  active.sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.facilityId < b.facilityId ? -1 : a.facilityId > b.facilityId ? 1 : 0));
-  for (const r of active) await closeReservation(db, orderId, r.orderItemSeqId, 'RELEASED', actor, reason);
+export async function releaseInKeyOrder(tx: Tx, orderId: string, seqs: string[], actor: string, reason: string) {
+  const active = (await activeReservationsOf(tx, orderId, seqs)).sort(byStockKey);
+  for (const r of active) await closeReservation(tx, orderId, r.orderItemSeqId, 'RELEASED', actor, reason);
 }
 
 /**
@@ -214,7 +201,7 @@ export async function releaseInKeyOrder(db: Db, orderId: string, seqs: string[],
  * place, null clears it), with history. Throws on an illegal transition: callers check first.
  */
 export async function moveItems(
-  db: Db, orderId: string, items: ItemRow[], event: ItemEvent, toFacility: string | null | undefined, reason: string, actor: string,
+  db: Db, orderId: string, items: OrderItemRow[], event: ItemEvent, toFacility: string | null | undefined, reason: string, actor: string,
   extra: { runId?: string; rule?: string; set?: Partial<typeof orderItems.$inferInsert> } = {},
 ) {
   if (items.length === 0) return;
@@ -223,14 +210,16 @@ export async function moveItems(
     const t = transitionItem(it.status as ItemStatus, event);
     if (!t.ok) throw new Error(`order ${orderId} item ${it.seqId}: ${t.message}`);
     const facilityId = toFacility === undefined ? it.facilityId : toFacility;
-    await db.update(orderItems).set({ status: t.to, facilityId, updatedAt: new Date(), ...extra.set })
-      .where(and(eq(orderItems.orderId, orderId), eq(orderItems.seqId, it.seqId)));
-    hist.push({ orderId, orderItemSeqId: it.seqId, fromStatus: it.status, toStatus: t.to, fromFacilityId: it.facilityId, toFacilityId: facilityId, reason, actor, runId: extra.runId, rule: extra.rule });
+    await updateOrderItem(db, orderId, it.seqId, { status: t.to, facilityId, ...extra.set });
+    hist.push({
+      orderId, orderItemSeqId: it.seqId, fromStatus: it.status, toStatus: t.to, fromFacilityId: it.facilityId, toFacilityId: facilityId,
+      reason, actor, runId: extra.runId, rule: extra.rule,
+    });
   }
   await recordHistory(db, hist);
 }
 
-export async function getItemHistory(db: Db, orderId: string, seqId: string) {
-  return db.select().from(itemHistory)
-    .where(and(eq(itemHistory.orderId, orderId), eq(itemHistory.orderItemSeqId, seqId))).orderBy(asc(itemHistory.id));
+/** An item's moves, oldest first. */
+export function getItemHistory(db: Db, orderId: string, seqId: string) {
+  return itemHistoryRows(db, orderId, seqId);
 }

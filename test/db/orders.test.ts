@@ -100,7 +100,7 @@ describe.each(ENGINES)('orders and ledger on %s', (engine) => {
     expect(await mk('2', 3)).toBeNull(); // only 2 left
     expect((await mk('3', 5, true))?.reserved).toBe(2); // backordered: down to zero
     expect((await getAvailability(d.db, { productId: 'SKU1' }))[0]).toMatchObject({ onHand: 5, reserved: 5, available: 0 });
-    await closeReservation(d.db, 'O', '1', 'CONSUMED', 't');
+    await d.db.transaction((tx) => closeReservation(tx, 'O', '1', 'CONSUMED', 't'));
     expect((await getAvailability(d.db, { productId: 'SKU1' }))[0]).toMatchObject({ onHand: 2, reserved: 2, available: 0 });
     expectOk(await setInventory(d.db, 'SKU1', 'WH_NJ', 10));
     expectOk(await adjustInventory(d.db, 'SKU1', 'WH_NJ', -4, 'VAR_DAMAGED'));

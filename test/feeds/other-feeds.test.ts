@@ -7,7 +7,6 @@ import { and, eq, sql } from 'drizzle-orm';
 import { runBrokering } from '../../src/app/brokering';
 import { createOrder, getOrder } from '../../src/app/orders';
 import { ledgerInconsistencies } from '../../src/db/inventory.repo';
-import type { Db } from '../../src/db/client';
 import { customers, orderItems, orderPayments, orders, reservations } from '../../src/db/schema';
 import { runImport } from '../../src/feeds/import-runner';
 import { depositIdsImport } from '../../src/feeds/deposit-ids';
@@ -173,7 +172,7 @@ describe.each(ENGINES)('order flow feeds on %s', (engine) => {
 
     // The store ships its items; NetSuite learns of the one with ids, once.
     for (const o of [storeOrder, noIds]) {
-      const r = await db.transaction(async (tx) => markShipped(tx as Db, { orderId: o, seqId: '00001', source: 'STORE', actor: 'store:nyc' }));
+      const r = await db.transaction(async (tx) => markShipped(tx, { orderId: o, seqId: '00001', source: 'STORE', actor: 'store:nyc' }));
       expect(r).toEqual({ kind: 'ok' });
     }
     const out = await env.run('GEN_FLFLD_ORD_FD_NS');

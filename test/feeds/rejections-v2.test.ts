@@ -186,7 +186,7 @@ async function generate(env: FeedEnv) {
   }
   await runBrokering(env.d, { trigger: 'test' });
   for (const i of [3, 4, 5]) expectOk(await packItem(db, { orderId: ids[i], seqId: '00001', actor: 't' }));
-  await db.transaction(async (tx) => { await markShipped(tx as Db, { orderId: ids[6], seqId: '00001', source: 'NETSUITE', actor: 't' }); });
+  await db.transaction(async (tx) => { await markShipped(tx, { orderId: ids[6], seqId: '00001', source: 'NETSUITE', actor: 't' }); });
   expectOk(await cancelOrder(db, ids[7]));
   // An earlier file applied rejection R-PRE of item 8.
   await netsuiteWrites(env.netsuite, DIR, 'pre-RejectedSalesOrderItemExport.csv', file(V2, [`${ids[8]},00001,early,,11,R-PRE`]));

@@ -15,7 +15,6 @@ import { ENGINES } from '../support/db';
 import { expectOk, WH_CA } from '../support/fixtures';
 import { setInventory, upsertFacility } from '../../src/app/catalog';
 import { markShipped } from '../../src/app/fulfilment';
-import type { Db } from '../../src/db/client';
 import { approvedOrder, feedEnv, netsuiteWrites, q, readFeedFiles, seedLoopCatalog, setNetsuiteIds, type FeedEnv } from './helpers';
 
 const REJ_HEADER = 'orderId,orderItemSeqId,rejectionComments,rejectionReason,facilityId,rejectionId';
@@ -96,7 +95,7 @@ describe.each(ENGINES)('split lines and cancellations in the brokered-items feed
     expect(file.rows.map((r) => [r.lineId, r.location, r.quantity, r.orderLineId])).toEqual([['00001', '11', 1, '00001'], [undefined, undefined, 1, '00002']]);
     expect(brokered.counts).toMatchObject({ rowsExported: 2 });
 
-    expectOk(await db.transaction(async (tx) => markShipped(tx as Db, { orderId: id, seqId: '00002', source: 'STORE', actor: 'store:nyc' })) as { kind: 'ok' });
+    expectOk(await db.transaction(async (tx) => markShipped(tx, { orderId: id, seqId: '00002', source: 'STORE', actor: 'store:nyc' })) as { kind: 'ok' });
     const waiting = await env.run('GEN_FLFLD_ORD_FD_NS');
     expect(waiting.counts).toMatchObject({ filesCreated: 0, waitingForIds: 1 });
     await netsuiteWrites(env.netsuite, 'salesorder/import/orderitemattribute', 's-SalesOrderItemExport.csv',

@@ -12,7 +12,6 @@ import { runBrokering } from '../../src/app/brokering';
 import { createOrder } from '../../src/app/orders';
 import { rejectItem } from '../../src/app/rejections';
 import { markShipped } from '../../src/app/fulfilment';
-import type { Db } from '../../src/db/client';
 import { feedFiles } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
 import { expectOk, orderBody } from '../support/fixtures';
@@ -76,7 +75,7 @@ describe.each(ENGINES)('NetSuite state and refusals over HTTP on %s', (engine) =
     expect(await netsuite(b)).toMatchObject({ state: 'REJECTED', facilityId: 'WH_NJ', reason: 'NOT_IN_STOCK', comments: 'none left' });
 
     // NetSuite ships c.
-    expect(await db.transaction((tx) => markShipped(tx as Db, { orderId: c, seqId: '00001', source: 'NETSUITE', actor: 'test' }))).toEqual({ kind: 'ok' });
+    expect(await db.transaction((tx) => markShipped(tx, { orderId: c, seqId: '00001', source: 'NETSUITE', actor: 'test' }))).toEqual({ kind: 'ok' });
     expect(await netsuite(c)).toMatchObject({ state: 'FULFILLED', by: 'NETSUITE', facilityId: 'WH_NJ' });
 
     // The store ships d: to send with the fulfilled-items feed, then fulfilled.

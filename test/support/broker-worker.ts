@@ -7,7 +7,7 @@
  * barrier and stops argv[4] ms later.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import { openDatabase, type Db } from '../../src/db/client';
+import { openDatabase } from '../../src/db/client';
 import { runBrokering, type StockAccess } from '../../src/app/brokering';
 import { cancelOrder, lockOrder, moveItems, refreshOrderStatus } from '../../src/app/orders';
 import { closeReservation } from '../../src/db/inventory.repo';
@@ -50,7 +50,7 @@ if (mode === 'broker' || mode === 'unlocked-broker') {
     if (ops % 3 === 0) await cancelOrder(d.db, it.order_id, 'churn');
     else {
       await d.db.transaction(async (tx) => {
-        const t = tx as Db;
+        const t = tx;
         if (!(await lockOrder(t, it.order_id))) return;
         const [cur] = await t.select().from(orderItems).where(and(eq(orderItems.orderId, it.order_id), eq(orderItems.seqId, it.seq_id)));
         if (cur?.status !== 'ALLOCATED') return;

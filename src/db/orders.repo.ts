@@ -1,0 +1,118 @@
+/** The order aggregate: orders, their items and payments, the customers they create, and reads of them. */
+import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from './client';
+import { customers, itemHistory, orderItems, orderPayments, orders, routingProfiles } from './schema';
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderItemRow = typeof orderItems.$inferSelect;
+export type OrderPaymentRow = typeof orderPayments.$inferSelect;
+
+/** The settings of the default routing profile (`{}` when it has none). */
+export async function defaultProfileSettings(db: Db): Promise<Record<string, unknown> | undefined> {
+  const [p] = await db.select({ settings: routingProfiles.settings }).from(routingProfiles).where(eq(routingProfiles.id, 'default'));
+  return p?.settings;
+}
+
+export async function customerIdByExternalId(db: Db, externalId: string): Promise<string | undefined> {
+  const [c] = await db.select({ id: customers.id }).from(customers).where(eq(customers.externalId, externalId));
+  return c?.id;
+}
+
+/** Inserts a customer; one with the same external id inserted meanwhile wins (nothing is inserted). */
+export async function insertCustomer(db: Db, row: typeof customers.$inferInsert): Promise<void> {
+  await db.insert(customers).values(row).onConflictDoNothing();
+}
+
+export async function insertOrderRow(db: Db, row: typeof orders.$inferInsert): Promise<void> {
+  await db.insert(orders).values(row);
+}
+
+export async function insertOrderItems(db: Db, rows: (typeof orderItems.$inferInsert)[]): Promise<void> {
+  await db.insert(orderItems).values(rows);
+}
+
+export async function insertOrderPayments(db: Db, rows: (typeof orderPayments.$inferInsert)[]): Promise<void> {
+  await db.insert(orderPayments).values(rows);
+}
+
+export async function orderIdByExternalId(db: Db, externalId: string): Promise<string | undefined> {
+  const [o] = await db.select({ id: orders.id }).from(orders).where(eq(orders.externalId, externalId));
+  return o?.id;
+}
+
+/** The external ids among `externalIds` that an order already holds. */
+export async function existingExternalIds(db: Db, externalIds: string[]): Promise<Set<string | null>> {
+  const found = await db.select({ id: orders.externalId }).from(orders).where(inArray(orders.externalId, externalIds));
+  return new Set(found.map((r) => r.id));
+}
+
+export async function orderRow(db: Db, id: string): Promise<OrderRow | undefined> {
+  const [o] = await db.select().from(orders).where(eq(orders.id, id));
+  return o;
+}
+
+/** The items of an order by sequence id. */
+export function orderItemRows(db: Db, orderId: string): Promise<OrderItemRow[]> {
+  return db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(asc(orderItems.seqId));
+}
+
+export function orderPaymentRows(db: Db, orderId: string): Promise<OrderPaymentRow[]> {
+  return db.select().from(orderPayments).where(eq(orderPayments.orderId, orderId));
+}
+
+export async function orderItemRow(db: Db, orderId: string, seqId: string): Promise<OrderItemRow | undefined> {
+  const [item] = await db.select().from(orderItems).where(and(eq(orderItems.orderId, orderId), eq(orderItems.seqId, seqId)));
+  return item;
+}
+
+/** The items of an order in one status. */
+export function orderItemsInStatus(db: Db, orderId: string, status: string): Promise<OrderItemRow[]> {
+  return db.select().from(orderItems).where(and(eq(orderItems.orderId, orderId), eq(orderItems.status, status)));
+}
+
+export interface OrderFilter { status?: string; facilityId?: string; from?: Date; to?: Date; limit: number; offset: number }
+
+/** Orders, newest first; `facilityId` matches orders with an item at that facility. */
+export function orderRows(db: Db, f: OrderFilter): Promise<OrderRow[]> {
+  const conds: SQL[] = [];
+  if (f.status) conds.push(eq(orders.status, f.status));
+  if (f.from) conds.push(gte(orders.orderDate, f.from));
+  if (f.to) conds.push(lte(orders.orderDate, f.to));
+  if (f.facilityId) {
+    conds.push(sql`exists (
+      select 1
+      from order_items item
+      where item.order_id = ${orders.id}
+        and item.facility_id = ${f.facilityId})`);
+  }
+  return db.select().from(orders).where(conds.length ? and(...conds) : undefined)
+    .orderBy(desc(orders.orderDate), asc(orders.id)).limit(f.limit).offset(f.offset);
+}
+
+/** Locks the order row for the rest of the transaction; per-order mutations are serialised. */
+export async function lockOrder(tx: Tx, id: string): Promise<OrderRow | undefined> {
+  const [o] = await tx.select().from(orders).where(eq(orders.id, id)).for('update');
+  return o;
+}
+
+/** The statuses of an order's items. */
+export async function itemStatuses(db: Db, orderId: string): Promise<string[]> {
+  const items = await db.select({ status: orderItems.status }).from(orderItems).where(eq(orderItems.orderId, orderId));
+  return items.map((i) => i.status);
+}
+
+/** Stores the order's status (and `extra` columns), stamped now. */
+export async function setOrderStatus(db: Db, id: string, status: string, extra: Partial<typeof orders.$inferInsert> = {}): Promise<void> {
+  await db.update(orders).set({ status, updatedAt: new Date(), ...extra }).where(eq(orders.id, id));
+}
+
+/** Sets columns of one item, stamped now. */
+export async function updateOrderItem(db: Db, orderId: string, seqId: string, set: Partial<typeof orderItems.$inferInsert>): Promise<void> {
+  await db.update(orderItems).set({ ...set, updatedAt: new Date() }).where(and(eq(orderItems.orderId, orderId), eq(orderItems.seqId, seqId)));
+}
+
+/** An item's moves, oldest first. */
+export function itemHistoryRows(db: Db, orderId: string, seqId: string): Promise<(typeof itemHistory.$inferSelect)[]> {
+  return db.select().from(itemHistory)
+    .where(and(eq(itemHistory.orderId, orderId), eq(itemHistory.orderItemSeqId, seqId))).orderBy(asc(itemHistory.id));
+}
