@@ -7,18 +7,18 @@
  * for a payment that has one (not changed). The same id again is a reported no-op (the payment's
  * state keeps a row from applying twice). Row-by-row and bulk paths as the other id imports (`id-assign.ts`).
  */
-import type { Db } from '../db/client';
+import type { Tx } from '../db/client';
 import { fromInboundFeed } from './common';
 import { depositIdsFeed, type DepositIdRecord } from './codec';
 import { applyIdBatch, applyIdRow, type IdAssignment, type IdTarget } from './id-assign';
-import { lockPayments, setPaymentDepositIds } from './id-sync-repo';
+import { lockPayments, setPaymentDepositIds } from '../db/netsuite-ids.repo';
 import type { ImportSpec } from './import-runner';
 
 export const IMP_CUST_DEP_IDENT = 'IMP_CUST_DEP_IDENT';
 
 export const depositIdAssignment: IdAssignment<DepositIdRecord> = {
   target: (r) => r.manualRefNumber, value: (r) => r.internalId,
-  async load(tx: Db, recs) {
+  async load(tx: Tx, recs) {
     const rows = await lockPayments(tx, [...new Set(recs.map((r) => r.manualRefNumber))].sort());
     return { targets: new Map<string, IdTarget>(rows.map((p) => [p.id, { current: p.current, orderId: p.orderId }])) };
   },

@@ -6,12 +6,12 @@
  * (inventory rows locked in (product, facility) order) and SHIP ledger rows, items SHIPPED with
  * their history, order statuses re-derived.
  */
-import type { Db } from '../db/client';
+import type { Tx } from '../db/client';
 import type { FulfillmentRecord } from './codec';
 import {
   applyLevelDeltas, closeReservationsById, insertHistoryRows, insertLedgerRows, loadActiveReservations, loadFacilities,
   loadOrderItems, lockLevels, lockOrders, markItemsShipped, type FacilityFact, type ItemFact, type LevelDelta, type ReservationFact,
-} from './bulk-repo';
+} from '../db/feed-bulk.repo';
 import type { BatchContext, BatchRow, RowOutcome } from './import-runner';
 import { refreshStatuses } from './rejected-items-bulk';
 import { itemKey } from './rejected-items-decide';
@@ -57,7 +57,7 @@ export function decideFulfilment(rec: FulfillmentRecord, f: FulfilmentFacts): Sh
   return { kind: 'apply', key, item, reservation: f.reservations.get(itemKey(rec.orderId, rec.orderItemSeqId)), rec };
 }
 
-async function loadFulfilmentFacts(tx: Db, recs: FulfillmentRecord[], facilities: FacilityFact[], ctx: BatchContext): Promise<FulfilmentFacts> {
+async function loadFulfilmentFacts(tx: Tx, recs: FulfillmentRecord[], facilities: FacilityFact[], ctx: BatchContext): Promise<FulfilmentFacts> {
   const orderIds = (await lockOrders(tx, [...new Set(recs.map((r) => r.orderId))].sort())).map((o) => o.id);
   const items = await loadOrderItems(tx, orderIds);
   const reservations = await loadActiveReservations(tx, orderIds);
@@ -70,7 +70,7 @@ async function loadFulfilmentFacts(tx: Db, recs: FulfillmentRecord[], facilities
   };
 }
 
-export async function applyFulfilmentBatch(tx: Db, rows: BatchRow<FulfillmentRecord>[], ctx: BatchContext, cache: { facilities?: FacilityFact[] }): Promise<RowOutcome[]> {
+export async function applyFulfilmentBatch(tx: Tx, rows: BatchRow<FulfillmentRecord>[], ctx: BatchContext, cache: { facilities?: FacilityFact[] }): Promise<RowOutcome[]> {
   cache.facilities ??= await loadFacilities(tx);
   const facts = await loadFulfilmentFacts(tx, rows.map((r) => r.value), cache.facilities, ctx);
   const plans: { row: number; plan: ShipPlan }[] = [];
@@ -101,7 +101,7 @@ export async function applyFulfilmentBatch(tx: Db, rows: BatchRow<FulfillmentRec
 }
 
 /** CONSUMED reservations and SHIP ledger rows; returns the counter deltas (reserved and on hand down by the quantity). */
-async function consumeReservations(tx: Db, plans: ShipPlan[], actor: string): Promise<LevelDelta[]> {
+async function consumeReservations(tx: Tx, plans: ShipPlan[], actor: string): Promise<LevelDelta[]> {
   const held = plans.map((p) => p.reservation).filter((r): r is ReservationFact => r !== undefined);
   const deltas = new Map<string, LevelDelta>();
   for (const r of held) {

@@ -18,7 +18,7 @@
  */
 import { markShipped } from '../app/fulfilment';
 import { fulfillmentFeed, type FulfillmentRecord } from './codec';
-import type { FacilityFact } from './bulk-repo';
+import type { FacilityFact } from '../db/feed-bulk.repo';
 import { applyFulfilmentBatch } from './fulfillment-bulk';
 import type { ImportSpec, RowOutcome } from './import-runner';
 import { fromInboundFeed } from './common';

@@ -7,8 +7,8 @@
  * rows in file order; the row-by-row path (`applyIdRow`) and the bulk path (`applyIdBatch`) both
  * go through it, with the targets locked.
  */
-import type { Db } from '../db/client';
-import type { IdPair } from './id-sync-repo';
+import type { Db, Tx } from '../db/client';
+import type { IdPair } from '../db/netsuite-ids.repo';
 import type { BatchContext, BatchRow, RowContext, RowOutcome } from './import-runner';
 
 export interface IdTarget { current: string | null; orderId?: string }
@@ -27,7 +27,7 @@ export interface IdAssignment<Rec> {
   lane?(rec: Rec): string;
   value(rec: Rec): string;
   /** Locks (in key order) and reads the targets of the records. */
-  load(tx: Db, recs: Rec[]): Promise<IdFacts>;
+  load(tx: Tx, recs: Rec[]): Promise<IdFacts>;
   /** The row error of a record whose target does not exist. */
   unknown(rec: Rec, facts: IdFacts): NotApplied;
   /** A further check on an existing target (e.g. the payment's order). */
@@ -56,7 +56,7 @@ export function decideIds<Rec>(a: IdAssignment<Rec>, rows: BatchRow<Rec>[], fact
 }
 
 /** The row-by-row path: one row in its savepoint. */
-export async function applyIdRow<Rec>(a: IdAssignment<Rec>, tx: Db, rec: Rec, rc: RowContext): Promise<RowOutcome> {
+export async function applyIdRow<Rec>(a: IdAssignment<Rec>, tx: Tx, rec: Rec, rc: RowContext): Promise<RowOutcome> {
   const { outcomes: [o], writes } = decideIds(a, [{ row: rc.row, value: rec }], await a.load(tx, [rec]));
   if (o.kind !== 'applied') return o;
   await a.write(tx, writes);
@@ -64,7 +64,7 @@ export async function applyIdRow<Rec>(a: IdAssignment<Rec>, tx: Db, rec: Rec, rc
 }
 
 /** The bulk path: a chunk in two statements (lock and read the targets, write the ids). */
-export async function applyIdBatch<Rec>(a: IdAssignment<Rec>, tx: Db, rows: BatchRow<Rec>[], _ctx: BatchContext): Promise<RowOutcome[]> {
+export async function applyIdBatch<Rec>(a: IdAssignment<Rec>, tx: Tx, rows: BatchRow<Rec>[], _ctx: BatchContext): Promise<RowOutcome[]> {
   const { outcomes, writes } = decideIds(a, rows, await a.load(tx, rows.map((r) => r.value)));
   await a.write(tx, writes);
   return outcomes;

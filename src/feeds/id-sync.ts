@@ -14,16 +14,16 @@
  * row-by-row and a bulk path, one decision (`id-assign.ts`); the bulk path runs in lanes by order
  * (customer for customer ids).
  */
-import type { Db } from '../db/client';
+import type { Tx } from '../db/client';
 import { fromInboundFeed } from './common';
 import {
   customerIdentificationFeed, orderIdentificationFeed, orderItemAttributeFeed,
   type CustomerIdentificationRecord, type OrderIdentificationRecord, type OrderItemAttributeRecord,
 } from './codec';
-import { lockOrders } from './bulk-repo';
+import { lockOrders } from '../db/feed-bulk.repo';
 import { itemKey } from './rejected-items-decide';
 import { applyIdBatch, applyIdRow, type IdAssignment, type IdTarget } from './id-assign';
-import { lockOrdersReadLineIds, lockCustomers, setCustomerNetsuiteIds, setItemLineIds, setOrderNetsuiteIds } from './id-sync-repo';
+import { lockOrdersReadLineIds, lockCustomers, setCustomerNetsuiteIds, setItemLineIds, setOrderNetsuiteIds } from '../db/netsuite-ids.repo';
 import type { ImportSpec } from './import-runner';
 
 export const IMP_ORDER_IDENT = 'IMP_ORDER_IDENT';
@@ -45,7 +45,7 @@ function idImport<Rec>(feed: Parameters<typeof fromInboundFeed>[0], job: string,
 
 export const orderIdAssignment: IdAssignment<OrderIdentificationRecord> = {
   target: (r) => r.orderId, value: (r) => r.idValue,
-  async load(tx: Db, recs) {
+  async load(tx: Tx, recs) {
     const rows = await lockOrders(tx, distinctSorted(recs.map((r) => r.orderId)));
     return { targets: new Map<string, IdTarget>(rows.map((o) => [o.id, { current: o.netsuiteOrderId }])) };
   },
@@ -57,7 +57,7 @@ export const orderIdAssignment: IdAssignment<OrderIdentificationRecord> = {
 
 export const lineIdAssignment: IdAssignment<OrderItemAttributeRecord> = {
   target: (r) => itemKey(r.orderId, r.orderItemSeqId), lane: (r) => r.orderId, value: (r) => r.attrValue,
-  async load(tx: Db, recs) {
+  async load(tx: Tx, recs) {
     // The order locks serialise this with brokering (which splits items under them); one statement
     // locks the orders and reads the items' line ids.
     const pairs = [...new Map(recs.map((r) => [itemKey(r.orderId, r.orderItemSeqId), r])).values()];
@@ -79,7 +79,7 @@ export const lineIdAssignment: IdAssignment<OrderItemAttributeRecord> = {
 
 export const customerIdAssignment: IdAssignment<CustomerIdentificationRecord> = {
   target: (r) => r.partyId, value: (r) => r.idValue,
-  async load(tx: Db, recs) {
+  async load(tx: Tx, recs) {
     const rows = await lockCustomers(tx, distinctSorted(recs.map((r) => r.partyId)));
     return { targets: new Map<string, IdTarget>(rows.map((c) => [c.id, { current: c.current }])) };
   },

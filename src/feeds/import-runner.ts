@@ -31,15 +31,16 @@
  * its claim is released (FAILED) so the next run re-reads it; rows applied so far are no-ops then.
  */
 import type { Readable } from 'node:stream';
-import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { feedFiles } from '../db/schema';
+import type { Tx } from '../db/client';
+import {
+  appliedKeys, claimKey, claimKeys, insertClosedInFile, insertInFileClaim, liveInFileByName, markInFileApplied, markInFileFailed,
+  releaseInFileClaim, type InFile, type LiveInFile,
+} from '../db/feed-files.repo';
+import { disableJit } from '../db/rows';
 import { newId } from '../domain/ids';
 import type { RemoteEntry } from '../sftp/transport';
 import { errorReportCsv, FeedFileError, type DecodeResult } from './codec';
-import { disableJit } from '../db/rows';
-import { appliedKeys, claimKey, claimKeys } from './bulk-repo';
-import { errorText, intParam, queryRows, transportDir, type FeedDeps, type JobContext } from './common';
+import { errorText, intParam, transportDir, type FeedDeps, type JobContext } from './common';
 import { errorReportName, fetchLocal, goneMeanwhile, moveQuietly, type LocalCopy } from './import-files';
 
 export { errorReportName } from './import-files';
@@ -92,12 +93,12 @@ export interface ImportSpec<Rec> {
   job: string;
   decode(input: Readable | Buffer): AsyncIterable<DecodeResult<Rec>>;
   /** Applies one row inside its savepoint; anything but `applied` rolls the savepoint back. */
-  apply(tx: Db, rec: Rec, row: RowContext): Promise<RowOutcome>;
+  apply(tx: Tx, rec: Rec, row: RowContext): Promise<RowOutcome>;
   /**
    * Optional set-based apply of a chunk: one outcome per row, in order, with the same effects and
    * outcomes as `apply` row after row. Writes only for the rows it reports `applied`.
    */
-  applyBatch?(tx: Db, rows: BatchRow<Rec>[], ctx: BatchContext): Promise<RowOutcome[]>;
+  applyBatch?(tx: Tx, rows: BatchRow<Rec>[], ctx: BatchContext): Promise<RowOutcome[]>;
   /** Rows per transaction of the row-by-row path (default 200). */
   batchSize?: number;
   /** Rows per chunk of the bulk path (default 2,000). */
@@ -181,28 +182,20 @@ export async function runImport<Rec>(deps: FeedDeps, spec: ImportSpec<Rec>, ctx:
   return { counts, files };
 }
 
-interface PriorFile { id: string; status: string; sha256: string | null; stale: boolean }
-
-/** The live (PROCESSING / APPLIED) registry row of this file name, if any. */
-async function liveRowByName(db: Db, feed: string, name: string, leaseMs: number): Promise<PriorFile | undefined> {
-  const rows = await queryRows<PriorFile>(db, sql`
-    select id, status, sha256, created_at < now() - (${leaseMs}::double precision * interval '1 millisecond') as stale
-    from feed_files where feed = ${feed} and direction = 'IN' and file_name = ${name} and status in ('APPLIED', 'PROCESSING')
-    order by created_at limit 1`);
-  return rows[0];
+/** One file of the folder being read: what every step of it needs. */
+interface FileEnv<Rec> {
+  deps: FeedDeps;
+  spec: ImportSpec<Rec>;
+  name: string;
+  copy: LocalCopy;
+  ctx: JobContext;
+  opts: ImportOptions;
+  add: Add;
 }
 
-/** Inserts the PROCESSING claim; null when another worker holds a live row of this name. */
-async function insertClaim(db: Db, spec: ImportSpec<unknown>, name: string, copy: LocalCopy, runId: string): Promise<string | null> {
-  const fileId = newId('FF');
-  const claimed = await queryRows<{ id: string }>(db, sql`
-    insert into feed_files (id, feed, direction, file_name, folder, sha256, size, status, job_run_id)
-    values (${fileId}, ${spec.feed}, 'IN', ${name}, ${spec.folder}, ${copy.sha256}, ${copy.size}, 'PROCESSING', ${runId})
-    on conflict do nothing returning id`);
-  return claimed.length ? fileId : null;
-}
-
-async function processFile<Rec>(deps: FeedDeps, spec: ImportSpec<Rec>, entry: RemoteEntry, ctx: JobContext, opts: ImportOptions, add: Add): Promise<FileOutcome> {
+async function processFile<Rec>(
+  deps: FeedDeps, spec: ImportSpec<Rec>, entry: RemoteEntry, ctx: JobContext, opts: ImportOptions, add: Add,
+): Promise<FileOutcome> {
   const dir = transportDir(spec.folder);
   let copy: LocalCopy;
   try {
@@ -214,73 +207,78 @@ async function processFile<Rec>(deps: FeedDeps, spec: ImportSpec<Rec>, entry: Re
     return 'skipped';
   }
   try {
-    return await registerAndApply(deps, spec, entry.name, copy, ctx, opts, add);
+    return await registerAndApply({ deps, spec, name: entry.name, copy, ctx, opts, add });
   } finally {
     await copy.cleanup();
   }
 }
 
-async function registerAndApply<Rec>(deps: FeedDeps, spec: ImportSpec<Rec>, name: string, copy: LocalCopy, ctx: JobContext, opts: ImportOptions, add: Add): Promise<FileOutcome> {
-  const db = deps.database.db;
-  const dir = transportDir(spec.folder);
-  const lease = opts.claimLeaseMs ?? DEFAULT_LEASE_MS;
-  const prior = await liveRowByName(db, spec.feed, name, lease);
-  if (prior?.status === 'APPLIED' && prior.sha256 === copy.sha256) {
-    // The same file again, or a file whose run committed and stopped before moving it.
-    await recordFile(db, spec, name, copy, ctx.runId, 'DUPLICATE', `duplicate of ${prior.id} (same name, sha256 ${copy.sha256})`);
-    await moveQuietly(deps, dir, name, 'archive', ctx);
-    ctx.log.info({ file: name, duplicateOf: prior.id }, 'duplicate feed file archived without applying');
-    add('filesDuplicate');
-    return 'duplicate';
+/** The registry row of a file read by this run (a new id each time). */
+const inFile = (f: FileEnv<unknown>): InFile => ({
+  id: newId('FF'), feed: f.spec.feed, fileName: f.name, folder: f.spec.folder, sha256: f.copy.sha256, size: f.copy.size, jobRunId: f.ctx.runId,
+});
+
+async function registerAndApply<Rec>(f: FileEnv<Rec>): Promise<FileOutcome> {
+  const db = f.deps.database.db;
+  const prior = await liveInFileByName(db, f.spec.feed, f.name, f.opts.claimLeaseMs ?? DEFAULT_LEASE_MS);
+  if (prior) {
+    const settled = await settlePrior(f as FileEnv<unknown>, prior);
+    if (settled) return settled;
   }
-  if (prior?.status === 'APPLIED') {
-    const reason = `file name already read as ${prior.id} with other content (sha256 ${prior.sha256}, now ${copy.sha256}); a writer never reuses a name: not applied`;
-    const fileId = await recordFile(db, spec, name, copy, ctx.runId, 'FAILED', reason);
-    return failFile(deps, spec, name, fileId, reason, ctx, add);
-  }
-  if (prior?.status === 'PROCESSING') {
-    if (!prior.stale) {
-      add('filesSkipped');
-      ctx.log.info({ file: name, fileId: prior.id }, 'file is being processed by another worker: skipped');
-      return 'skipped';
-    }
-    await db.update(feedFiles)
-      .set({ status: 'FAILED', lastError: `claim abandoned: still PROCESSING after ${lease} ms; re-claimed by run ${ctx.runId}`, completedAt: new Date() })
-      .where(and(eq(feedFiles.id, prior.id), eq(feedFiles.status, 'PROCESSING')));
-    ctx.log.warn({ file: name, fileId: prior.id }, 'stale claim released');
-  }
-  const fileId = await insertClaim(db, spec as ImportSpec<unknown>, name, copy, ctx.runId);
-  if (!fileId) {
-    add('filesSkipped');
-    ctx.log.info({ file: name }, 'file claimed by another worker: skipped');
+  const claim = inFile(f as FileEnv<unknown>);
+  if (!(await insertInFileClaim(db, claim))) {
+    f.add('filesSkipped');
+    f.ctx.log.info({ file: f.name }, 'file claimed by another worker: skipped');
     return 'skipped';
   }
   try {
-    return await applyClaimed(deps, spec, name, fileId, copy, ctx, opts, add);
+    return await applyClaimed(f, claim.id);
   } catch (e) {
     // Release the claim so the next run (a pg-boss retry) re-reads the file; applied rows are no-ops then.
-    await db.update(feedFiles).set({ status: 'FAILED', lastError: `interrupted: ${errorText(e)}`, completedAt: new Date() })
-      .where(and(eq(feedFiles.id, fileId), eq(feedFiles.status, 'PROCESSING'))).catch(() => {});
+    await releaseInFileClaim(db, claim.id, `interrupted: ${errorText(e)}`).catch(() => {});
     throw e;
   }
 }
 
-/** A DUPLICATE or FAILED registry row (outside the live-name index), with its reason. */
-async function recordFile(db: Db, spec: ImportSpec<unknown>, name: string, copy: LocalCopy, runId: string, status: 'DUPLICATE' | 'FAILED', lastError: string): Promise<string> {
-  const id = newId('FF');
-  await db.insert(feedFiles).values({
-    id, feed: spec.feed, direction: 'IN', fileName: name, folder: spec.folder, sha256: copy.sha256, size: copy.size,
-    status, jobRunId: runId, completedAt: new Date(), lastError, ...(status === 'FAILED' && { errorCount: 1, errors: [{ row: 0, message: lastError }] }),
-  });
-  return id;
+/**
+ * What a live registry row of the same name decides: a duplicate, a reused name, a claim of
+ * another worker (skipped), or — a stale claim, released here — nothing (undefined: claim the file).
+ */
+async function settlePrior(f: FileEnv<unknown>, prior: LiveInFile): Promise<FileOutcome | undefined> {
+  const { deps, spec, name, copy, ctx, add } = f;
+  const db = deps.database.db;
+  if (prior.status === 'APPLIED' && prior.sha256 === copy.sha256) {
+    // The same file again, or a file whose run committed and stopped before moving it.
+    await insertClosedInFile(db, inFile(f), 'DUPLICATE', `duplicate of ${prior.id} (same name, sha256 ${copy.sha256})`);
+    await moveQuietly(deps, transportDir(spec.folder), name, 'archive', ctx);
+    ctx.log.info({ file: name, duplicateOf: prior.id }, 'duplicate feed file archived without applying');
+    add('filesDuplicate');
+    return 'duplicate';
+  }
+  if (prior.status === 'APPLIED') {
+    const reason = `file name already read as ${prior.id} with other content (sha256 ${prior.sha256}, now ${copy.sha256}); `
+      + 'a writer never reuses a name: not applied';
+    const row = inFile(f);
+    await insertClosedInFile(db, row, 'FAILED', reason);
+    return failFile(f, row.id, reason);
+  }
+  if (prior.status !== 'PROCESSING') return undefined;
+  if (!prior.stale) {
+    add('filesSkipped');
+    ctx.log.info({ file: name, fileId: prior.id }, 'file is being processed by another worker: skipped');
+    return 'skipped';
+  }
+  const lease = f.opts.claimLeaseMs ?? DEFAULT_LEASE_MS;
+  await releaseInFileClaim(db, prior.id, `claim abandoned: still PROCESSING after ${lease} ms; re-claimed by run ${ctx.runId}`);
+  ctx.log.warn({ file: name, fileId: prior.id }, 'stale claim released');
+  return undefined;
 }
 
 /** Marks the file FAILED with `reason`, writes its report to `error/` and moves it to `failed/`. */
-async function failFile(deps: FeedDeps, spec: ImportSpec<unknown>, name: string, fileId: string, reason: string, ctx: JobContext, add: Add): Promise<FileOutcome> {
+async function failFile(f: FileEnv<unknown>, fileId: string, reason: string): Promise<FileOutcome> {
+  const { deps, spec, name, ctx } = f;
   const dir = transportDir(spec.folder);
-  await deps.database.db.update(feedFiles)
-    .set({ status: 'FAILED', lastError: reason, errorCount: 1, errors: [{ row: 0, message: reason }], completedAt: new Date() })
-    .where(eq(feedFiles.id, fileId));
+  await markInFileFailed(deps.database.db, fileId, reason);
   ctx.addRowError({ file: name, row: 0, message: reason });
   try {
     await deps.transport.putAtomic(`${dir}/error`, errorReportName(name, fileId), Buffer.from(errorReportCsv([{ row: 0, message: reason }])));
@@ -289,7 +287,7 @@ async function failFile(deps: FeedDeps, spec: ImportSpec<unknown>, name: string,
   }
   await moveQuietly(deps, dir, name, 'failed', ctx);
   ctx.log.warn({ file: name, fileId, reason }, 'feed file moved to failed/ without applying it');
-  add('filesFailed');
+  f.add('filesFailed');
   return 'failed';
 }
 
@@ -297,31 +295,31 @@ interface ChunkEnv<Rec> { deps: FeedDeps; spec: ImportSpec<Rec>; name: string; f
 
 /** Rows of a chunk, each in its own savepoint, in one transaction. */
 async function applyRowByRow<Rec>(env: ChunkEnv<Rec>, rows: BatchRow<Rec>[]): Promise<Outcomes> {
-  const { deps, spec, name, fileId, actor } = env;
-  return deps.database.db.transaction(async (tx) => {
+  return env.deps.database.db.transaction(async (tx) => {
     const out: Outcomes = [];
-    for (const r of rows) {
-      let outcome: RowOutcome;
-      try {
-        outcome = await (tx as Db).transaction(async (sp) => {
-          const spDb = sp as Db;
-          const rc: RowContext = {
-            fileId, fileName: name, row: r.row, actor, deps,
-            claimKey: (key) => claimKey(spDb, spec.feed, key, fileId, r.row),
-          };
-          const o = await spec.apply(spDb, r.value, rc);
-          if (o.kind !== 'applied') throw new RowRollback(o);
-          return o;
-        });
-      } catch (e) {
-        if (e instanceof RowRollback) outcome = e.outcome;
-        else if (isTransientDbError(e)) throw e;
-        else outcome = { kind: 'error', message: `could not be applied: ${errorText(e)}` };
-      }
-      out.push({ row: r.row, outcome });
-    }
+    for (const r of rows) out.push({ row: r.row, outcome: await applyInSavepoint(env, tx, r) });
     return out;
   });
+}
+
+/** One row in a savepoint of the chunk's transaction: anything but `applied` rolls it back. */
+async function applyInSavepoint<Rec>(env: ChunkEnv<Rec>, tx: Tx, r: BatchRow<Rec>): Promise<RowOutcome> {
+  const { deps, spec, name, fileId, actor } = env;
+  try {
+    return await tx.transaction(async (sp) => {
+      const rc: RowContext = {
+        fileId, fileName: name, row: r.row, actor, deps,
+        claimKey: (key) => claimKey(sp, spec.feed, key, fileId, r.row),
+      };
+      const o = await spec.apply(sp, r.value, rc);
+      if (o.kind !== 'applied') throw new RowRollback(o);
+      return o;
+    });
+  } catch (e) {
+    if (e instanceof RowRollback) return e.outcome;
+    if (isTransientDbError(e)) throw e;
+    return { kind: 'error', message: `could not be applied: ${errorText(e)}` };
+  }
 }
 
 /** A chunk set-based in one transaction; on an unexpected error, the chunk again row by row. */
@@ -329,30 +327,35 @@ async function applyBulk<Rec>(env: ChunkEnv<Rec>, rows: BatchRow<Rec>[]): Promis
   const { deps, spec, name, fileId, actor, ctx } = env;
   try {
     return await deps.database.db.transaction(async (tx) => {
-      const t = tx as Db;
       // A chunk's statements are big; compiling them (JIT) would cost more than it saves.
-      await disableJit(t);
+      await disableJit(tx);
       const bc: BatchContext = {
         fileId, fileName: name, actor, deps,
-        appliedKeys: (keys) => appliedKeys(t, spec.feed, keys),
+        appliedKeys: (keys) => appliedKeys(tx, spec.feed, keys),
         claimKeys: async (keys) => {
-          const got = await claimKeys(t, spec.feed, keys, fileId);
+          const got = await claimKeys(tx, spec.feed, keys, fileId);
           if (got !== keys.length) throw new BatchConflictError(`${keys.length - got} row key(s) were applied meanwhile by another worker`);
         },
       };
-      const outcomes = await spec.applyBatch!(t, rows, bc);
+      const outcomes = await spec.applyBatch!(tx, rows, bc);
       if (outcomes.length !== rows.length) throw new Error(`bulk apply returned ${outcomes.length} outcomes for ${rows.length} rows`);
       return outcomes.map((outcome, i) => ({ row: rows[i].row, outcome }));
     });
   } catch (e) {
     if (isTransientDbError(e)) throw e;
-    ctx.log.warn({ file: name, fileId, fromRow: rows[0]?.row, rows: rows.length, err: errorText(e) }, 'bulk apply of a chunk failed: applying it row by row');
+    const where = { file: name, fileId, fromRow: rows[0]?.row, rows: rows.length, err: errorText(e) };
+    ctx.log.warn(where, 'bulk apply of a chunk failed: applying it row by row');
     env.add('chunksRowByRow');
     return applyRowByRow(env, rows);
   }
 }
 
-interface Tally { errors: { row: number; field?: string; message: string }[]; noops: { row: number; message: string }[]; applied: number; rowCount: number }
+interface Tally {
+  errors: { row: number; field?: string; message: string }[];
+  noops: { row: number; message: string }[];
+  applied: number;
+  rowCount: number;
+}
 
 /** Lane of a key (FNV-1a): rows of one key always share a lane. */
 function laneOf(key: string, lanes: number): number {
@@ -366,12 +369,25 @@ function laneCount<Rec>(env: ChunkEnv<Rec>, bulk: boolean, opts: ImportOptions):
   return Math.max(1, Math.floor(opts.lanes ?? 2));
 }
 
+/** Adds the outcomes of a committed chunk to the tally. */
+function recordOutcomes(tally: Tally, outcomes: Outcomes, name: string, ctx: JobContext): void {
+  for (const { row, outcome } of outcomes) {
+    if (outcome.kind === 'applied') tally.applied++;
+    else if (outcome.kind === 'noop') {
+      tally.noops.push({ row, message: `no-op: ${outcome.message}` });
+      ctx.log.debug({ file: name, row, message: outcome.message }, 'row is a no-op');
+    } else tally.errors.push({ row, ...(outcome.field !== undefined && { field: outcome.field }), message: outcome.message });
+  }
+}
+
 /**
  * Applies the decoded rows chunk by chunk; returns what happened to each row. With several lanes,
  * each lane applies its chunks one after another in file order while the lanes run side by side.
  */
-async function applyRows<Rec>(env: ChunkEnv<Rec>, decoded: Iterable<DecodeResult<Rec>> | AsyncIterable<DecodeResult<Rec>>, opts: ImportOptions): Promise<Tally> {
-  const { spec, name, ctx } = env;
+async function applyRows<Rec>(
+  env: ChunkEnv<Rec>, decoded: Iterable<DecodeResult<Rec>> | AsyncIterable<DecodeResult<Rec>>, opts: ImportOptions,
+): Promise<Tally> {
+  const { spec } = env;
   const tally: Tally = { errors: [], noops: [], applied: 0, rowCount: 0 };
   const bulk = !!spec.applyBatch && !opts.rowByRow;
   const chunkSize = bulk ? spec.bulkBatchSize ?? 2000 : spec.batchSize ?? 200;
@@ -379,23 +395,15 @@ async function applyRows<Rec>(env: ChunkEnv<Rec>, decoded: Iterable<DecodeResult
   const batches: BatchRow<Rec>[][] = Array.from({ length: lanes }, () => []);
   const running: Promise<void>[] = Array.from({ length: lanes }, () => Promise.resolve());
   let failure: { error: unknown } | undefined;
-  const record = (outcomes: Outcomes) => {
-    // Counted only once the chunk committed.
-    for (const { row, outcome } of outcomes) {
-      if (outcome.kind === 'applied') tally.applied++;
-      else if (outcome.kind === 'noop') {
-        tally.noops.push({ row, message: `no-op: ${outcome.message}` });
-        ctx.log.debug({ file: name, row, message: outcome.message }, 'row is a no-op');
-      } else tally.errors.push({ row, ...(outcome.field !== undefined && { field: outcome.field }), message: outcome.message });
-    }
-  };
   const flush = async (lane: number) => {
     const rows = batches[lane];
     batches[lane] = [];
     if (!rows.length) return;
     await running[lane];
     if (failure) return;
-    running[lane] = (bulk ? applyBulk(env, rows) : applyRowByRow(env, rows)).then(record, (e) => { failure ??= { error: e }; });
+    // Counted only once the chunk committed.
+    running[lane] = (bulk ? applyBulk(env, rows) : applyRowByRow(env, rows))
+      .then((outcomes) => recordOutcomes(tally, outcomes, env.name, env.ctx), (e) => { failure ??= { error: e }; });
     if (lanes === 1) await running[lane];
   };
   for await (const r of decoded) {
@@ -415,28 +423,34 @@ async function applyRows<Rec>(env: ChunkEnv<Rec>, decoded: Iterable<DecodeResult
   return tally;
 }
 
-async function applyClaimed<Rec>(
-  deps: FeedDeps, spec: ImportSpec<Rec>, name: string, fileId: string, copy: LocalCopy, ctx: JobContext, opts: ImportOptions, add: Add,
-): Promise<FileOutcome> {
-  const db = deps.database.db;
-  const dir = transportDir(spec.folder);
-  // 4. The whole file must be readable before anything is applied. A file held in memory keeps its
-  // decoded rows (at most a NetSuite file: 25,000 rows) so that step 5 does not decode it again.
+/**
+ * Step 4: the whole file must be readable before anything is applied. Returns the rows to apply
+ * (a file held in memory keeps its decoded rows — at most a NetSuite file, 25,000 rows — so that
+ * step 5 does not decode it again), or the `FeedFileError` that fails the file.
+ */
+async function checkDecodes<Rec>(f: FileEnv<Rec>): Promise<Iterable<DecodeResult<Rec>> | AsyncIterable<DecodeResult<Rec>> | FeedFileError> {
   let decoded: DecodeResult<Rec>[] | undefined = [];
   try {
-    const input = copy.open();
+    const input = f.copy.open();
     if (!Buffer.isBuffer(input)) decoded = undefined;
-    for await (const r of spec.decode(input)) {
+    for await (const r of f.spec.decode(input)) {
       if (decoded && decoded.length < MAX_KEPT_ROWS) decoded.push(r);
       else decoded = undefined;
     }
   } catch (e) {
-    if (!(e instanceof FeedFileError)) throw e;
-    return failFile(deps, spec as ImportSpec<unknown>, name, fileId, e.message, ctx, add);
+    if (e instanceof FeedFileError) return e;
+    throw e;
   }
+  return decoded ?? f.spec.decode(f.copy.open());
+}
+
+async function applyClaimed<Rec>(f: FileEnv<Rec>, fileId: string): Promise<FileOutcome> {
+  const { deps, spec, name, ctx, add } = f;
+  const dir = transportDir(spec.folder);
+  const rows = await checkDecodes(f);
+  if (rows instanceof FeedFileError) return failFile(f as FileEnv<unknown>, fileId, rows.message);
   // 5. Apply.
-  const rows = decoded ?? spec.decode(copy.open());
-  const { errors, noops, applied, rowCount } = await applyRows({ deps, spec, name, fileId, actor: `feed:${spec.job}:${fileId}`, ctx, add }, rows, opts);
+  const { errors, noops, applied, rowCount } = await applyRows({ deps, spec, name, fileId, actor: `feed:${spec.job}:${fileId}`, ctx, add }, rows, f.opts);
   // 6. Report (errors and no-ops, by row), record, then move.
   errors.sort((a, b) => a.row - b.row);
   if (errors.length || noops.length) {
@@ -444,11 +458,8 @@ async function applyClaimed<Rec>(
     await deps.transport.putAtomic(`${dir}/error`, errorReportName(name, fileId), Buffer.from(errorReportCsv(report)));
   }
   for (const e of errors) ctx.addRowError({ file: name, ...e });
-  const marked = await db.update(feedFiles)
-    .set({ status: 'APPLIED', rowCount, errorCount: errors.length, errors: errors.slice(0, MAX_STORED_ERRORS), completedAt: new Date(), attempts: sql`${feedFiles.attempts} + 1` })
-    .where(and(eq(feedFiles.id, fileId), eq(feedFiles.status, 'PROCESSING')))
-    .returning({ id: feedFiles.id });
-  if (!marked.length) {
+  const marked = await markInFileApplied(deps.database.db, fileId, { rowCount, errorCount: errors.length, errors: errors.slice(0, MAX_STORED_ERRORS) });
+  if (!marked) {
     // This run outlived its claim lease and another worker took the file over: it records and
     // moves the file (rows applied here are no-ops there, by their business keys).
     ctx.log.warn({ file: name, fileId }, 'claim was taken over while processing; leaving the file to the other worker');

@@ -6,14 +6,14 @@
  * `rejectItem` for each applied row: reservation RELEASED, reserved counter and RELEASE ledger
  * row, rejection, exclusion, item move with history, order status re-derived.
  */
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { deriveOrderStatus, type ItemStatus } from '../domain/lifecycle';
 import type { RejectedItemRecord } from './codec';
 import {
   applyLevelDeltas, closeReservationsById, insertHistoryRows, insertLedgerRows, insertRejections, loadActiveReservations,
   loadFacilities, loadOrderItems, loadRejectionReasons, lockLevels, lockOrders, moveRejectedItems, updateOrderStatuses, upsertExclusions,
   type FacilityFact, type LevelDelta, type ReasonFact,
-} from './bulk-repo';
+} from '../db/feed-bulk.repo';
 import type { BatchContext, BatchRow, RowOutcome } from './import-runner';
 import {
   decideRejection, itemKey, rejectionFacts, rejectionKey, rejectionTexts, settleRejection, type RejectionFacts, type RejectionPlan,
@@ -30,7 +30,7 @@ export async function referenceData(db: Db, cache: ReferenceCache): Promise<Requ
 
 /** Locks the chunk's orders and reads everything its rows are decided on. */
 export async function loadRejectionFacts(
-  tx: Db, recs: RejectedItemRecord[], ref: Required<ReferenceCache>, lookupKeys: (keys: string[]) => Promise<Set<string>>,
+  tx: Tx, recs: RejectedItemRecord[], ref: Required<ReferenceCache>, lookupKeys: (keys: string[]) => Promise<Set<string>>,
 ): Promise<RejectionFacts> {
   const wanted = [...new Set(recs.map((r) => r.orderId))].sort();
   const orderIds = (await lockOrders(tx, wanted)).map((o) => o.id);
@@ -56,7 +56,7 @@ export function planRejections(rows: BatchRow<RejectedItemRecord>[], facts: Reje
   return { plans, outcomes };
 }
 
-export async function applyRejectionBatch(tx: Db, rows: BatchRow<RejectedItemRecord>[], ctx: BatchContext, cache: ReferenceCache): Promise<RowOutcome[]> {
+export async function applyRejectionBatch(tx: Tx, rows: BatchRow<RejectedItemRecord>[], ctx: BatchContext, cache: ReferenceCache): Promise<RowOutcome[]> {
   const facts = await loadRejectionFacts(tx, rows.map((r) => r.value), await referenceData(tx, cache), ctx.appliedKeys);
   const { plans, outcomes } = planRejections(rows, facts);
   if (!plans.length) return outcomes;
@@ -72,7 +72,7 @@ export async function applyRejectionBatch(tx: Db, rows: BatchRow<RejectedItemRec
 }
 
 /** RELEASED reservations and their RELEASE ledger rows; returns the counter deltas to apply. */
-async function releaseReservations(tx: Db, plans: RejectionPlan[], actor: string): Promise<LevelDelta[]> {
+async function releaseReservations(tx: Tx, plans: RejectionPlan[], actor: string): Promise<LevelDelta[]> {
   const held = plans.filter((p) => p.reservation !== undefined);
   const deltas = new Map<string, LevelDelta>();
   for (const { reservation: r } of held) {
@@ -93,7 +93,7 @@ async function releaseReservations(tx: Db, plans: RejectionPlan[], actor: string
 }
 
 /** Rejections, exclusions, item moves and their history. */
-async function writeRejections(tx: Db, plans: RejectionPlan[], ctx: BatchContext): Promise<void> {
+async function writeRejections(tx: Tx, plans: RejectionPlan[], ctx: BatchContext): Promise<void> {
   const days = ctx.deps.config.REJECTION_EXCLUSION_DAYS;
   const until = days ? new Date(Date.now() + days * 86_400_000).toISOString() : null;
   await insertRejections(tx, plans.map((p) => ({
@@ -112,7 +112,7 @@ async function writeRejections(tx: Db, plans: RejectionPlan[], ctx: BatchContext
 }
 
 /** Re-derives the status of the touched orders from their items' statuses (as settled in `facts`). */
-export async function refreshStatuses(tx: Db, orderIds: string[], facts: { items: Map<string, { orderId: string; status: string }> }): Promise<void> {
+export async function refreshStatuses(tx: Tx, orderIds: string[], facts: { items: Map<string, { orderId: string; status: string }> }): Promise<void> {
   const touched = new Set(orderIds);
   const statuses = new Map<string, ItemStatus[]>();
   for (const i of facts.items.values()) if (touched.has(i.orderId)) statuses.set(i.orderId, [...(statuses.get(i.orderId) ?? []), i.status as ItemStatus]);

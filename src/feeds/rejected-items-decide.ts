@@ -6,7 +6,7 @@
  */
 import { normalizeReasonId } from '../app/rejections';
 import type { RejectedItemRecord } from './codec';
-import type { FacilityFact, ItemFact, ReasonFact, ReservationFact } from './bulk-repo';
+import type { FacilityFact, ItemFact, ReasonFact, ReservationFact } from '../db/feed-bulk.repo';
 import type { RowOutcome } from './import-runner';
 
 export const itemKey = (orderId: string, seqId: string) => `${orderId}\u0000${seqId}`;

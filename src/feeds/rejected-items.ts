@@ -24,9 +24,9 @@
  * `rejectItem` use case (the row-by-row path, ~20 statements a row); `applyBatch` applies a chunk
  * set-based (`rejected-items-bulk.ts`, ~15 statements per chunk).
  */
-import type { Db } from '../db/client';
+import type { Tx } from '../db/client';
 import { rejectItem } from '../app/rejections';
-import { appliedKeys } from './bulk-repo';
+import { appliedKeys } from '../db/feed-files.repo';
 import { rejectedItemsFeed, type RejectedItemRecord } from './codec';
 import type { ImportSpec, RowOutcome } from './import-runner';
 import { fromInboundFeed } from './common';
@@ -43,7 +43,7 @@ export function rejectedItemsImport(): ImportSpec<RejectedItemRecord> {
     batchSize: 100,
     bulkBatchSize: 5000,
 
-    async apply(tx: Db, rec, rc): Promise<RowOutcome> {
+    async apply(tx: Tx, rec, rc): Promise<RowOutcome> {
       const facts = await loadRejectionFacts(tx, [rec], await referenceData(tx, cache), (keys) => appliedKeys(tx, rejectedItemsFeed.name, keys));
       const d = decideRejection(rec, facts);
       if (d.kind !== 'apply') return d;

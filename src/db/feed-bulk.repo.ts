@@ -1,0 +1,319 @@
+/**
+ * The set-based writes (and the reads they decide on) of the feed imports, one statement per
+ * function. Reads take `= any($1)` arrays; writes take parallel arrays through `unnest(...)`. Locks
+ * are taken in a fixed order (orders by id, inventory rows by (product, facility)), the order every
+ * other writer uses, so a bulk chunk never deadlocks with a brokering run.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from './client';
+import { queryRows } from './rows';
+
+type PgType = 'text' | 'int' | 'bigint' | 'bool' | 'timestamptz';
+/** A bound array parameter of one column type. */
+const arr = (values: readonly unknown[], type: PgType): SQL => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+const col = <T, K extends keyof T>(rows: readonly T[], k: K) => rows.map((r) => r[k]);
+const distinct = <T>(xs: T[]): T[] => [...new Set(xs)];
+
+// --- facts ------------------------------------------------------------------------------------
+
+export interface OrderFact { id: string; netsuiteOrderId: string | null }
+
+/** Locks the orders that exist among `ids`, in id order. */
+export async function lockOrders(tx: Tx, ids: string[]): Promise<OrderFact[]> {
+  if (!ids.length) return [];
+  return queryRows<OrderFact>(tx, sql`
+    select id,
+           netsuite_order_id as "netsuiteOrderId"
+    from orders
+    where id = any(${arr(ids, 'text')})
+    order by id
+    for update`);
+}
+
+export interface ItemFact {
+  orderId: string; seqId: string; status: string; facilityId: string | null; productId: string; quantity: number;
+  netsuiteLineId: string | null;
+}
+
+/** Every item of the orders (their statuses derive the order status). Call after `lockOrders`. */
+export async function loadOrderItems(db: Db, orderIds: string[]): Promise<ItemFact[]> {
+  if (!orderIds.length) return [];
+  return queryRows<ItemFact>(db, sql`
+    select order_id as "orderId",
+           seq_id as "seqId",
+           status,
+           facility_id as "facilityId",
+           product_id as "productId",
+           quantity,
+           netsuite_line_id as "netsuiteLineId"
+    from order_items
+    where order_id = any(${arr(orderIds, 'text')})
+    order by order_id, seq_id`);
+}
+
+export interface ReservationFact { id: number; orderId: string; seqId: string; productId: string; facilityId: string; quantity: number }
+
+/** The ACTIVE reservations of the orders' items. */
+export async function loadActiveReservations(db: Db, orderIds: string[]): Promise<ReservationFact[]> {
+  if (!orderIds.length) return [];
+  const r = await queryRows<ReservationFact>(db, sql`
+    select id,
+           order_id as "orderId",
+           order_item_seq_id as "seqId",
+           product_id as "productId",
+           facility_id as "facilityId",
+           quantity
+    from reservations
+    where order_id = any(${arr(orderIds, 'text')}) and status = 'ACTIVE'`);
+  return r.map((x) => ({ ...x, id: Number(x.id) }));
+}
+
+export interface FacilityFact { id: string; type: string; fulfillmentSystem: string; netsuiteLocationId: string | null }
+
+/** Every facility, with what the imports check (type, fulfilment system, NetSuite location). */
+export async function loadFacilities(db: Db): Promise<FacilityFact[]> {
+  return queryRows<FacilityFact>(db, sql`
+    select id,
+           type,
+           fulfillment_system as "fulfillmentSystem",
+           netsuite_location_id as "netsuiteLocationId"
+    from facilities`);
+}
+
+export interface ReasonFact { id: string; varianceType: string; targetFacilityId: string }
+
+/** Every rejection reason, with its variance type and the facility a rejected item goes to. */
+export async function loadRejectionReasons(db: Db): Promise<ReasonFact[]> {
+  return queryRows<ReasonFact>(db, sql`
+    select id,
+           variance_type as "varianceType",
+           target_facility_id as "targetFacilityId"
+    from rejection_reasons`);
+}
+
+// --- inventory --------------------------------------------------------------------------------
+
+export interface LevelDelta { productId: string; facilityId: string; reservedDelta: number; onHandDelta: number }
+
+/** Locks the inventory rows in (product, facility) order. */
+export async function lockLevels(tx: Tx, pairs: { productId: string; facilityId: string }[]): Promise<void> {
+  if (!pairs.length) return;
+  await tx.execute(sql`
+    select 1
+    from inventory_levels il
+    join unnest(${arr(col(pairs, 'productId'), 'text')}, ${arr(col(pairs, 'facilityId'), 'text')}) as v(product_id, facility_id)
+      on il.product_id = v.product_id and il.facility_id = v.facility_id
+    where il.product_id = any(${arr(distinct(col(pairs, 'productId')), 'text')})
+    order by il.product_id, il.facility_id
+    for update of il`);
+}
+
+/** Closes ACTIVE reservations by id; returns the ids closed. */
+export async function closeReservationsById(db: Db, ids: number[], how: 'RELEASED' | 'CONSUMED'): Promise<number[]> {
+  if (!ids.length) return [];
+  const r = await queryRows<{ id: number }>(db, sql`
+    update reservations
+    set status = ${how},
+        closed_at = now()
+    where id = any(${arr(ids, 'bigint')}) and status = 'ACTIVE'
+    returning id`);
+  return r.map((x) => Number(x.id));
+}
+
+/** Adds summed deltas to the counters (one row per (product, facility)); on hand never below zero. */
+export async function applyLevelDeltas(db: Db, d: LevelDelta[]): Promise<void> {
+  if (!d.length) return;
+  await db.execute(sql`
+    update inventory_levels il
+    set reserved = il.reserved + v.reserved_delta,
+        on_hand = greatest(il.on_hand + v.on_hand_delta, 0),
+        updated_at = now()
+    from unnest(${arr(col(d, 'productId'), 'text')},
+                ${arr(col(d, 'facilityId'), 'text')},
+                ${arr(col(d, 'reservedDelta'), 'int')},
+                ${arr(col(d, 'onHandDelta'), 'int')}) as v(product_id, facility_id, reserved_delta, on_hand_delta)
+    where il.product_id = any(${arr(distinct(col(d, 'productId')), 'text')})
+      and il.product_id = v.product_id
+      and il.facility_id = v.facility_id`);
+}
+
+export interface LedgerRow {
+  productId: string; facilityId: string; kind: string; onHandDelta: number; reservedDelta: number;
+  reason: string | null; orderId: string; seqId: string; actor: string;
+}
+
+/** Appends inventory ledger rows. */
+export async function insertLedgerRows(db: Db, l: LedgerRow[]): Promise<void> {
+  if (!l.length) return;
+  await db.execute(sql`
+    insert into inventory_ledger (
+      product_id,
+      facility_id,
+      kind,
+      on_hand_delta,
+      reserved_delta,
+      reason,
+      order_id,
+      order_item_seq_id,
+      actor)
+    select * from unnest(${arr(col(l, 'productId'), 'text')},
+                         ${arr(col(l, 'facilityId'), 'text')},
+                         ${arr(col(l, 'kind'), 'text')},
+                         ${arr(col(l, 'onHandDelta'), 'int')},
+                         ${arr(col(l, 'reservedDelta'), 'int')},
+                         ${arr(col(l, 'reason'), 'text')},
+                         ${arr(col(l, 'orderId'), 'text')},
+                         ${arr(col(l, 'seqId'), 'text')},
+                         ${arr(col(l, 'actor'), 'text')})`);
+}
+
+// --- items, history, orders -------------------------------------------------------------------
+
+export interface HistoryRow {
+  orderId: string; seqId: string; fromStatus: string; toStatus: string; fromFacilityId: string | null; toFacilityId: string | null;
+  reason: string; actor: string;
+}
+
+/** Appends item history rows. */
+export async function insertHistoryRows(db: Db, h: HistoryRow[]): Promise<void> {
+  if (!h.length) return;
+  await db.execute(sql`
+    insert into item_history (
+      order_id,
+      order_item_seq_id,
+      from_status,
+      to_status,
+      from_facility_id,
+      to_facility_id,
+      reason,
+      actor)
+    select * from unnest(${arr(col(h, 'orderId'), 'text')},
+                         ${arr(col(h, 'seqId'), 'text')},
+                         ${arr(col(h, 'fromStatus'), 'text')},
+                         ${arr(col(h, 'toStatus'), 'text')},
+                         ${arr(col(h, 'fromFacilityId'), 'text')},
+                         ${arr(col(h, 'toFacilityId'), 'text')},
+                         ${arr(col(h, 'reason'), 'text')},
+                         ${arr(col(h, 'actor'), 'text')})`);
+}
+
+/** Rejected items back to the queue (or a parking): status, place, and no carrier / shipment group / backorder. */
+export async function moveRejectedItems(db: Db, m: { orderId: string; seqId: string; status: string; facilityId: string }[]): Promise<void> {
+  if (!m.length) return;
+  await db.execute(sql`
+    update order_items oi
+    set status = v.status,
+        facility_id = v.facility_id,
+        updated_at = now(),
+        backordered = false,
+        carrier = null,
+        shipment_group = null
+    from unnest(${arr(col(m, 'orderId'), 'text')},
+                ${arr(col(m, 'seqId'), 'text')},
+                ${arr(col(m, 'status'), 'text')},
+                ${arr(col(m, 'facilityId'), 'text')}) as v(order_id, seq_id, status, facility_id)
+    where oi.order_id = any(${arr(distinct(col(m, 'orderId')), 'text')})
+      and oi.order_id = v.order_id
+      and oi.seq_id = v.seq_id`);
+}
+
+export interface ShippedItem { orderId: string; seqId: string; shippedAt: string; trackingNumber: string | null; carrier: string | null }
+
+/** Items SHIPPED with their date; tracking number and carrier only where given (null keeps the value). */
+export async function markItemsShipped(db: Db, s: ShippedItem[]): Promise<void> {
+  if (!s.length) return;
+  await db.execute(sql`
+    update order_items oi
+    set status = 'SHIPPED',
+        updated_at = now(),
+        shipped_at = v.shipped_at,
+        tracking_number = coalesce(v.tracking_number, oi.tracking_number),
+        carrier = coalesce(v.carrier, oi.carrier)
+    from unnest(${arr(col(s, 'orderId'), 'text')},
+                ${arr(col(s, 'seqId'), 'text')},
+                ${arr(col(s, 'shippedAt'), 'timestamptz')},
+                ${arr(col(s, 'trackingNumber'), 'text')},
+                ${arr(col(s, 'carrier'), 'text')}) as v(order_id, seq_id, shipped_at, tracking_number, carrier)
+    where oi.order_id = any(${arr(distinct(col(s, 'orderId')), 'text')})
+      and oi.order_id = v.order_id
+      and oi.seq_id = v.seq_id`);
+}
+
+/** Sets the orders' statuses (rows whose status is unchanged are not written). */
+export async function updateOrderStatuses(db: Db, u: { id: string; status: string }[]): Promise<void> {
+  if (!u.length) return;
+  await db.execute(sql`
+    update orders o
+    set status = v.status,
+        updated_at = now()
+    from unnest(${arr(col(u, 'id'), 'text')}, ${arr(col(u, 'status'), 'text')}) as v(id, status)
+    where o.id = any(${arr(col(u, 'id'), 'text')})
+      and o.id = v.id
+      and o.status is distinct from v.status`);
+}
+
+// --- rejections -------------------------------------------------------------------------------
+
+export interface RejectionRow {
+  orderId: string; seqId: string; facilityId: string; quantity: number; reason: string | null; comments: string | null;
+  reservationId: number | null; netsuiteRejectionId: string | null; actor: string;
+}
+
+/** Records NetSuite rejections (source `NETSUITE`). */
+export async function insertRejections(db: Db, r: RejectionRow[]): Promise<void> {
+  if (!r.length) return;
+  await db.execute(sql`
+    insert into rejections (
+      order_id,
+      order_item_seq_id,
+      facility_id,
+      quantity,
+      source,
+      reason,
+      comments,
+      reservation_id,
+      netsuite_rejection_id,
+      actor)
+    select v.order_id,
+           v.seq_id,
+           v.facility_id,
+           v.quantity,
+           'NETSUITE',
+           v.reason,
+           v.comments,
+           v.reservation_id,
+           v.netsuite_rejection_id,
+           v.actor
+    from unnest(${arr(col(r, 'orderId'), 'text')},
+                ${arr(col(r, 'seqId'), 'text')},
+                ${arr(col(r, 'facilityId'), 'text')},
+                ${arr(col(r, 'quantity'), 'int')},
+                ${arr(col(r, 'reason'), 'text')},
+                ${arr(col(r, 'comments'), 'text')},
+                ${arr(col(r, 'reservationId'), 'int')},
+                ${arr(col(r, 'netsuiteRejectionId'), 'text')},
+                ${arr(col(r, 'actor'), 'text')})
+      as v(order_id, seq_id, facility_id, quantity, reason, comments, reservation_id, netsuite_rejection_id, actor)`);
+}
+
+export interface ExclusionRow { orderId: string; seqId: string; facilityId: string; until: string | null; reason: string }
+
+/** Excludes facilities for items (an existing exclusion gets the new end and reason). Keys must be distinct. */
+export async function upsertExclusions(db: Db, e: ExclusionRow[]): Promise<void> {
+  if (!e.length) return;
+  await db.execute(sql`
+    insert into facility_exclusions (
+      order_id,
+      order_item_seq_id,
+      facility_id,
+      until,
+      reason)
+    select * from unnest(${arr(col(e, 'orderId'), 'text')},
+                         ${arr(col(e, 'seqId'), 'text')},
+                         ${arr(col(e, 'facilityId'), 'text')},
+                         ${arr(col(e, 'until'), 'timestamptz')},
+                         ${arr(col(e, 'reason'), 'text')})
+    on conflict (order_id, order_item_seq_id, facility_id) do update
+    set until = excluded.until,
+        reason = excluded.reason`);
+}
