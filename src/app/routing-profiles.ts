@@ -7,26 +7,19 @@ import { asc, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { routingProfileHistory, routingProfiles } from '../db/schema';
-import { validateSettings, withDefaults } from '../domain/routing/settings';
+import { partialSettingsSchema, routingSettingsSchema, validateSettings, withDefaults } from '../domain/routing/settings';
 import type { RoutingSettings } from '../domain/routing/types';
 import { formatIssues } from './order-input';
 import { invalid, notFound, type Failure } from './result';
 
-/** The settings a profile may hold (all optional: missing keys take the contract defaults). */
-export const settingsInputSchema = z.object({
-  preassignedCarrierSplitsOrder: z.object({ enabled: z.boolean(), carrier: z.string().min(1).nullable().default(null) }).optional(),
-  assignWarehouseByZipCode: z.boolean().optional(),
-  stayWithinDestinationMarket: z.boolean().optional(),
-  autoCreateProduct: z.boolean().optional(),
-  allowSplitFulfillment: z.boolean().optional(),
-  noSplitOrder: z.boolean().optional(),
-  sampleProductsCannotBeSplit: z.boolean().optional(),
-  oneItemPerOrder: z.boolean().optional(),
-  shipFromClosestLocation: z.boolean().optional(),
-  assignWarehouseByAccountingCode: z.boolean().optional(),
-  assignWarehouseByProduct: z.boolean().optional(),
-  setOrderStatusToException: z.boolean().optional(),
-  routeToHighestPriorityWarehouse: z.boolean().optional(),
+/**
+ * The settings a profile may hold: every key optional (missing keys take the contract defaults),
+ * unknown keys refused, and a carrier, when given, not empty.
+ */
+export const settingsInputSchema = partialSettingsSchema.extend({
+  preassignedCarrierSplitsOrder: routingSettingsSchema.shape.preassignedCarrierSplitsOrder.unwrap()
+    .extend({ carrier: z.string().min(1).nullable().default(null) })
+    .optional(),
 }).strict();
 
 export type SettingsInput = z.infer<typeof settingsInputSchema>;

@@ -3,7 +3,7 @@
  * parsing with one clear message naming the field, and formatting of the output JSON.
  */
 import { z } from 'zod';
-import { validateSettings } from './settings';
+import { partialSettingsSchema, validateSettings } from './settings';
 import type { Facility, Order, Product, RouteOutput, RoutingSettings, StockRow } from './types';
 
 type Iss = { input?: unknown };
@@ -28,24 +28,16 @@ const lon = () => num().min(-180, { error: 'must be between -180 and 180' }).max
 const arr = <T extends z.ZodType>(item: T) => z.array(item, { error: req('an array') });
 const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.object(shape, { error: req('an object') });
 
-const settingsSchema = obj({
-  preassignedCarrierSplitsOrder: obj({
-    enabled: bool(),
-    carrier: z.string({ error: req('a string or null') }).nullable().optional(),
-  }).optional(),
-  assignWarehouseByZipCode: bool().optional(),
-  stayWithinDestinationMarket: bool().optional(),
-  autoCreateProduct: bool().optional(),
-  allowSplitFulfillment: bool().optional(),
-  noSplitOrder: bool().optional(),
-  sampleProductsCannotBeSplit: bool().optional(),
-  oneItemPerOrder: bool().optional(),
-  shipFromClosestLocation: bool().optional(),
-  assignWarehouseByAccountingCode: bool().optional(),
-  assignWarehouseByProduct: bool().optional(),
-  setOrderStatusToException: bool().optional(),
-  routeToHighestPriorityWarehouse: bool().optional(),
-});
+/**
+ * Messages of the `settings` fields, worded like the rest of the file: their schema
+ * (`partialSettingsSchema`) carries none of its own, as the profile body of the API shares it.
+ */
+const SETTINGS_EXPECTED: Readonly<Record<string, string>> = { object: 'an object', boolean: 'true or false', string: 'a string or null' };
+
+function settingsMessage(iss: z.core.$ZodRawIssue): string | undefined {
+  if (iss.path?.[0] !== 'settings' || iss.code !== 'invalid_type') return undefined;
+  return req(SETTINGS_EXPECTED[iss.expected] ?? iss.expected)(iss);
+}
 
 const facilitySchema = obj({
   id: id(),
@@ -103,7 +95,7 @@ const orderSchema = obj({
 
 const scenarioSchema = z.object(
   {
-    settings: settingsSchema.optional(),
+    settings: partialSettingsSchema.optional(),
     facilities: arr(facilitySchema),
     products: arr(productSchema),
     inventory: arr(stockSchema),
@@ -138,7 +130,7 @@ function formatPath(path: readonly PropertyKey[]): string {
  * message naming the field (or every conflicting settings pair). Extra fields are ignored.
  */
 export function parseScenario(json: unknown): ScenarioParseResult {
-  const r = scenarioSchema.safeParse(json);
+  const r = scenarioSchema.safeParse(json, { error: settingsMessage });
   if (!r.success) {
     const iss = r.error.issues[0];
     return { ok: false, message: `${formatPath(iss.path)}: ${iss.message}` };
@@ -146,7 +138,7 @@ export function parseScenario(json: unknown): ScenarioParseResult {
   const d = r.data;
   const fail = (message: string): ScenarioParseResult => ({ ok: false, message });
 
-  const sv = validateSettings(d.settings as Partial<RoutingSettings> | undefined);
+  const sv = validateSettings(d.settings);
   if (!sv.ok) return fail(`settings: ${sv.message}`);
 
   const facAt = new Map<string, number>();

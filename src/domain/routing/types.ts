@@ -3,26 +3,10 @@
  * Everything here is serialisable data; the engine never performs I/O.
  */
 
-/** One routing profile: the settings of the seed `003_*.txt`, with contract defaults in `settings.ts`. */
-export interface RoutingSettings {
-  /** Hazmat items ship in a group of their own with the designated carrier. */
-  preassignedCarrierSplitsOrder: { enabled: boolean; carrier: string | null };
-  assignWarehouseByZipCode: boolean;
-  stayWithinDestinationMarket: boolean;
-  autoCreateProduct: boolean;
-  allowSplitFulfillment: boolean;
-  noSplitOrder: boolean;
-  sampleProductsCannotBeSplit: boolean;
-  oneItemPerOrder: boolean;
-  shipFromClosestLocation: boolean;
-  assignWarehouseByAccountingCode: boolean;
-  assignWarehouseByProduct: boolean;
-  setOrderStatusToException: boolean;
-  routeToHighestPriorityWarehouse: boolean;
-}
+import type { RoutingSettings } from './settings';
 
-/** Boolean setting keys (every key except the carrier split object). */
-export type BooleanSettingKey = Exclude<keyof RoutingSettings, 'preassignedCarrierSplitsOrder'>;
+/** One routing profile, declared once as a zod schema in `settings.ts`. */
+export type { BooleanSettingKey, RoutingSettings } from './settings';
 
 export type FacilityType = 'WAREHOUSE' | 'STORE' | 'VIRTUAL';
 export type FulfillmentSystem = 'NETSUITE' | 'OMS';
