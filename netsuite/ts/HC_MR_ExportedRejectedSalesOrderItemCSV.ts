@@ -8,10 +8,10 @@
  * Exports the sales order lines NetSuite rejected to
  * `{default dir}/salesorder/rejectedorderitem/yyyy-MM-dd-HH-mm-ss-RejectedSalesOrderItemExport.csv`
  * with the columns `orderId,orderItemSeqId,rejectionComments,rejectionReason`
- * (orderId = custbody_hc_order_id, orderItemSeqId = custcol_hc_order_line_id), for the OMS job
+ * (orderId = custbody_oms_order_id, orderItemSeqId = custcol_oms_order_line_id), for the OMS job
  * IMP_ORDER_ITM_RJCT.
  *
- * A line qualifies when it carries both OMS ids, is rejected — `custcol_hc_order_item_rejected`
+ * A line qualifies when it carries both OMS ids, is rejected — `custcol_oms_order_item_rejected`
  * is checked, or (parameter `custscript_oms_rej_rejected_location`) it sits at the "Rejected
  * Orders" location — and was not exported yet: its `custcol_oms_rej_export_batch` is empty (the
  * user event HC_UE_ResetRejectedItemExport empties it again when the OMS clears the rejection).

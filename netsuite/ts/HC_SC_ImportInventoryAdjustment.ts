@@ -6,7 +6,7 @@
 
 /*
  * Imports `{default dir}/inventoryadjustment/csv/*.csv` (inventory variances from the OMS)
- * through the saved CSV import map `custimport_inventoryadjustment_hc`.
+ * through the saved CSV import map `custimport_oms_inventoryadjustment`.
  *
  * As in HotWax's layout the outcome folders are SIBLINGS of `csv/`: `inventoryadjustment/archive/`
  * (task COMPLETE), `inventoryadjustment/failed/` (task FAILED) and

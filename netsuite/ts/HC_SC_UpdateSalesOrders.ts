@@ -6,7 +6,7 @@
 
 /*
  * Imports `{default dir}/salesorder/update/*.csv` (brokered, fulfilled and cancelled order items
- * from the OMS) through the saved CSV import map `custimport_update_salesorders_hc`
+ * from the OMS) through the saved CSV import map `custimport_oms_update_salesorders`
  * (internalId, rejected, closed, item, lineId, location, quantity).
  *
  * Files are archived to `update/archive/` only when their CSV import task is COMPLETE; a FAILED

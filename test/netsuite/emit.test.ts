@@ -11,6 +11,7 @@ import { createEnv } from './support/env';
 const SCRIPTS: Record<string, string> = {
   HC_SC_UpdateSalesOrders: 'ScheduledScript',
   HC_SC_ImportInventoryAdjustment: 'ScheduledScript',
+  HC_SC_CreateSFTPDirectory: 'ScheduledScript',
   HC_MR_ExportedRejectedSalesOrderItemCSV: 'MapReduceScript',
   HC_UE_ResetRejectedItemExport: 'UserEventScript',
 };

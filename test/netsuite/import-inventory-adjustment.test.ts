@@ -23,11 +23,11 @@ beforeEach(() => {
 });
 
 describe('HC_SC_ImportInventoryAdjustment', () => {
-  it('imports csv/ with custimport_inventoryadjustment_hc and archives to the sibling archive/ after COMPLETE', () => {
+  it('imports csv/ with custimport_oms_inventoryadjustment and archives to the sibling archive/ after COMPLETE', () => {
     env.sftp.put(env.path(`inventoryadjustment/csv/${file(1)}`), body('V1', -1));
     runScheduled(env, SCRIPT);
     expect(env.sftp.connections[0]).toMatchObject({ directory: '/home/oms/netsuite/inventoryadjustment' });
-    expect(env.tasks.tasks.map((t) => [t.mappingId, t.name, t.content])).toEqual([['custimport_inventoryadjustment_hc', `Inventory Adjustment-${file(1)}`, body('V1', -1)]]);
+    expect(env.tasks.tasks.map((t) => [t.mappingId, t.name, t.content])).toEqual([['custimport_oms_inventoryadjustment', `Inventory Adjustment-${file(1)}`, body('V1', -1)]]);
     expect(ls('csv')).toEqual([file(1)]);
 
     env.tasks.setAll('COMPLETE');

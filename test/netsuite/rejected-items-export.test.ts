@@ -28,7 +28,7 @@ interface LineSpec {
 let env: NsEnv;
 const files = () => env.sftp.ls(env.path(DIR));
 const read = (name: string) => env.sftp.read(env.path(`${DIR}/${name}`))!;
-const state = () => env.store.all('customrecord_hc_last_runtime_export')[0];
+const state = () => env.store.all('customrecord_oms_last_runtime_export')[0];
 const lines = (soId: string) => env.store.must('salesorder', soId).sublists.item;
 
 function salesOrder(orderId: string, specs: LineSpec[], modified = new Date()): string {
@@ -37,13 +37,13 @@ function salesOrder(orderId: string, specs: LineSpec[], modified = new Date()): 
     item: '55',
     quantity: 1,
     location: l.location ?? '7',
-    custcol_hc_order_line_id: l.seq,
-    custcol_hc_order_item_rejected: l.rejected ?? false,
+    custcol_oms_order_line_id: l.seq,
+    custcol_oms_order_item_rejected: l.rejected ?? false,
     custcol_oms_rej_export_batch: '',
     custcol_test_rej_comments: l.comments ?? '',
     custcol_test_rej_reason: l.reason ?? '',
   }));
-  return env.store.insert('salesorder', { custbody_hc_order_id: orderId, lastmodifieddate: modified }, { item });
+  return env.store.insert('salesorder', { custbody_oms_order_id: orderId, lastmodifieddate: modified }, { item });
 }
 
 /** The `lastmodifieddate` term of the last rejected-items search. */
@@ -86,7 +86,7 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
       { line: 2, seq: '00102' },
     ]);
     const so2 = salesOrder('OMS1002', [{ line: 3, seq: '00301', rejected: true, comments: '=HYPERLINK("x"), then\nnew line', reason: 'NOT_IN_STOCK' }]);
-    env.store.insert('salesorder', { custbody_hc_order_id: '' }, { item: [{ line: '1', custcol_hc_order_line_id: '00101', custcol_hc_order_item_rejected: true }] });
+    env.store.insert('salesorder', { custbody_oms_order_id: '' }, { item: [{ line: '1', custcol_oms_order_line_id: '00101', custcol_oms_order_item_rejected: true }] });
 
     const before = Date.now();
     const run = runMapReduce(env, SCRIPT);
@@ -109,27 +109,27 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
 
     const s = state().fields;
     expect(s.custrecord_oms_rej_pending_batch).toBe('');
-    expect((s.custrecord_rej_so_item_ex_date as Date).getTime()).toBeGreaterThanOrEqual(before - 1000);
-    expect((s.custrecord_rej_so_item_ex_date as Date).getTime()).toBeLessThanOrEqual(Date.now());
+    expect((s.custrecord_oms_rej_so_item_ex_date as Date).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect((s.custrecord_oms_rej_so_item_ex_date as Date).getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   it('does not export a line twice, and moves the last-run time even when there are no rows', () => {
     salesOrder('OMS1001', [{ line: 1, seq: '00101', rejected: true }]);
     runMapReduce(env, SCRIPT);
     expect(files()).toHaveLength(1);
-    const first = state().fields.custrecord_rej_so_item_ex_date as Date;
+    const first = state().fields.custrecord_oms_rej_so_item_ex_date as Date;
 
-    env.store.must('customrecord_hc_last_runtime_export', state().id).fields.custrecord_rej_so_item_ex_date = new Date(first.getTime() - 3600_000);
+    env.store.must('customrecord_oms_last_runtime_export', state().id).fields.custrecord_oms_rej_so_item_ex_date = new Date(first.getTime() - 3600_000);
     const run = runMapReduce(env, SCRIPT);
     expect(run.output).toEqual([]);
     expect(files()).toHaveLength(1);
-    expect((state().fields.custrecord_rej_so_item_ex_date as Date).getTime()).toBeGreaterThan(first.getTime() - 1000);
+    expect((state().fields.custrecord_oms_rej_so_item_ex_date as Date).getTime()).toBeGreaterThan(first.getTime() - 1000);
   });
 
   it('sets the last-run time on a first run with nothing to export', () => {
     runMapReduce(env, SCRIPT);
     expect(files()).toEqual([]);
-    expect(state().fields.custrecord_rej_so_item_ex_date).toBeInstanceOf(Date);
+    expect(state().fields.custrecord_oms_rej_so_item_ex_date).toBeInstanceOf(Date);
     expect(state().fields.custrecord_oms_rej_pending_batch).toBe('');
   });
 
@@ -138,7 +138,7 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     expect(windowTerm()).toBeUndefined(); // first run: no last-run time yet, everything is looked at
 
     const lastRun = new Date(Date.now() - 3600_000);
-    env.store.must('customrecord_hc_last_runtime_export', state().id).fields.custrecord_rej_so_item_ex_date = lastRun;
+    env.store.must('customrecord_oms_last_runtime_export', state().id).fields.custrecord_oms_rej_so_item_ex_date = lastRun;
     salesOrder('OMS_OLD', [{ line: 1, seq: '00101', rejected: true }], new Date(Date.now() - 3 * 3600_000));
     salesOrder('OMS_NEW', [{ line: 1, seq: '00101', rejected: true }]);
     const start = Date.now();
@@ -187,7 +187,7 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     const batch = String(state().fields.custrecord_oms_rej_pending_batch);
     expect(batch).toMatch(/^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.\d{3}[a-z0-9]+$/);
     expect(lines(so)[0].custcol_oms_rej_export_batch).toBe(batch);
-    expect(state().fields.custrecord_rej_so_item_ex_date ?? null).toBeNull();
+    expect(state().fields.custrecord_oms_rej_so_item_ex_date ?? null).toBeNull();
 
     env.sftp.clearFailures();
     salesOrder('OMS1002', [{ line: 1, seq: '00101', rejected: true }]);
@@ -195,13 +195,13 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     expect(files()).toEqual([`${batch.slice(0, 19)}-RejectedSalesOrderItemExport.csv`]);
     expect(read(files()[0])).toBe(`${HEADER}\nOMS1001,00101,${DEFAULT_COMMENT},\nOMS1002,00101,${DEFAULT_COMMENT},\n`);
     expect(state().fields.custrecord_oms_rej_pending_batch).toBe('');
-    expect(state().fields.custrecord_rej_so_item_ex_date).toBeInstanceOf(Date);
+    expect(state().fields.custrecord_oms_rej_so_item_ex_date).toBeInstanceOf(Date);
   });
 
   it('keeps the last-run time when a line fails, but still exports the good ones', () => {
     runMapReduce(env, SCRIPT);
     const lastRun = new Date(Date.now() - 3600_000);
-    env.store.must('customrecord_hc_last_runtime_export', state().id).fields.custrecord_rej_so_item_ex_date = lastRun;
+    env.store.must('customrecord_oms_last_runtime_export', state().id).fields.custrecord_oms_rej_so_item_ex_date = lastRun;
     salesOrder('OMS1001', [
       { line: 1, seq: '00101', rejected: true },
       { line: 2, seq: '  ', rejected: true },
@@ -210,7 +210,7 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     expect(run.mapErrors).toHaveLength(1);
     expect(run.mapErrors[0][1]).toContain('OMS_REJECTED_LINE_INCOMPLETE');
     expect(read(files()[0])).toBe(`${HEADER}\nOMS1001,00101,${DEFAULT_COMMENT},\n`);
-    expect(state().fields.custrecord_rej_so_item_ex_date).toEqual(lastRun);
+    expect(state().fields.custrecord_oms_rej_so_item_ex_date).toEqual(lastRun);
     expect(state().fields.custrecord_oms_rej_pending_batch).toBe('');
   });
 
@@ -225,7 +225,7 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     const batch = String(state().fields.custrecord_oms_rej_pending_batch);
     expect(batch).not.toBe('');
     expect(lines(so1)[0].custcol_oms_rej_export_batch).toBe(batch);
-    expect(state().fields.custrecord_rej_so_item_ex_date ?? null).toBeNull();
+    expect(state().fields.custrecord_oms_rej_so_item_ex_date ?? null).toBeNull();
 
     env.store.clearFailures();
     runMapReduce(env, SCRIPT);
@@ -235,7 +235,7 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     expect(read(second[0])).toBe(`${HEADER}\nOMS1001,00101,${DEFAULT_COMMENT},\nOMS1002,00201,${DEFAULT_COMMENT},\n`);
     expect(lines(so2)[0].custcol_oms_rej_export_batch).toBe(batch);
     expect(state().fields.custrecord_oms_rej_pending_batch).toBe('');
-    expect(state().fields.custrecord_rej_so_item_ex_date).toBeInstanceOf(Date);
+    expect(state().fields.custrecord_oms_rej_so_item_ex_date).toBeInstanceOf(Date);
   });
 
   it('exports a line again after the OMS cleared its rejection and NetSuite rejected it once more', () => {
@@ -245,9 +245,9 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     runMapReduce(env, SCRIPT);
     expect(files()).toHaveLength(1);
 
-    editLine(so, 1, { custcol_hc_order_item_rejected: false, location: '12' }); // OMS re-brokered: rejected=F
+    editLine(so, 1, { custcol_oms_order_item_rejected: false, location: '12' }); // OMS re-brokered: rejected=F
     expect(lines(so)[0].custcol_oms_rej_export_batch).toBe('');
-    editLine(so, 1, { custcol_hc_order_item_rejected: true }); // the new location rejects it too
+    editLine(so, 1, { custcol_oms_order_item_rejected: true }); // the new location rejects it too
     runMapReduce(env, SCRIPT);
 
     const all = files();

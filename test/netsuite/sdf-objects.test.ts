@@ -41,7 +41,13 @@ describe('SDF project', () => {
 
   it('points every script record at a file the build emits', () => {
     const files = allXml().flatMap((f) => [...xml(f).matchAll(/<scriptfile>\[\/SuiteScripts\/OMS\/([^\]]+)\]<\/scriptfile>/g)].map((m) => m[1]));
-    expect(files.sort()).toEqual(['HC_MR_ExportedRejectedSalesOrderItemCSV.js', 'HC_SC_ImportInventoryAdjustment.js', 'HC_SC_UpdateSalesOrders.js', 'HC_UE_ResetRejectedItemExport.js']);
+    expect(files.sort()).toEqual([
+      'HC_MR_ExportedRejectedSalesOrderItemCSV.js',
+      'HC_SC_CreateSFTPDirectory.js',
+      'HC_SC_ImportInventoryAdjustment.js',
+      'HC_SC_UpdateSalesOrders.js',
+      'HC_UE_ResetRejectedItemExport.js',
+    ]);
     for (const f of files) expect(existsSync(join(out, f)), f).toBe(true);
   });
 
@@ -49,7 +55,10 @@ describe('SDF project', () => {
     const importSuffixes = ['max_in_flight', 'poll_seconds', 'poll_interval_ms', 'min_usage', 'queue_id', 'sftp_config'];
     expect(scriptParams('customscript_oms_update_salesorders.xml')).toEqual(importSuffixes.map((s) => `custscript_oms_upso_${s}`).sort());
     expect(scriptParams('customscript_oms_import_inv_adjustment.xml')).toEqual(importSuffixes.map((s) => `custscript_oms_invadj_${s}`).sort());
-    const used = [...code().matchAll(/\$\{P\}(\w+)/g)].map((m) => `custscript_oms_rej_${m[1]}`);
+    const rejectedCode = ['HC_MR_ExportedRejectedSalesOrderItemCSV.ts', 'lib/rejectedItems.ts'].map((f) => readFileSync(join(TS_DIR, f), 'utf8')).join('\n');
+    const used = [...rejectedCode.matchAll(/\$\{P\}(\w+)/g)].map((m) => `custscript_oms_rej_${m[1]}`);
+    const mkdirUsed = [...readFileSync(join(TS_DIR, 'HC_SC_CreateSFTPDirectory.ts'), 'utf8').matchAll(/\$\{P\}(\w+)/g)].map((m) => `custscript_oms_mkdir_${m[1]}`);
+    expect(scriptParams('customscript_oms_create_sftp_directory.xml')).toEqual([...new Set(mkdirUsed)].sort());
     expect(scriptParams('customscript_oms_exp_rejected_so_items.xml')).toEqual([...new Set(used)].sort());
     expect(scriptParams('customscript_oms_ue_reset_rej_export.xml')).toEqual(['custscript_oms_ue_rejected_location']);
     for (const id of [...scriptParams('customscript_oms_exp_rejected_so_items.xml'), 'custscript_oms_ue_rejected_location']) expect(id.length).toBeLessThanOrEqual(40);
@@ -61,17 +70,29 @@ describe('SDF project', () => {
     expect([...used].filter((id) => !declared.has(id))).toEqual([]);
   });
 
-  it('maps the contract columns: brokered items update and inventory adjustments', () => {
-    expect(columns('custimport_update_salesorders_hc.xml')).toEqual(['closed', 'internalId', 'item', 'lineId', 'location', 'quantity', 'rejected']);
-    expect(xml('custimport_update_salesorders_hc.xml')).toMatch(/<datahandling>UPDATE<\/datahandling>[^]*<recordtype>SALESORDER<\/recordtype>/);
+  it('maps the contract columns: brokered and fulfilled items update, inventory adjustments', () => {
+    // feeds.md v2: brokered items `internalId,lineId,item,location,quantity,closed,rejected,orderLineId`,
+    // fulfilled items `internalId,lineId,item,quantity,location,tags,orderLineId`; one map reads both.
+    const brokered = 'internalId,lineId,item,location,quantity,closed,rejected,orderLineId'.split(',');
+    const fulfilled = 'internalId,lineId,item,quantity,location,tags,orderLineId'.split(',');
+    expect(columns('custimport_oms_update_salesorders.xml')).toEqual([...new Set([...brokered, ...fulfilled])].sort());
+    expect(xml('custimport_oms_update_salesorders.xml')).toMatch(/<datahandling>UPDATE<\/datahandling>[^]*<recordtype>SALESORDER<\/recordtype>/);
     const contract = 'Reference No,Adjustment Account,Item,Adjust Qty By,Location,Date,Memo,Subsidiary,HC Inventory Adj Id,Adjustment Location';
-    expect(columns('custimport_inventoryadjustment_hc.xml')).toEqual(contract.split(',').sort());
-    expect(xml('custimport_inventoryadjustment_hc.xml')).toMatch(/<datahandling>ADDUPDATE<\/datahandling>[^]*<recordtype>INVENTORYADJUSTMENT<\/recordtype>/);
+    expect(columns('custimport_oms_inventoryadjustment.xml')).toEqual(contract.split(',').sort());
+    expect(xml('custimport_oms_inventoryadjustment.xml')).toMatch(/<datahandling>ADDUPDATE<\/datahandling>[^]*<recordtype>INVENTORYADJUSTMENT<\/recordtype>/);
+  });
+
+  it('keys inventory adjustments on External ID and reads their Date as M/D/YYYY (feeds.md v2)', () => {
+    const map = xml('custimport_oms_inventoryadjustment.xml');
+    expect(map).toMatch(/<field>EXTERNALID<\/field>\s*<columnreference>\s*<column>HC Inventory Adj Id<\/column>/);
+    expect(map).toMatch(/<field>TRANDATE<\/field>\s*<columnreference>\s*<column>Date<\/column>[^]*?<\/columnreference>\s*<dateformat>M\/D\/YYYY<\/dateformat>/);
+    // Re-importing a variance updates its adjustment: its one inventory line is replaced, not added.
+    expect(map).toContain('<overwritesublists>T</overwritesublists>');
   });
 
   it('uses the saved import maps the scripts name', () => {
     const src = code();
-    for (const id of ['custimport_update_salesorders_hc', 'custimport_inventoryadjustment_hc']) {
+    for (const id of ['custimport_oms_update_salesorders', 'custimport_oms_inventoryadjustment']) {
       expect(src).toContain(`'${id}'`);
       expect(existsSync(join(OBJECTS, `${id}.xml`))).toBe(true);
     }

@@ -35,8 +35,8 @@ describe('HC_SC_UpdateSalesOrders', () => {
 
     runScheduled(env, SCRIPT);
     expect(env.tasks.tasks.map((t) => [t.mappingId, t.name, t.content])).toEqual([
-      ['custimport_update_salesorders_hc', `Update Sales Order-${feedFile(1)}`, feedBody(1)],
-      ['custimport_update_salesorders_hc', `Update Sales Order-${feedFile(2)}`, feedBody(2)],
+      ['custimport_oms_update_salesorders', `Update Sales Order-${feedFile(1)}`, feedBody(1)],
+      ['custimport_oms_update_salesorders', `Update Sales Order-${feedFile(2)}`, feedBody(2)],
     ]);
     expect(ls(INBOX)).toEqual([feedFile(1), feedFile(2)]); // still there: imports are PENDING
     expect(ls(`${INBOX}/archive`)).toEqual([]);

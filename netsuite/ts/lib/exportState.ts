@@ -1,6 +1,6 @@
 /**
- * State of the rejected-items export, kept on HotWax's last-run record
- * (`customrecord_hc_last_runtime_export`): the last-run time plus the pending batch.
+ * State of the rejected-items export, kept on the last-run record
+ * (`customrecord_oms_last_runtime_export`): the last-run time plus the pending batch.
  *
  * Map/Reduce stages run in separate invocations, so everything a later stage needs is stored here:
  * getInputData stores the batch name and the run's start; summarize clears the batch once the file

@@ -1,19 +1,25 @@
 /**
- * NetSuite ids shared by the scripts: records, fields, saved CSV import maps, SFTP folders.
- * Field names follow the HotWax integration (reference §3) so an account set up for it keeps
- * working; the `oms` ids are this project's additions (see README "Differences").
+ * NetSuite ids shared by the scripts, the SDF objects (`netsuite/src/Objects/`) and the tests:
+ * custom records and fields, saved CSV import maps, saved searches, SFTP folders.
+ *
+ * Every object of this project has an id of its own with the `_oms_` prefix (contract feeds.md v2,
+ * "Objects on the NetSuite side"), so it installs beside the public HotWax integration without
+ * touching that integration's objects (`custcol_hc_order_line_id`, `custimport_update_salesorders_hc`,
+ * `customrecord_ns_sftp_configuration`, …), whose definitions differ from ours. Only the script
+ * names keep the seeds' file names (`HC_SC_UpdateSalesOrders`, …). netsuite/README.md says how an
+ * account moves over from HotWax's objects.
  */
 
-/** SFTP configuration custom record (one active record; fields as in HotWax's account setup). */
+/** SFTP configuration custom record (one active record, or the scripts' `sftp_config` parameter). */
 export const SFTP_CONFIG = {
-  type: 'customrecord_ns_sftp_configuration',
-  server: 'custrecord_ns_sftp_server',
-  userId: 'custrecord_ns_sftp_userid',
-  port: 'custrecord_ns_sftp_port_no',
-  hostKey: 'custrecord_ns_sftp_host_key',
+  type: 'customrecord_oms_sftp_configuration',
+  server: 'custrecord_oms_sftp_server',
+  userId: 'custrecord_oms_sftp_userid',
+  port: 'custrecord_oms_sftp_port_no',
+  hostKey: 'custrecord_oms_sftp_host_key',
   /** Script id of an API secret (N/sftp `secret`), or a legacy 32-hex password GUID. */
-  guid: 'custrecord_ns_sftp_guid',
-  defaultDir: 'custrecord_ns_sftp_default_file_dir',
+  guid: 'custrecord_oms_sftp_secret',
+  defaultDir: 'custrecord_oms_sftp_default_file_dir',
 } as const;
 
 /** One record per submitted CSV import task, so a later run can see how the import ended. */
@@ -30,11 +36,11 @@ export const IMPORT_TASK = {
   message: 'custrecord_oms_cit_message',
 } as const;
 
-/** Last-run record of the NetSuite → OMS exports (HotWax's record, plus two fields of ours). */
+/** Last-run record of the NetSuite → OMS exports (one record). */
 export const LAST_RUN = {
-  type: 'customrecord_hc_last_runtime_export',
+  type: 'customrecord_oms_last_runtime_export',
   /** Start of the last export run whose lines all made it to the SFTP server. */
-  rejectedItemsDate: 'custrecord_rej_so_item_ex_date',
+  rejectedItemsDate: 'custrecord_oms_rej_so_item_ex_date',
   /** Base name (UTC time stamp) of an export batch whose file is not uploaded yet. */
   rejectedItemsPendingBatch: 'custrecord_oms_rej_pending_batch',
   /** When the run that owns the pending batch started (becomes the last-run time on success). */
@@ -43,14 +49,36 @@ export const LAST_RUN = {
 
 /** Sales order fields. */
 export const SO = {
-  orderId: 'custbody_hc_order_id',
-  lineId: 'custcol_hc_order_line_id',
-  rejected: 'custcol_hc_order_item_rejected',
+  /** Body: the OMS order id. */
+  orderId: 'custbody_oms_order_id',
+  /** Line: the OMS item sequence id (`orderLineId` of the update feeds, `orderItemSeqId` of the exports). */
+  lineId: 'custcol_oms_order_line_id',
+  /** Line checkbox: NetSuite cannot fulfil the line (the update feed's `rejected` column). */
+  rejected: 'custcol_oms_order_item_rejected',
+  /** Line: item tag (the fulfilled-items feed's `tags`, e.g. `oms-fulfilled`). */
+  itemTag: 'custcol_oms_item_tag',
   /** Export batch that sent the line's rejection to the OMS; empty = not exported yet. */
   rejectionExportBatch: 'custcol_oms_rej_export_batch',
   itemSublist: 'item',
   line: 'line',
   location: 'location',
+} as const;
+
+/** Saved CSV imports (SDF `savedcsvimport`) that the scheduled scripts submit as CsvImportTasks. */
+export const SAVED_IMPORTS = {
+  /** SALESORDER, UPDATE: brokered, fulfilled and cancelled order items. */
+  updateSalesOrders: 'custimport_oms_update_salesorders',
+  /** INVENTORYADJUSTMENT, ADDUPDATE keyed by External ID (`HC Inventory Adj Id`). */
+  inventoryAdjustment: 'custimport_oms_inventoryadjustment',
+} as const;
+
+/**
+ * Saved searches of this project. The rejected-items export builds the same criteria with
+ * `search.create` when its `saved_search` parameter is empty (see README, "Saved searches").
+ */
+export const SAVED_SEARCHES = {
+  /** Sales order lines rejected in NetSuite and not exported yet. */
+  rejectedItems: 'customsearch_oms_rejected_so_items',
 } as const;
 
 /** Import folders read by scheduled scripts through a saved CSV import map. */
@@ -82,7 +110,7 @@ export const UPDATE_SALES_ORDERS: CsvImportFeed = {
   archiveDir: 'update/archive',
   failedDir: 'update/failed',
   errorDir: 'update/error',
-  mappingId: 'custimport_update_salesorders_hc',
+  mappingId: SAVED_IMPORTS.updateSalesOrders,
   taskLabel: 'Update Sales Order',
   errorLabel: 'ErrorUpdateSalesOrder',
   paramPrefix: 'custscript_oms_upso_',
@@ -96,7 +124,7 @@ export const INVENTORY_ADJUSTMENTS: CsvImportFeed = {
   archiveDir: 'archive',
   failedDir: 'failed',
   errorDir: 'error',
-  mappingId: 'custimport_inventoryadjustment_hc',
+  mappingId: SAVED_IMPORTS.inventoryAdjustment,
   taskLabel: 'Inventory Adjustment',
   errorLabel: 'ErrorInventoryAdjustment',
   paramPrefix: 'custscript_oms_invadj_',
@@ -110,4 +138,32 @@ export const REJECTED_ITEMS_EXPORT = {
   fileSuffix: 'RejectedSalesOrderItemExport.csv',
   defaultComments: 'Order Item Rejected from NetSuite',
   paramPrefix: 'custscript_oms_rej_',
+} as const;
+
+/**
+ * Folders of the contract (feeds.md v2, "Folder layout") under the SFTP root `{root}`, which is the
+ * configuration record's default directory. Each reader moves what it read to `archive/`, what it
+ * could not process to `failed/` and writes row-level reports to `error/` beneath the folder it
+ * read, so every one of them gets those three (OUTCOME_FOLDERS). HC_SC_CreateSFTPDirectory creates
+ * this tree, plus the folders the scripts' feed definitions above name.
+ */
+export const SFTP_FEED_FOLDERS = [
+  'salesorder/export',
+  'customer/export',
+  'salesorder/import/orderidentification',
+  'salesorder/import/orderitemattribute',
+  'salesorder/import/orderpayment',
+  'salesorder/import/fulfillment',
+  'customer/import',
+  'salesorder/customerdeposit',
+  'salesorder/update',
+  'salesorder/rejectedorderitem',
+  'inventoryadjustment/csv',
+] as const;
+
+export const OUTCOME_FOLDERS = ['archive', 'failed', 'error'] as const;
+
+/** Parameter prefix of HC_SC_CreateSFTPDirectory (`sftp_config`, `min_usage`). */
+export const CREATE_SFTP_DIRECTORY = {
+  paramPrefix: 'custscript_oms_mkdir_',
 } as const;

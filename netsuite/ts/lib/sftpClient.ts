@@ -1,5 +1,5 @@
 /**
- * SFTP access: connection from the `customrecord_ns_sftp_configuration` record, listing, moving
+ * SFTP access: connection from the `customrecord_oms_sftp_configuration` record, listing, moving
  * (creating a missing target folder, never overwriting an archived file silently) and uploads
  * that appear under their final name only when complete (`NAME.part`, then a move).
  */

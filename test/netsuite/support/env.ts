@@ -48,14 +48,14 @@ export function createEnv(opts: { defaultDir?: string; credential?: string } = {
   const params: Record<string, unknown> = {};
   const logs: LogEntry[] = [];
   for (const f of FOLDERS) sftp.mkdirp(`${SFTP_ROOT}/${f}`);
-  const sftpConfigId = store.insert('customrecord_ns_sftp_configuration', {
+  const sftpConfigId = store.insert('customrecord_oms_sftp_configuration', {
     name: 'OMS SFTP',
-    custrecord_ns_sftp_server: 'sftp.example.test',
-    custrecord_ns_sftp_userid: 'oms',
-    custrecord_ns_sftp_port_no: 22,
-    custrecord_ns_sftp_host_key: 'AAAAB3NzaC1yc2EAAAADAQABAAABAQ==',
-    custrecord_ns_sftp_guid: opts.credential ?? 'custsecret_oms_sftp',
-    custrecord_ns_sftp_default_file_dir: opts.defaultDir ?? `${SFTP_ROOT}/`,
+    custrecord_oms_sftp_server: 'sftp.example.test',
+    custrecord_oms_sftp_userid: 'oms',
+    custrecord_oms_sftp_port_no: 22,
+    custrecord_oms_sftp_host_key: 'AAAAB3NzaC1yc2EAAAADAQABAAABAQ==',
+    custrecord_oms_sftp_secret: opts.credential ?? 'custsecret_oms_sftp',
+    custrecord_oms_sftp_default_file_dir: opts.defaultDir ?? `${SFTP_ROOT}/`,
   });
   const modules: Record<string, unknown> = {
     'N/sftp': sftp.module(),
