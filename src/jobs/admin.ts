@@ -120,7 +120,9 @@ export async function setJobCron(
  * Makes pg-boss's schedule match a definition: scheduled when enabled with a cron, else removed.
  * A queue pg-boss does not know yet (no job system has registered it) is left to the next sync.
  */
-export async function applySchedule(boss: PgBoss, def: Pick<JobDefinitionRow, 'name' | 'cron' | 'enabled'>, timezone = DEFAULT_JOB_TIMEZONE): Promise<'scheduled' | 'unscheduled' | 'no_queue'> {
+export async function applySchedule(
+  boss: PgBoss, def: Pick<JobDefinitionRow, 'name' | 'cron' | 'enabled'>, timezone = DEFAULT_JOB_TIMEZONE,
+): Promise<'scheduled' | 'unscheduled' | 'no_queue'> {
   if (!(def.enabled && def.cron)) {
     await boss.unschedule(def.name);
     return 'unscheduled';

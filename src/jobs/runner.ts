@@ -94,7 +94,9 @@ export async function alreadyRunningMessage(db: Db, name: string): Promise<strin
 }
 
 /** Records a run that did not start: a SKIPPED row (started = ended = now, the reason in `error`). */
-export async function recordSkip(db: Db, name: string, trigger: RunTrigger, reason: SkipReason, message: string, log: JobLogger = silentLogger): Promise<Skipped> {
+export async function recordSkip(
+  db: Db, name: string, trigger: RunTrigger, reason: SkipReason, message: string, log: JobLogger = silentLogger,
+): Promise<Skipped> {
   const run = await insertSkippedJobRun(db, { id: newId('RUN'), name, trigger, error: message, owner: processOwner() });
   log.info({ job: name, trigger, reason, runId: run.id }, `job run skipped: ${message}`);
   return { kind: 'skipped', reason, message, run };

@@ -16,7 +16,7 @@
  */
 import PgBoss from 'pg-boss';
 import type { Database, SqlExecutor } from '../db/client';
-import { listJobDefinitions } from '../db/jobs.repo';
+import { listJobDefinitions, type JobDefinitionRow } from '../db/jobs.repo';
 import { applySchedule, seedJobDefinitions } from './admin';
 import { DEFAULT_JOB_TIMEZONE } from './cron';
 import { RUN_TRIGGERS, type JobLogger, type JobQueueOptions, type JobRegistry, type RunTrigger } from './registry';
@@ -77,15 +77,59 @@ interface JobPayload {
   params?: unknown;
 }
 
+/** The state of one started job system, shared by the functions below. */
+interface Runtime {
+  readonly database: Database;
+  readonly registry: JobRegistry;
+  readonly opts: JobSystemOptions;
+  readonly boss: PgBoss;
+  /** The PGlite executor pg-boss goes through; undefined on PostgreSQL (pg-boss has its own pool). */
+  readonly tracked?: TrackedExecutor;
+  readonly log: JobLogger;
+  readonly tz: string;
+  readonly scheduling: boolean;
+  readonly staleAfterMs: number;
+  /** Handlers running in this process. */
+  readonly inflight: Set<Promise<unknown>>;
+  /** Aborted by stop(): the handlers' signal. */
+  readonly abort: AbortController;
+  stopping: boolean;
+  syncTimer?: NodeJS.Timeout;
+  sweepTimer?: NodeJS.Timeout;
+  sweeping?: Promise<void>;
+  syncing?: Promise<void>;
+  /** The promise of the first stop() call. */
+  stopCall?: Promise<void>;
+}
+
+/**
+ * Seeds `job_definitions`, starts pg-boss with a queue per job (and, unless `work: false`, a
+ * worker per queue), sweeps abandoned runs and applies the schedules, then keeps sweeping and
+ * syncing on timers until `stop()`. A failure while starting stops what was started and throws.
+ */
 export async function startJobSystem(database: Database, registry: JobRegistry, opts: JobSystemOptions = {}): Promise<JobSystem> {
-  const log = opts.log ?? silentLogger;
-  const tz = opts.timezone ?? DEFAULT_JOB_TIMEZONE;
-  const scheduling = opts.schedule ?? true;
-  const staleAfterMs = opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
-  const stopTimeoutMs = opts.stopTimeoutMs ?? 30_000;
-
   await seedJobDefinitions(database.db, registry);
+  const rt = createRuntime(database, registry, opts);
+  try {
+    await rt.boss.start();
+    await createQueues(rt);
+    if (opts.work ?? true) await startWorkers(rt);
+    await sweep(rt);
+    startSweepTimer(rt);
+    await syncSchedules(rt);
+    startSyncTimer(rt);
+  } catch (err) {
+    await stop(rt);
+    throw err;
+  }
+  rt.log.info({ jobs: [...registry.keys()], engine: database.engine, schedule: rt.scheduling, timezone: rt.tz }, 'job system started');
+  return { boss: rt.boss, timezone: rt.tz, syncSchedules: () => syncSchedules(rt), stop: () => stop(rt) };
+}
 
+/** pg-boss on the application database (through the PGlite executor, or its own PostgreSQL pool), not started yet. */
+function createRuntime(database: Database, registry: JobRegistry, opts: JobSystemOptions): Runtime {
+  const log = opts.log ?? silentLogger;
+  const scheduling = opts.schedule ?? true;
   const tracked = database.engine === 'pglite' ? trackExecutor(database.executor) : undefined;
   if (!tracked && !database.connectionString) throw new Error('startJobSystem: a PostgreSQL database needs its connectionString');
   const boss = new PgBoss({
@@ -95,149 +139,177 @@ export async function startJobSystem(database: Database, registry: JobRegistry, 
     schedule: scheduling,
   });
   boss.on('error', (err) => log.error({ err }, 'pg-boss error'));
-
-  const inflight = new Set<Promise<unknown>>();
-  const abort = new AbortController();
-  let stopping = false;
-  let syncTimer: NodeJS.Timeout | undefined;
-  let sweepTimer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<void> | undefined;
-  const sweep = () => sweeping ??= (async () => {
-    try {
-      await sweepAbandonedJobRuns(database.db, { staleAfterMs, exclude: activeJobRunIds(), log });
-      for (const extra of opts.sweeps ?? []) await extra();
-    } catch (err) {
-      log.error({ err: errorMessage(err) }, 'sweep of abandoned runs failed');
-    } finally {
-      sweeping = undefined;
-    }
-  })();
-  let syncing: Promise<void> | undefined;
-
-  const syncSchedules = async () => {
-    if (!scheduling || stopping) return;
-    syncing ??= (async () => {
-      try {
-        const defs = await listJobDefinitions(database.db);
-        const have = new Map((await boss.getSchedules()).map((s: any) => [s.name as string, s]));
-        for (const def of defs) {
-          if (!registry.has(def.name) || stopping) continue;
-          const current = have.get(def.name);
-          const wanted = def.enabled && !!def.cron;
-          if (wanted && current && current.cron === def.cron && (current.timezone ?? DEFAULT_JOB_TIMEZONE) === tz) continue;
-          if (!wanted && !current) continue;
-          try {
-            const r = await applySchedule(boss, def, tz);
-            log.info({ job: def.name, cron: def.cron, enabled: def.enabled, timezone: tz, result: r }, 'job schedule updated');
-          } catch (err) {
-            log.error({ err, job: def.name, cron: def.cron }, 'job schedule could not be applied');
-          }
-        }
-      } finally {
-        syncing = undefined;
-      }
-    })();
-    return syncing;
+  return {
+    database, registry, opts, boss, tracked, log, scheduling,
+    tz: opts.timezone ?? DEFAULT_JOB_TIMEZONE,
+    staleAfterMs: opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
+    inflight: new Set(),
+    abort: new AbortController(),
+    stopping: false,
   };
-
-  const runFromQueue = async (name: string, job: PgBoss.JobWithMetadata<JobPayload>) => {
-    if (stopping) throw new Error('job system is stopping; the job will be retried');
-    const trigger = RUN_TRIGGERS.includes(job.data?.trigger as RunTrigger) ? (job.data!.trigger as RunTrigger) : 'cron';
-    const params = isPlainObject(job.data?.params) ? job.data!.params : undefined;
-    const p = runJob(database, registry, name, { trigger, params, signal: abort.signal, log, staleAfterMs, heartbeatIntervalMs: opts.heartbeatIntervalMs });
-    inflight.add(p);
-    try {
-      const r = await p;
-      if (r.kind === 'failed') {
-        log.warn({ job: name, runId: r.run.id, attempt: job.retryCount + 1, retryLimit: job.retryLimit }, 'job run failed; pg-boss retries it if attempts remain');
-        throw new Error(`${name} failed: ${r.error}`);
-      }
-      if (r.kind === 'completed') return { runId: r.run.id };
-      if (r.kind === 'skipped') return { skipped: r.reason, runId: r.run.id };
-      if (r.kind === 'invalid') log.error({ job: name, error: r.message }, 'job run refused: invalid params');
-      return { refused: r.kind, message: r.message };
-    } finally {
-      inflight.delete(p);
-    }
-  };
-
-  const busy = () => inflight.size > 0 || (tracked ? tracked.inflight() > 0 : poolBusy(boss));
-
-  /** Waits until no handler and no pg-boss statement is in flight for a few ticks (bounded). */
-  const drain = async (maxMs: number) => {
-    const deadline = Date.now() + maxMs;
-    let quiet = 0;
-    while (quiet < 3 && Date.now() < deadline) {
-      await sleep(20);
-      quiet = busy() ? 0 : quiet + 1;
-    }
-  };
-
-  let stopPromise: Promise<void> | undefined;
-  const stop = () => stopPromise ??= (async () => {
-    stopping = true;
-    // Handlers stop after the batch / file in progress; runs not started yet are not started.
-    abort.abort(new Error('job system is stopping'));
-    if (syncTimer) clearInterval(syncTimer);
-    if (sweepTimer) clearInterval(sweepTimer);
-    await syncing?.catch(() => {});
-    await sweeping;
-    try {
-      await boss.stop({ graceful: true, wait: true, close: false, timeout: stopTimeoutMs });
-    } catch (err) {
-      log.error({ err }, 'pg-boss stop failed');
-    }
-    if (inflight.size) {
-      log.warn({ running: inflight.size }, 'job handlers still running after the stop timeout: waiting 5 s more');
-      await Promise.race([Promise.allSettled([...inflight]), sleep(5000)]);
-    }
-    await drain(5000);
-    tracked?.close();
-    const own = boss.getDb() as { close?: () => Promise<void>; opened?: boolean };
-    if (!tracked && own.opened && own.close) await own.close().catch((err) => log.error({ err }, 'pg-boss pool close failed'));
-    log.info({}, 'job system stopped');
-  })();
-
-  try {
-    await boss.start();
-    for (const job of registry.values()) {
-      const q = { ...opts.queue, ...job.queue };
-      const queue: PgBoss.Queue = {
-        name: job.name,
-        policy: q.policy ?? 'short',
-        retryLimit: q.retryLimit ?? 2,
-        retryDelay: q.retryDelaySeconds ?? 60,
-        retryBackoff: true,
-        expireInSeconds: q.expireInSeconds ?? DEFAULT_EXPIRE_SECONDS,
-      };
-      await boss.createQueue(job.name, queue); // no-op when it exists…
-      await boss.updateQueue(job.name, queue); // …so the current settings win whichever process started first
-    }
-    if (opts.work ?? true) {
-      for (const job of registry.values()) {
-        await boss.work<JobPayload>(job.name, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true },
-          async ([j]) => runFromQueue(job.name, j));
-      }
-    }
-    await sweep();
-    const sweepEvery = opts.sweepIntervalMs ?? Math.max(1000, Math.round(staleAfterMs / 3));
-    if (sweepEvery > 0) {
-      sweepTimer = setInterval(() => { void sweep(); }, sweepEvery);
-      sweepTimer.unref();
-    }
-    await syncSchedules();
-    const every = opts.scheduleSyncIntervalSeconds ?? 60;
-    if (scheduling && every > 0) {
-      syncTimer = setInterval(() => { syncSchedules().catch((err) => log.error({ err: errorMessage(err) }, 'job schedule sync failed')); }, every * 1000);
-      syncTimer.unref();
-    }
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  log.info({ jobs: [...registry.keys()], engine: database.engine, schedule: scheduling, timezone: tz }, 'job system started');
-  return { boss, timezone: tz, syncSchedules, stop };
 }
+
+/** One queue per job, with the job's queue options over the system's defaults. */
+async function createQueues({ boss, registry, opts }: Runtime): Promise<void> {
+  for (const job of registry.values()) {
+    const q = { ...opts.queue, ...job.queue };
+    const queue: PgBoss.Queue = {
+      name: job.name,
+      policy: q.policy ?? 'short',
+      retryLimit: q.retryLimit ?? 2,
+      retryDelay: q.retryDelaySeconds ?? 60,
+      retryBackoff: true,
+      expireInSeconds: q.expireInSeconds ?? DEFAULT_EXPIRE_SECONDS,
+    };
+    await boss.createQueue(job.name, queue); // no-op when it exists…
+    await boss.updateQueue(job.name, queue); // …so the current settings win whichever process started first
+  }
+}
+
+/** One worker per job, one job at a time. */
+async function startWorkers(rt: Runtime): Promise<void> {
+  const options = { pollingIntervalSeconds: rt.opts.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true as const };
+  for (const job of rt.registry.values()) {
+    await rt.boss.work<JobPayload>(job.name, options, async ([j]) => runFromQueue(rt, job.name, j));
+  }
+}
+
+/**
+ * Runs a job taken from its queue. A failed run throws, so pg-boss retries it while attempts
+ * remain; a completed, skipped or refused run is done (its outcome is the pg-boss job's output).
+ */
+async function runFromQueue(rt: Runtime, name: string, job: PgBoss.JobWithMetadata<JobPayload>) {
+  const { log } = rt;
+  if (rt.stopping) throw new Error('job system is stopping; the job will be retried');
+  const trigger = RUN_TRIGGERS.includes(job.data?.trigger as RunTrigger) ? (job.data!.trigger as RunTrigger) : 'cron';
+  const params = isPlainObject(job.data?.params) ? job.data!.params : undefined;
+  const p = runJob(rt.database, rt.registry, name, {
+    trigger, params, signal: rt.abort.signal, log, staleAfterMs: rt.staleAfterMs, heartbeatIntervalMs: rt.opts.heartbeatIntervalMs,
+  });
+  rt.inflight.add(p);
+  try {
+    const r = await p;
+    if (r.kind === 'failed') {
+      const attempt = { job: name, runId: r.run.id, attempt: job.retryCount + 1, retryLimit: job.retryLimit };
+      log.warn(attempt, 'job run failed; pg-boss retries it if attempts remain');
+      throw new Error(`${name} failed: ${r.error}`);
+    }
+    if (r.kind === 'completed') return { runId: r.run.id };
+    if (r.kind === 'skipped') return { skipped: r.reason, runId: r.run.id };
+    if (r.kind === 'invalid') log.error({ job: name, error: r.message }, 'job run refused: invalid params');
+    return { refused: r.kind, message: r.message };
+  } finally {
+    rt.inflight.delete(p);
+  }
+}
+
+/** Sweeps abandoned job runs (any job, any process) and runs the extra sweeps; one sweep at a time, failures logged. */
+function sweep(rt: Runtime): Promise<void> {
+  return rt.sweeping ??= (async () => {
+    try {
+      await sweepAbandonedJobRuns(rt.database.db, { staleAfterMs: rt.staleAfterMs, exclude: activeJobRunIds(), log: rt.log });
+      for (const extra of rt.opts.sweeps ?? []) await extra();
+    } catch (err) {
+      rt.log.error({ err: errorMessage(err) }, 'sweep of abandoned runs failed');
+    } finally {
+      rt.sweeping = undefined;
+    }
+  })();
+}
+
+function startSweepTimer(rt: Runtime): void {
+  const every = rt.opts.sweepIntervalMs ?? Math.max(1000, Math.round(rt.staleAfterMs / 3));
+  if (every <= 0) return;
+  rt.sweepTimer = setInterval(() => { void sweep(rt); }, every);
+  rt.sweepTimer.unref();
+}
+
+/** Applies `job_definitions` to pg-boss's schedules (registered jobs only); one sync at a time. */
+async function syncSchedules(rt: Runtime): Promise<void> {
+  if (!rt.scheduling || rt.stopping) return;
+  rt.syncing ??= (async () => {
+    try {
+      const defs = await listJobDefinitions(rt.database.db);
+      const have = new Map((await rt.boss.getSchedules()).map((s: any) => [s.name as string, s]));
+      for (const def of defs) {
+        if (!rt.registry.has(def.name) || rt.stopping) continue;
+        await syncSchedule(rt, def, have.get(def.name));
+      }
+    } finally {
+      rt.syncing = undefined;
+    }
+  })();
+  return rt.syncing;
+}
+
+/** Schedules, reschedules or unschedules one job when pg-boss's schedule (`current`) differs from its definition. */
+async function syncSchedule(rt: Runtime, def: JobDefinitionRow, current: { cron: string; timezone?: string } | undefined): Promise<void> {
+  const wanted = def.enabled && !!def.cron;
+  if (wanted && current && current.cron === def.cron && (current.timezone ?? DEFAULT_JOB_TIMEZONE) === rt.tz) return;
+  if (!wanted && !current) return;
+  try {
+    const r = await applySchedule(rt.boss, def, rt.tz);
+    rt.log.info({ job: def.name, cron: def.cron, enabled: def.enabled, timezone: rt.tz, result: r }, 'job schedule updated');
+  } catch (err) {
+    rt.log.error({ err, job: def.name, cron: def.cron }, 'job schedule could not be applied');
+  }
+}
+
+function startSyncTimer(rt: Runtime): void {
+  const every = rt.opts.scheduleSyncIntervalSeconds ?? 60;
+  if (!rt.scheduling || every <= 0) return;
+  rt.syncTimer = setInterval(() => {
+    syncSchedules(rt).catch((err) => rt.log.error({ err: errorMessage(err) }, 'job schedule sync failed'));
+  }, every * 1000);
+  rt.syncTimer.unref();
+}
+
+/** Stops the job system (idempotent: a second call waits for the first). */
+function stop(rt: Runtime): Promise<void> {
+  return rt.stopCall ??= (async () => {
+    rt.stopping = true;
+    // Handlers stop after the batch / file in progress; runs not started yet are not started.
+    rt.abort.abort(new Error('job system is stopping'));
+    if (rt.syncTimer) clearInterval(rt.syncTimer);
+    if (rt.sweepTimer) clearInterval(rt.sweepTimer);
+    await rt.syncing?.catch(() => {});
+    await rt.sweeping;
+    await stopBoss(rt);
+    rt.log.info({}, 'job system stopped');
+  })();
+}
+
+/** Stops pg-boss, waits (bounded) for the handlers and pg-boss's statements still in flight, then releases its connections. */
+async function stopBoss(rt: Runtime): Promise<void> {
+  const { boss, log, tracked } = rt;
+  try {
+    await boss.stop({ graceful: true, wait: true, close: false, timeout: rt.opts.stopTimeoutMs ?? 30_000 });
+  } catch (err) {
+    log.error({ err }, 'pg-boss stop failed');
+  }
+  if (rt.inflight.size) {
+    log.warn({ running: rt.inflight.size }, 'job handlers still running after the stop timeout: waiting 5 s more');
+    await Promise.race([Promise.allSettled([...rt.inflight]), sleep(5000)]);
+  }
+  await drain(rt, 5000);
+  tracked?.close();
+  const own = boss.getDb() as { close?: () => Promise<void>; opened?: boolean };
+  if (!tracked && own.opened && own.close) await own.close().catch((err) => log.error({ err }, 'pg-boss pool close failed'));
+}
+
+const busy = (rt: Runtime) => rt.inflight.size > 0 || (rt.tracked ? rt.tracked.inflight() > 0 : poolBusy(rt.boss));
+
+/** Waits until no handler and no pg-boss statement is in flight for a few ticks (bounded). */
+async function drain(rt: Runtime, maxMs: number): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let quiet = 0;
+  while (quiet < 3 && Date.now() < deadline) {
+    await sleep(20);
+    quiet = busy(rt) ? 0 : quiet + 1;
+  }
+}
+
+type TrackedExecutor = ReturnType<typeof trackExecutor>;
 
 /** Counts the statements pg-boss has in flight on PGlite, and refuses new ones once stopped. */
 function trackExecutor(inner: SqlExecutor) {
