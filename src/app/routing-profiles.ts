@@ -3,14 +3,23 @@
  * a history (who, when, before/after); a profile with a mutually exclusive pair is refused
  * (HTTP 422 naming every pair) and the stored profile stays as it was.
  */
-import { asc, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client';
-import { routingProfileHistory, routingProfiles } from '../db/schema';
+import {
+  findRoutingProfile,
+  insertProfileHistory,
+  listProfileHistory,
+  listRoutingProfiles,
+  lockRoutingProfile,
+  profileIdOfChannel,
+  upsertRoutingProfile,
+  type RoutingProfileHistoryRow,
+  type RoutingProfileRow,
+} from '../db/routing-profiles.repo';
 import { partialSettingsSchema, routingSettingsSchema, validateSettings, withDefaults } from '../domain/routing/settings';
 import type { RoutingSettings } from '../domain/routing/types';
+import type { Db } from '../db/client';
 import { formatIssues } from './order-input';
-import { invalid, notFound, type Failure } from './result';
+import { conflict, invalid, invalidField, notFound, type Failure } from './result';
 
 /**
  * The settings a profile may hold: every key optional (missing keys take the contract defaults),
@@ -24,27 +33,33 @@ export const settingsInputSchema = partialSettingsSchema.extend({
 
 export type SettingsInput = z.infer<typeof settingsInputSchema>;
 
+/** Settings that passed `checkSettings`: the full profile, what is stored (as given) and its warnings. */
+export interface CheckedSettings { kind: 'ok'; settings: RoutingSettings; stored: SettingsInput; warnings: string[] }
+
 /** Parses and validates settings; `invalid` for mistyped/unknown keys, `unprocessable` for conflicts. */
-export function checkSettings(raw: unknown): { kind: 'ok'; settings: RoutingSettings; stored: SettingsInput; warnings: string[] } | Failure {
+export function checkSettings(raw: unknown): CheckedSettings | Failure {
   const r = settingsInputSchema.safeParse(raw ?? {});
-  if (!r.success) return invalid(formatIssues(r.error).map((e) => ({ ...e, field: e.field === '(body)' ? 'settings' : `settings.${e.field}` })));
-  const v = validateSettings(r.data as Partial<RoutingSettings>);
+  if (!r.success) {
+    return invalid(formatIssues(r.error).map((e) => ({ ...e, field: e.field === '(body)' ? 'settings' : `settings.${e.field}` })));
+  }
+  const v = validateSettings(r.data);
   if (!v.ok) return { kind: 'unprocessable', message: v.message, details: { conflicts: v.conflicts, problems: v.problems } };
   return { kind: 'ok', settings: v.settings, stored: r.data, warnings: v.warnings };
 }
 
+/** A stored profile with the defaults filled into its settings. */
 export type ProfileView = { id: string; name: string; salesChannel: string | null; settings: RoutingSettings; updatedAt: Date; updatedBy: string };
 
-function view(p: typeof routingProfiles.$inferSelect): ProfileView {
+function view(p: RoutingProfileRow): ProfileView {
   return { ...p, settings: withDefaults(p.settings as Partial<RoutingSettings>) };
 }
 
 export async function listProfiles(db: Db): Promise<ProfileView[]> {
-  return (await db.select().from(routingProfiles).orderBy(asc(routingProfiles.id))).map(view);
+  return (await listRoutingProfiles(db)).map(view);
 }
 
 export async function getProfile(db: Db, id: string): Promise<ProfileView | undefined> {
-  const [p] = await db.select().from(routingProfiles).where(eq(routingProfiles.id, id));
+  const p = await findRoutingProfile(db, id);
   return p && view(p);
 }
 
@@ -59,42 +74,52 @@ export async function profilesByChannel(db: Db): Promise<{ byChannel: Map<string
 
 const idRe = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** The body of `saveProfile`: name and sales channel keep their stored values when left out. */
+export interface ProfileBody { name?: string; salesChannel?: string | null; settings?: unknown }
+
 /**
  * Creates or replaces a profile's settings (and name / sales channel). The whole settings object
- * is replaced; keys left out take the defaults.
+ * is replaced; keys left out take the defaults. The change and its history entry commit together.
  */
 export async function saveProfile(
-  db: Db, id: string, body: { name?: string; salesChannel?: string | null; settings?: unknown }, actor: string,
+  db: Db, id: string, body: ProfileBody, actor: string,
 ): Promise<{ kind: 'ok'; profile: ProfileView; warnings: string[] } | Failure> {
-  if (!idRe.test(id)) return invalid([{ field: 'id', message: 'letters, digits, _ and - only (1–64)' }]);
+  if (!idRe.test(id)) return invalidField('id', 'letters, digits, _ and - only (1–64)');
   const checked = checkSettings(body.settings);
   if (checked.kind !== 'ok') return checked;
-  if (id === 'default' && body.salesChannel) return invalid([{ field: 'salesChannel', message: 'the default profile has no sales channel' }]);
+  if (id === 'default' && body.salesChannel) return invalidField('salesChannel', 'the default profile has no sales channel');
   return db.transaction(async (tx) => {
-    const t = tx as Db;
-    const [before] = await t.select().from(routingProfiles).where(eq(routingProfiles.id, id)).for('update');
+    const before = await lockRoutingProfile(tx, id);
     const salesChannel = body.salesChannel === undefined ? before?.salesChannel ?? null : body.salesChannel;
-    if (id !== 'default' && !salesChannel) return invalid([{ field: 'salesChannel', message: 'is required for a profile other than default' }]);
+    if (id !== 'default' && !salesChannel) return invalidField('salesChannel', 'is required for a profile other than default');
     if (salesChannel) {
-      const [other] = await t.select({ id: routingProfiles.id }).from(routingProfiles).where(eq(routingProfiles.salesChannel, salesChannel));
-      if (other && other.id !== id) return { kind: 'conflict' as const, message: `sales channel ${salesChannel} already has profile ${other.id}` };
+      const other = await profileIdOfChannel(tx, salesChannel);
+      if (other !== undefined && other !== id) return conflict(`sales channel ${salesChannel} already has profile ${other}`);
     }
-    const row = { id, name: body.name ?? before?.name ?? id, salesChannel, settings: checked.stored as Record<string, unknown>, updatedAt: new Date(), updatedBy: actor };
-    await t.insert(routingProfiles).values(row).onConflictDoUpdate({ target: routingProfiles.id, set: row });
-    await t.insert(routingProfileHistory).values({
-      profileId: id, actor,
+    const row: RoutingProfileRow = {
+      id,
+      name: body.name ?? before?.name ?? id,
+      salesChannel,
+      settings: checked.stored,
+      updatedAt: new Date(),
+      updatedBy: actor,
+    };
+    await upsertRoutingProfile(tx, row);
+    await insertProfileHistory(tx, {
+      profileId: id,
+      actor,
       before: before ? { name: before.name, salesChannel: before.salesChannel, settings: before.settings } : null,
       after: { name: row.name, salesChannel, settings: row.settings },
     });
-    return { kind: 'ok' as const, profile: view(row as typeof routingProfiles.$inferSelect), warnings: checked.warnings };
+    return { kind: 'ok' as const, profile: view(row), warnings: checked.warnings };
   });
 }
 
-export async function profileHistory(db: Db, id: string) {
+/** A profile's changes, newest first; `not_found` for an unknown profile. */
+export async function profileHistory(db: Db, id: string): Promise<{ kind: 'ok'; history: RoutingProfileHistoryRow[] } | Failure> {
   if (!(await getProfile(db, id))) return notFound('routing profile', id);
-  return { kind: 'ok' as const, history: await db.select().from(routingProfileHistory).where(eq(routingProfileHistory.profileId, id)).orderBy(desc(routingProfileHistory.id)) };
+  return { kind: 'ok' as const, history: await listProfileHistory(db, id) };
 }
-
 
 /**
  * Splits a queue, in its order, into runs of consecutive items routed with the same profile (their

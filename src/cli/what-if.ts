@@ -16,5 +16,5 @@ export async function runWhatIf(o: { settings?: string; from?: string; to?: stri
     return d;
   };
   const range = o.from || o.to ? { from: date(o.from, '--from'), to: date(o.to, '--to') } : undefined;
-  await withDatabase(async (d) => printJson(await whatIf(d.db, checked.stored as never, range)));
+  await withDatabase(async (d) => printJson(await whatIf(d.db, checked.stored, range)));
 }
