@@ -64,6 +64,7 @@ export async function listJobs(db: Db, opts: AdminOptions & { now?: Date } = {})
   return defs.map((d) => summarize(d, lastByName.get(d.name) ?? null, opts));
 }
 
+/** One job's summary (schedule, last and next run). */
 export async function getJob(db: Db, name: string, opts: AdminOptions & { now?: Date } = {}): Promise<{ kind: 'ok'; job: JobSummary } | Failure> {
   const def = await findJobDefinition(db, name);
   if (!def) return jobNotFound(name);
@@ -218,6 +219,7 @@ export async function listRuns(db: Db, q: ListRunsQuery = {}): Promise<JobRun[]>
   return listJobRuns(db, { name: q.name, status: q.status, limit });
 }
 
+/** One run of the history, by id. */
 export async function getRun(db: Db, id: string): Promise<{ kind: 'ok'; run: JobRun } | Failure> {
   const run = await findJobRun(db, id);
   return run ? { kind: 'ok', run } : notFound('job run', id);

@@ -56,11 +56,17 @@ const activeRunIds = new Set<string>();
 /** Ids of the runs this process is running now. */
 export const activeJobRunIds = (): string[] => [...activeRunIds];
 
+/** A logger that drops everything (the default when none is given). */
 export const silentLogger: JobLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** The staleness limit of a job's runs: the job's own, else the given one, else 45 s. */
 export const staleLimitOf = (job: Pick<JobDefinition, 'staleAfterMs'>, opts: Pick<RunOptions, 'staleAfterMs'>) =>
   job.staleAfterMs ?? opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
 
+/**
+ * Runs one job once in this process and waits for the end: checks the params, takes the RUNNING row
+ * (or records a SKIPPED one), runs the handler with its heartbeat and records COMPLETED or FAILED.
+ */
 export async function runJob(database: Pick<Database, 'db'>, registry: JobRegistry, name: string, opts: RunOptions): Promise<RunResult> {
   const job = registry.get(name);
   if (!job) return notFound('job', name);
@@ -200,6 +206,7 @@ async function finishRun(db: Db, runId: string, status: 'COMPLETED' | 'FAILED', 
   throw lastError;
 }
 
+/** The text of a thrown value, cut after 4,000 characters with an ellipsis (stored in `job_runs.error`, logged). */
 export function errorMessage(e: unknown): string {
   const msg = e instanceof Error ? e.message || e.name : typeof e === 'string' ? e : JSON.stringify(e) ?? String(e);
   return msg.length > MAX_ERROR_LENGTH ? `${msg.slice(0, MAX_ERROR_LENGTH)}…` : msg;

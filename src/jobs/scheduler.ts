@@ -26,6 +26,7 @@ import { activeJobRunIds, errorMessage, runJob, silentLogger } from './runner';
 /** pg-boss expiry of an active job (its worker died): long enough for any run; the heartbeat finds dead runs much sooner. */
 const DEFAULT_EXPIRE_SECONDS = 30 * 60;
 
+/** The schema pg-boss keeps its tables in, in the application database. */
 export const PGBOSS_SCHEMA = 'pgboss';
 
 export interface JobSystemOptions {
