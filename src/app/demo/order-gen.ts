@@ -72,7 +72,9 @@ export function demoOrders(rng: Rng, products: readonly DemoProduct[], customers
     const subtotal = round2(items.reduce((s, it) => s + it.quantity * it.unitPrice, 0));
 
     const method = channel === 'POS' ? 'STANDARD' : rng.weighted([['STANDARD', 72], ['TWO_DAY', 18], ['NEXT_DAY', 10]] as const);
-    const priority = method === 'NEXT_DAY' ? rng.weighted([[2, 7], [1, 3]] as const) : method === 'TWO_DAY' ? rng.weighted([[1, 1], [0, 1]] as const) : rng.chance(0.02) ? 1 : 0;
+    const priority = method === 'NEXT_DAY' ? rng.weighted([[2, 7], [1, 3]] as const)
+      : method === 'TWO_DAY' ? rng.weighted([[1, 1], [0, 1]] as const)
+        : rng.chance(0.02) ? 1 : 0;
     const shippingCost = method === 'NEXT_DAY' ? 24.95 : method === 'TWO_DAY' ? 12.95 : subtotal >= 75 || wholesale ? 0 : 5.95;
     const total = round2(subtotal + shippingCost);
 

@@ -14,7 +14,9 @@ const zipcodes = createRequire(import.meta.url)('zipcodes') as { codes: Record<s
 export const DEMO_STORE_PREFIX = 'STORE_';
 export const DEMO_WAREHOUSE_PREFIX = 'WH_';
 
-interface StoreSpec { id: string; name: string; zip: string; address1: string; ranking: number; active?: boolean; dailyOrderLimit?: number; safetyStock?: number }
+interface StoreSpec {
+  id: string; name: string; zip: string; address1: string; ranking: number; active?: boolean; dailyOrderLimit?: number; safetyStock?: number;
+}
 
 /** Flagship and big-city stores rank first (1 is the highest priority; warehouses rank 1–3). */
 const STORES: StoreSpec[] = [
@@ -40,13 +42,25 @@ const STORES: StoreSpec[] = [
   { id: 'STORE_LOS_ANGELES', name: 'Melrose, Los Angeles', zip: '90046', address1: '8000 Melrose Ave', ranking: 13, safetyStock: 1 },
 ];
 
-interface WarehouseSpec { id: string; name: string; zip: string; address1: string; ranking: number; netsuiteLocationId: string; zipRanges: [string, string][]; accountingCodes: string[] }
+interface WarehouseSpec {
+  id: string; name: string; zip: string; address1: string; ranking: number; netsuiteLocationId: string;
+  zipRanges: [string, string][]; accountingCodes: string[];
+}
 
 /** ZIP ranges by first digit: 0–2 east coast, 3–7 south and middle, 8–9 mountain and west. */
 const WAREHOUSES: WarehouseSpec[] = [
-  { id: 'WH_EAST', name: 'East DC, Edison NJ', zip: '08837', address1: '300 Raritan Center Pkwy', ranking: 1, netsuiteLocationId: '101', zipRanges: [['00501', '29999']], accountingCodes: ['WHOLESALE', 'MKTPL-AMZ'] },
-  { id: 'WH_CENTRAL', name: 'Central DC, Memphis TN', zip: '38118', address1: '4000 Getwell Rd', ranking: 2, netsuiteLocationId: '102', zipRanges: [['30000', '79999']], accountingCodes: ['WHOLESALE', 'MKTPL-AMZ', 'MKTPL-EBAY'] },
-  { id: 'WH_WEST', name: 'West DC, Ontario CA', zip: '91761', address1: '1501 S Archibald Ave', ranking: 3, netsuiteLocationId: '103', zipRanges: [['80000', '99999']], accountingCodes: ['MKTPL-AMZ', 'MKTPL-EBAY'] },
+  {
+    id: 'WH_EAST', name: 'East DC, Edison NJ', zip: '08837', address1: '300 Raritan Center Pkwy', ranking: 1, netsuiteLocationId: '101',
+    zipRanges: [['00501', '29999']], accountingCodes: ['WHOLESALE', 'MKTPL-AMZ'],
+  },
+  {
+    id: 'WH_CENTRAL', name: 'Central DC, Memphis TN', zip: '38118', address1: '4000 Getwell Rd', ranking: 2, netsuiteLocationId: '102',
+    zipRanges: [['30000', '79999']], accountingCodes: ['WHOLESALE', 'MKTPL-AMZ', 'MKTPL-EBAY'],
+  },
+  {
+    id: 'WH_WEST', name: 'West DC, Ontario CA', zip: '91761', address1: '1501 S Archibald Ave', ranking: 3, netsuiteLocationId: '103',
+    zipRanges: [['80000', '99999']], accountingCodes: ['MKTPL-AMZ', 'MKTPL-EBAY'],
+  },
 ];
 
 export const WAREHOUSE_IDS = WAREHOUSES.map((w) => w.id);
@@ -131,7 +145,10 @@ export function pickPlace(rng: Rng): ShipToPlace {
 }
 
 /** The active store nearest to a place (a customer's local store), by squared degree distance. */
-export function nearestStore(place: { latitude: number; longitude: number }, stores: readonly { id: string; latitude: number; longitude: number }[]): string | undefined {
+export function nearestStore(
+  place: { latitude: number; longitude: number },
+  stores: readonly { id: string; latitude: number; longitude: number }[],
+): string | undefined {
   let best: string | undefined, bestD = Infinity;
   const k = Math.cos((place.latitude * Math.PI) / 180);
   for (const s of stores) {

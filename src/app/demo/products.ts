@@ -74,7 +74,10 @@ export function demoProducts(rng: Rng, warehouses: readonly string[], target = 3
       const colors = rng.shuffle(COLORS).slice(0, rng.int(1, 3));
       const sizes = rng.chance(0.2) ? ['OS'] : SIZES.slice(rng.int(0, 1), rng.int(4, 5));
       for (const [cc, cn] of colors) for (const size of sizes) {
-        out.push({ id: `${code}-${style}-${cc}-${size}`, name: `${name}, ${cn}, ${size === 'OS' ? 'One Size' : size}`, hazmat: false, sample: false, warehouseId: null, netsuiteItemId: nsId(), price, kind: 'apparel' });
+        out.push({
+          id: `${code}-${style}-${cc}-${size}`, name: `${name}, ${cn}, ${size === 'OS' ? 'One Size' : size}`,
+          hazmat: false, sample: false, warehouseId: null, netsuiteItemId: nsId(), price, kind: 'apparel',
+        });
       }
     } else {
       const [code, item, low, high, bulky] = rng.pick(HOME_ITEMS);
@@ -83,14 +86,17 @@ export function demoProducts(rng: Rng, warehouses: readonly string[], target = 3
       // Bulky goods ship from one warehouse only ("Assign Warehouse by Product").
       const warehouseId = bulky || rng.chance(0.08) ? rng.pick(warehouses) : null;
       for (const [cc, cn] of rng.shuffle(COLORS).slice(0, rng.int(1, 2))) {
-        out.push({ id: `${code}-${style}-${cc}`, name: `${name}, ${cn}`, hazmat: false, sample: false, warehouseId, netsuiteItemId: nsId(), price, kind: 'home' });
+        out.push({
+          id: `${code}-${style}-${cc}`, name: `${name}, ${cn}`, hazmat: false, sample: false, warehouseId, netsuiteItemId: nsId(), price, kind: 'home',
+        });
       }
     }
   }
   out.length = Math.min(out.length, target - fixed);
   for (const [code, name, price] of HAZMAT) {
     // Hazmat lines live in the central DC (the one certified for them), a few elsewhere too.
-    out.push({ id: `HZ-${code}`, name, hazmat: true, sample: false, warehouseId: rng.chance(0.5) ? warehouses[1] ?? warehouses[0] : null, netsuiteItemId: nsId(), price, kind: 'hazmat' });
+    const warehouseId = rng.chance(0.5) ? warehouses[1] ?? warehouses[0] : null;
+    out.push({ id: `HZ-${code}`, name, hazmat: true, sample: false, warehouseId, netsuiteItemId: nsId(), price, kind: 'hazmat' });
   }
   for (const [code, name] of SAMPLES) {
     out.push({ id: code, name, hazmat: false, sample: true, warehouseId: null, netsuiteItemId: nsId(), price: 0, kind: 'sample' });

@@ -3,9 +3,8 @@
  * cases (same validation as the API), stock in bulk with its ledger rows, and orders through the
  * order import (`createOrder`, then `approveOrder` for all but the newest few).
  */
-import { inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { facilities, inventoryLedger, inventoryLevels } from '../../db/schema';
+import { firstExistingFacility, insertSeedLedgerRows, insertSeedLevels, type SeedStock } from '../../db/demo-seed.repo';
 import { upsertFacility, upsertProduct } from '../catalog';
 import { importOrders, type ImportRowError } from '../import-orders';
 import { DEFAULT_DEMO_SEED, generateDemoData, type DemoDataOptions } from './generate';
@@ -39,13 +38,14 @@ const INSERT_CHUNK = 500;
  */
 export async function seedDemo(db: Db, opts: SeedDemoOptions = {}): Promise<DemoSummary> {
   const started = performance.now();
-  const present = await db.select({ id: facilities.id }).from(facilities).where(inArray(facilities.id, DEMO_FACILITY_IDS)).limit(1);
-  if (present.length) return { skipped: true, reason: `demo data already present (facility ${present[0].id})` };
+  const present = await firstExistingFacility(db, DEMO_FACILITY_IDS);
+  if (present) return { skipped: true, reason: `demo data already present (facility ${present})` };
 
   const data = generateDemoData(opts);
-  for (const f of data.facilities) must(await upsertFacility(db, f), `facility ${f.id}`);
+  for (const f of data.facilities) must(await db.transaction((tx) => upsertFacility(tx, f)), `facility ${f.id}`);
   for (const p of data.products) {
-    must(await upsertProduct(db, { id: p.id, sku: p.id, name: p.name, hazmat: p.hazmat, sample: p.sample, warehouseId: p.warehouseId, netsuiteItemId: p.netsuiteItemId }), `product ${p.id}`);
+    const product = { id: p.id, sku: p.id, name: p.name, hazmat: p.hazmat, sample: p.sample, warehouseId: p.warehouseId, netsuiteItemId: p.netsuiteItemId };
+    must(await db.transaction((tx) => upsertProduct(tx, product)), `product ${p.id}`);
   }
   await writeStock(db, data.inventory);
 
@@ -86,18 +86,14 @@ function must(r: { kind: string; message?: string }, what: string) {
  * Stock as `setInventory` would leave it on new facilities (a level row plus a SET_ON_HAND ledger
  * row for its units), written in bulk: thousands of one-row transactions would dominate the seed.
  */
-async function writeStock(db: Db, rows: [string, string, number][]) {
+async function writeStock(db: Db, rows: SeedStock[]) {
   for (const [, , n] of rows) if (!Number.isInteger(n) || n < 0) throw new Error(`demo data: bad on-hand ${n}`);
   await db.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
-      await tx.insert(inventoryLevels).values(chunk.map(([productId, facilityId, onHand]) => ({ productId, facilityId, onHand })));
+      await insertSeedLevels(tx, chunk);
       const moved = chunk.filter(([, , n]) => n > 0);
-      if (moved.length) {
-        await tx.insert(inventoryLedger).values(moved.map(([productId, facilityId, onHand]) => ({
-          productId, facilityId, kind: 'SET_ON_HAND', onHandDelta: onHand, reason: 'DEMO_SEED', actor: ACTOR,
-        })));
-      }
+      if (moved.length) await insertSeedLedgerRows(tx, moved, 'DEMO_SEED', ACTOR);
     }
   });
 }
