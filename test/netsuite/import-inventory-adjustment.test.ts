@@ -8,7 +8,8 @@ import { createEnv, type NsEnv, runScheduled } from './support/env';
 
 const SCRIPT = 'HC_SC_ImportInventoryAdjustment';
 const HEADER = 'Reference No,Adjustment Account,Item,Adjust Qty By,Location,Date,Memo,Subsidiary,HC Inventory Adj Id,Adjustment Location\n';
-const body = (ref: string, qty: number) => `${HEADER}${ref},927,55,${qty},7,1/5/2026,VAR_DAMAGED order OMS1001,1,${ref},7\n`;
+let refs = { account: '', item: '', loc: '', sub: '' };
+const body = (ref: string, qty: number) => `${HEADER}${ref},${refs.account},${refs.item},${qty},${refs.loc},1/5/2026,VAR_DAMAGED order OMS1001,${refs.sub},${ref},${refs.loc}\n`;
 const file = (n: number) => `InventoryAdjustmentFeed_2026-01-05-10-00-0${n}_run${n}.csv`;
 
 let env: NsEnv;
@@ -20,6 +21,7 @@ beforeAll(() => {
 
 beforeEach(() => {
   env = createEnv();
+  refs = { account: env.account(), item: env.item(), loc: env.location(), sub: env.subsidiary() };
 });
 
 describe('HC_SC_ImportInventoryAdjustment', () => {
@@ -27,10 +29,10 @@ describe('HC_SC_ImportInventoryAdjustment', () => {
     env.sftp.put(env.path(`inventoryadjustment/csv/${file(1)}`), body('V1', -1));
     runScheduled(env, SCRIPT);
     expect(env.sftp.connections[0]).toMatchObject({ directory: '/home/oms/netsuite/inventoryadjustment' });
-    expect(env.tasks.tasks.map((t) => [t.mappingId, t.name, t.content])).toEqual([['custimport_oms_inventoryadjustment', `Inventory Adjustment-${file(1)}`, body('V1', -1)]]);
+    expect(env.tasks.tasks.map((t) => [t.mappingId, t.name, t.content])).toEqual([[env.ids.INVENTORY_ADJUSTMENTS.mappingId, `Inventory Adjustment-${file(1)}`, body('V1', -1)]]);
     expect(ls('csv')).toEqual([file(1)]);
 
-    env.tasks.setAll('COMPLETE');
+    env.tasks.runPending();
     runScheduled(env, SCRIPT);
     expect(ls('csv')).toEqual([]);
     expect(ls('archive')).toEqual([file(1)]);
@@ -40,7 +42,8 @@ describe('HC_SC_ImportInventoryAdjustment', () => {
   it('moves a FAILED import to the sibling failed/ and reports it in the sibling error/', () => {
     env.sftp.put(env.path(`inventoryadjustment/csv/${file(1)}`), body('V1', -1));
     runScheduled(env, SCRIPT);
-    env.tasks.setAll('FAILED');
+    env.tasks.failJob(file(1));
+    env.tasks.runPending();
     runScheduled(env, SCRIPT);
     expect(ls('failed')).toEqual([file(1)]);
     const [report] = ls('error');
@@ -60,7 +63,7 @@ describe('HC_SC_ImportInventoryAdjustment', () => {
     env.params.custscript_oms_invadj_max_in_flight = 10;
     runScheduled(env, SCRIPT);
     expect(env.tasks.tasks.map((t) => t.name)).toEqual([`Inventory Adjustment-${file(1)}`, `Inventory Adjustment-${file(2)}`]);
-    env.tasks.setAll('COMPLETE');
+    env.tasks.runPending();
     runScheduled(env, SCRIPT);
     expect(ls('archive')).toEqual([file(1), file(2)]);
     expect(ls('csv')).toEqual([`${file(3)}.part`]);

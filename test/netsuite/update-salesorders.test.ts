@@ -8,13 +8,16 @@ import { createEnv, type NsEnv, runScheduled } from './support/env';
 const SCRIPT = 'HC_SC_UpdateSalesOrders';
 const INBOX = 'salesorder/update';
 const P = 'custscript_oms_upso_';
-const HEADER = 'internalId,lineId,item,location,quantity,closed,rejected\n';
+const HEADER = 'internalId,lineId,item,location,quantity,closed,rejected,orderLineId\n';
 const ERROR_NAME_RE = /^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-ErrorUpdateSalesOrder\.csv$/;
 
 const feedFile = (n: number) => `brokeredOrderItemsFeed_2026-01-0${n}-10-00-00_run${n}.csv`;
-const feedBody = (n: number) => `${HEADER}${1000 + n},1,55,7,${n},F,F\n`;
-
 let env: NsEnv;
+let item = '';
+let loc = '';
+/** Sales orders 1..4, each with line 1. */
+let orders: string[] = [];
+const feedBody = (n: number) => `${HEADER}${orders[n]},1,${item},${loc},${n},F,F,0010${n}\n`;
 const ls = (rel: string) => env.sftp.ls(env.path(rel));
 const tracking = () => env.store.all('customrecord_oms_csv_import_task');
 const put = (name: string, body: string) => env.sftp.put(env.path(`${INBOX}/${name}`), body);
@@ -25,6 +28,9 @@ beforeAll(() => {
 
 beforeEach(() => {
   env = createEnv();
+  item = env.item();
+  loc = env.location();
+  orders = ['', ...[1, 2, 3, 4].map((n) => env.salesOrder(`OMS${n}`, [{ item, quantity: 9, location: loc, orderLineId: `0010${n}` }]))];
 });
 
 describe('HC_SC_UpdateSalesOrders', () => {
@@ -45,18 +51,19 @@ describe('HC_SC_UpdateSalesOrders', () => {
       [feedFile(2), 'SUBMITTED', 'CSVIMPORT_2'],
     ]);
 
-    env.tasks.setStatus(feedFile(1), 'PROCESSING');
+    env.tasks.advance(feedFile(1)); // PROCESSING
     runScheduled(env, SCRIPT);
     expect(env.tasks.tasks).toHaveLength(2); // never submitted again
     expect(ls(`${INBOX}/archive`)).toEqual([]);
 
-    env.tasks.setStatus(feedFile(1), 'COMPLETE');
+    env.tasks.finish(feedFile(1));
     runScheduled(env, SCRIPT);
     expect(ls(`${INBOX}/archive`)).toEqual([feedFile(1)]);
+    expect(env.store.must('salesorder', orders[1]).sublists.item[0].quantity).toBe(1); // the map was applied
     expect(ls(INBOX)).toEqual([feedFile(2)]);
     expect(env.sftp.read(env.path(`${INBOX}/archive/${feedFile(1)}`))).toBe(feedBody(1));
 
-    env.tasks.setStatus(feedFile(2), 'COMPLETE');
+    env.tasks.finish(feedFile(2));
     runScheduled(env, SCRIPT);
     expect(ls(`${INBOX}/archive`)).toEqual([feedFile(1), feedFile(2)]);
     expect(ls(INBOX)).toEqual([]);
@@ -68,7 +75,8 @@ describe('HC_SC_UpdateSalesOrders', () => {
   it('moves the file of a FAILED import to failed/ and writes an error CSV with a safe name', () => {
     put(feedFile(1), feedBody(1));
     runScheduled(env, SCRIPT);
-    env.tasks.setStatus(feedFile(1), 'FAILED');
+    env.tasks.failJob(feedFile(1));
+    env.tasks.runPending();
     runScheduled(env, SCRIPT);
 
     expect(ls(INBOX)).toEqual([]);
@@ -87,9 +95,9 @@ describe('HC_SC_UpdateSalesOrders', () => {
     env.params[`${P}max_in_flight`] = 5;
     for (const n of [1, 2, 3]) put(feedFile(n), feedBody(n));
     runScheduled(env, SCRIPT);
-    env.tasks.setStatus(feedFile(1), 'FAILED');
-    env.tasks.setStatus(feedFile(2), 'COMPLETE');
-    env.tasks.setStatus(feedFile(3), 'FAILED');
+    env.tasks.failJob(feedFile(1));
+    env.tasks.failJob(feedFile(3));
+    env.tasks.runPending();
     runScheduled(env, SCRIPT);
     const reports = ls(`${INBOX}/error`);
     expect(reports).toHaveLength(1);
@@ -121,7 +129,7 @@ describe('HC_SC_UpdateSalesOrders', () => {
     expect(env.tasks.tasks.map((t) => t.name)).toEqual([`Update Sales Order-${feedFile(3)}`]);
     const downloads = env.sftp.calls.filter((c) => c.op === 'download').map((c) => c.path);
     expect(downloads).toEqual([env.path(`${INBOX}/${feedFile(3)}`)]);
-    env.tasks.setAll('COMPLETE');
+    env.tasks.runPending();
     runScheduled(env, SCRIPT);
     expect(ls(INBOX)).toEqual(['.hidden.csv', `${feedFile(1)}.part`, 'notes.txt']);
   });
@@ -134,7 +142,7 @@ describe('HC_SC_UpdateSalesOrders', () => {
     expect(env.tasks.tasks.map((t) => t.name)).toEqual(['Update Sales Order-c.csv']);
     runScheduled(env, SCRIPT);
     expect(env.tasks.tasks).toHaveLength(1);
-    env.tasks.setStatus('c.csv', 'COMPLETE');
+    env.tasks.finish('c.csv');
     runScheduled(env, SCRIPT);
     expect(env.tasks.tasks.map((t) => t.name)).toEqual(['Update Sales Order-c.csv', 'Update Sales Order-a.csv']);
     expect(ls(`${INBOX}/archive`)).toEqual(['c.csv']);
@@ -143,15 +151,13 @@ describe('HC_SC_UpdateSalesOrders', () => {
   it('with polling enabled, waits for each task within the run and archives everything in one run', () => {
     env.params[`${P}poll_seconds`] = 60;
     env.params[`${P}poll_interval_ms`] = 0;
-    for (const n of [1, 2, 3]) {
-      put(feedFile(n), feedBody(n));
-      env.tasks.planFor(feedFile(n), ['PENDING', 'PROCESSING', 'COMPLETE']);
-    }
+    env.tasks.advanceOnCheck = true; // each status check lets the job move on one step
+    for (const n of [1, 2, 3]) put(feedFile(n), feedBody(n));
     runScheduled(env, SCRIPT);
     expect(ls(`${INBOX}/archive`)).toEqual([feedFile(1), feedFile(2), feedFile(3)]);
     expect(ls(INBOX)).toEqual([]);
     expect(env.tasks.tasks).toHaveLength(3);
-    expect(env.tasks.tasks.every((t) => t.checks === 3)).toBe(true);
+    expect(env.tasks.tasks.every((t) => t.checks === 2)).toBe(true); // PROCESSING, then COMPLETE
   });
 
   it('stops cleanly when governance runs low and resumes next run without submitting anything twice', () => {
@@ -166,7 +172,7 @@ describe('HC_SC_UpdateSalesOrders', () => {
     runScheduled(env, SCRIPT);
     expect(env.tasks.tasks.map((t) => t.name.replace('Update Sales Order-', ''))).toEqual([1, 2, 3, 4].map(feedFile));
 
-    env.tasks.setAll('COMPLETE');
+    env.tasks.runPending();
     runScheduled(env, SCRIPT, 300); // too little to finish anything: nothing moves, nothing breaks
     expect(ls(`${INBOX}/archive`)).toEqual([]);
     runScheduled(env, SCRIPT);
@@ -174,15 +180,32 @@ describe('HC_SC_UpdateSalesOrders', () => {
     expect(env.tasks.tasks).toHaveLength(4);
   });
 
-  it('archives a file with the content of an import that already completed, without importing it again', () => {
+  it('is a duplicate only when name AND content match (v2): same name+bytes archived, new name imported, same name+other bytes failed', () => {
     put(feedFile(1), feedBody(1));
     runScheduled(env, SCRIPT);
-    env.tasks.setAll('COMPLETE');
+    env.tasks.runPending();
     runScheduled(env, SCRIPT);
-    put('brokeredOrderItemsFeed_resent.csv', feedBody(1));
+    expect(ls(`${INBOX}/archive`)).toEqual([feedFile(1)]);
+
+    put(feedFile(1), feedBody(1)); // the same file again
     runScheduled(env, SCRIPT);
     expect(env.tasks.tasks).toHaveLength(1);
-    expect(ls(`${INBOX}/archive`)).toEqual([feedFile(1), 'brokeredOrderItemsFeed_resent.csv']);
+    expect(ls(INBOX)).toEqual([]);
+    expect(ls(`${INBOX}/archive`)).toHaveLength(2);
+
+    put('brokeredOrderItemsFeed_resent.csv', feedBody(1)); // a legitimate re-send under a new name
+    runScheduled(env, SCRIPT);
+    expect(env.tasks.tasks.map((t) => t.name)).toEqual([`Update Sales Order-${feedFile(1)}`, 'Update Sales Order-brokeredOrderItemsFeed_resent.csv']);
+    env.tasks.runPending();
+    runScheduled(env, SCRIPT);
+    expect(ls(`${INBOX}/archive`)).toContain('brokeredOrderItemsFeed_resent.csv');
+
+    put(feedFile(1), feedBody(2)); // a reused name with other bytes
+    runScheduled(env, SCRIPT);
+    expect(env.tasks.tasks).toHaveLength(2);
+    expect(ls(`${INBOX}/failed`)).toEqual([feedFile(1)]);
+    const [report] = ls(`${INBOX}/error`).filter((n) => /ErrorUpdateSalesOrder/.test(n));
+    expect(env.sftp.read(env.path(`${INBOX}/error/${report}`))).toContain('was imported before');
   });
 
   it('archives an empty or header-only file without a task', () => {
@@ -214,19 +237,19 @@ describe('HC_SC_UpdateSalesOrders', () => {
     env.sftp.removeTree(env.path(`${INBOX}/archive`));
     put('same.csv', feedBody(1));
     runScheduled(env, SCRIPT);
-    env.tasks.setAll('COMPLETE');
+    env.tasks.runPending();
     runScheduled(env, SCRIPT);
     expect(ls(`${INBOX}/archive`)).toEqual(['same.csv']);
 
-    put('same.csv', feedBody(2));
+    env.sftp.put(env.path(`${INBOX}/archive/other.csv`), 'put there by hand\n');
+    put('other.csv', feedBody(2));
     runScheduled(env, SCRIPT);
-    env.tasks.setAll('COMPLETE');
+    env.tasks.runPending();
     runScheduled(env, SCRIPT);
     const archived = ls(`${INBOX}/archive`);
-    expect(archived).toHaveLength(2);
-    expect(archived).toContain('same.csv');
-    expect(env.sftp.read(env.path(`${INBOX}/archive/same.csv`))).toBe(feedBody(1));
-    expect(archived.find((n) => n !== 'same.csv')).toMatch(/^same-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.csv$/);
+    expect(archived).toHaveLength(3);
+    expect(env.sftp.read(env.path(`${INBOX}/archive/other.csv`))).toBe('put there by hand\n');
+    expect(archived.find((n) => n.startsWith('other-'))).toMatch(/^other-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.csv$/);
   });
 
   it('opens the connection on {default dir}/salesorder with the configured secret (trailing / optional)', () => {

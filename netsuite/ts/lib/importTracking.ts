@@ -42,9 +42,13 @@ export function loadInFlight(feed: string): TrackedImport[] {
   return find([[IMPORT_TASK.feed, 'is', feed], 'AND', open], 1000);
 }
 
-/** A COMPLETE import of the same content in `feed`, if any. */
-export function findCompleted(feed: string, sha256: string): TrackedImport | null {
-  const r = find([[IMPORT_TASK.feed, 'is', feed], 'AND', [IMPORT_TASK.sha256, 'is', sha256], 'AND', [IMPORT_TASK.status, 'is', 'COMPLETE']], 1);
+/**
+ * The import of a file of this NAME in `feed` that completed, if any (contract v2: a file is a
+ * duplicate only when its name and its SHA-256 both match; the caller compares the hash). A FAILED
+ * import applied nothing, so a file put back after a failure is read again.
+ */
+export function findByName(feed: string, fileName: string): TrackedImport | null {
+  const r = find([[IMPORT_TASK.feed, 'is', feed], 'AND', [IMPORT_TASK.file, 'is', fileName], 'AND', [IMPORT_TASK.status, 'is', 'COMPLETE']], 1);
   return r.length ? r[0] : null;
 }
 

@@ -33,3 +33,47 @@ export function writeErrorReport(conn: sftp.Connection, dir: string, label: stri
   const name = `${utcStamp(now)}-${label}.csv`;
   return uploadAtomic(conn, dir, name, csvDocument(ERROR_REPORT_HEADER, rows), (n) => withSuffix(name, `-${n}`));
 }
+
+/**
+ * RFC 4180 reader (quoted cells, doubled quotes, CR/LF inside quotes, a leading BOM). Blank lines
+ * are skipped. Returns the rows as arrays of cells, header first.
+ */
+export function parseCsv(text: string, delimiter = ','): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const endRow = () => {
+    row.push(cell);
+    if (row.length > 1 || row[0] !== '') rows.push(row);
+    row = [];
+    cell = '';
+  };
+  for (; i < text.length; i++) {
+    const c = text.charAt(i);
+    if (quoted) {
+      if (c === '"') {
+        if (text.charAt(i + 1) === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else cell += c;
+    } else if (c === '"' && cell === '') quoted = true;
+    else if (c === delimiter) {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text.charAt(i + 1) === '\n') i++;
+      endRow();
+    } else cell += c;
+  }
+  if (cell !== '' || row.length) endRow();
+  return rows;
+}
+
+/** One refused row of an imported file: its 1-based data row and why. */
+export interface RowRefusal {
+  row: number;
+  message: string;
+}

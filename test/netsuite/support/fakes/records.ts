@@ -25,6 +25,8 @@ export interface UserEventContext {
   type: string;
   newRecord: FakeRecord;
   UserEventType: Record<string, string>;
+  /** runtime.executionContext of the save (CSVIMPORT when a CSV import job saves). */
+  executionContext: string;
 }
 
 const USER_EVENT_TYPE = { CREATE: 'create', EDIT: 'edit', XEDIT: 'xedit', DELETE: 'delete', CSV_IMPORT: 'csvimport' };
@@ -103,13 +105,15 @@ export class RecordStore {
   }
 
   /** Persists a record (new or loaded), running the beforeSubmit hooks first. */
-  commit(rec: FakeRecord, op: 'save' | 'submitFields'): string {
+  commit(rec: FakeRecord, op: 'save' | 'submitFields', opts: { userEvents?: boolean; executionContext?: string } = {}): string {
     const isNew = !rec.data.id;
     for (const f of this.saveFailures) {
       const e = f(rec.data, op);
       if (e) throw e;
     }
-    if (op === 'save') for (const h of this.hooks.get(rec.data.type) ?? []) h({ type: isNew ? 'create' : 'edit', newRecord: rec, UserEventType: USER_EVENT_TYPE });
+    if (op === 'save' && opts.userEvents !== false) {
+      for (const h of this.hooks.get(rec.data.type) ?? []) h({ type: isNew ? 'create' : 'edit', newRecord: rec, UserEventType: USER_EVENT_TYPE, executionContext: opts.executionContext ?? 'SCHEDULED' });
+    }
     if (isNew) rec.data.id = String(++this.seq);
     const stored = clone(rec.data);
     stored.fields.lastmodifieddate = new Date();
