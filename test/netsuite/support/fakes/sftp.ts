@@ -35,6 +35,8 @@ export class FakeSftpServer {
   readonly calls: SftpCall[] = [];
   readonly connections: Record<string, unknown>[] = [];
   private tick = 0;
+  /** Lists sizes as 0 (a server whose listing lags the upload): the script must check the download too. */
+  understateSizes = false;
   private failures: ((call: SftpCall) => Error | undefined)[] = [];
 
   constructor(private gov: Governance) {}
@@ -115,7 +117,7 @@ export class FakeSftpServer {
           { directory: true, name: '.', size: '4096', mtime: 0 },
           { directory: true, name: '..', size: '4096', mtime: 0 },
           ...[...this.dirs].filter((p) => p !== d && parentOf(p) === d).map((p) => ({ directory: true, name: baseName(p), size: '4096', mtime: 0 })),
-          ...[...this.files].filter(([p]) => parentOf(p) === d).map(([p, f]) => ({ directory: false, name: baseName(p), size: String(Buffer.byteLength(f.content)), mtime: f.mtime })),
+          ...[...this.files].filter(([p]) => parentOf(p) === d).map(([p, f]) => ({ directory: false, name: baseName(p), size: String(this.understateSizes ? 0 : Buffer.byteLength(f.content)), mtime: f.mtime })),
         ];
         const by: Record<string, (a: (typeof entries)[0], b: (typeof entries)[0]) => number> = {
           [Sort.DATE]: (a, b) => a.mtime - b.mtime,
