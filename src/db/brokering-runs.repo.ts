@@ -1,9 +1,9 @@
 /**
- * Liveness of brokering runs (`brokering_runs.heartbeat_at`): a run writes its heartbeat and
+ * The brokering runs (`brokering_runs`) and their liveness: a run writes its heartbeat and
  * progress between batches and on a timer; a RUNNING run whose heartbeat (or start) is older than
  * the staleness limit was left by a dead process and is closed FAILED with the reason.
  */
-import { and, eq, notInArray, sql } from 'drizzle-orm';
+import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
 import { brokeringRuns } from './schema';
 
@@ -13,6 +13,28 @@ export interface BrokeringProgress {
   allocated: number;
   exception: number;
   queued: number;
+}
+
+/** Starts a run: RUNNING, its heartbeat at its start. */
+export async function insertBrokeringRun(db: Db, run: { id: string; trigger: string; startedAt: Date }): Promise<void> {
+  await db.insert(brokeringRuns).values({ ...run, status: 'RUNNING', heartbeatAt: run.startedAt });
+}
+
+/** Ends a run with its status, counts and error (if any). */
+export async function finishBrokeringRun(
+  db: Db, id: string, end: BrokeringProgress & { status: 'COMPLETED' | 'FAILED'; endedAt: Date; error?: string },
+): Promise<void> {
+  await db.update(brokeringRuns).set(end).where(eq(brokeringRuns.id, id));
+}
+
+/** The latest runs, newest first. */
+export function listBrokeringRuns(db: Db, limit: number) {
+  return db.select().from(brokeringRuns).orderBy(desc(brokeringRuns.startedAt)).limit(limit);
+}
+
+export async function findBrokeringRun(db: Db, id: string) {
+  const [run] = await db.select().from(brokeringRuns).where(eq(brokeringRuns.id, id));
+  return run;
 }
 
 const millis = (ms: number) => sql`(${Math.max(0, Math.round(ms))}::double precision * interval '1 millisecond')`;

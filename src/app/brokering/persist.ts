@@ -1,67 +1,166 @@
 /**
- * Turning routing results into rows, and writing a whole batch with set-based statements in the
- * caller's transaction: reservations (guarded), ledger, items (split where a line was split),
- * history, explanations, order statuses and daily order counts.
+ * Turning routing results into a plan of rows, and writing a whole batch's plan with set-based
+ * statements in the caller's transaction: reservations (guarded), ledger, items (split where a
+ * line was split), history, explanations, order statuses and daily order counts.
  */
-import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Tx } from '../../db/client';
+import {
+  addFacilityOrderCounts,
+  insertReservations,
+  insertRoutingDecisions,
+  insertSplitItems,
+  reserveLevels,
+  updatePlannedItems,
+  updateRoutedOrders,
+  type LevelReservation,
+  type PlannedDecision,
+  type PlannedItemUpdate,
+  type PlannedReservation,
+  type RoutedOrder,
+  type SplitItem,
+} from '../../db/brokering-plan.repo';
+import type { ItemFact, LockedLevel } from '../../db/brokering.repo';
+import { insertLedgerRows } from '../../db/feed-bulk.repo';
+import { recordHistory, type HistoryRow } from '../../db/history.repo';
 import { BROKERING_QUEUE, EXCEPTION_PARKING } from '../../db/reference-data';
-import { deriveOrderStatus, type ItemStatus } from '../../domain/lifecycle';
 import { itemSeqId } from '../../domain/ids';
-import type { OrderResult } from '../../domain/routing/types';
-import type { ItemFact, LockedLevel } from './load';
+import { deriveOrderStatus, transitionItem, type ItemStatus } from '../../domain/lifecycle';
+import type { InventoryLeft, OrderResult, StockRow } from '../../domain/routing/types';
+
+/** An item move of the plan; the run and its actor are added when it is written. */
+export type PlannedMove = Omit<HistoryRow, 'actor' | 'runId'>;
 
 export interface Plan {
-  reservations: { orderId: string; seq: string; productId: string; facilityId: string; quantity: number }[];
-  /** `split`: the line was split; NetSuite must learn its new quantity (marker `netsuite_sync = SPLIT`). */
-  itemUpdates: { orderId: string; seq: string; status: string; facilityId: string; quantity: number; carrier: string | null; backordered: boolean; group: string | null; split: boolean }[];
-  /** New pieces of split lines: no NetSuite line id until NetSuite reports the line it adds for them. */
-  newItems: { orderId: string; seq: string; parentSeq: string; productId: string; quantity: number; unitPrice: string; status: string; facilityId: string; carrier: string | null; backordered: boolean; group: string | null }[];
-  history: { orderId: string; seq: string; fromStatus: string | null; toStatus: string; fromFacility: string | null; toFacility: string; reason: string; rule: string }[];
-  decisions: { orderId: string; status: string; exceptionReason: string | null; result: OrderResult }[];
-  orders: { id: string; status: string; exceptionReason: string | null; exceptionMessage: string | null }[];
+  reservations: PlannedReservation[];
+  itemUpdates: PlannedItemUpdate[];
+  newItems: SplitItem[];
+  history: PlannedMove[];
+  decisions: PlannedDecision[];
+  orders: RoutedOrder[];
+  /** Orders each facility takes in this plan (daily order limits). */
   facilityOrders: Map<string, number>;
   counts: { allocated: number; exception: number; queued: number };
 }
 
-export const emptyPlan = (): Plan => ({ reservations: [], itemUpdates: [], newItems: [], history: [], decisions: [], orders: [], facilityOrders: new Map(), counts: { allocated: 0, exception: 0, queued: 0 } });
+export const emptyPlan = (): Plan => ({
+  reservations: [], itemUpdates: [], newItems: [], history: [], decisions: [], orders: [],
+  facilityOrders: new Map(), counts: { allocated: 0, exception: 0, queued: 0 },
+});
 
-/** Local, locked view of stock, decremented as the plan reserves (mirrors the engine's consumption). */
-export class StockLedger {
-  private m = new Map<string, number>();
-  constructor(levels: LockedLevel[]) {
-    for (const l of levels) this.m.set(`${l.productId}\u0000${l.facilityId}`, Math.max(0, l.onHand - l.reserved - l.safetyStock));
+const levelKey = (productId: string, facilityId: string) => `${productId}\u0000${facilityId}`;
+
+/**
+ * What the backordered shipment lines of one engine call reserve. The engine places a backordered
+ * line with its full quantity but takes stock for it only down to zero (`min(quantity, usable)`),
+ * and its result does not say how much it took. What it took per (product, facility) in the call
+ * is the stock it was given minus the stock it returned. Less the lines placed in full there, the
+ * rest belongs to the backordered lines, handed out in routing order. That is exact: once a
+ * backordered line takes less than its quantity the stock there is zero for the rest of the call,
+ * so every backordered line after it took nothing.
+ */
+export class BackorderStock {
+  private readonly left = new Map<string, number>();
+
+  constructor(given: readonly StockRow[], returned: readonly InventoryLeft[], placedInFull: readonly LevelReservation[]) {
+    for (const r of given) this.add(r.productId, r.facilityId, r.available);
+    for (const r of returned) this.add(r.productId, r.facilityId, -r.available);
+    for (const r of placedInFull) this.add(r.productId, r.facilityId, -r.quantity);
+    for (const [k, n] of this.left) {
+      if (n < 0) throw new Error(`routing placed ${-n} more units of ${k.replace('\u0000', '@')} than it took from stock`);
+    }
   }
-  available(p: string, f: string) { return this.m.get(`${p}\u0000${f}`) ?? 0; }
-  take(p: string, f: string, q: number) { this.m.set(`${p}\u0000${f}`, this.available(p, f) - q); }
-  rows() { return [...this.m].map(([k, available]) => { const [productId, facilityId] = k.split('\u0000'); return { productId, facilityId, available }; }); }
+
+  private add(productId: string, facilityId: string, n: number) {
+    const k = levelKey(productId, facilityId);
+    this.left.set(k, (this.left.get(k) ?? 0) + n);
+  }
+
+  /** The units the next backordered line of `quantity` at this facility holds. */
+  take(productId: string, facilityId: string, quantity: number): number {
+    const k = levelKey(productId, facilityId);
+    const held = Math.min(quantity, this.left.get(k) ?? 0);
+    this.left.set(k, (this.left.get(k) ?? 0) - held);
+    return held;
+  }
 }
+
+/** The stock a batch routes against: available to promise (on hand - reserved - safety stock, at least 0) per inventory row. */
+export function availableStock(levels: readonly LockedLevel[]): StockRow[] {
+  return levels.map((l) => ({ productId: l.productId, facilityId: l.facilityId, available: Math.max(0, l.onHand - l.reserved - l.safetyStock) }));
+}
+
+/** The shipment lines of these results that are not backordered (they took their whole quantity from stock). */
+export function placedInFull(results: readonly OrderResult[], itemsByOrder: ReadonlyMap<string, readonly ItemFact[]>): LevelReservation[] {
+  const out: LevelReservation[] = [];
+  for (const r of results) {
+    const productOf = new Map((itemsByOrder.get(r.id) ?? []).map((i) => [i.seqId, i.productId]));
+    for (const s of r.shipments) {
+      if (s.backordered) continue;
+      for (const l of s.items) out.push({ productId: productOf.get(l.seq)!, facilityId: s.facilityId, quantity: l.quantity });
+    }
+  }
+  return out;
+}
+
+/** The status `event` moves the item to; throws on a move the item transition table forbids (a bug, not a business outcome). */
+function moveTo(it: ItemFact, event: 'allocate' | 'exception'): ItemStatus {
+  const t = transitionItem(it.status as ItemStatus, event);
+  if (!t.ok) throw new Error(`brokering planned an illegal move of item ${it.orderId}/${it.seqId}: ${t.message}`);
+  return t.to;
+}
+
+/** One piece of a line: a shipment line at a facility. */
+interface Piece { facilityId: string; quantity: number; carrier: string | null; backordered: boolean; rule: string; group: string }
+
+/** Where one order is while it is planned: its items' statuses so far and its next free seq. */
+interface OrderDraft { orderId: string; finalStatus: Map<string, ItemStatus>; nextSeq: number }
 
 /**
  * Adds one order's routing result to the plan. `items` are all the order's items; the queued ones
  * were routed. A line split across shipments keeps its seq for the first piece; the other pieces
- * (and a queued remainder) become new items numbered after the order's last seq.
+ * (and a queued remainder) become new items numbered after the order's last seq. Every move is
+ * checked against the item transition table first.
  */
-export function planOrder(plan: Plan, orderId: string, items: ItemFact[], result: OrderResult, stock: StockLedger) {
+export function planOrder(plan: Plan, orderId: string, items: ItemFact[], result: OrderResult, backorders: BackorderStock) {
   plan.decisions.push({ orderId, status: result.status, exceptionReason: result.exception?.reason ?? null, result });
-  const bySeq = new Map(items.map((i) => [i.seqId, i]));
   const queuedItems = items.filter((i) => i.status === 'APPROVED' && i.facilityId === BROKERING_QUEUE);
-  const finalStatus = new Map(items.map((i) => [i.seqId, i.status as ItemStatus]));
-  let nextSeq = Math.max(0, ...items.map((i) => Number.parseInt(i.seqId, 10) || 0)) + 1;
-
+  const draft: OrderDraft = {
+    orderId,
+    finalStatus: new Map(items.map((i) => [i.seqId, i.status as ItemStatus])),
+    nextSeq: Math.max(0, ...items.map((i) => Number.parseInt(i.seqId, 10) || 0)) + 1,
+  };
   if (result.status === 'EXCEPTION') {
-    for (const it of queuedItems) {
-      plan.itemUpdates.push({ orderId, seq: it.seqId, status: 'EXCEPTION', facilityId: EXCEPTION_PARKING, quantity: it.quantity, carrier: null, backordered: false, group: null, split: false });
-      plan.history.push({ orderId, seq: it.seqId, fromStatus: it.status, toStatus: 'EXCEPTION', fromFacility: it.facilityId, toFacility: EXCEPTION_PARKING, reason: result.exception!.reason, rule: 'EXCEPTION' });
-      finalStatus.set(it.seqId, 'EXCEPTION');
-    }
-    plan.counts.exception += queuedItems.length;
-    plan.orders.push({ id: orderId, status: deriveOrderStatus([...finalStatus.values()]), exceptionReason: result.exception!.reason, exceptionMessage: result.exception!.message });
+    planException(plan, draft, queuedItems, result.exception!);
     return;
   }
+  const pieces = piecesOf(result);
+  for (const f of new Set(result.shipments.map((s) => s.facilityId))) plan.facilityOrders.set(f, (plan.facilityOrders.get(f) ?? 0) + 1);
+  for (const it of queuedItems) planLine(plan, draft, it, pieces.get(it.seqId) ?? [], backorders);
+  if (!items.length) return;
+  plan.orders.push({ id: orderId, status: deriveOrderStatus([...draft.finalStatus.values()]), exceptionReason: null, exceptionMessage: null });
+}
 
-  // Pieces per line: each shipment line is a piece at a facility.
-  type Piece = { facilityId: string; quantity: number; carrier: string | null; backordered: boolean; rule: string; group: string };
+/** The order went to Exception: its queued items wait in the Exception parking. */
+function planException(plan: Plan, draft: OrderDraft, queuedItems: ItemFact[], exception: { reason: string; message: string }) {
+  const { orderId } = draft;
+  for (const it of queuedItems) {
+    const status = moveTo(it, 'exception');
+    plan.itemUpdates.push({
+      orderId, seq: it.seqId, status, facilityId: EXCEPTION_PARKING, quantity: it.quantity, carrier: null, backordered: false, group: null, split: false,
+    });
+    plan.history.push({
+      orderId, orderItemSeqId: it.seqId, fromStatus: it.status, toStatus: status, fromFacilityId: it.facilityId, toFacilityId: EXCEPTION_PARKING,
+      reason: exception.reason, rule: 'EXCEPTION',
+    });
+    draft.finalStatus.set(it.seqId, status);
+  }
+  plan.counts.exception += queuedItems.length;
+  const status = deriveOrderStatus([...draft.finalStatus.values()]);
+  plan.orders.push({ id: orderId, status, exceptionReason: exception.reason, exceptionMessage: exception.message });
+}
+
+/** The pieces of each line (by seq): each shipment line is a piece at a facility. */
+function piecesOf(result: OrderResult): Map<string, Piece[]> {
   const pieces = new Map<string, Piece[]>();
   result.shipments.forEach((s, si) => {
     for (const l of s.items) {
@@ -70,104 +169,97 @@ export function planOrder(plan: Plan, orderId: string, items: ItemFact[], result
       pieces.set(l.seq, list);
     }
   });
-  const facilitiesUsed = new Set(result.shipments.map((s) => s.facilityId));
-  for (const f of facilitiesUsed) plan.facilityOrders.set(f, (plan.facilityOrders.get(f) ?? 0) + 1);
-
-  for (const it of queuedItems) {
-    const ps = pieces.get(it.seqId) ?? [];
-    if (ps.length === 0) { plan.counts.queued++; continue; }
-    const placed = ps.reduce((n, p) => n + p.quantity, 0);
-    const remainder = it.quantity - placed;
-    const split = ps.length > 1 || remainder > 0;
-    if (remainder < 0) throw new Error(`routing placed ${placed} of line ${orderId}/${it.seqId} holding ${it.quantity}`);
-    ps.forEach((p, i) => {
-      const seq = i === 0 ? it.seqId : itemSeqId(nextSeq++);
-      const have = stock.available(it.productId, p.facilityId);
-      const reserveQty = p.backordered ? Math.min(p.quantity, Math.max(0, have)) : p.quantity;
-      if (!p.backordered && have < p.quantity) throw new Error(`stock changed under lock: ${it.productId}@${p.facilityId} has ${have}, need ${p.quantity}`);
-      stock.take(it.productId, p.facilityId, reserveQty);
-      plan.reservations.push({ orderId, seq, productId: it.productId, facilityId: p.facilityId, quantity: reserveQty });
-      const row = { orderId, seq, status: 'ALLOCATED', facilityId: p.facilityId, quantity: p.quantity, carrier: p.carrier, backordered: p.backordered, group: p.group };
-      if (i === 0) plan.itemUpdates.push({ ...row, split });
-      else plan.newItems.push({ ...row, parentSeq: it.seqId, productId: it.productId, unitPrice: it.unitPrice });
-      plan.history.push({ orderId, seq, fromStatus: i === 0 ? it.status : null, toStatus: 'ALLOCATED', fromFacility: i === 0 ? it.facilityId : BROKERING_QUEUE, toFacility: p.facilityId, reason: p.backordered ? 'BROKERED_BACKORDERED' : 'BROKERED', rule: p.rule });
-      finalStatus.set(seq, 'ALLOCATED');
-    });
-    plan.counts.allocated++;
-    if (remainder > 0) {
-      const seq = itemSeqId(nextSeq++);
-      plan.newItems.push({ orderId, seq, parentSeq: it.seqId, productId: it.productId, quantity: remainder, unitPrice: it.unitPrice, status: 'APPROVED', facilityId: BROKERING_QUEUE, carrier: null, backordered: false, group: null });
-      plan.history.push({ orderId, seq, fromStatus: null, toStatus: 'APPROVED', fromFacility: null, toFacility: BROKERING_QUEUE, reason: `SPLIT_FROM ${it.seqId}`, rule: 'LINE_FILL' });
-      finalStatus.set(seq, 'APPROVED');
-      plan.counts.queued++;
-    }
-  }
-  if (!bySeq.size) return;
-  plan.orders.push({ id: orderId, status: deriveOrderStatus([...finalStatus.values()]), exceptionReason: null, exceptionMessage: null });
+  return pieces;
 }
 
-const p = sql.param;
-const col = <T, K extends keyof T>(xs: T[], k: K) => p(xs.map((x) => x[k]));
+/** Plans one queued line: its pieces allocated (the first keeps the seq), and a queued remainder if any. */
+function planLine(plan: Plan, draft: OrderDraft, it: ItemFact, pieces: Piece[], backorders: BackorderStock) {
+  if (pieces.length === 0) { plan.counts.queued++; return; }
+  const placed = pieces.reduce((n, p) => n + p.quantity, 0);
+  const remainder = it.quantity - placed;
+  if (remainder < 0) throw new Error(`routing placed ${placed} of line ${draft.orderId}/${it.seqId} holding ${it.quantity}`);
+  const split = pieces.length > 1 || remainder > 0;
+  pieces.forEach((p, i) => planPiece(plan, draft, { it, first: i === 0, split }, p, backorders));
+  plan.counts.allocated++;
+  if (remainder > 0) planRemainder(plan, draft, it, remainder);
+}
 
 /**
- * Writes the plan in the caller's transaction. Each set-based UPDATE is bounded by `= any(keys)` so
- * the planner reaches rows through the primary key instead of hashing the whole table.
+ * One allocated piece of a line: the first keeps the line's seq (`split`: the line was split), the
+ * others become new items. A backordered piece reserves what the engine took for it.
  */
-export async function writePlan(db: Db, plan: Plan, runId: string, day: string, actor: string, opts: { guardReservations: boolean } = { guardReservations: true }) {
-  const res = plan.reservations;
-  if (res.length) {
-    // Aggregate per inventory row, in key order; the guard makes overselling impossible even if a bug slipped in.
-    const agg = new Map<string, { productId: string; facilityId: string; q: number }>();
-    for (const r of res) {
-      const k = `${r.productId}\u0000${r.facilityId}`;
-      const a = agg.get(k) ?? { productId: r.productId, facilityId: r.facilityId, q: 0 };
-      a.q += r.quantity; agg.set(k, a);
-    }
-    const keys = [...agg.values()].filter((a) => a.q > 0).sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.facilityId < b.facilityId ? -1 : 1));
-    if (keys.length) {
-      const upd = await db.execute(sql`
-        update inventory_levels il set reserved = il.reserved + v.q, updated_at = now()
-        from unnest(${col(keys, 'productId')}::text[], ${col(keys, 'facilityId')}::text[], ${col(keys, 'q')}::int[]) as v(p, f, q), facilities fa
-        where il.product_id = any(${p([...new Set(keys.map((k) => k.productId))])}::text[])
-          and il.product_id = v.p and il.facility_id = v.f and fa.id = il.facility_id
-          and (${!opts.guardReservations} or il.on_hand - il.reserved - coalesce(il.safety_stock, fa.safety_stock) >= v.q)
-        returning il.product_id`);
-      if ((upd as unknown as { rows: unknown[] }).rows.length !== keys.length) throw new Error('reservation guard refused a planned reservation (stock changed under lock)');
-    }
-    await db.execute(sql`
-      insert into reservations (order_id, order_item_seq_id, product_id, facility_id, quantity, run_id)
-      select o, s, pr, f, q, ${runId} from unnest(${col(res, 'orderId')}::text[], ${col(res, 'seq')}::text[], ${col(res, 'productId')}::text[], ${col(res, 'facilityId')}::text[], ${col(res, 'quantity')}::int[]) as v(o, s, pr, f, q)`);
-    const led = res.filter((r) => r.quantity > 0);
-    if (led.length) await db.execute(sql`
-      insert into inventory_ledger (product_id, facility_id, kind, reserved_delta, order_id, order_item_seq_id, actor, reason)
-      select pr, f, 'RESERVE', q, o, s, ${actor}, ${`run ${runId}`} from unnest(${col(led, 'orderId')}::text[], ${col(led, 'seq')}::text[], ${col(led, 'productId')}::text[], ${col(led, 'facilityId')}::text[], ${col(led, 'quantity')}::int[]) as v(o, s, pr, f, q)`);
+function planPiece(plan: Plan, draft: OrderDraft, line: { it: ItemFact; first: boolean; split: boolean }, p: Piece, backorders: BackorderStock) {
+  const { orderId } = draft;
+  const { it, first } = line;
+  const status = moveTo(it, 'allocate');
+  const seq = first ? it.seqId : itemSeqId(draft.nextSeq++);
+  const quantity = p.backordered ? backorders.take(it.productId, p.facilityId, p.quantity) : p.quantity;
+  plan.reservations.push({ orderId, seq, productId: it.productId, facilityId: p.facilityId, quantity });
+  const row = { orderId, seq, status, facilityId: p.facilityId, quantity: p.quantity, carrier: p.carrier, backordered: p.backordered, group: p.group };
+  if (first) plan.itemUpdates.push({ ...row, split: line.split });
+  else plan.newItems.push({ ...row, parentSeq: it.seqId, productId: it.productId, unitPrice: it.unitPrice });
+  plan.history.push({
+    orderId, orderItemSeqId: seq, fromStatus: first ? it.status : null, toStatus: status,
+    fromFacilityId: first ? it.facilityId : BROKERING_QUEUE, toFacilityId: p.facilityId,
+    reason: p.backordered ? 'BROKERED_BACKORDERED' : 'BROKERED', rule: p.rule,
+  });
+  draft.finalStatus.set(seq, status);
+}
+
+/** What routing left of a split line stays in the queue as a new item (still APPROVED, no move). */
+function planRemainder(plan: Plan, draft: OrderDraft, it: ItemFact, quantity: number) {
+  const { orderId } = draft;
+  const seq = itemSeqId(draft.nextSeq++);
+  plan.newItems.push({
+    orderId, seq, parentSeq: it.seqId, productId: it.productId, quantity, unitPrice: it.unitPrice,
+    status: 'APPROVED', facilityId: BROKERING_QUEUE, carrier: null, backordered: false, group: null,
+  });
+  plan.history.push({
+    orderId, orderItemSeqId: seq, fromStatus: null, toStatus: 'APPROVED', fromFacilityId: null, toFacilityId: BROKERING_QUEUE,
+    reason: `SPLIT_FROM ${it.seqId}`, rule: 'LINE_FILL',
+  });
+  draft.finalStatus.set(seq, 'APPROVED');
+  plan.counts.queued++;
+}
+
+/** The plan's reservations summed per inventory row, in (product, facility) order, rows of 0 left out. */
+function perLevel(reservations: readonly PlannedReservation[]): LevelReservation[] {
+  const sums = new Map<string, LevelReservation>();
+  for (const r of reservations) {
+    const k = levelKey(r.productId, r.facilityId);
+    const sum = sums.get(k) ?? { productId: r.productId, facilityId: r.facilityId, quantity: 0 };
+    sum.quantity += r.quantity;
+    sums.set(k, sum);
   }
-  const u = plan.itemUpdates;
-  if (u.length) await db.execute(sql`
-    update order_items oi set status = v.st, facility_id = v.f, quantity = v.q, carrier = v.c, backordered = v.b, shipment_group = v.g, updated_at = now(),
-      netsuite_sync = case when v.split then coalesce(oi.netsuite_sync, 'SPLIT') else oi.netsuite_sync end
-    from unnest(${col(u, 'orderId')}::text[], ${col(u, 'seq')}::text[], ${col(u, 'status')}::text[], ${col(u, 'facilityId')}::text[], ${col(u, 'quantity')}::int[], ${col(u, 'carrier')}::text[], ${col(u, 'backordered')}::bool[], ${col(u, 'group')}::text[], ${col(u, 'split')}::bool[]) as v(o, s, st, f, q, c, b, g, split)
-    where oi.order_id = any(${p([...new Set(u.map((x) => x.orderId))])}::text[]) and oi.order_id = v.o and oi.seq_id = v.s`);
-  const n = plan.newItems;
-  if (n.length) await db.execute(sql`
-    insert into order_items (order_id, seq_id, parent_seq_id, product_id, quantity, unit_price, status, facility_id, carrier, backordered, shipment_group, netsuite_sync)
-    select *, 'SPLIT' from unnest(${col(n, 'orderId')}::text[], ${col(n, 'seq')}::text[], ${col(n, 'parentSeq')}::text[], ${col(n, 'productId')}::text[], ${col(n, 'quantity')}::int[], ${col(n, 'unitPrice')}::numeric[], ${col(n, 'status')}::text[], ${col(n, 'facilityId')}::text[], ${col(n, 'carrier')}::text[], ${col(n, 'backordered')}::bool[], ${col(n, 'group')}::text[])`);
-  const h = plan.history;
-  if (h.length) await db.execute(sql`
-    insert into item_history (order_id, order_item_seq_id, from_status, to_status, from_facility_id, to_facility_id, reason, actor, run_id, rule)
-    select o, s, fs, ts, ff, tf, r, ${actor}, ${runId}, ru from unnest(${col(h, 'orderId')}::text[], ${col(h, 'seq')}::text[], ${col(h, 'fromStatus')}::text[], ${col(h, 'toStatus')}::text[], ${col(h, 'fromFacility')}::text[], ${col(h, 'toFacility')}::text[], ${col(h, 'reason')}::text[], ${col(h, 'rule')}::text[]) as v(o, s, fs, ts, ff, tf, r, ru)`);
-  const d = plan.decisions;
-  if (d.length) await db.execute(sql`
-    insert into routing_decisions (run_id, order_id, status, exception_reason, result)
-    select ${runId}, o, st, er, r from unnest(${col(d, 'orderId')}::text[], ${col(d, 'status')}::text[], ${col(d, 'exceptionReason')}::text[], ${p(d.map((x) => JSON.stringify(x.result)))}::jsonb[]) as v(o, st, er, r)`);
-  const o = plan.orders;
-  if (o.length) await db.execute(sql`
-    update orders set status = v.st, exception_reason = coalesce(v.er, orders.exception_reason), exception_message = coalesce(v.em, orders.exception_message), updated_at = now()
-    from unnest(${col(o, 'id')}::text[], ${col(o, 'status')}::text[], ${col(o, 'exceptionReason')}::text[], ${col(o, 'exceptionMessage')}::text[]) as v(id, st, er, em)
-    where orders.id = any(${col(o, 'id')}::text[]) and orders.id = v.id`);
-  const fo = [...plan.facilityOrders].sort(([a], [b]) => (a < b ? -1 : 1));
-  if (fo.length) await db.execute(sql`
-    insert into facility_order_counts (facility_id, day, count)
-    select f, ${day}, c from unnest(${p(fo.map(([f]) => f))}::text[], ${p(fo.map(([, c]) => c))}::int[]) as v(f, c)
-    on conflict (facility_id, day) do update set count = facility_order_counts.count + excluded.count`);
+  const byKey = (a: LevelReservation, b: LevelReservation) =>
+    a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.facilityId < b.facilityId ? -1 : 1;
+  return [...sums.values()].filter((s) => s.quantity > 0).sort(byKey);
+}
+
+/** What is written with a plan: the run, its actor, the day of the order counts, and whether reservations are guarded. */
+export interface PlanContext { runId: string; actor: string; day: string; guardReservations: boolean }
+
+/** Reserves the plan's stock (guarded: throws when the guard refuses a row), its reservations and their RESERVE ledger rows. */
+async function reserve(tx: Tx, reservations: PlannedReservation[], c: PlanContext) {
+  const levels = perLevel(reservations);
+  if ((await reserveLevels(tx, levels, c.guardReservations)) !== levels.length) {
+    throw new Error('reservation guard refused a planned reservation (stock changed under lock)');
+  }
+  await insertReservations(tx, c.runId, reservations);
+  await insertLedgerRows(tx, reservations.filter((r) => r.quantity > 0).map((r) => ({
+    productId: r.productId, facilityId: r.facilityId, kind: 'RESERVE', onHandDelta: 0, reservedDelta: r.quantity,
+    reason: `run ${c.runId}`, orderId: r.orderId, seqId: r.seq, actor: c.actor,
+  })));
+}
+
+/** Writes the plan in the caller's transaction: every statement commits with the others or none does. */
+export async function writePlan(tx: Tx, plan: Plan, c: PlanContext) {
+  await reserve(tx, plan.reservations, c);
+  await updatePlannedItems(tx, plan.itemUpdates);
+  await insertSplitItems(tx, plan.newItems);
+  await recordHistory(tx, plan.history.map((h) => ({ ...h, actor: c.actor, runId: c.runId })));
+  await insertRoutingDecisions(tx, c.runId, plan.decisions);
+  await updateRoutedOrders(tx, plan.orders);
+  const counts = [...plan.facilityOrders].sort(([a], [b]) => (a < b ? -1 : 1)).map(([facilityId, orders]) => ({ facilityId, orders }));
+  await addFacilityOrderCounts(tx, c.day, counts);
 }

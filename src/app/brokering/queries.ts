@@ -28,8 +28,10 @@ export async function listExceptions(db: Db, limit = 100) {
   return exceptionOrders(db, Math.min(limit, 1000));
 }
 
+type OrderView = NonNullable<Awaited<ReturnType<typeof getOrder>>>;
+
 /** Moves an Exception order's parked items back to the brokering queue. */
-export async function retryException(db: Db, orderId: string, actor = 'api'): Promise<{ kind: 'ok'; order: NonNullable<Awaited<ReturnType<typeof getOrder>>> } | Failure> {
+export async function retryException(db: Db, orderId: string, actor = 'api'): Promise<{ kind: 'ok'; order: OrderView } | Failure> {
   return db.transaction(async (tx) => {
     const o = await lockOrder(tx, orderId);
     if (!o) return notFound('order', orderId);

@@ -10,18 +10,34 @@
  * and on a timer; at its start it closes FAILED the RUNNING runs whose heartbeat stopped (left by a
  * dead process). Its `signal` (shutdown) stops it after the batch in progress.
  */
-import { eq } from 'drizzle-orm';
-import type { Database, Db } from '../../db/client';
-import { brokeringRuns } from '../../db/schema';
-import { beatBrokeringRun, sweepAbandonedBrokeringRuns, type BrokeringProgress } from '../../db/brokering-runs.repo';
+import type { Database, Db, Tx } from '../../db/client';
+import {
+  beatBrokeringRun,
+  finishBrokeringRun,
+  insertBrokeringRun,
+  sweepAbandonedBrokeringRuns,
+  type BrokeringProgress,
+} from '../../db/brokering-runs.repo';
+import {
+  claimBatch,
+  dayKey,
+  loadExclusions,
+  loadFacilities,
+  loadItems,
+  loadProducts,
+  lockLevels,
+  type ClaimedOrder,
+  type ItemFact,
+  type LockedLevel,
+  type QueueKey,
+} from '../../db/brokering.repo';
+import { BROKERING_QUEUE } from '../../db/reference-data';
 import { DEFAULT_STALE_AFTER_MS, heartbeatIntervalFor, startHeartbeat } from '../../jobs/liveness';
 import { newId } from '../../domain/ids';
 import { routeOrders } from '../../domain/routing';
-import type { Facility, Order as RoutingOrder, OrderResult } from '../../domain/routing/types';
+import type { Facility, Order as RoutingOrder, Product } from '../../domain/routing/types';
 import { profileSegments, profilesByChannel, type ProfileView } from '../routing-profiles';
-import { BROKERING_QUEUE } from '../../db/reference-data';
-import { claimBatch, dayKey, loadExclusions, loadFacilities, loadItems, loadProducts, lockLevels, type ClaimedOrder, type LockedLevel, type QueueKey } from './load';
-import { emptyPlan, planOrder, StockLedger, writePlan } from './persist';
+import { availableStock, BackorderStock, emptyPlan, placedInFull, planOrder, writePlan, type Plan } from './persist';
 
 /**
  * Orders per transaction. Larger batches amortise the per-batch work (claim, row locks, routing
@@ -51,7 +67,8 @@ export interface RunOptions {
 }
 
 export interface StockAccess {
-  readLevels(db: Db, productIds: string[]): Promise<LockedLevel[]>;
+  /** The inventory rows of these products, read in the batch's transaction. */
+  readLevels(tx: Tx, productIds: string[]): Promise<LockedLevel[]>;
   guardReservations: boolean;
 }
 
@@ -76,7 +93,7 @@ export async function runBrokering(database: Database, opts: RunOptions): Promis
   await sweepAbandonedRuns(db, staleAfterMs);
   const id = newId('RUN');
   const startedAt = new Date();
-  await db.insert(brokeringRuns).values({ id, status: 'RUNNING', trigger: opts.trigger, startedAt, heartbeatAt: startedAt });
+  await insertBrokeringRun(db, { id, trigger: opts.trigger, startedAt });
   activeRuns.add(id);
   const totals: BrokeringProgress = { orders: 0, items: 0, allocated: 0, exception: 0, queued: 0 };
   const heartbeat = startHeartbeat(() => beatBrokeringRun(db, id), heartbeatIntervalFor(staleAfterMs, opts.heartbeatIntervalMs));
@@ -91,7 +108,7 @@ export async function runBrokering(database: Database, opts: RunOptions): Promis
   }
   const endedAt = new Date();
   const status = error ? 'FAILED' : 'COMPLETED';
-  await db.update(brokeringRuns).set({ status, endedAt, ...totals, error }).where(eq(brokeringRuns.id, id));
+  await finishBrokeringRun(db, id, { status, endedAt, ...totals, error });
   return { id, status, ...totals, startedAt, endedAt, error };
 }
 
@@ -99,64 +116,90 @@ export async function runBrokering(database: Database, opts: RunOptions): Promis
 async function routeQueue(db: Db, id: string, opts: RunOptions, totals: BrokeringProgress): Promise<string | undefined> {
   const actor = opts.actor ?? `brokering:${opts.trigger}`;
   const profiles = await profilesByChannel(db);
-  const facilities = await loadFacilities(db);
+  const run: RunContext = { runId: id, actor, profiles, facilities: await loadFacilities(db), opts };
   let after: QueueKey | null = null;
   for (let batches = 0; ; batches++) {
     if (opts.signal?.aborted) {
-      return `interrupted: the process is shutting down; stopped after ${batches} batches (${totals.orders} orders), the rest of the queue is left for the next run`;
+      return `interrupted: the process is shutting down; stopped after ${batches} batches (${totals.orders} orders), `
+        + 'the rest of the queue is left for the next run';
     }
-    const r = await db.transaction(async (tx) => routeBatch(tx as Db, id, actor, facilities, profiles, after, opts));
+    const r = await db.transaction(async (tx) => routeBatch(tx, run, after));
     if (!r) return undefined;
     after = r.last;
     for (const k of Object.keys(totals) as (keyof BrokeringProgress)[]) totals[k] += r.counts[k];
     for (const [f, n] of r.facilityOrders) {
-      const fac = facilities.find((x) => x.id === f);
+      const fac = run.facilities.find((x) => x.id === f);
       if (fac) fac.ordersToday = (fac.ordersToday ?? 0) + n;
     }
     await beatBrokeringRun(db, id, totals);
   }
 }
 
-async function routeBatch(
-  db: Db, runId: string, actor: string, facilities: Facility[],
-  profiles: { byChannel: Map<string, ProfileView>; fallback: ProfileView }, after: QueueKey | null, opts: RunOptions,
-) {
-  const claimed = await claimBatch(db, after, opts.batchSize ?? DEFAULT_BATCH_SIZE, opts.orderIds);
+type Profiles = { byChannel: Map<string, ProfileView>; fallback: ProfileView };
+
+/** What stays the same for every batch of a run. */
+interface RunContext { runId: string; actor: string; facilities: Facility[]; profiles: Profiles; opts: RunOptions }
+
+/** The facts of a claimed batch: its orders' items (by order) and exclusions, the products, and the stock rows read. */
+interface BatchFacts {
+  claimed: ClaimedOrder[]; itemsByOrder: Map<string, ItemFact[]>; exclusions: Map<string, string[]>; products: Product[]; levels: LockedLevel[];
+}
+
+/** Claims, routes and writes the next batch in `tx`; null when the queue after `after` is empty. */
+async function routeBatch(tx: Tx, run: RunContext, after: QueueKey | null) {
+  const { opts } = run;
+  const claimed = await claimBatch(tx, after, opts.batchSize ?? DEFAULT_BATCH_SIZE, opts.orderIds);
   if (claimed.length === 0) return null;
-  const ids = claimed.map((o) => o.id);
-  const items = await loadItems(db, ids);
-  const exclusions = await loadExclusions(db, ids);
-  const itemsByOrder = new Map<string, typeof items>();
-  for (const it of items) itemsByOrder.set(it.orderId, [...(itemsByOrder.get(it.orderId) ?? []), it]);
-  const productIds = [...new Set(items.map((i) => i.productId))];
-  const products = await loadProducts(db, productIds);
   const access = opts.stockAccess ?? LOCKED_STOCK;
-  const stock = new StockLedger(await access.readLevels(db, productIds));
-
-  const toRoute = (o: ClaimedOrder): RoutingOrder => ({
-    id: o.id, accountingCode: o.accountingCode, priority: o.priority, orderDate: o.orderDate.toISOString(),
-    shipTo: { country: o.shipTo.country, market: o.shipTo.market, postalCode: o.shipTo.postalCode, latitude: o.shipTo.latitude, longitude: o.shipTo.longitude },
-    items: (itemsByOrder.get(o.id) ?? []).filter((i) => i.status === 'APPROVED' && i.facilityId === BROKERING_QUEUE)
-      .map((i) => ({ seq: i.seqId, productId: i.productId, quantity: i.quantity, rejectedFacilityIds: exclusions.get(`${o.id}/${i.seqId}`) ?? [] })),
-  });
-  const routable = claimed.map((o) => ({ o, r: toRoute(o) })).filter((x) => x.r.items.length > 0);
-
-  // Route in queue order; consecutive orders of one profile go to the engine together, and each
-  // call starts from the stock the previous one left.
-  const results: { o: ClaimedOrder; result: OrderResult }[] = [];
-  const plan = emptyPlan();
-  for (const { profile, items: segment } of profileSegments(routable, (x) => x.o.salesChannel, profiles)) {
-    const out = routeOrders({ settings: profile.settings, facilities, products, inventory: stock.rows(), orders: segment.map((s) => s.r) });
-    out.orders.forEach((result, k) => {
-      results.push({ o: segment[k].o, result });
-      planOrder(plan, segment[k].o.id, itemsByOrder.get(segment[k].o.id)!, result, stock);
-    });
-  }
-  await writePlan(db, plan, runId, dayKey(), actor, { guardReservations: access.guardReservations });
+  const facts = await loadBatch(tx, claimed, access);
+  const { plan, orders, items } = planBatch(run, facts);
+  await writePlan(tx, plan, { runId: run.runId, actor: run.actor, day: dayKey(), guardReservations: access.guardReservations });
   const last = claimed[claimed.length - 1];
   return {
     last: { priority: last.priority, orderDate: last.orderDate, id: last.id },
-    counts: { orders: results.length, items: results.reduce((n, r) => n + (itemsByOrder.get(r.o.id)?.filter((x) => x.status === 'APPROVED' && x.facilityId === BROKERING_QUEUE).length ?? 0), 0), ...plan.counts },
+    counts: { orders, items, ...plan.counts },
     facilityOrders: plan.facilityOrders,
   };
+}
+
+async function loadBatch(tx: Tx, claimed: ClaimedOrder[], access: StockAccess): Promise<BatchFacts> {
+  const ids = claimed.map((o) => o.id);
+  const items = await loadItems(tx, ids);
+  const exclusions = await loadExclusions(tx, ids);
+  const itemsByOrder = new Map<string, ItemFact[]>();
+  for (const it of items) itemsByOrder.set(it.orderId, [...(itemsByOrder.get(it.orderId) ?? []), it]);
+  const productIds = [...new Set(items.map((i) => i.productId))];
+  const products = await loadProducts(tx, productIds);
+  const levels = await access.readLevels(tx, productIds);
+  return { claimed, itemsByOrder, exclusions, products, levels };
+}
+
+const isQueued = (i: ItemFact) => i.status === 'APPROVED' && i.facilityId === BROKERING_QUEUE;
+
+/** The order as the engine sees it: its queued items only. */
+function toRoute(o: ClaimedOrder, facts: BatchFacts): RoutingOrder {
+  return {
+    id: o.id, accountingCode: o.accountingCode, priority: o.priority, orderDate: o.orderDate.toISOString(),
+    shipTo: { country: o.shipTo.country, market: o.shipTo.market, postalCode: o.shipTo.postalCode, latitude: o.shipTo.latitude, longitude: o.shipTo.longitude },
+    items: (facts.itemsByOrder.get(o.id) ?? []).filter(isQueued)
+      .map((i) => ({ seq: i.seqId, productId: i.productId, quantity: i.quantity, rejectedFacilityIds: facts.exclusions.get(`${o.id}/${i.seqId}`) ?? [] })),
+  };
+}
+
+/**
+ * Routes the batch in queue order and plans what to write. Consecutive orders of one profile go
+ * to the engine together; each call starts from the stock the engine returned from the previous one.
+ */
+function planBatch(run: RunContext, facts: BatchFacts): { plan: Plan; orders: number; items: number } {
+  const routable = facts.claimed.map((o) => ({ o, r: toRoute(o, facts) })).filter((x) => x.r.items.length > 0);
+  const plan = emptyPlan();
+  let stock = availableStock(facts.levels);
+  for (const { profile, items: segment } of profileSegments(routable, (x) => x.o.salesChannel, run.profiles)) {
+    const orders = segment.map((s) => s.r);
+    const out = routeOrders({ settings: profile.settings, facilities: run.facilities, products: facts.products, inventory: stock, orders });
+    const backorders = new BackorderStock(stock, out.inventory, placedInFull(out.orders, facts.itemsByOrder));
+    out.orders.forEach((result, k) => planOrder(plan, segment[k].o.id, facts.itemsByOrder.get(segment[k].o.id)!, result, backorders));
+    stock = out.inventory;
+  }
+  return { plan, orders: routable.length, items: routable.reduce((n, x) => n + x.r.items.length, 0) };
 }

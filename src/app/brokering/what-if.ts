@@ -3,14 +3,12 @@
  * settings without changing anything, next to the current profiles, and compares the outcomes.
  * Both sides start from the same current available stock.
  */
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { loadExclusions, loadFacilities, loadProducts, replayLines } from '../../db/brokering.repo';
 import { readLevels } from '../../db/inventory.repo';
-import { BROKERING_QUEUE } from '../../db/reference-data';
 import { routeOrders, sortBrokeringQueue } from '../../domain/routing';
-import type { Order, OrderResult, RoutingSettings } from '../../domain/routing/types';
+import type { Order, OrderItem, OrderResult, RoutingSettings } from '../../domain/routing/types';
 import { profileSegments, profilesByChannel } from '../routing-profiles';
-import { loadExclusions, loadFacilities, loadProducts } from './load';
 
 export interface WhatIfStats {
   orders: number; allocated: number; partiallyAllocated: number; queued: number; exception: number;
@@ -29,25 +27,29 @@ export function summarize(results: OrderResult[]): WhatIfStats {
 }
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-export async function whatIf(db: Db, proposed: Partial<RoutingSettings>, range?: { from?: Date; to?: Date }) {
-  const where = range
-    ? sql`i.status <> 'CANCELLED' and o.order_date >= ${(range.from ?? new Date(0)).toISOString()}::timestamptz and o.order_date <= ${(range.to ?? new Date()).toISOString()}::timestamptz`
-    : sql`i.status = 'APPROVED' and i.facility_id = ${BROKERING_QUEUE}`;
-  const r = await db.execute(sql`
-    select o.id, o.priority, o.order_date as "orderDate", o.sales_channel as "salesChannel", o.accounting_code as "accountingCode", o.ship_to as "shipTo",
-           i.seq_id as "seqId", i.product_id as "productId", i.quantity
-    from orders o join order_items i on i.order_id = o.id where ${where} order by o.id, i.seq_id`);
-  const lines = (r as unknown as { rows: any[] }).rows;
-  const ids = [...new Set(lines.map((l) => l.id as string))];
-  const exclusions = ids.length ? await loadExclusions(db, ids) : new Map();
+/** The replayed orders (with their sales channel), each with its lines and their exclusions. */
+async function replayOrders(db: Db, range?: { from?: Date; to?: Date }) {
+  const lines = await replayLines(db, range);
+  const ids = [...new Set(lines.map((l) => l.id))];
+  const exclusions = ids.length ? await loadExclusions(db, ids) : new Map<string, string[]>();
   const orders = new Map<string, Order & { salesChannel: string }>();
   for (const l of lines) {
-    const o = orders.get(l.id) ?? { id: l.id, priority: l.priority, orderDate: new Date(l.orderDate).toISOString(), accountingCode: l.accountingCode, salesChannel: l.salesChannel, shipTo: l.shipTo, items: [] };
-    (o.items as any[]).push({ seq: l.seqId, productId: l.productId, quantity: l.quantity, rejectedFacilityIds: exclusions.get(`${l.id}/${l.seqId}`) ?? [] });
+    const o = orders.get(l.id) ?? {
+      id: l.id, priority: l.priority, orderDate: new Date(l.orderDate).toISOString(), accountingCode: l.accountingCode,
+      salesChannel: l.salesChannel, shipTo: l.shipTo, items: [],
+    };
+    const rejectedFacilityIds = exclusions.get(`${l.id}/${l.seqId}`) ?? [];
+    (o.items as OrderItem[]).push({ seq: l.seqId, productId: l.productId, quantity: l.quantity, rejectedFacilityIds });
     orders.set(l.id, o);
   }
-  const sorted = sortBrokeringQueue([...orders.values()]) as (Order & { salesChannel: string })[];
-  const productIds = [...new Set(lines.map((l) => l.productId as string))];
+  return { orders: [...orders.values()], productIds: [...new Set(lines.map((l) => l.productId))] };
+}
+
+/** Replays the queue (or the orders dated in `range`) with the current profiles and with `proposed`; changes nothing. */
+export async function whatIf(db: Db, proposed: Partial<RoutingSettings>, range?: { from?: Date; to?: Date }) {
+  const replay = await replayOrders(db, range);
+  const sorted = sortBrokeringQueue(replay.orders) as (Order & { salesChannel: string })[];
+  const productIds = replay.productIds;
   const [facilities, products, levels, profiles] = await Promise.all([
     loadFacilities(db), productIds.length ? loadProducts(db, productIds) : [], productIds.length ? readLevels(db, { productIds }) : [], profilesByChannel(db),
   ]);

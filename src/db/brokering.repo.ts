@@ -1,0 +1,210 @@
+/**
+ * The facts a brokering run routes on: the brokering queue (claimed with SKIP LOCKED, so
+ * concurrent runs never take the same order), the queued orders' items and facility exclusions,
+ * the products, the inventory rows of those products (locked in a fixed order so reservers never
+ * deadlock) and the facilities with the orders they took today. Also the reads of the results
+ * (routing decisions, the Exception list) and the what-if replay's order lines.
+ */
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Db, Tx } from './client';
+import { BROKERING_QUEUE } from './reference-data';
+import { queryRows } from './rows';
+import { orderItems, orders, routingDecisions } from './schema';
+import type { Facility, Product } from '../domain/routing/types';
+
+/** A position in the brokering queue (priority descending, then order date, then id). */
+export interface QueueKey { priority: number; orderDate: Date; id: string }
+
+export interface ClaimedOrder {
+  id: string; priority: number; orderDate: Date; salesChannel: string; accountingCode: string | null;
+  shipTo: { country: string; market?: string; postalCode?: string; latitude?: number; longitude?: number };
+}
+
+export interface ItemFact {
+  orderId: string; seqId: string; productId: string; quantity: number; status: string; facilityId: string | null;
+  unitPrice: string;
+}
+
+/** An inventory row with its effective safety stock (the row's, else the facility's). */
+export interface LockedLevel { productId: string; facilityId: string; onHand: number; reserved: number; safetyStock: number }
+
+/** Queue positions after `k` (for the keyset of `claimBatch`). */
+function afterKey(k: QueueKey): SQL {
+  const date = k.orderDate.toISOString();
+  return sql`and (o.priority < ${k.priority}
+            or (o.priority = ${k.priority}
+                and (o.order_date > ${date}::timestamptz
+                     or (o.order_date = ${date}::timestamptz and o.id > ${k.id}))))`;
+}
+
+/**
+ * The next batch of orders with queued items after `after` (keyset), in queue order, locked for
+ * this transaction; orders another run holds are skipped. `orderIds`: only these orders.
+ */
+export async function claimBatch(tx: Tx, after: QueueKey | null, limit: number, orderIds?: string[]): Promise<ClaimedOrder[]> {
+  const claimed = await queryRows<ClaimedOrder>(tx, sql`
+    select o.id,
+           o.priority,
+           o.order_date as "orderDate",
+           o.sales_channel as "salesChannel",
+           o.accounting_code as "accountingCode",
+           o.ship_to as "shipTo"
+    from orders o
+    where exists (select 1
+                  from order_items queued
+                  where queued.order_id = o.id
+                    and queued.facility_id = ${BROKERING_QUEUE}
+                    and queued.status = 'APPROVED')
+      ${after ? afterKey(after) : sql``}
+      ${orderIds ? sql`and o.id = any(${sql.param(orderIds)}::text[])` : sql``}
+    order by o.priority desc, o.order_date asc, o.id asc
+    limit ${limit}
+    for update of o skip locked`);
+  return claimed.map((o) => ({ ...o, orderDate: new Date(o.orderDate) }));
+}
+
+/** Every item of these orders, by order and seq (read after the claim, so statuses are current). */
+export async function loadItems(db: Db, orderIds: string[]): Promise<ItemFact[]> {
+  return queryRows<ItemFact>(db, sql`
+    select order_id as "orderId",
+           seq_id as "seqId",
+           product_id as "productId",
+           quantity,
+           status,
+           facility_id as "facilityId",
+           unit_price as "unitPrice"
+    from order_items
+    where order_id = any(${sql.param(orderIds)}::text[])
+    order by order_id, seq_id`);
+}
+
+/** Facilities excluded per item (`orderId/seq` → facility ids), expired exclusions ignored. */
+export async function loadExclusions(db: Db, orderIds: string[]): Promise<Map<string, string[]>> {
+  const found = await queryRows<{ orderId: string; seq: string; facilityId: string }>(db, sql`
+    select order_id as "orderId",
+           order_item_seq_id as "seq",
+           facility_id as "facilityId"
+    from facility_exclusions
+    where order_id = any(${sql.param(orderIds)}::text[])
+      and (until is null or until > now())`);
+  const byItem = new Map<string, string[]>();
+  for (const x of found) {
+    const k = `${x.orderId}/${x.seq}`;
+    byItem.set(k, [...(byItem.get(k) ?? []), x.facilityId]);
+  }
+  return byItem;
+}
+
+/** These products as routing facts. */
+export async function loadProducts(db: Db, ids: string[]): Promise<Product[]> {
+  return queryRows<Product>(db, sql`
+    select id,
+           hazmat,
+           sample,
+           warehouse_id as "warehouseId"
+    from products
+    where id = any(${sql.param(ids)}::text[])`);
+}
+
+/** Locks the inventory rows of these products at non-virtual facilities, in (product, facility) order, and returns them. */
+export async function lockLevels(tx: Tx, productIds: string[]): Promise<LockedLevel[]> {
+  const sorted = [...productIds].sort();
+  const levels = await queryRows<LockedLevel>(tx, sql`
+    select il.product_id as "productId",
+           il.facility_id as "facilityId",
+           il.on_hand as "onHand",
+           il.reserved,
+           coalesce(il.safety_stock, f.safety_stock) as "safetyStock"
+    from inventory_levels il
+    join facilities f on f.id = il.facility_id
+    where il.product_id = any(${sql.param(sorted)}::text[])
+      and f.type <> 'VIRTUAL'
+    order by il.product_id, il.facility_id
+    for update of il`);
+  return levels.map((l) => ({ ...l, onHand: Number(l.onHand), reserved: Number(l.reserved), safetyStock: Number(l.safetyStock) }));
+}
+
+/** The key of a day in `facility_order_counts` (UTC date). */
+export const dayKey = (d = new Date()) => d.toISOString().slice(0, 10);
+
+/** All facilities as routing facts, with the orders they took on `day`. */
+export async function loadFacilities(db: Db, day = dayKey()): Promise<Facility[]> {
+  return queryRows<Facility>(db, sql`
+    select f.id,
+           f.type,
+           f.fulfillment_system as "fulfillmentSystem",
+           f.ranking,
+           f.country,
+           f.market,
+           f.postal_code as "postalCode",
+           f.latitude,
+           f.longitude,
+           f.zip_ranges as "zipRanges",
+           f.accounting_codes as "accountingCodes",
+           f.active,
+           f.daily_order_limit as "dailyOrderLimit",
+           coalesce(taken.count, 0)::int as "ordersToday"
+    from facilities f
+    left join facility_order_counts taken on taken.facility_id = f.id and taken.day = ${day}
+    order by f.id`);
+}
+
+/** One item line of an order the what-if replays, with its order's routing facts. */
+export interface ReplayLine {
+  id: string; priority: number; orderDate: string | Date; salesChannel: string; accountingCode: string | null;
+  shipTo: ClaimedOrder['shipTo']; seqId: string; productId: string; quantity: number;
+}
+
+/**
+ * The lines the what-if replays, by order and seq: the queued items, or with `range` every item
+ * not cancelled of the orders dated in it (open ends: the epoch, now).
+ */
+export async function replayLines(db: Db, range?: { from?: Date; to?: Date }): Promise<ReplayLine[]> {
+  const where = range
+    ? sql`i.status <> 'CANCELLED'
+      and o.order_date >= ${(range.from ?? new Date(0)).toISOString()}::timestamptz
+      and o.order_date <= ${(range.to ?? new Date()).toISOString()}::timestamptz`
+    : sql`i.status = 'APPROVED' and i.facility_id = ${BROKERING_QUEUE}`;
+  return queryRows<ReplayLine>(db, sql`
+    select o.id,
+           o.priority,
+           o.order_date as "orderDate",
+           o.sales_channel as "salesChannel",
+           o.accounting_code as "accountingCode",
+           o.ship_to as "shipTo",
+           i.seq_id as "seqId",
+           i.product_id as "productId",
+           i.quantity
+    from orders o
+    join order_items i on i.order_id = o.id
+    where ${where}
+    order by o.id, i.seq_id`);
+}
+
+/** The decisions of a run (at most 5,000). */
+export function runDecisions(db: Db, runId: string) {
+  return db.select({ orderId: routingDecisions.orderId, status: routingDecisions.status, exceptionReason: routingDecisions.exceptionReason })
+    .from(routingDecisions).where(eq(routingDecisions.runId, runId)).limit(5000);
+}
+
+/** The routing decisions of an order, newest first (at most 50). */
+export function orderDecisions(db: Db, orderId: string) {
+  return db.select().from(routingDecisions).where(eq(routingDecisions.orderId, orderId)).orderBy(desc(routingDecisions.id)).limit(50);
+}
+
+/** Orders in Exception with their reason, most recently changed first. */
+export function exceptionOrders(db: Db, limit: number) {
+  return db.select({
+    id: orders.id,
+    externalId: orders.externalId,
+    reason: orders.exceptionReason,
+    message: orders.exceptionMessage,
+    orderDate: orders.orderDate,
+    updatedAt: orders.updatedAt,
+  }).from(orders).where(eq(orders.status, 'EXCEPTION')).orderBy(desc(orders.updatedAt)).limit(limit);
+}
+
+/** The order's items parked in Exception. */
+export function exceptionItems(db: Db, orderId: string) {
+  return db.select().from(orderItems).where(and(eq(orderItems.orderId, orderId), eq(orderItems.status, 'EXCEPTION')));
+}
