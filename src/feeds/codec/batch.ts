@@ -7,7 +7,7 @@ import { csvLineBytes } from './csv';
 
 export const NETSUITE_CSV_LIMITS = Object.freeze({ maxRows: 25_000, maxBytes: 50 * 1024 * 1024 });
 
-export interface BatchOptions<R> {
+interface BatchOptions<R> {
   /** Data rows per file (default 25,000). */
   maxRows?: number;
   /** Bytes per file including the header (default 50 MB); only checked when `columns` is given. */

@@ -13,7 +13,7 @@ import type { ColumnSpec } from './cells';
 import { defineOutboundCsvFeed } from './feed';
 import { zFlag, zId, zInt, zOptionalId } from './fields';
 
-export const BROKERED_ITEMS_COLUMNS = [
+const BROKERED_ITEMS_COLUMNS = [
   { name: 'internalId', kind: 'id' },
   { name: 'lineId', kind: 'id', optional: true },
   { name: 'item', kind: 'id' },
@@ -42,7 +42,7 @@ export interface BrokeredItemRow {
   orderLineId: string;
 }
 
-export const brokeredItemSchema = z.object({
+const brokeredItemSchema = z.object({
   internalId: zId(),
   lineId: zOptionalId(),
   item: zId(),
@@ -52,7 +52,7 @@ export const brokeredItemSchema = z.object({
   rejected: zFlag(),
   orderLineId: zId(),
 });
-export type BrokeredItemRecord = z.output<typeof brokeredItemSchema>;
+type BrokeredItemRecord = z.output<typeof brokeredItemSchema>;
 
 export const brokeredItemsFeed = defineOutboundCsvFeed<BrokeredItemRow, BrokeredItemRecord>({
   name: 'brokered-items',

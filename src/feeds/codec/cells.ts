@@ -20,7 +20,7 @@ import { FeedEncodeError, describeValue } from './errors';
  * - `date`: `M/D/YYYY` (a `Date` is formatted in UTC on write; pre-format with `formatNsDate` for
  *   another time zone).
  */
-export type ColumnKind = 'text' | 'phone' | 'int' | 'decimal' | 'id' | 'flag' | 'date';
+type ColumnKind = 'text' | 'phone' | 'int' | 'decimal' | 'id' | 'flag' | 'date';
 
 export interface ColumnSpec {
   /** Exact header cell, as in the contract. */
@@ -43,7 +43,7 @@ export const INT_RE = /^-?\d+$/;
 export const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 /** Letters, digits and `_ . : # / @ + -`, at most 255 chars, first char a letter, digit or `_`. */
 export const SAFE_ID_RE = NETSUITE_ID_RE;
-export const NS_DATE_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+const NS_DATE_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
 const PHONE_RE = /^\+?[0-9][0-9 ().\-x]{0,39}$/;
 /** `=`, `+`, `-`, `@`, tab, CR, LF (OWASP / CWE-1236) and NUL (ASVS 1.2.10). */
 const FORMULA_TRIGGER_RE = /^[=+\-@\t\r\n\0]/;
@@ -52,7 +52,7 @@ export function columnKey(col: ColumnSpec): string {
   return col.key ?? col.name;
 }
 
-export function isOptional(col: ColumnSpec): boolean {
+function isOptional(col: ColumnSpec): boolean {
   return col.optional ?? (col.kind === 'text' || col.kind === 'phone');
 }
 
@@ -62,11 +62,6 @@ export function isOptional(col: ColumnSpec): boolean {
  */
 export function neutralizeFormula(text: string): string {
   return FORMULA_TRIGGER_RE.test(text) ? `'${text}` : text;
-}
-
-/** True when the text starts with a character that `neutralizeFormula` would escape. */
-export function startsLikeFormula(text: string): boolean {
-  return FORMULA_TRIGGER_RE.test(text);
 }
 
 export function isSafeId(text: string): boolean {

@@ -13,10 +13,6 @@ import type { z } from 'zod';
 import { type ColumnSpec, columnKey, encodeRowCells, neutralizeFormula } from './cells';
 import { FeedFileError } from './errors';
 
-export * from './cells';
-export * from './errors';
-export * from './names';
-
 const STRINGIFY_OPTIONS = {
   delimiter: ',',
   record_delimiter: '\n',
@@ -98,7 +94,7 @@ export type DecodeResult<T> =
   | { ok: true; row: number; value: T }
   | { ok: false; row: number; field?: string; message: string };
 
-export type RowError = Extract<DecodeResult<unknown>, { ok: false }>;
+type RowError = Extract<DecodeResult<unknown>, { ok: false }>;
 
 /** Structural errors after which record boundaries can no longer be trusted. */
 const FATAL_CSV_CODES = new Set([
@@ -268,7 +264,7 @@ export async function collectDecoded<T>(
   return { rows, errors };
 }
 
-export const ERROR_REPORT_COLUMNS = ['row', 'field', 'message'] as const;
+const ERROR_REPORT_COLUMNS = ['row', 'field', 'message'] as const;
 
 /** `row,field,message` CSV text for the `error/` folder; field and message are neutralised. */
 export function errorReportCsv(errors: Iterable<{ row: number; field?: string; message: string }>): string {

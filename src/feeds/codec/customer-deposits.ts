@@ -17,7 +17,7 @@ import { zDecimal, zId } from './fields';
 import { type FeedInfo } from './feed';
 import { feedFileName, isSafeFeedFileName, outboundNamePattern } from './names';
 
-export const CUSTOMER_DEPOSIT_FIELDS = [
+const CUSTOMER_DEPOSIT_FIELDS = [
   { name: 'orderId', kind: 'id' },
   { name: 'totalAmount', kind: 'decimal', positive: true },
   { name: 'paymentMethod', kind: 'id' },
@@ -98,7 +98,7 @@ const typeError = (iss: { input?: unknown }) => (iss.input === undefined ? 'is r
 const jsonId = z
   .union([z.string(), z.number().int().nonnegative().transform(String)], { error: typeError })
   .pipe(zId());
-export const customerDepositSchema = z.object({
+const customerDepositSchema = z.object({
   orderId: jsonId,
   totalAmount: z
     .union([z.string(), z.number().transform(String)], { error: typeError })
@@ -107,7 +107,7 @@ export const customerDepositSchema = z.object({
   paymentMethod: jsonId,
   externalId: jsonId,
 });
-export type CustomerDepositRecord = z.output<typeof customerDepositSchema>;
+type CustomerDepositRecord = z.output<typeof customerDepositSchema>;
 
 /**
  * Decode a deposit file (small, whole text). Throws `FeedFileError('JSON')` when it is not a JSON

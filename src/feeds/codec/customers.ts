@@ -34,7 +34,7 @@ export interface CustomerRow {
   individual: boolean | 'T' | 'F';
 }
 
-export const customerSchema = z.object({
+const customerSchema = z.object({
   HCCustomerId: zId(),
   externalId: zId(),
   firstName: zOptionalText(),
@@ -44,7 +44,7 @@ export const customerSchema = z.object({
   subsidiary: zId(),
   individual: zFlag(),
 });
-export type CustomerRecord = z.output<typeof customerSchema>;
+type CustomerRecord = z.output<typeof customerSchema>;
 
 export const customersFeed = defineOutboundCsvFeed<CustomerRow, CustomerRecord>({
   name: 'customers',
@@ -54,5 +54,3 @@ export const customersFeed = defineOutboundCsvFeed<CustomerRow, CustomerRecord>(
   schema: customerSchema,
 });
 
-export const encodeCustomers = customersFeed.encode;
-export const createCustomersEncoder = customersFeed.createEncoder;

@@ -9,15 +9,15 @@ import type { ColumnSpec } from './cells';
 import { defineInboundCsvFeed } from './feed';
 import { zId } from './fields';
 
-export const DEPOSIT_IDS_COLUMNS = [
+const DEPOSIT_IDS_COLUMNS = [
   { name: 'orderId', kind: 'id' },
   { name: 'internalId', kind: 'id' },
   { name: 'manualRefNumber', kind: 'id' },
 ] as const satisfies readonly ColumnSpec[];
 
-export const depositIdSchema = z.object({ orderId: zId(), internalId: zId(), manualRefNumber: zId() });
+const depositIdSchema = z.object({ orderId: zId(), internalId: zId(), manualRefNumber: zId() });
 export type DepositIdRecord = z.output<typeof depositIdSchema>;
-export interface DepositIdRow { orderId: string; internalId: string; manualRefNumber: string }
+interface DepositIdRow { orderId: string; internalId: string; manualRefNumber: string }
 
 export const depositIdsFeed = defineInboundCsvFeed<DepositIdRow, DepositIdRecord>({
   name: 'customer-deposit-ids',
@@ -26,4 +26,3 @@ export const depositIdsFeed = defineInboundCsvFeed<DepositIdRow, DepositIdRecord
   columns: DEPOSIT_IDS_COLUMNS,
   schema: depositIdSchema,
 });
-export const decodeDepositIds = depositIdsFeed.decode;

@@ -25,7 +25,7 @@ export class FeedEncodeError extends Error {
   }
 }
 
-export type FeedFileErrorCode = 'EMPTY' | 'HEADER' | 'PARSE' | 'ENCODING' | 'JSON';
+type FeedFileErrorCode = 'EMPTY' | 'HEADER' | 'PARSE' | 'ENCODING' | 'JSON';
 
 export class FeedFileError extends Error {
   override readonly name = 'FeedFileError';

@@ -9,7 +9,7 @@ import { type DecodeResult, type EncodeOptions, createCsvEncoder, decodeCsv, enc
 import { type FeedFileExt, feedFileName, inboundNamePattern, isSafeFeedFileName, outboundNamePattern } from './names';
 
 /** Seen from the OMS: `outbound` = OMS → NetSuite, `inbound` = NetSuite → OMS. */
-export type FeedDirection = 'outbound' | 'inbound';
+type FeedDirection = 'outbound' | 'inbound';
 
 export interface FeedInfo {
   /** Stable short name, e.g. `brokered-items`. */
@@ -45,7 +45,7 @@ export interface CsvFeed<Row extends object, Rec> extends FeedInfo {
   decode(input: Readable | string | Buffer | Uint8Array): AsyncGenerator<DecodeResult<Rec>, void, undefined>;
 }
 
-export interface OutboundCsvFeed<Row extends object, Rec> extends CsvFeed<Row, Rec> {
+interface OutboundCsvFeed<Row extends object, Rec> extends CsvFeed<Row, Rec> {
   readonly direction: 'outbound';
   readonly prefix: string;
   /** `{prefix}_{yyyy-MM-dd-HH-mm-ss}_{runId}.csv`, UTC. */

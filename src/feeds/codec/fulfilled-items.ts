@@ -12,9 +12,9 @@ import { createCsvEncoder, encodeCsv } from './csv';
 import { defineOutboundCsvFeed } from './feed';
 import { zId, zInt, zOptionalId, zText } from './fields';
 
-export const DEFAULT_FULFILLMENT_TAG = 'oms-fulfilled';
+const DEFAULT_FULFILLMENT_TAG = 'oms-fulfilled';
 
-export const FULFILLED_ITEMS_COLUMNS = [
+const FULFILLED_ITEMS_COLUMNS = [
   { name: 'internalId', kind: 'id' },
   { name: 'lineId', kind: 'id', optional: true },
   { name: 'item', kind: 'id', optional: true },
@@ -39,7 +39,7 @@ export interface FulfilledItemRow {
   orderLineId: string;
 }
 
-export const fulfilledItemSchema = z.object({
+const fulfilledItemSchema = z.object({
   internalId: zId(),
   lineId: zOptionalId(),
   item: zOptionalId(),
@@ -48,7 +48,7 @@ export const fulfilledItemSchema = z.object({
   tags: zText(),
   orderLineId: zId(),
 });
-export type FulfilledItemRecord = z.output<typeof fulfilledItemSchema>;
+type FulfilledItemRecord = z.output<typeof fulfilledItemSchema>;
 
 export const fulfilledItemsFeed = defineOutboundCsvFeed<FulfilledItemRow, FulfilledItemRecord>({
   name: 'fulfilled-items',

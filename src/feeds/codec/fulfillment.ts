@@ -10,7 +10,7 @@ import type { ColumnSpec } from './cells';
 import { defineInboundCsvFeed } from './feed';
 import { zId, zInt, zLenientDate, zOptionalId, zOptionalText } from './fields';
 
-export const FULFILLMENT_COLUMNS = [
+const FULFILLMENT_COLUMNS = [
   { name: 'orderId', kind: 'id' },
   { name: 'orderItemSeqId', kind: 'id' },
   { name: 'externalFacilityId', kind: 'id', optional: true },
@@ -22,7 +22,7 @@ export const FULFILLMENT_COLUMNS = [
   { name: 'shippingMethodId', kind: 'id', optional: true },
 ] as const satisfies readonly ColumnSpec[];
 
-export const fulfillmentSchema = z.object({
+const fulfillmentSchema = z.object({
   orderId: zId(),
   orderItemSeqId: zId(),
   externalFacilityId: zOptionalId(),
@@ -36,7 +36,7 @@ export const fulfillmentSchema = z.object({
 export type FulfillmentRecord = z.output<typeof fulfillmentSchema>;
 
 /** Encode side (test fixtures / NetSuite simulator): `shippedDate` is written as `M/D/YYYY`. */
-export interface FulfillmentRow {
+interface FulfillmentRow {
   orderId: string;
   orderItemSeqId: string;
   externalFacilityId?: string;

@@ -12,25 +12,25 @@ import type { ColumnSpec } from './cells';
 import { defineInboundCsvFeed } from './feed';
 import { zConst, zId } from './fields';
 
-export const NETSUITE_ORDER_ID = 'NETSUITE_ORDER_ID';
-export const NETSUITE_ITEM_LINE_ID = 'NetsuiteItemLineId';
-export const NETSUITE_CUSTOMER_ID = 'NETSUITE_CUSTOMER_ID';
+const NETSUITE_ORDER_ID = 'NETSUITE_ORDER_ID';
+const NETSUITE_ITEM_LINE_ID = 'NetsuiteItemLineId';
+const NETSUITE_CUSTOMER_ID = 'NETSUITE_CUSTOMER_ID';
 
 // --- order identification --------------------------------------------------------------------
 
-export const ORDER_IDENTIFICATION_COLUMNS = [
+const ORDER_IDENTIFICATION_COLUMNS = [
   { name: 'orderId', kind: 'id' },
   { name: 'orderIdentificationTypeId', kind: 'id' },
   { name: 'idValue', kind: 'id' },
 ] as const satisfies readonly ColumnSpec[];
 
-export const orderIdentificationSchema = z.object({
+const orderIdentificationSchema = z.object({
   orderId: zId(),
   orderIdentificationTypeId: zConst(NETSUITE_ORDER_ID),
   idValue: zId(),
 });
 export type OrderIdentificationRecord = z.output<typeof orderIdentificationSchema>;
-export interface OrderIdentificationRow {
+interface OrderIdentificationRow {
   orderId: string;
   orderIdentificationTypeId: typeof NETSUITE_ORDER_ID;
   idValue: string;
@@ -47,21 +47,21 @@ export const decodeOrderIdentifications = orderIdentificationFeed.decode;
 
 // --- order item attribute --------------------------------------------------------------------
 
-export const ORDER_ITEM_ATTRIBUTE_COLUMNS = [
+const ORDER_ITEM_ATTRIBUTE_COLUMNS = [
   { name: 'orderId', kind: 'id' },
   { name: 'orderItemSeqId', kind: 'id' },
   { name: 'attrName', kind: 'id' },
   { name: 'attrValue', kind: 'id' },
 ] as const satisfies readonly ColumnSpec[];
 
-export const orderItemAttributeSchema = z.object({
+const orderItemAttributeSchema = z.object({
   orderId: zId(),
   orderItemSeqId: zId(),
   attrName: zConst(NETSUITE_ITEM_LINE_ID),
   attrValue: zId(),
 });
 export type OrderItemAttributeRecord = z.output<typeof orderItemAttributeSchema>;
-export interface OrderItemAttributeRow {
+interface OrderItemAttributeRow {
   orderId: string;
   orderItemSeqId: string;
   attrName: typeof NETSUITE_ITEM_LINE_ID;
@@ -79,19 +79,19 @@ export const decodeOrderItemAttributes = orderItemAttributeFeed.decode;
 
 // --- customer identification -----------------------------------------------------------------
 
-export const CUSTOMER_IDENTIFICATION_COLUMNS = [
+const CUSTOMER_IDENTIFICATION_COLUMNS = [
   { name: 'partyId', kind: 'id' },
   { name: 'partyIdentificationTypeId', kind: 'id' },
   { name: 'idValue', kind: 'id' },
 ] as const satisfies readonly ColumnSpec[];
 
-export const customerIdentificationSchema = z.object({
+const customerIdentificationSchema = z.object({
   partyId: zId(),
   partyIdentificationTypeId: zConst(NETSUITE_CUSTOMER_ID),
   idValue: zId(),
 });
 export type CustomerIdentificationRecord = z.output<typeof customerIdentificationSchema>;
-export interface CustomerIdentificationRow {
+interface CustomerIdentificationRow {
   partyId: string;
   partyIdentificationTypeId: typeof NETSUITE_CUSTOMER_ID;
   idValue: string;
@@ -104,4 +104,3 @@ export const customerIdentificationFeed = defineInboundCsvFeed<CustomerIdentific
   columns: CUSTOMER_IDENTIFICATION_COLUMNS,
   schema: customerIdentificationSchema,
 });
-export const decodeCustomerIdentifications = customerIdentificationFeed.decode;

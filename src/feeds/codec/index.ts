@@ -5,6 +5,8 @@
  * Outbound (OMS → NetSuite) feeds have `fileName(date, runId)`, `encode(rows)` and
  * `createEncoder()`; inbound feeds have `decode(input)` and an anchored name `pattern`. Every CSV
  * feed has both directions so tests and a NetSuite simulator can write and read every file.
+ *
+ * The list below is what other modules import; everything else stays inside the codec.
  */
 import type { FeedInfo } from './feed';
 import { brokeredItemsFeed } from './brokered-items';
@@ -18,21 +20,64 @@ import { customerDepositsFeed } from './customer-deposits';
 import { fulfillmentFeed } from './fulfillment';
 import { depositIdsFeed } from './deposit-ids';
 
-export * from './csv'; // + cells, errors, names
-export * from './fields';
-export * from './feed';
-export * from './batch';
-export * from './brokered-items';
-export * from './fulfilled-items';
-export * from './rejected-items';
-export * from './inventory-adjustment';
-export * from './customers';
-export * from './sales-orders';
-export * from './id-sync';
-export * from './customer-deposits';
-export * from './fulfillment';
-export * from './deposit-ids';
-export * from './refusal-reports';
+export { batchRows, NETSUITE_CSV_LIMITS } from './batch';
+export {
+  encodeCell,
+  encodeRowCells,
+  formatNsDate,
+  isSafeId,
+  neutralizeFormula,
+  parseLenientDate,
+  parseNsDate,
+  type ColumnSpec,
+} from './cells';
+export { collectDecoded, createCsvEncoder, csvLineBytes, decodeCsv, encodeCsv, errorReportCsv, type DecodeResult } from './csv';
+export { FeedEncodeError, FeedFileError } from './errors';
+export type { CsvFeed } from './feed';
+export { zId, zInt } from './fields';
+export { feedFileName, feedFilePath, isSafeFeedFileName, parseFeedFileName } from './names';
+
+export { brokeredItemsFeed, createBrokeredItemsEncoder, encodeBrokeredItems, type BrokeredItemRow } from './brokered-items';
+export { createFulfilledItemsEncoder, encodeFulfilledItems, fulfilledItemsFeed, type FulfilledItemRow } from './fulfilled-items';
+export { decodeRejectedItems, rejectedItemsFeed, type RejectedItemRecord } from './rejected-items';
+export {
+  encodeInventoryAdjustments,
+  inventoryAdjustmentFeed,
+  inventoryAdjustmentRow,
+  isInventoryVarianceReason,
+  normalizeVarianceReason,
+  signedVarianceQuantity,
+  type InventoryAdjustmentRow,
+} from './inventory-adjustment';
+export { CUSTOMER_COLUMNS, customersFeed, type CustomerRow } from './customers';
+export { encodeSalesOrders, SALES_ORDER_COLUMNS, salesOrderGroupKey, salesOrdersFeed, type SalesOrderLineRow } from './sales-orders';
+export {
+  customerIdentificationFeed,
+  decodeOrderIdentifications,
+  decodeOrderItemAttributes,
+  orderIdentificationFeed,
+  orderItemAttributeFeed,
+  type CustomerIdentificationRecord,
+  type OrderIdentificationRecord,
+  type OrderItemAttributeRecord,
+} from './id-sync';
+export {
+  createCustomerDepositEncoder,
+  customerDepositsFeed,
+  decodeCustomerDeposits,
+  encodeCustomerDeposit,
+  encodeCustomerDeposits,
+  type CustomerDepositRow,
+} from './customer-deposits';
+export { decodeFulfillments, fulfillmentFeed, type FulfillmentRecord } from './fulfillment';
+export { depositIdsFeed, type DepositIdRecord } from './deposit-ids';
+export {
+  adjustmentRefusalsFeed,
+  refusedFileName,
+  updateRefusalsFeed,
+  type AdjustmentRefusalRecord,
+  type UpdateRefusalRecord,
+} from './refusal-reports';
 
 /** Every feed, by name. */
 export const FEEDS = Object.freeze({

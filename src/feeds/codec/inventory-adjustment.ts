@@ -12,7 +12,7 @@ import { type ColumnSpec, formatNsDate } from './cells';
 import { defineOutboundCsvFeed } from './feed';
 import { zId, zInt, zNsDate, zOptionalText } from './fields';
 
-export const INVENTORY_ADJUSTMENT_COLUMNS = [
+const INVENTORY_ADJUSTMENT_COLUMNS = [
   { name: 'Reference No', key: 'referenceNo', kind: 'id' },
   { name: 'Adjustment Account', key: 'adjustmentAccount', kind: 'id' },
   { name: 'Item', key: 'item', kind: 'id' },
@@ -46,7 +46,7 @@ export interface InventoryAdjustmentRow {
   adjustmentLocation: string;
 }
 
-export const inventoryAdjustmentSchema = z.object({
+const inventoryAdjustmentSchema = z.object({
   referenceNo: zId(),
   adjustmentAccount: zId(),
   item: zId(),
@@ -58,7 +58,7 @@ export const inventoryAdjustmentSchema = z.object({
   hcInventoryAdjId: zId(),
   adjustmentLocation: zId(),
 });
-export type InventoryAdjustmentRecord = z.output<typeof inventoryAdjustmentSchema>;
+type InventoryAdjustmentRecord = z.output<typeof inventoryAdjustmentSchema>;
 
 export const inventoryAdjustmentFeed = defineOutboundCsvFeed<InventoryAdjustmentRow, InventoryAdjustmentRecord>({
   name: 'inventory-adjustment',
@@ -69,14 +69,13 @@ export const inventoryAdjustmentFeed = defineOutboundCsvFeed<InventoryAdjustment
 });
 
 export const encodeInventoryAdjustments = inventoryAdjustmentFeed.encode;
-export const createInventoryAdjustmentEncoder = inventoryAdjustmentFeed.createEncoder;
 
 // ---------------------------------------------------------------------------------------------
 // Variance reasons
 
 /** Reasons pushed to NetSuite. Any other rejection reason is not an inventory variance here. */
-export const INVENTORY_VARIANCE_REASONS = ['VAR_STOLEN', 'VAR_DAMAGED', 'VAR_FOUND'] as const;
-export type InventoryVarianceReason = (typeof INVENTORY_VARIANCE_REASONS)[number];
+const INVENTORY_VARIANCE_REASONS = ['VAR_STOLEN', 'VAR_DAMAGED', 'VAR_FOUND'] as const;
+type InventoryVarianceReason = (typeof INVENTORY_VARIANCE_REASONS)[number];
 
 const REASON_ALIASES: Readonly<Record<string, InventoryVarianceReason>> = {
   VAR_STOLEN: 'VAR_STOLEN',
@@ -95,7 +94,7 @@ export function isInventoryVarianceReason(reason: string): boolean {
 }
 
 /** −1 for stolen/damaged (stock leaves), +1 for found. */
-export function varianceSign(reason: InventoryVarianceReason): -1 | 1 {
+function varianceSign(reason: InventoryVarianceReason): -1 | 1 {
   return reason === 'VAR_FOUND' ? 1 : -1;
 }
 
@@ -112,7 +111,7 @@ export function signedVarianceQuantity(reason: string, quantity: number): number
   return varianceSign(r) * quantity;
 }
 
-export interface VarianceInput {
+interface VarianceInput {
   /** OMS variance id: becomes `Reference No` and `HC Inventory Adj Id`. */
   varianceId: string;
   /** Rejection reason (`VAR_DAMANGED` accepted). */

@@ -13,13 +13,13 @@ import path from 'node:path';
 export type FeedFileExt = 'csv' | 'json';
 
 /** Run ids: letters, digits and `-` (a UUID fits), 1 to 64 characters. */
-export const RUN_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
+const RUN_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
 const PREFIX_RE = /^[A-Za-z][A-Za-z0-9]*$/;
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** `yyyy-MM-dd-HH-mm-ss` in UTC. */
-export function feedTimestamp(date: Date): string {
+function feedTimestamp(date: Date): string {
   if (Number.isNaN(date.getTime())) throw new RangeError('feedTimestamp: invalid Date');
   return (
     `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
@@ -42,7 +42,7 @@ export function outboundNamePattern(prefix: string, ext: FeedFileExt): RegExp {
   return new RegExp(`^${escapeRe(prefix)}_\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}_[A-Za-z0-9-]{1,64}\\.${ext}$`);
 }
 
-export interface ParsedFeedFileName {
+interface ParsedFeedFileName {
   prefix: string;
   timestamp: Date;
   runId: string;

@@ -21,7 +21,7 @@ import { zId, zInt, zOptionalId, zOptionalText, zText } from './fields';
 
 const REPORT_GLOB = '*.errors.csv';
 
-export const UPDATE_REFUSAL_COLUMNS = [
+const UPDATE_REFUSAL_COLUMNS = [
   { name: 'row', kind: 'int', positive: true },
   { name: 'internalId', kind: 'id', optional: true },
   { name: 'lineId', kind: 'id', optional: true },
@@ -29,7 +29,7 @@ export const UPDATE_REFUSAL_COLUMNS = [
   { name: 'message', kind: 'text', optional: false },
 ] as const satisfies readonly ColumnSpec[];
 
-export const updateRefusalSchema = z.object({
+const updateRefusalSchema = z.object({
   row: zInt({ positive: true }),
   // Echoed for people reading the report; the OMS finds the row by file and row number.
   internalId: zOptionalText(),
@@ -39,7 +39,7 @@ export const updateRefusalSchema = z.object({
 });
 export type UpdateRefusalRecord = z.output<typeof updateRefusalSchema>;
 
-export interface UpdateRefusalRow {
+interface UpdateRefusalRow {
   row: number;
   internalId?: string;
   lineId?: string;
@@ -55,20 +55,20 @@ export const updateRefusalsFeed = defineInboundCsvFeed<UpdateRefusalRow, UpdateR
   schema: updateRefusalSchema,
 });
 
-export const ADJUSTMENT_REFUSAL_COLUMNS = [
+const ADJUSTMENT_REFUSAL_COLUMNS = [
   { name: 'row', kind: 'int', positive: true },
   { name: 'externalId', kind: 'id' },
   { name: 'message', kind: 'text', optional: false },
 ] as const satisfies readonly ColumnSpec[];
 
-export const adjustmentRefusalSchema = z.object({
+const adjustmentRefusalSchema = z.object({
   row: zInt({ positive: true }),
   externalId: zId(),
   message: zText(),
 });
 export type AdjustmentRefusalRecord = z.output<typeof adjustmentRefusalSchema>;
 
-export interface AdjustmentRefusalRow {
+interface AdjustmentRefusalRow {
   row: number;
   externalId: string;
   message: string;

@@ -14,7 +14,7 @@ import type { ColumnSpec } from './cells';
 import { defineInboundCsvFeed } from './feed';
 import { zId, zOptionalText } from './fields';
 
-export const REJECTED_ITEMS_COLUMNS = [
+const REJECTED_ITEMS_COLUMNS = [
   { name: 'orderId', kind: 'id' },
   { name: 'orderItemSeqId', kind: 'id' },
   { name: 'rejectionComments', kind: 'text' },
@@ -23,13 +23,10 @@ export const REJECTED_ITEMS_COLUMNS = [
   { name: 'rejectionId', kind: 'id', absentable: true },
 ] as const satisfies readonly ColumnSpec[];
 
-/** The header of the older (4-column) form, still read. */
-export const LEGACY_REJECTED_ITEMS_HEADER = 'orderId,orderItemSeqId,rejectionComments,rejectionReason';
-
 /** A v2 cell (required id) or, for a file without that column, `undefined`. */
 const zV2Id = () => zId().optional();
 
-export const rejectedItemSchema = z.object({
+const rejectedItemSchema = z.object({
   orderId: zId(),
   orderItemSeqId: zId(),
   rejectionComments: zOptionalText(),
@@ -44,7 +41,7 @@ export const rejectedItemSchema = z.object({
 });
 export type RejectedItemRecord = z.output<typeof rejectedItemSchema>;
 
-export interface RejectedItemRow {
+interface RejectedItemRow {
   orderId: string;
   orderItemSeqId: string;
   rejectionComments?: string;

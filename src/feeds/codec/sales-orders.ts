@@ -74,7 +74,7 @@ export interface SalesOrderLineRow {
   phone?: string;
 }
 
-export const salesOrderLineSchema = z.object({
+const salesOrderLineSchema = z.object({
   HCOrderId: zId(),
   externalId: zId(),
   date: zNsDate(),
@@ -99,7 +99,7 @@ export const salesOrderLineSchema = z.object({
   country: zOptionalText(),
   phone: zOptionalText(),
 });
-export type SalesOrderLineRecord = z.output<typeof salesOrderLineSchema>;
+type SalesOrderLineRecord = z.output<typeof salesOrderLineSchema>;
 
 export const salesOrdersFeed = defineOutboundCsvFeed<SalesOrderLineRow, SalesOrderLineRecord>({
   name: 'sales-orders',
@@ -110,7 +110,6 @@ export const salesOrdersFeed = defineOutboundCsvFeed<SalesOrderLineRow, SalesOrd
 });
 
 export const encodeSalesOrders = salesOrdersFeed.encode;
-export const createSalesOrdersEncoder = salesOrdersFeed.createEncoder;
 
 /** Group key for `batchRows`: all lines of one order go to the same file. */
 export const salesOrderGroupKey = (row: SalesOrderLineRow): string => row.HCOrderId;
