@@ -54,9 +54,10 @@ const levelKey = (productId: string, facilityId: string) => `${productId}\u0000$
  * line with its full quantity but takes stock for it only down to zero (`min(quantity, usable)`),
  * and its result does not say how much it took. What it took per (product, facility) in the call
  * is the stock it was given minus the stock it returned. Less the lines placed in full there, the
- * rest belongs to the backordered lines, handed out in routing order. That is exact: once a
- * backordered line takes less than its quantity the stock there is zero for the rest of the call,
- * so every backordered line after it took nothing.
+ * rest belongs to the backordered lines, handed out in routing order (call `take` for the results
+ * in order, each line's pieces in shipment order). That is exact: once a backordered line takes
+ * less than its quantity the stock there is zero for the rest of the call, so every backordered
+ * line after it took nothing. This is no second availability state: it holds only those units.
  */
 export class BackorderStock {
   private readonly left = new Map<string, number>();

@@ -36,7 +36,7 @@ import { DEFAULT_STALE_AFTER_MS, heartbeatIntervalFor, startHeartbeat } from '..
 import { newId } from '../../domain/ids';
 import { routeOrders } from '../../domain/routing';
 import type { Facility, Order as RoutingOrder, Product } from '../../domain/routing/types';
-import { profileSegments, profilesByChannel, type ProfileView } from '../routing-profiles';
+import { profileSegments, profilesByChannel } from '../routing-profiles';
 import { availableStock, BackorderStock, emptyPlan, placedInFull, planOrder, writePlan, type Plan } from './persist';
 
 /**
@@ -135,7 +135,7 @@ async function routeQueue(db: Db, id: string, opts: RunOptions, totals: Brokerin
   }
 }
 
-type Profiles = { byChannel: Map<string, ProfileView>; fallback: ProfileView };
+type Profiles = Awaited<ReturnType<typeof profilesByChannel>>;
 
 /** What stays the same for every batch of a run. */
 interface RunContext { runId: string; actor: string; facilities: Facility[]; profiles: Profiles; opts: RunOptions }
@@ -162,6 +162,7 @@ async function routeBatch(tx: Tx, run: RunContext, after: QueueKey | null) {
   };
 }
 
+/** Reads the claimed orders' items, exclusions and products, and their stock through `access`. */
 async function loadBatch(tx: Tx, claimed: ClaimedOrder[], access: StockAccess): Promise<BatchFacts> {
   const ids = claimed.map((o) => o.id);
   const items = await loadItems(tx, ids);
