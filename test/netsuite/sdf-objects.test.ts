@@ -82,10 +82,14 @@ describe('SDF project', () => {
     expect(xml('custimport_oms_inventoryadjustment.xml')).toMatch(/<datahandling>ADDUPDATE<\/datahandling>[^]*<recordtype>INVENTORYADJUSTMENT<\/recordtype>/);
   });
 
-  it('keys inventory adjustments on External ID and reads their Date as M/D/YYYY (feeds.md v2)', () => {
+  it('keys inventory adjustments on External ID; their Date column is plain text for the script to convert (feeds.md v2)', () => {
     const map = xml('custimport_oms_inventoryadjustment.xml');
     expect(map).toMatch(/<field>EXTERNALID<\/field>\s*<columnreference>\s*<column>HC Inventory Adj Id<\/column>/);
-    expect(map).toMatch(/<field>TRANDATE<\/field>\s*<columnreference>\s*<column>Date<\/column>[^]*?<\/columnreference>\s*<dateformat>M\/D\/YYYY<\/dateformat>/);
+    // HC_SC_ImportInventoryAdjustment rewrites the contract's M/D/YYYY into the importing user's
+    // Date Format preference, which is how a CSV import reads dates; a date format on the map
+    // itself would make NetSuite misread the rewritten dates.
+    expect(map).toMatch(/<field>TRANDATE<\/field>\s*<columnreference>\s*<column>Date<\/column>\s*<file>INVENTORYADJUSTMENT<\/file>\s*<type>NAME<\/type>\s*<\/columnreference>\s*<\/fieldmapping>/);
+    expect(readFileSync(join(TS_DIR, 'HC_SC_ImportInventoryAdjustment.ts'), 'utf8')).toMatch(/getPreference\(\{ name: 'DATEFORMAT' \}\)/);
     // Re-importing a variance updates its adjustment: its one inventory line is replaced, not added.
     expect(map).toContain('<overwritesublists>T</overwritesublists>');
   });
