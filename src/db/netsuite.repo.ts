@@ -1,13 +1,12 @@
 /**
  * SQL of the NetSuite loop as operators see it: refusals NetSuite reported (`netsuite_refusals`),
  * the outbox rows and variances they refer to, and the per-item facts the integration state of an
- * order is derived from. One named function per statement; every function takes `db | tx`.
+ * order is derived from. One named function per statement; the one that locks takes a `Tx`.
  */
 import { rowsOf as rows } from './rows';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from './client';
+import type { Db, Tx } from './client';
 import { netsuiteRefusals } from './schema';
-
 
 export type RefusalRow = typeof netsuiteRefusals.$inferSelect;
 export type RefusalInsert = typeof netsuiteRefusals.$inferInsert;
@@ -16,25 +15,44 @@ export type RefusalStatus = 'OPEN' | 'RESENT' | 'DISMISSED';
 /** The OUT file the OMS wrote under this name for one of these feeds. */
 export async function findOutFile(db: Db, fileName: string, feeds: readonly string[]): Promise<{ id: string; feed: string } | undefined> {
   const r = await db.execute(sql`
-    select id, feed from feed_files
+    select id,
+           feed
+    from feed_files
     where direction = 'OUT' and file_name = ${fileName} and feed = any(${sql.param([...feeds])}::text[])
-    order by created_at limit 1`);
+    order by created_at
+    limit 1`);
   return rows<{ id: string; feed: string }>(r)[0];
 }
 
 /** The `row`-th (1-based) outbox row of a file: file rows are written in outbox id order. */
-export async function outboxRowOfFile(db: Db, fileId: string, row: number): Promise<{ id: number; orderId: string; orderItemSeqId: string } | undefined> {
+export async function outboxRowOfFile(db: Db, fileId: string, row: number): Promise<OutboxRowRef | undefined> {
   const r = await db.execute(sql`
-    select id::int as id, order_id as "orderId", order_item_seq_id as "orderItemSeqId"
-    from external_fulfillment where feed_file_id = ${fileId}
-    order by id offset ${row - 1} limit 1`);
-  return rows<{ id: number; orderId: string; orderItemSeqId: string }>(r)[0];
+    select id::int as id,
+           order_id as "orderId",
+           order_item_seq_id as "orderItemSeqId"
+    from external_fulfillment
+    where feed_file_id = ${fileId}
+    order by id
+    offset ${row - 1}
+    limit 1`);
+  return rows<OutboxRowRef>(r)[0];
 }
 
-export async function findVariance(db: Db, id: string): Promise<{ id: string; feedFileId: string | null; orderId: string | null; orderItemSeqId: string | null } | undefined> {
+/** An outbox row and the item it is of. */
+export interface OutboxRowRef { id: number; orderId: string; orderItemSeqId: string }
+
+/** A variance, the file it was sent in, and the item it is of. */
+export interface VarianceRef { id: string; feedFileId: string | null; orderId: string | null; orderItemSeqId: string | null }
+
+export async function findVariance(db: Db, id: string): Promise<VarianceRef | undefined> {
   const r = await db.execute(sql`
-    select id, feed_file_id as "feedFileId", order_id as "orderId", order_item_seq_id as "orderItemSeqId" from variances where id = ${id}`);
-  return rows<{ id: string; feedFileId: string | null; orderId: string | null; orderItemSeqId: string | null }>(r)[0];
+    select id,
+           feed_file_id as "feedFileId",
+           order_id as "orderId",
+           order_item_seq_id as "orderItemSeqId"
+    from variances
+    where id = ${id}`);
+  return rows<VarianceRef>(r)[0];
 }
 
 export async function insertRefusal(db: Db, row: RefusalInsert): Promise<number> {
@@ -49,8 +67,8 @@ export async function listRefusals(db: Db, f: { status: RefusalStatus; orderId?:
 }
 
 /** The refusal, locked for the rest of the transaction. */
-export async function lockRefusal(db: Db, id: number): Promise<RefusalRow | undefined> {
-  const [r] = await db.select().from(netsuiteRefusals).where(eq(netsuiteRefusals.id, id)).for('update');
+export async function lockRefusal(tx: Tx, id: number): Promise<RefusalRow | undefined> {
+  const [r] = await tx.select().from(netsuiteRefusals).where(eq(netsuiteRefusals.id, id)).for('update');
   return r;
 }
 
@@ -69,7 +87,9 @@ export async function supersedeOutboxRow(db: Db, outboxId: number): Promise<void
 /** Marks the item as needing a row in the next brokered-items file (keeps a pending SPLIT/CLOSE). */
 export async function flagItemForResend(db: Db, orderId: string, seqId: string): Promise<void> {
   await db.execute(sql`
-    update order_items set netsuite_sync = coalesce(netsuite_sync, 'RESEND'), updated_at = now()
+    update order_items
+    set netsuite_sync = coalesce(netsuite_sync, 'RESEND'),
+        updated_at = now()
     where order_id = ${orderId} and seq_id = ${seqId}`);
 }
 
@@ -124,18 +144,41 @@ export interface ItemNetsuiteFacts {
  */
 export async function itemNetsuiteFacts(db: Db, orderId: string): Promise<ItemNetsuiteFacts[]> {
   const r = await db.execute(sql`
-    select oi.seq_id as "seqId", oi.status, oi.facility_id as "facilityId", oi.parent_seq_id as "parentSeqId",
-           oi.netsuite_line_id as "lineId", oi.netsuite_sync as sync, oi.shipped_at as "shippedAt",
-           o.netsuite_order_id as "orderNsId", p.netsuite_item_id as "itemNsId",
-           f.type as "facilityType", f.fulfillment_system as "fulfillmentSystem", f.netsuite_location_id as "locationNsId",
-           r.id::int as "activeReservationId", r.created_at as "allocatedAt",
-           ef.id::int as "outboxId", ef.reservation_id as "outboxReservationId", ef.kind as "outboxKind", ef.closed as "outboxClosed", ef.created_at as "outboxCreatedAt",
-           ff.feed as "outboxFeed", ff.file_name as "outboxFile", ff.status as "outboxFileStatus",
-           ff.created_at as "fileCreatedAt", ff.completed_at as "fileUploadedAt",
-           nr.id::int as "refusalId", nr.outbox_id as "refusalOutboxId", nr.message as "refusalMessage",
-           nr.file_name as "refusalFile", nr.row_number as "refusalRow", nr.created_at as "refusedAt",
-           rj.source as "rejectionSource", rj.facility_id as "rejectionFacilityId", rj.reason as "rejectionReason",
-           rj.comments as "rejectionComments", rj.created_at as "rejectedAt"
+    select oi.seq_id as "seqId",
+           oi.status,
+           oi.facility_id as "facilityId",
+           oi.parent_seq_id as "parentSeqId",
+           oi.netsuite_line_id as "lineId",
+           oi.netsuite_sync as sync,
+           oi.shipped_at as "shippedAt",
+           o.netsuite_order_id as "orderNsId",
+           p.netsuite_item_id as "itemNsId",
+           f.type as "facilityType",
+           f.fulfillment_system as "fulfillmentSystem",
+           f.netsuite_location_id as "locationNsId",
+           r.id::int as "activeReservationId",
+           r.created_at as "allocatedAt",
+           ef.id::int as "outboxId",
+           ef.reservation_id as "outboxReservationId",
+           ef.kind as "outboxKind",
+           ef.closed as "outboxClosed",
+           ef.created_at as "outboxCreatedAt",
+           ff.feed as "outboxFeed",
+           ff.file_name as "outboxFile",
+           ff.status as "outboxFileStatus",
+           ff.created_at as "fileCreatedAt",
+           ff.completed_at as "fileUploadedAt",
+           nr.id::int as "refusalId",
+           nr.outbox_id as "refusalOutboxId",
+           nr.message as "refusalMessage",
+           nr.file_name as "refusalFile",
+           nr.row_number as "refusalRow",
+           nr.created_at as "refusedAt",
+           rj.source as "rejectionSource",
+           rj.facility_id as "rejectionFacilityId",
+           rj.reason as "rejectionReason",
+           rj.comments as "rejectionComments",
+           rj.created_at as "rejectedAt"
     from order_items oi
     join orders o on o.id = oi.order_id
     join products p on p.id = oi.product_id

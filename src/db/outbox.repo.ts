@@ -4,14 +4,11 @@
  * are its outbox rows in id order (the refusal reports count rows that way).
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from './client';
+import type { Db, Tx } from './client';
 import { queryRows as select } from './rows';
-
-export { disableJit } from './rows';
 import type { LineFact, OrderLineFacts, PlannedRow } from '../domain/netsuite-lines';
 
 const p = sql.param;
-
 
 /** Facilities fulfilled by NetSuite. */
 export function netsuiteFacilityIds(db: Db): Promise<{ id: string }[]> {
@@ -123,27 +120,55 @@ export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFa
         and ef.order_item_seq_id = oi.seq_id
         and (ef.line_id is null or ef.closed)
         and ef.superseded_at is null) e on true`);
-  const byOrder = new Map<string, OrderLineFacts>();
+  return byOrder(orderIds, rows);
+}
+
+/** The rows of `lineFacts` grouped by order, in the order of `orderIds`, each order's lines in seq order. */
+function byOrder(orderIds: string[], rows: LineRow[]): OrderLineFacts[] {
+  const orders = new Map<string, OrderLineFacts>();
   for (const r of rows) {
-    let o = byOrder.get(r.orderId);
-    if (!o) byOrder.set(r.orderId, (o = { orderId: r.orderId, internalId: r.internalId, exported: r.exported, lines: [] }));
+    let o = orders.get(r.orderId);
+    if (!o) orders.set(r.orderId, (o = { orderId: r.orderId, internalId: r.internalId, exported: r.exported, lines: [] }));
     const { orderId: _o, internalId: _i, exported: _e, reservationId, ...line } = r;
-    o.lines.push({ ...line, quantity: Number(line.quantity), lineQty: line.lineQty === null ? null : Number(line.lineQty), reservationId: reservationId === null ? null : Number(reservationId) });
+    o.lines.push({
+      ...line,
+      quantity: Number(line.quantity),
+      lineQty: line.lineQty === null ? null : Number(line.lineQty),
+      reservationId: reservationId === null ? null : Number(reservationId),
+    });
   }
-  const out = orderIds.map((id) => byOrder.get(id)).filter((o): o is OrderLineFacts => o !== undefined);
+  const out = orderIds.map((id) => orders.get(id)).filter((o): o is OrderLineFacts => o !== undefined);
   for (const o of out) if (o.lines.length > 1) o.lines.sort((a, b) => (a.seqId < b.seqId ? -1 : a.seqId > b.seqId ? 1 : 0));
   return out;
 }
 
 const col = <K extends keyof PlannedRow>(rows: PlannedRow[], k: K) => p(rows.map((r) => r[k]));
 
-/** Inserts the file's outbox rows in file order; returns their ids (ascending). */
-export async function insertBrokeredRows(db: Db, fileId: string, rows: PlannedRow[]): Promise<{ id: string }[]> {
+/** Inserts the file's outbox rows in file order, in its claim transaction; returns their ids (ascending). */
+export async function insertBrokeredRows(tx: Tx, fileId: string, rows: PlannedRow[]): Promise<{ id: string }[]> {
   if (!rows.length) return [];
-  return select(db, sql`
-    insert into external_fulfillment
-      (reservation_id, order_id, order_item_seq_id, facility_id, quantity, kind, line_id, location, closed, feed_file_id)
-    select v.reservation_id, v.order_id, v.seq_id, v.facility_id, v.quantity, 'BROKERED', v.line_id, v.location, v.closed, ${fileId}
+  return select(tx, sql`
+    insert into external_fulfillment (
+      reservation_id,
+      order_id,
+      order_item_seq_id,
+      facility_id,
+      quantity,
+      kind,
+      line_id,
+      location,
+      closed,
+      feed_file_id)
+    select v.reservation_id,
+           v.order_id,
+           v.seq_id,
+           v.facility_id,
+           v.quantity,
+           'BROKERED',
+           v.line_id,
+           v.location,
+           v.closed,
+           ${fileId}
     from unnest(${col(rows, 'reservationId')}::bigint[],
                 ${col(rows, 'orderId')}::text[],
                 ${col(rows, 'seqId')}::text[],
@@ -158,39 +183,47 @@ export async function insertBrokeredRows(db: Db, fileId: string, rows: PlannedRo
 }
 
 /**
- * After a file's rows are claimed: the quantity NetSuite's line now holds, and the markers that
- * are settled (`sent`: rows of the file; `settled`: items with nothing left to say).
+ * The quantity NetSuite's line holds once a brokered-items file with these rows is claimed (in its
+ * claim transaction); their `netsuite_sync` markers are settled.
  */
-export async function markLinesSent(db: Db, sent: PlannedRow[], settled: { orderId: string; seqId: string }[]): Promise<void> {
-  const open = sent.filter((r) => r.recordQuantity);
-  if (open.length) await db.execute(sql`
+export async function recordSentLineQuantities(tx: Tx, lines: { orderId: string; seqId: string; quantity: number }[]): Promise<void> {
+  if (!lines.length) return;
+  await tx.execute(sql`
     update order_items oi
     set netsuite_line_qty = v.quantity,
         netsuite_sync = null
-    from unnest(${col(open, 'orderId')}::text[], ${col(open, 'seqId')}::text[], ${col(open, 'quantity')}::int[])
+    from unnest(${p(lines.map((l) => l.orderId))}::text[],
+                ${p(lines.map((l) => l.seqId))}::text[],
+                ${p(lines.map((l) => l.quantity))}::int[])
       as v(order_id, seq_id, quantity)
-    where oi.order_id = any(${p([...new Set(open.map((r) => r.orderId))])}::text[])
+    where oi.order_id = any(${p([...new Set(lines.map((l) => l.orderId))])}::text[])
       and oi.order_id = v.order_id
       and oi.seq_id = v.seq_id`);
-  const clear = [...settled, ...sent.filter((r) => !r.recordQuantity && r.clearsMarker)];
-  if (clear.length) await db.execute(sql`
+}
+
+/** Clears the `netsuite_sync` markers of the items (nothing left to tell NetSuite), in a claim transaction. */
+export async function clearSyncMarkers(tx: Tx, items: { orderId: string; seqId: string }[]): Promise<void> {
+  if (!items.length) return;
+  await tx.execute(sql`
     update order_items oi
     set netsuite_sync = null
-    from unnest(${p(clear.map((r) => r.orderId))}::text[], ${p(clear.map((r) => r.seqId))}::text[])
+    from unnest(${p(items.map((r) => r.orderId))}::text[], ${p(items.map((r) => r.seqId))}::text[])
       as v(order_id, seq_id)
-    where oi.order_id = any(${p([...new Set(clear.map((r) => r.orderId))])}::text[])
+    where oi.order_id = any(${p([...new Set(items.map((r) => r.orderId))])}::text[])
       and oi.order_id = v.order_id
       and oi.seq_id = v.seq_id
       and oi.netsuite_sync is not null`);
 }
 
-/** The quantity each NetSuite line holds after a sales-order export (the original items). */
-export async function recordLineQuantities(db: Db, lines: { orderId: string; seqId: string; quantity: number }[]): Promise<void> {
+/** The quantity each NetSuite line holds after a sales-order export (the original items), in its claim transaction. */
+export async function recordLineQuantities(tx: Tx, lines: { orderId: string; seqId: string; quantity: number }[]): Promise<void> {
   if (!lines.length) return;
-  await db.execute(sql`
+  await tx.execute(sql`
     update order_items oi
     set netsuite_line_qty = v.quantity
-    from unnest(${p(lines.map((l) => l.orderId))}::text[], ${p(lines.map((l) => l.seqId))}::text[], ${p(lines.map((l) => l.quantity))}::int[])
+    from unnest(${p(lines.map((l) => l.orderId))}::text[],
+                ${p(lines.map((l) => l.seqId))}::text[],
+                ${p(lines.map((l) => l.quantity))}::int[])
       as v(order_id, seq_id, quantity)
     where oi.order_id = any(${p([...new Set(lines.map((l) => l.orderId))])}::text[])
       and oi.order_id = v.order_id
@@ -213,7 +246,9 @@ export interface OutboxFileRow {
  * order's and the product's NetSuite ids. The line id and location are those recorded at claim
  * time, so a re-upload regenerates the same bytes.
  */
-export function outboxPage(db: Db, kind: 'BROKERED' | 'FULFILLED', fileId: string, after: string, upto: string | null, limit: number): Promise<OutboxFileRow[]> {
+export function outboxPage(
+  db: Db, kind: 'BROKERED' | 'FULFILLED', fileId: string, after: string, upto: string | null, limit: number,
+): Promise<OutboxFileRow[]> {
   const bound = upto ? sql`and id <= ${upto}::bigint` : sql``;
   return select(db, sql`
     select ef.id::text as id,

@@ -13,11 +13,12 @@
  * line now holds and clears the markers. Items that wait are counted `waitingForIds` (never
  * dropped); rows whose ids NetSuite would refuse are counted `invalidIds` and reported.
  */
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import {
-  countMarkedWithoutOrderId, disableJit, insertBrokeredRows, lineFacts, markedOrders, markLinesSent, netsuiteFacilityIds,
-  outboxPage, unsentAllocations,
+  clearSyncMarkers, countMarkedWithoutOrderId, insertBrokeredRows, lineFacts, markedOrders, netsuiteFacilityIds, outboxPage,
+  recordSentLineQuantities, unsentAllocations,
 } from '../db/outbox.repo';
+import { disableJit } from '../db/rows';
 import { planOrderLines, plannedRowBytes, type PlannedRow } from '../domain/netsuite-lines';
 import { brokeredItemsFeed, type BrokeredItemRow } from './codec';
 import { fromOutboundFeed, type JobContext } from './common';
@@ -72,7 +73,10 @@ function countWaiting(s: ClaimState, orderId: string, waiting: number, invalid: 
   s.counted.add(orderId);
   s.waitingForIds = (s.waitingForIds ?? 0) + waiting;
   s.invalidIds = (s.invalidIds ?? 0) + invalid;
-  if (invalid) ctx.addRowError({ file: brokeredItemsFeed.name, row: 0, message: `order ${orderId}: ${invalid} row(s) cannot be sent (ids NetSuite would refuse, or more rows than a file holds); they wait` });
+  if (invalid) {
+    const message = `order ${orderId}: ${invalid} row(s) cannot be sent (ids NetSuite would refuse, or more rows than a file holds); they wait`;
+    ctx.addRowError({ file: brokeredItemsFeed.name, row: 0, message });
+  }
 }
 
 interface FileBuild {
@@ -114,7 +118,16 @@ async function addRound(tx: Db, round: Round, file: FileBuild, s: ClaimState, ct
   return true;
 }
 
-async function claimBrokered(tx: Db, fileId: string, limit: number, maxBytes: number, s: ClaimState, ctx: JobContext): Promise<ClaimResult> {
+/**
+ * After a file's rows are claimed: the quantity NetSuite's line now holds, and the markers that
+ * are settled (`sent`: rows of the file; `settled`: items with nothing left to say).
+ */
+async function markLinesSent(tx: Tx, sent: PlannedRow[], settled: { orderId: string; seqId: string }[]): Promise<void> {
+  await recordSentLineQuantities(tx, sent.filter((r) => r.recordQuantity));
+  await clearSyncMarkers(tx, [...settled, ...sent.filter((r) => !r.recordQuantity && r.clearsMarker)]);
+}
+
+async function claimBrokered(tx: Tx, fileId: string, limit: number, maxBytes: number, s: ClaimState, ctx: JobContext): Promise<ClaimResult> {
   // The claim's statements are big; JIT compilation would cost more than it saves (PGlite accepts it too).
   await disableJit(tx);
   const facilityIds = (await netsuiteFacilityIds(tx)).map((f) => f.id);

@@ -1,8 +1,7 @@
 /**
  * What every feed module shares: the dependencies a feed job needs, the job context it runs in
- * (the structural shape of `src/jobs` `JobContext`), and small SQL helpers.
+ * (the structural shape of `src/jobs` `JobContext`), and small helpers (names, params, errors).
  */
-import { sql, type SQL } from 'drizzle-orm';
 import type { Config } from '../config';
 import type { Database, Db } from '../db/client';
 import type { FileTransport } from '../sftp/transport';
@@ -25,20 +24,11 @@ export interface FeedDeps {
 
 export const nowOf = (deps: Pick<FeedDeps, 'clock'>): Date => (deps.clock ? deps.clock() : new Date());
 
-/**
- * The NetSuite `SAFE_ID_RE` of the codec (`cells.ts`): an id that does not match would make the
- * encoder refuse the whole file, so such rows are never claimed (they wait and are counted as
- * `invalidIds`).
- */
-export const SAFE_ID_SQL = '^[A-Za-z0-9_][A-Za-z0-9_.:#/@+-]{0,254}$';
-
-/**
- * `col` is a safe NetSuite id (null is not). Written as `*` plus a length check: PostgreSQL's regex
- * engine expands a bounded repetition like `{0,254}` into a large automaton, ~10× slower per row.
- */
-export const safeId = (col: SQL) => sql`coalesce(${col} ~ '^[A-Za-z0-9_][A-Za-z0-9_.:#/@+-]*$' and length(${col}) <= 255, false)`;
-
-export { queryRows, rowsOf } from '../db/rows';
+/** What became of one row of an imported file (`noop` and `error` rows are listed in its report). */
+export type RowOutcome =
+  | { kind: 'applied' }
+  | { kind: 'noop'; message: string }
+  | { kind: 'error'; field?: string; message: string };
 
 /** Transport folder (root-relative, no trailing slash) of a codec folder like `salesorder/update/`. */
 export function transportDir(folder: string): string {

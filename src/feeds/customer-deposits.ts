@@ -12,10 +12,12 @@
  * the demo's other methods: every NetSuite account has its own ids, so set the param in production.
  * A payment whose method has no mapping waits and is counted as `waitingForPaymentMethod`.
  */
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import {
+  countPaymentsWaitingForOrderId, lockUnsentPayments, markPaymentsExported, paymentsOfFile, type PaymentExportRow,
+} from '../db/feed-exports.repo';
 import { createCustomerDepositEncoder, customerDepositsFeed, encodeCustomerDeposit, type CustomerDepositRow } from './codec';
-import { queryRows, fromOutboundFeed } from './common';
+import { fromOutboundFeed } from './common';
 import { pickCandidates, type ExportSpec } from './export-runner';
 
 const PAGE = 2000;
@@ -40,13 +42,9 @@ export function paymentMethodMap(params: Record<string, unknown> | undefined): R
   return map;
 }
 
-interface PaymentRow { id: string; method: string; amount: string; nsOrderId: string }
-
-const depositOf = (p: PaymentRow, methods: Record<string, string>): CustomerDepositRow => ({
+const depositOf = (p: PaymentExportRow, methods: Record<string, string>): CustomerDepositRow => ({
   orderId: p.nsOrderId, totalAmount: p.amount, paymentMethod: methods[p.method], externalId: p.id,
 });
-
-const unsent = sql`p.feed_file_id is null and p.amount > 0`;
 
 export function customerDepositsExport(): ExportSpec<CustomerDepositRow> {
   return {
@@ -56,12 +54,7 @@ export function customerDepositsExport(): ExportSpec<CustomerDepositRow> {
     async claim(tx, { fileId, limit, maxBytes, state, ctx }) {
       const methods = paymentMethodMap(ctx.params);
       const after = String(state.afterPayment ?? '');
-      const cands = await queryRows<PaymentRow>(tx, sql`
-        select p.id, p.method, p.amount::text as amount, o.netsuite_order_id as "nsOrderId"
-        from order_payments p join orders o on o.id = p.order_id
-        where ${unsent} and o.netsuite_order_id is not null and p.id > ${after}
-        order by p.id limit ${limit}
-        for update of p skip locked`);
+      const cands = await lockUnsentPayments(tx, after, limit);
       if (!cands.length) return { rows: 0, more: false };
       const mapped = cands.filter((p) => Object.hasOwn(methods, p.method));
       if (mapped.length < cands.length) ctx.count('waitingForPaymentMethod', cands.length - mapped.length);
@@ -72,13 +65,7 @@ export function customerDepositsExport(): ExportSpec<CustomerDepositRow> {
           ctx.addRowError({ file: customerDepositsFeed.name, row: 0, ...(field && { field }), message: `payment ${key}: ${message}` });
         },
       });
-      let rows = 0;
-      if (pick.keys.length) {
-        const marked = await queryRows<{ id: string }>(tx, sql`
-          update order_payments set feed_file_id = ${fileId}
-          where id = any(${sql.param(pick.keys)}::text[]) and feed_file_id is null returning id`);
-        rows = marked.length;
-      }
+      const rows = pick.keys.length ? await markPaymentsExported(tx, fileId, pick.keys) : 0;
       state.afterPayment = pick.leftOver ? pick.keys[pick.keys.length - 1] : cands[cands.length - 1].id;
       return { rows, more: cands.length >= limit || pick.leftOver };
     },
@@ -86,10 +73,7 @@ export function customerDepositsExport(): ExportSpec<CustomerDepositRow> {
     rows: (db, { fileId, rowCount, params }) => readDeposits(db, fileId, rowCount, paymentMethodMap(params)),
 
     async waiting(db) {
-      const [r] = await queryRows<{ n: number }>(db, sql`
-        select count(*)::int as n from order_payments p join orders o on o.id = p.order_id
-        where ${unsent} and o.netsuite_order_id is null and o.status <> 'CANCELLED'`);
-      return { waitingForOrderId: r?.n ?? 0 };
+      return { waitingForOrderId: await countPaymentsWaitingForOrderId(db) };
     },
   };
 }
@@ -99,11 +83,7 @@ async function* readDeposits(db: Db, fileId: string, rowCount: number, methods: 
   let after = '';
   let left = rowCount;
   while (left > 0) {
-    const page = await queryRows<PaymentRow>(db, sql`
-      select p.id, p.method, p.amount::text as amount, o.netsuite_order_id as "nsOrderId"
-      from order_payments p join orders o on o.id = p.order_id
-      where p.feed_file_id = ${fileId} and p.id > ${after}
-      order by p.id limit ${Math.min(PAGE, left)}`);
+    const page = await paymentsOfFile(db, fileId, after, Math.min(PAGE, left));
     if (!page.length) return;
     for (const p of page) yield depositOf(p, methods);
     after = page[page.length - 1].id;

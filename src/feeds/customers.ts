@@ -9,18 +9,15 @@
  * A customer whose row cannot be encoded (e.g. an external id that is not a valid NetSuite id) is
  * reported as a row error of the run and not claimed.
  */
-import { and, asc, eq, gt, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { customers } from '../db/schema';
+import { customersOfFile, lockUnsentCustomers, markCustomersExported, type CustomerRecord } from '../db/feed-exports.repo';
 import { CUSTOMER_COLUMNS, customersFeed, type CustomerRow } from './codec';
-import type { FeedDeps } from './common';
+import { fromOutboundFeed, type FeedDeps } from './common';
 import { pickCandidates, type ExportSpec } from './export-runner';
-import { fromOutboundFeed } from './common';
 
 const PAGE = 2000;
 
-type CustomerRecord = typeof customers.$inferSelect;
-
+/** The feed row of one customer. */
 export function customerFeedRow(c: Pick<CustomerRecord, 'id' | 'externalId' | 'firstName' | 'lastName' | 'email' | 'phone'>, subsidiary: string): CustomerRow {
   return {
     HCCustomerId: c.id, externalId: c.externalId ?? c.id,
@@ -36,9 +33,7 @@ export function customersExport(): ExportSpec<CustomerRow> {
 
     async claim(tx, { fileId, limit, maxBytes, state, ctx, deps }) {
       const after = String(state.afterCustomer ?? '');
-      const cands = await tx.select().from(customers)
-        .where(and(isNull(customers.feedFileId), gt(customers.id, after)))
-        .orderBy(asc(customers.id)).limit(limit).for('update', { skipLocked: true });
+      const cands = await lockUnsentCustomers(tx, after, limit);
       if (!cands.length) return { rows: 0, more: false };
       const pick = pickCandidates(cands.map((c) => ({ key: c.id, rows: [customerFeedRow(c, deps.config.NETSUITE_SUBSIDIARY)] })), {
         columns: CUSTOMER_COLUMNS, limit, maxBytes,
@@ -47,9 +42,7 @@ export function customersExport(): ExportSpec<CustomerRow> {
           ctx.addRowError({ file: customersFeed.name, row: 0, ...(field && { field }), message: `customer ${key}: ${message}` });
         },
       });
-      if (pick.keys.length) {
-        await tx.update(customers).set({ feedFileId: fileId }).where(and(inArray(customers.id, pick.keys), isNull(customers.feedFileId)));
-      }
+      if (pick.keys.length) await markCustomersExported(tx, fileId, pick.keys);
       state.afterCustomer = pick.leftOver ? pick.keys[pick.keys.length - 1] : cands[cands.length - 1].id;
       return { rows: pick.rows, more: cands.length >= limit || pick.leftOver };
     },
@@ -62,9 +55,7 @@ async function* readCustomers(db: Db, fileId: string, rowCount: number, deps: Fe
   let after = '';
   let left = rowCount;
   while (left > 0) {
-    const page = await db.select().from(customers)
-      .where(and(eq(customers.feedFileId, fileId), gt(customers.id, after)))
-      .orderBy(asc(customers.id)).limit(Math.min(PAGE, left));
+    const page = await customersOfFile(db, fileId, after, Math.min(PAGE, left));
     if (!page.length) return;
     for (const c of page) yield customerFeedRow(c, deps.config.NETSUITE_SUBSIDIARY);
     after = page[page.length - 1].id;

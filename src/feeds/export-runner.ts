@@ -22,9 +22,10 @@
  * (NetSuite ids, which are set once); it is regenerated identically on retry.
  */
 import { Readable, pipeline, type Transform } from 'node:stream';
-import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { feedFiles } from '../db/schema';
+import type { Db, Tx } from '../db/client';
+import {
+  insertOutFile, lockFeedClaims, markOutFileUploaded, pendingOutFiles, recordUploadFailure,
+} from '../db/feed-files.repo';
 import { newId } from '../domain/ids';
 import { NETSUITE_CSV_LIMITS, batchRows, encodeRowCells, FeedEncodeError, type ColumnSpec } from './codec';
 import { errorText, intParam, lockKey, nowOf, transportDir, type FeedDeps, type JobContext } from './common';
@@ -72,7 +73,7 @@ export interface ExportSpec<Row extends object> {
   lockName?: string;
   createEncoder(deps: FeedDeps): Transform;
   /** Inside the claiming transaction: mark up to `limit` eligible records with `fileId`. */
-  claim(tx: Db, args: ClaimArgs): Promise<ClaimResult>;
+  claim(tx: Tx, args: ClaimArgs): Promise<ClaimResult>;
   /** The rows of a claimed file, in file order, read page by page without a transaction. */
   rows(db: Db, args: ReadArgs): AsyncIterable<Row>;
   /** Counters added to the job after each run, e.g. `{ waitingForIds: 3 }` (`state`: the claims' state). */
@@ -106,61 +107,77 @@ export function runPartOf(runId: string, fileId: string): string {
   return `${run}-${fileId.replace(/^FF-/, '')}`;
 }
 
+type Add = (k: string, n?: number) => void;
+
 /**
  * Runs one export of `spec`. Job params: `maxRowsPerFile` (≤ 25,000), `maxFiles` (files created
  * per run, default 1,000). Throws `FeedUploadError` when an upload fails (after recording it).
  */
 export async function runExport<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, ctx: JobContext): Promise<ExportResult> {
-  const db = deps.database.db;
   const counts: Record<string, number> = { filesCreated: 0, filesUploaded: 0, filesReuploaded: 0, rowsExported: 0 };
   const files: string[] = [];
-  const add = (k: string, n = 1) => {
+  const add: Add = (k, n = 1) => {
     counts[k] = (counts[k] ?? 0) + n;
     ctx.count(k, n);
   };
-  const limit = intParam(ctx.params, 'maxRowsPerFile', NETSUITE_CSV_LIMITS.maxRows, NETSUITE_CSV_LIMITS.maxRows);
-  const maxFiles = intParam(ctx.params, 'maxFiles', 1000);
+  await uploadPending(deps, spec, ctx, add, files);
+  const state: Record<string, unknown> = {};
+  await createAndUpload(deps, spec, ctx, state, add, files);
+  if (spec.waiting) {
+    for (const [k, v] of Object.entries(await spec.waiting(deps.database.db, deps, state))) if (v) add(k, v);
+  }
+  return { counts, files };
+}
 
-  // 1. Files committed by an earlier run but not (known to be) uploaded.
-  const pending = await db.select().from(feedFiles)
-    .where(and(eq(feedFiles.feed, spec.feed), eq(feedFiles.direction, 'OUT'), eq(feedFiles.status, 'PENDING_UPLOAD')))
-    .orderBy(asc(feedFiles.createdAt), asc(feedFiles.id));
-  for (const f of pending) {
+/** 1. Files committed by an earlier run but not (known to be) uploaded. */
+async function uploadPending<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, ctx: JobContext, add: Add, files: string[]): Promise<void> {
+  for (const f of await pendingOutFiles(deps.database.db, spec.feed)) {
     await uploadFile(deps, spec, { id: f.id, fileName: f.fileName, folder: f.folder, rowCount: f.rowCount }, ctx);
     add('filesReuploaded');
     add('rowsExported', f.rowCount);
     files.push(`${f.folder}${f.fileName}`);
   }
+}
 
-  // 2. New files, one claim transaction each. The claim of the next file runs while the current
-  //    one uploads (its transaction never waits on the transport); a file is only ever uploaded
-  //    after the transaction that recorded it committed.
-  const state: Record<string, unknown> = {};
-  const claimTx = () => db.transaction(async (tx) => {
-    const t = tx as Db;
+interface Claimed { file: FileToUpload | null; more: boolean }
+
+/** One claim transaction: the feed's lock, the spec's claim of up to `limit` records, the file's registry row. */
+function claimFile<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, ctx: JobContext, state: Record<string, unknown>): Promise<Claimed> {
+  const limit = intParam(ctx.params, 'maxRowsPerFile', NETSUITE_CSV_LIMITS.maxRows, NETSUITE_CSV_LIMITS.maxRows);
+  return deps.database.db.transaction(async (tx) => {
     // One claimer per feed at a time (two runs never interleave their picks).
-    await t.execute(sql`select pg_advisory_xact_lock(${lockKey(spec.lockName ?? `feed-export:${spec.feed}`)})`);
+    await lockFeedClaims(tx, lockKey(spec.lockName ?? `feed-export:${spec.feed}`));
     const fileId = newId('FF');
-    const r = await spec.claim(t, { fileId, limit, maxBytes: NETSUITE_CSV_LIMITS.maxBytes, state, ctx, deps });
+    const r = await spec.claim(tx, { fileId, limit, maxBytes: NETSUITE_CSV_LIMITS.maxBytes, state, ctx, deps });
     const more = r.more ?? r.rows >= limit;
     if (r.rows <= 0) return { file: null, more };
     const fileName = spec.fileName(nowOf(deps), runPartOf(ctx.runId, fileId));
-    await t.insert(feedFiles).values({
-      id: fileId, feed: spec.feed, direction: 'OUT', fileName, folder: spec.folder,
-      status: 'PENDING_UPLOAD', rowCount: r.rows, jobRunId: ctx.runId,
-    });
-    return { file: { id: fileId, fileName, folder: spec.folder, rowCount: r.rows, hint: r.hint } as FileToUpload, more };
+    await insertOutFile(tx, { id: fileId, feed: spec.feed, fileName, folder: spec.folder, rowCount: r.rows, jobRunId: ctx.runId });
+    return { file: { id: fileId, fileName, folder: spec.folder, rowCount: r.rows, hint: r.hint }, more };
   });
-  const claimOne = () => {
-    const p = claimTx();
+}
+
+/**
+ * 2. New files, one claim transaction each. The claim of the next file runs while the current
+ *    one uploads (its transaction never waits on the transport); a file is only ever uploaded
+ *    after the transaction that recorded it committed.
+ */
+async function createAndUpload<Row extends object>(
+  deps: FeedDeps, spec: ExportSpec<Row>, ctx: JobContext, state: Record<string, unknown>, add: Add, files: string[],
+): Promise<void> {
+  const maxFiles = intParam(ctx.params, 'maxFiles', 1000);
+  let claims = 0;
+  const claimNext = (): Promise<Claimed> | null => {
+    if (claims >= maxFiles || ctx.signal?.aborted) return null;
+    claims++;
+    const p = claimFile(deps, spec, ctx, state);
     p.catch(() => {}); // awaited below; a failure while a file uploads must not be an unhandled rejection
     return p;
   };
-  let claims = 0;
-  let next: ReturnType<typeof claimTx> | null = maxFiles > 0 && !ctx.signal?.aborted ? (claims++, claimOne()) : null;
+  let next = claimNext();
   while (next) {
     const claimed = await next;
-    next = claimed.more && claims < maxFiles && !ctx.signal?.aborted ? (claims++, claimOne()) : null;
+    next = claimed.more ? claimNext() : null;
     if (!claimed.file) continue;
     add('filesCreated');
     ctx.log.info({ feed: spec.feed, file: claimed.file.fileName, rows: claimed.file.rowCount }, 'feed file created');
@@ -175,11 +192,6 @@ export async function runExport<Row extends object>(deps: FeedDeps, spec: Export
     add('rowsExported', claimed.file.rowCount);
     files.push(`${claimed.file.folder}${claimed.file.fileName}`);
   }
-
-  if (spec.waiting) {
-    for (const [k, v] of Object.entries(await spec.waiting(db, deps, state))) if (v) add(k, v);
-  }
-  return { counts, files };
 }
 
 /** Streams the file's rows from the database through the encoder into `putAtomic`. */
@@ -200,17 +212,13 @@ async function uploadFile<Row extends object>(deps: FeedDeps, spec: ExportSpec<R
   });
   try {
     const put = await deps.transport.putAtomic(transportDir(f.folder), f.fileName, source);
-    await db.update(feedFiles)
-      .set({ status: 'UPLOADED', sha256: put.sha256, size: put.size, attempts: sql`${feedFiles.attempts} + 1`, lastError: null, completedAt: new Date() })
-      .where(and(eq(feedFiles.id, f.id), eq(feedFiles.status, 'PENDING_UPLOAD')));
+    await markOutFileUploaded(db, f.id, put);
     ctx.addFile(`${f.folder}${f.fileName}`);
     ctx.log.info({ feed: spec.feed, file: f.fileName, status: put.status, sha256: put.sha256, bytes: put.size }, 'feed file uploaded');
   } catch (e) {
     source.destroy();
     try {
-      await db.update(feedFiles)
-        .set({ attempts: sql`${feedFiles.attempts} + 1`, lastError: errorText(e) })
-        .where(and(eq(feedFiles.id, f.id), eq(feedFiles.status, 'PENDING_UPLOAD')));
+      await recordUploadFailure(db, f.id, errorText(e));
     } catch (e2) {
       ctx.log.error({ err: e2, file: f.fileName }, 'could not record the upload failure');
     }
@@ -229,16 +237,24 @@ export interface Candidate<R extends object> {
   rows: R[];
 }
 
+export interface PickOptions<R extends object> {
+  /** The encoder's columns, when the feed is a CSV: each row is checked against them. */
+  columns?: readonly ColumnSpec[];
+  limit: number;
+  maxBytes: number;
+  /** A further check of a row (throws to refuse it), e.g. the JSON encoder's. */
+  validate?: (row: R, n: number) => void;
+  /** A candidate that cannot be sent (reported, never claimed). */
+  onInvalid: (key: string, message: string, field?: string) => void;
+}
+
 /**
  * Picks the first file's worth of candidates: each candidate's rows are checked with the encoder
  * rules first (a record that cannot be encoded is reported as a row error and skipped, never
  * claimed, so it cannot poison a file), then `batchRows` cuts at the row and byte limits, keeping
  * a candidate's rows together. Returns the keys to claim and whether candidates were left over.
  */
-export function pickCandidates<R extends object>(
-  candidates: Candidate<R>[],
-  opts: { columns?: readonly ColumnSpec[]; limit: number; maxBytes: number; validate?: (row: R, n: number) => void; onInvalid: (key: string, message: string, field?: string) => void },
-): { keys: string[]; rows: number; leftOver: boolean } {
+export function pickCandidates<R extends object>(candidates: Candidate<R>[], opts: PickOptions<R>): { keys: string[]; rows: number; leftOver: boolean } {
   const valid: { key: string; row: R }[] = [];
   for (const c of candidates) {
     if (c.rows.length > opts.limit) {

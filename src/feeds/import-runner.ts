@@ -40,7 +40,7 @@ import { disableJit } from '../db/rows';
 import { newId } from '../domain/ids';
 import type { RemoteEntry } from '../sftp/transport';
 import { errorReportCsv, FeedFileError, type DecodeResult } from './codec';
-import { errorText, intParam, transportDir, type FeedDeps, type JobContext } from './common';
+import { errorText, intParam, transportDir, type FeedDeps, type JobContext, type RowOutcome } from './common';
 import { errorReportName, fetchLocal, goneMeanwhile, moveQuietly, type LocalCopy } from './import-files';
 
 export { errorReportName } from './import-files';
@@ -77,10 +77,7 @@ export interface BatchContext {
 
 export interface BatchRow<Rec> { row: number; value: Rec }
 
-export type RowOutcome =
-  | { kind: 'applied' }
-  | { kind: 'noop'; message: string }
-  | { kind: 'error'; field?: string; message: string };
+export type { RowOutcome };
 
 export interface ImportSpec<Rec> {
   /** Codec feed name (`feed_files.feed`, `feed_rows_applied.feed`). */

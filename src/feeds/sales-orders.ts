@@ -9,38 +9,26 @@
  *
  * Lines are the order's original items (`parent_seq_id` null); a line's quantity includes the items
  * brokering split from it, and is recorded as `netsuite_line_qty` of the original item (so the
- * brokered-items feed tells NetSuite of the split: the reduced line and the new pieces). `orderLineId` = the OMS item seq id (NetSuite sends it back with its own
- * line id through `orderitemattribute`); `closed` = the line is cancelled; `externalId` = the
- * order's external id, or the OMS id; `location` = the origin facility's NetSuite location id.
+ * brokered-items feed tells NetSuite of the split: the reduced line and the new pieces).
+ * `orderLineId` = the OMS item seq id (NetSuite sends it back with its own line id through
+ * `orderitemattribute`); `closed` = the line is cancelled; `externalId` = the order's external id,
+ * or the OMS id; `location` = the origin facility's NetSuite location id.
  */
-import { and, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { orders, type ShipTo } from '../db/schema';
-import { SALES_ORDER_COLUMNS, salesOrdersFeed, type SalesOrderLineRow } from './codec';
+import {
+  countOrdersWaitingForIds, markOrdersExported, orderHeadsOfFile, orderItemsForExport, unsentOrderHeads, type OrderHead,
+} from '../db/feed-exports.repo';
 import { recordLineQuantities } from '../db/outbox.repo';
-import { queryRows, type FeedDeps, fromOutboundFeed } from './common';
+import type { ShipTo } from '../db/schema';
+import { SALES_ORDER_COLUMNS, salesOrdersFeed, type SalesOrderLineRow } from './codec';
+import { type FeedDeps, fromOutboundFeed } from './common';
 import { pickCandidates, type ExportSpec } from './export-runner';
 
 const PAGE = 500;
 /** Orders looked at per claim (bounds the memory of one claim; a file then holds at most this many orders). */
 const MAX_ORDERS_PER_CLAIM = 5000;
 
-interface OrderHead {
-  id: string; externalId: string | null; orderDate: Date | string; salesChannel: string; shippingMethod: string | null;
-  shippingCost: string | null; shipTo: ShipTo; customer: string; email: string | null; location: string | null;
-}
 interface OrderLine { orderId: string; seqId: string; status: string; item: string; unitPrice: string; quantity: number }
-
-const heads = (where: ReturnType<typeof sql>, limit: number) => sql`
-  select o.id, o.external_id as "externalId", o.order_date as "orderDate", o.sales_channel as "salesChannel",
-         o.shipping_method as "shippingMethod", o.shipping_cost::text as "shippingCost", o.ship_to as "shipTo",
-         c.netsuite_customer_id as customer, c.email, fo.netsuite_location_id as location
-  from orders o
-  join customers c on c.id = o.customer_id
-  left join facilities fo on fo.id = o.origin_facility_id
-  where ${where}
-  order by o.id
-  limit ${limit}`;
 
 /**
  * The original lines of the orders (items with no parent), each with the quantity of the whole
@@ -49,12 +37,7 @@ const heads = (where: ReturnType<typeof sql>, limit: number) => sql`
 async function linesOf(db: Db, orderIds: string[]): Promise<Map<string, OrderLine[]>> {
   const out = new Map<string, OrderLine[]>();
   if (!orderIds.length) return out;
-  const rows = await queryRows<OrderLine & { parentSeqId: string | null }>(db, sql`
-    select oi.order_id as "orderId", oi.seq_id as "seqId", oi.parent_seq_id as "parentSeqId", oi.status,
-           p.netsuite_item_id as item, oi.unit_price::text as "unitPrice", oi.quantity
-    from order_items oi join products p on p.id = oi.product_id
-    where oi.order_id = any(${sql.param(orderIds)}::text[])
-    order by oi.order_id, oi.seq_id`);
+  const rows = await orderItemsForExport(db, orderIds);
   const parentOf = new Map(rows.map((r) => [`${r.orderId}/${r.seqId}`, r.parentSeqId]));
   const rootOf = (orderId: string, seqId: string): string => {
     let seq = seqId;
@@ -69,7 +52,8 @@ async function linesOf(db: Db, orderIds: string[]): Promise<Map<string, OrderLin
   for (const r of rows) {
     if (r.parentSeqId !== null) continue;
     const list = out.get(r.orderId) ?? [];
-    list.push({ orderId: r.orderId, seqId: r.seqId, status: r.status, item: r.item, unitPrice: r.unitPrice, quantity: totals.get(`${r.orderId}/${r.seqId}`)! });
+    const quantity = totals.get(`${r.orderId}/${r.seqId}`)!;
+    list.push({ orderId: r.orderId, seqId: r.seqId, status: r.status, item: r.item, unitPrice: r.unitPrice, quantity });
     out.set(r.orderId, list);
   }
   return out;
@@ -87,10 +71,6 @@ export function salesOrderRows(o: OrderHead, lines: OrderLine[], subsidiary: str
   }));
 }
 
-const eligible = sql`o.feed_file_id is null and o.status <> 'CANCELLED' and c.netsuite_customer_id is not null
-  and not exists (select 1 from order_items oi join products p on p.id = oi.product_id
-                  where oi.order_id = o.id and oi.parent_seq_id is null and p.netsuite_item_id is null)`;
-
 export function salesOrdersExport(): ExportSpec<SalesOrderLineRow> {
   return {
     ...fromOutboundFeed(salesOrdersFeed),
@@ -99,7 +79,7 @@ export function salesOrdersExport(): ExportSpec<SalesOrderLineRow> {
     async claim(tx, { fileId, limit, maxBytes, state, ctx, deps }) {
       const after = String(state.afterOrder ?? '');
       const take = Math.min(limit, MAX_ORDERS_PER_CLAIM);
-      const cands = await queryRows<OrderHead>(tx, heads(sql`${eligible} and o.id > ${after}`, take));
+      const cands = await unsentOrderHeads(tx, after, take);
       if (!cands.length) return { rows: 0, more: false };
       const lines = await linesOf(tx, cands.map((o) => o.id));
       const pick = pickCandidates(
@@ -114,9 +94,7 @@ export function salesOrdersExport(): ExportSpec<SalesOrderLineRow> {
       );
       let rows = 0;
       if (pick.keys.length) {
-        const marked = await tx.update(orders).set({ feedFileId: fileId })
-          .where(and(inArray(orders.id, pick.keys), sql`${orders.feedFileId} is null`)).returning({ id: orders.id });
-        const ids = new Set(marked.map((m) => m.id));
+        const ids = new Set(await markOrdersExported(tx, fileId, pick.keys));
         const sent = pick.keys.filter((k) => ids.has(k)).flatMap((k) => lines.get(k) ?? []);
         rows = sent.length;
         // What NetSuite's lines will hold: a later split is told to it as a reduced line plus new pieces.
@@ -129,14 +107,8 @@ export function salesOrdersExport(): ExportSpec<SalesOrderLineRow> {
     rows: (db, { fileId, rowCount, deps }) => readOrders(db, fileId, rowCount, deps),
 
     async waiting(db) {
-      const [r] = await queryRows<{ customer: number; items: number }>(db, sql`
-        select count(*) filter (where c.netsuite_customer_id is null)::int as customer,
-               count(*) filter (where c.netsuite_customer_id is not null and exists (
-                 select 1 from order_items oi join products p on p.id = oi.product_id
-                 where oi.order_id = o.id and oi.parent_seq_id is null and p.netsuite_item_id is null))::int as items
-        from orders o left join customers c on c.id = o.customer_id
-        where o.feed_file_id is null and o.status <> 'CANCELLED'`);
-      return { waitingForCustomerId: r?.customer ?? 0, waitingForItemIds: r?.items ?? 0 };
+      const r = await countOrdersWaitingForIds(db);
+      return { waitingForCustomerId: r.customer, waitingForItemIds: r.items };
     },
   };
 }
@@ -145,7 +117,7 @@ async function* readOrders(db: Db, fileId: string, rowCount: number, deps: FeedD
   let after = '';
   let left = rowCount;
   while (left > 0) {
-    const page = await queryRows<OrderHead>(db, heads(sql`o.feed_file_id = ${fileId} and o.id > ${after}`, PAGE));
+    const page = await orderHeadsOfFile(db, fileId, after, PAGE);
     if (!page.length) return;
     const lines = await linesOf(db, page.map((o) => o.id));
     for (const o of page) {
