@@ -105,9 +105,10 @@ export async function setJobCron(
   const before = await findJobDefinition(db, name);
   if (!before) return jobNotFound(name);
   const def = await updateJobCron(db, name, value);
+  if (!def) return jobNotFound(name);
   if (boss) {
     try {
-      await applySchedule(boss, def!, tz);
+      await applySchedule(boss, def, tz);
     } catch (e) {
       // pg-boss parses crons with cron-parser; if it refuses one croner accepted, keep the old cron.
       await restoreJobCron(db, name, before.cron);
