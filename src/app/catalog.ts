@@ -1,10 +1,10 @@
-/** Products, facilities and inventory use cases. */
+/** Products, facilities and inventory use cases; the writes take the caller's transaction (`Tx`). */
 import { z } from 'zod';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import {
   facilityRow, facilityRows, productRow, productRows, upsertFacilityRow, upsertProductRow, type FacilityRow, type ProductRow,
 } from '../db/catalog.repo';
-import { adjustOnHand, insertVariance, readLevels, setOnHand } from '../db/inventory.repo';
+import { adjustOnHand, insertVariance, readLevels, setOnHand, type LevelRow } from '../db/inventory.repo';
 import { openItemsAt } from '../db/ops.repo';
 import { newId } from '../domain/ids';
 import { conflict, invalid, invalidField, notFound, type Failure } from '../domain/result';
@@ -48,12 +48,12 @@ export type ProductInput = z.input<typeof productSchema>;
 export type FacilityInput = z.input<typeof facilitySchema>;
 
 /** Creates or replaces a product (its SKU and name default to its id). */
-export async function upsertProduct(db: Db, raw: unknown): Promise<{ kind: 'ok'; product: ProductRow } | Failure> {
+export async function upsertProduct(tx: Tx, raw: unknown): Promise<{ kind: 'ok'; product: ProductRow } | Failure> {
   const r = productSchema.safeParse(raw);
   if (!r.success) return invalid(formatIssues(r.error));
   const p = r.data;
-  if (p.warehouseId && !(await facilityRow(db, p.warehouseId))) return invalidField('warehouseId', `unknown facility ${p.warehouseId}`);
-  const product = await upsertProductRow(db, {
+  if (p.warehouseId && !(await facilityRow(tx, p.warehouseId))) return invalidField('warehouseId', `unknown facility ${p.warehouseId}`);
+  const product = await upsertProductRow(tx, {
     id: p.id, sku: p.sku ?? p.id, name: p.name ?? p.id, hazmat: p.hazmat, sample: p.sample,
     warehouseId: p.warehouseId ?? null, netsuiteItemId: p.netsuiteItemId ?? null, autoCreated: false,
   });
@@ -61,7 +61,7 @@ export async function upsertProduct(db: Db, raw: unknown): Promise<{ kind: 'ok';
 }
 
 /** Creates or replaces a facility; a US facility without coordinates gets its ZIP's. */
-export async function upsertFacility(db: Db, raw: unknown): Promise<{ kind: 'ok'; facility: FacilityRow } | Failure> {
+export async function upsertFacility(tx: Tx, raw: unknown): Promise<{ kind: 'ok'; facility: FacilityRow } | Failure> {
   const r = facilitySchema.safeParse(raw);
   if (!r.success) return invalid(formatIssues(r.error));
   const f = r.data;
@@ -70,7 +70,7 @@ export async function upsertFacility(db: Db, raw: unknown): Promise<{ kind: 'ok'
     const p = lookupUsZip(f.postalCode);
     if (p) ({ latitude, longitude } = p);
   }
-  const facility = await upsertFacilityRow(db, { ...f, latitude: latitude ?? null, longitude: longitude ?? null, market: f.market ?? f.country });
+  const facility = await upsertFacilityRow(tx, { ...f, latitude: latitude ?? null, longitude: longitude ?? null, market: f.market ?? f.country });
   return { kind: 'ok', facility };
 }
 
@@ -88,31 +88,31 @@ async function checkStockLocation(db: Db, productId: string, facilityId: string)
   return null;
 }
 
+export type LevelResult = { kind: 'ok'; level: LevelRow } | Failure;
+
 /** Sets on hand (a count); available-to-promise follows. */
-export async function setInventory(db: Db, productId: string, facilityId: string, onHand: unknown, actor = 'api') {
+export async function setInventory(tx: Tx, productId: string, facilityId: string, onHand: unknown, actor = 'api'): Promise<LevelResult> {
   if (typeof onHand !== 'number' || !Number.isInteger(onHand) || onHand < 0) return invalidField('onHand', 'must be a whole number ≥ 0');
-  return db.transaction(async (tx) => {
-    const bad = await checkStockLocation(tx, productId, facilityId);
-    if (bad) return bad;
-    await setOnHand(tx, productId, facilityId, onHand, actor);
-    return { kind: 'ok' as const, level: (await readLevels(tx, { productId, facilityId }))[0] };
-  });
+  const bad = await checkStockLocation(tx, productId, facilityId);
+  if (bad) return bad;
+  await setOnHand(tx, productId, facilityId, onHand, actor);
+  return { kind: 'ok', level: (await readLevels(tx, { productId, facilityId }))[0] };
 }
 
 /** Adjusts on hand by a signed delta with a reason; recorded as a variance. */
-export async function adjustInventory(db: Db, productId: string, facilityId: string, delta: unknown, reason: unknown, actor = 'api') {
+export async function adjustInventory(
+  tx: Tx, productId: string, facilityId: string, delta: unknown, reason: unknown, actor = 'api',
+): Promise<LevelResult> {
   const errs = [];
   if (typeof delta !== 'number' || !Number.isInteger(delta) || delta === 0) errs.push({ field: 'delta', message: 'must be a non-zero whole number' });
   if (typeof reason !== 'string' || !reason.trim()) errs.push({ field: 'reason', message: 'is required' });
   if (errs.length) return invalid(errs);
-  return db.transaction(async (tx) => {
-    const bad = await checkStockLocation(tx, productId, facilityId);
-    if (bad) return bad;
-    const r = await adjustOnHand(tx, { productId, facilityId, delta: delta as number, kind: 'VARIANCE', reason: reason as string, actor });
-    if (!r) return invalidField('delta', 'would take on hand below zero');
-    await insertVariance(tx, { id: newId('VAR'), productId, facilityId, reason: reason as string, quantity: delta as number });
-    return { kind: 'ok' as const, level: (await readLevels(tx, { productId, facilityId }))[0] };
-  });
+  const bad = await checkStockLocation(tx, productId, facilityId);
+  if (bad) return bad;
+  const r = await adjustOnHand(tx, { productId, facilityId, delta: delta as number, kind: 'VARIANCE', reason: reason as string, actor });
+  if (!r) return invalidField('delta', 'would take on hand below zero');
+  await insertVariance(tx, { id: newId('VAR'), productId, facilityId, reason: reason as string, quantity: delta as number });
+  return { kind: 'ok', level: (await readLevels(tx, { productId, facilityId }))[0] };
 }
 
 export async function getAvailability(db: Db, filter: { productId?: string; facilityId?: string }) {

@@ -8,7 +8,7 @@ import { facilityRow } from '../db/catalog.repo';
 import { closeReservation } from '../db/inventory.repo';
 import { lockOrder, orderItemRow, type OrderItemRow } from '../db/orders.repo';
 import { transitionItem, type ItemStatus } from '../domain/lifecycle';
-import { illegal, notFound, type Failure } from '../domain/result';
+import { illegal, invalidField, notFound, type Failure } from '../domain/result';
 import { moveItems, refreshOrderStatus } from './orders';
 
 export interface FulfilInput {
@@ -21,13 +21,12 @@ export interface FulfilInput {
 type Item = OrderItemRow;
 export type FulfilResult = { kind: 'ok'; item: Item } | { kind: 'noop'; message: string } | Failure;
 
-async function withItem(db: Db, input: FulfilInput, fn: (t: Tx, item: Item) => Promise<FulfilResult>): Promise<FulfilResult> {
-  return db.transaction(async (tx) => {
-    if (!(await lockOrder(tx, input.orderId))) return notFound('order', input.orderId);
-    const item = await orderItemRow(tx, input.orderId, input.seqId);
-    if (!item || (input.facilityId && item.facilityId !== input.facilityId)) return notFound('order item', itemRef(input));
-    return fn(tx, item);
-  });
+/** Locks the order and runs `fn` with the item (scoped to the caller's facility, if any). */
+async function withItem(tx: Tx, input: FulfilInput, fn: (item: Item) => Promise<FulfilResult>): Promise<FulfilResult> {
+  if (!(await lockOrder(tx, input.orderId))) return notFound('order', input.orderId);
+  const item = await orderItemRow(tx, input.orderId, input.seqId);
+  if (!item || (input.facilityId && item.facilityId !== input.facilityId)) return notFound('order item', itemRef(input));
+  return fn(item);
 }
 
 /** `order/seq`, with ` at facility` when the caller acts for one. */
@@ -35,28 +34,23 @@ const itemRef = (i: { orderId: string; seqId: string; facilityId?: string }) => 
 
 const reload = async (t: Db, i: Item) => (await orderItemRow(t, i.orderId, i.seqId))!;
 
-export function packItem(db: Db, input: FulfilInput): Promise<FulfilResult> {
-  return withItem(db, input, async (t, item) => {
+/** A store packs an allocated item; packing a packed one is a no-op. */
+export function packItem(tx: Tx, input: FulfilInput): Promise<FulfilResult> {
+  return withItem(tx, input, async (item) => {
     if (item.status === 'PACKED') return { kind: 'noop', message: `item ${item.orderId}/${item.seqId} is already packed` };
     const tr = transitionItem(item.status as ItemStatus, 'pack');
     if (!tr.ok) return illegal(tr.message);
-    await moveItems(t, item.orderId, [item], 'pack', undefined, 'PACKED', input.actor);
-    await refreshOrderStatus(t, item.orderId);
-    return { kind: 'ok', item: await reload(t, item) };
+    await moveItems(tx, item.orderId, [item], 'pack', undefined, 'PACKED', input.actor);
+    await refreshOrderStatus(tx, item.orderId);
+    return { kind: 'ok', item: await reload(tx, item) };
   });
 }
 
-/** A store ships an item (its own transaction); `facilityId` scopes it to the store. */
-export async function shipItem(db: Db, input: FulfilInput & { shippedAt?: Date }): Promise<FulfilResult> {
-  return db.transaction(async (tx) => {
-    const r = await markShipped(tx, { ...input, source: 'STORE' });
-    if (r.kind === 'noop') return r;
-    if (r.kind === 'error') {
-      if (r.field === 'orderId' || r.message.startsWith('unknown order item')) return { kind: 'not_found' as const, message: r.message };
-      return illegal(r.message);
-    }
-    return { kind: 'ok' as const, item: (await orderItemRow(tx, input.orderId, input.seqId))! };
-  });
+/** A store ships an item; `facilityId` scopes it to the store. */
+export async function shipItem(tx: Tx, input: FulfilInput & { shippedAt?: Date }): Promise<FulfilResult> {
+  const r = await markShipped(tx, { ...input, source: 'STORE' });
+  if (r.kind !== 'ok') return r;
+  return { kind: 'ok', item: (await orderItemRow(tx, input.orderId, input.seqId))! };
 }
 
 export interface ShipInput {
@@ -75,10 +69,10 @@ export interface ShipInput {
   carrier?: string;
 }
 
-export type ShipResult =
-  | { kind: 'ok' }
-  | { kind: 'noop'; message: string }
-  | { kind: 'error'; field: string; message: string };
+export type ShipResult = { kind: 'ok' } | { kind: 'noop'; message: string } | Failure;
+
+/** An order or item the input names does not exist (or is not at the caller's facility). */
+const unknown = (message: string, field: string): Failure => ({ kind: 'not_found', message, field });
 
 /**
  * Ships one allocated item inside the caller's transaction (takes the order lock): the one ship
@@ -87,29 +81,12 @@ export type ShipResult =
  */
 export async function markShipped(tx: Tx, input: ShipInput): Promise<ShipResult> {
   const { orderId, seqId } = input;
-  const order = await lockOrder(tx, orderId);
-  if (!order) return { kind: 'error', field: 'orderId', message: `unknown order ${orderId}` };
+  if (!(await lockOrder(tx, orderId))) return unknown(`unknown order ${orderId}`, 'orderId');
   const item = await orderItemRow(tx, orderId, seqId);
-  if (!item || (input.facilityId && item.facilityId !== input.facilityId)) return { kind: 'error', field: 'orderItemSeqId', message: `unknown order item ${itemRef(input)}` };
+  if (!item || (input.facilityId && item.facilityId !== input.facilityId)) return unknown(`unknown order item ${itemRef(input)}`, 'orderItemSeqId');
   if (item.status === 'SHIPPED') return { kind: 'noop', message: `item ${orderId}/${seqId} is already shipped` };
-  if (item.status !== 'ALLOCATED' && item.status !== 'PACKED') {
-    return { kind: 'error', field: 'orderItemSeqId', message: `item ${orderId}/${seqId} is ${item.status}, not allocated: cannot ship it` };
-  }
-  const fac = await facilityRow(tx, item.facilityId!);
-  const wanted = input.source === 'NETSUITE' ? 'NETSUITE' : 'OMS';
-  if (!fac || fac.fulfillmentSystem !== wanted || fac.type === 'VIRTUAL') {
-    const what = input.source === 'NETSUITE' ? 'a NetSuite facility' : 'an OMS-fulfilled facility';
-    return { kind: 'error', field: 'orderItemSeqId', message: `item ${orderId}/${seqId} is at ${item.facilityId}, not at ${what}` };
-  }
-  if (input.externalFacilityId && fac.netsuiteLocationId && input.externalFacilityId !== fac.netsuiteLocationId) {
-    return {
-      kind: 'error', field: 'externalFacilityId',
-      message: `shipped from NetSuite location ${input.externalFacilityId}, but item ${orderId}/${seqId} is allocated at ${fac.id} (location ${fac.netsuiteLocationId})`,
-    };
-  }
-  if (input.quantity !== undefined && input.quantity !== item.quantity) {
-    return { kind: 'error', field: 'quantity', message: `shipped quantity ${input.quantity} differs from the item quantity ${item.quantity} (partial fulfilment of an item is not supported)` };
-  }
+  const refused = await shipRefusal(tx, input, item);
+  if (refused) return refused;
   const reason = `SHIPPED by ${input.source}`;
   await closeReservation(tx, orderId, seqId, 'CONSUMED', input.actor, reason);
   await moveItems(tx, orderId, [item], 'ship', undefined, reason, input.actor, {
@@ -121,5 +98,25 @@ export async function markShipped(tx: Tx, input: ShipInput): Promise<ShipResult>
   });
   await refreshOrderStatus(tx, orderId);
   return { kind: 'ok' };
+}
+
+/** Why the item cannot ship as the input says: its state, its facility, the location or the quantity; null when it can. */
+async function shipRefusal(tx: Tx, input: ShipInput, item: Item): Promise<Failure | null> {
+  const ref = `${input.orderId}/${input.seqId}`;
+  if (item.status !== 'ALLOCATED' && item.status !== 'PACKED') return illegal(`item ${ref} is ${item.status}, not allocated: cannot ship it`, 'orderItemSeqId');
+  const fac = await facilityRow(tx, item.facilityId!);
+  const wanted = input.source === 'NETSUITE' ? 'NETSUITE' : 'OMS';
+  if (!fac || fac.fulfillmentSystem !== wanted || fac.type === 'VIRTUAL') {
+    const what = input.source === 'NETSUITE' ? 'a NetSuite facility' : 'an OMS-fulfilled facility';
+    return illegal(`item ${ref} is at ${item.facilityId}, not at ${what}`, 'orderItemSeqId');
+  }
+  if (input.externalFacilityId && fac.netsuiteLocationId && input.externalFacilityId !== fac.netsuiteLocationId) {
+    return invalidField('externalFacilityId',
+      `shipped from NetSuite location ${input.externalFacilityId}, but item ${ref} is allocated at ${fac.id} (location ${fac.netsuiteLocationId})`);
+  }
+  if (input.quantity !== undefined && input.quantity !== item.quantity) {
+    return invalidField('quantity', `shipped quantity ${input.quantity} differs from the item quantity ${item.quantity} (partial fulfilment of an item is not supported)`);
+  }
+  return null;
 }
 

@@ -33,8 +33,9 @@
  * `(file)` error and nothing is imported: the file is read twice, a first pass checks and counts
  * it (the progress total), the second imports it, so a 100k-line file is never held in memory.
  *
- * An order whose storing throws (a database error) is reported as `(order)` and the import goes
- * on; after 5 such orders in a row the error is thrown (the orders before stay imported).
+ * Each order is created in a transaction of its own (and approved in a second one), so an order
+ * whose storing throws (a database error) is reported as `(order)` and the import goes on; after
+ * 5 such orders in a row the error is thrown (the orders before stay imported).
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -161,7 +162,7 @@ async function storeChunk(db: Db, chunk: Unit[], total: number, opts: ImportOpti
 async function storeOne(db: Db, u: Unit, actor: string, approve: boolean, result: ImportResult, state: { failures: number }) {
   let r: Awaited<ReturnType<typeof createOrder>>;
   try {
-    r = await createOrder(db, u.raw, actor);
+    r = await db.transaction((tx) => createOrder(tx, u.raw, actor));
     state.failures = 0;
   } catch (e) {
     if (++state.failures >= MAX_CONSECUTIVE_FAILURES) throw e;
@@ -173,7 +174,8 @@ async function storeOne(db: Db, u: Unit, actor: string, approve: boolean, result
   if (r.kind !== 'created') { reject(result, u, [{ ...u.locate(ORDER), message: r.message }]); return; }
   result.created++;
   if (approve) {
-    const a = await approveOrder(db, r.order.id, actor);
+    const id = r.order.id;
+    const a = await db.transaction((tx) => approveOrder(tx, id, actor));
     if (a.kind !== 'ok') result.rejected.push({ ...u.locate(ORDER), message: `created as ${r.order.id} but not approved: ${a.message}` });
   }
 }

@@ -3,7 +3,7 @@
  * job IMP_NS_IMPORT_ERRORS): list them, re-send one, or dismiss one. Nothing is re-sent
  * automatically.
  *
- * Re-send, in one transaction, only from OPEN:
+ * Re-send, in the caller's transaction (`Tx`), only from OPEN:
  * - brokered-items / fulfilled-items: the refused outbox row is superseded (it no longer counts as
  *   sent, so the next export of that feed writes the item again); for a brokered-items refusal the
  *   item is also flagged `netsuite_sync = coalesce(netsuite_sync, 'RESEND')`, which makes the
@@ -29,32 +29,30 @@ export function listNetsuiteRefusals(db: Db, q: { status?: RefusalStatus; orderI
 }
 
 async function resolveOpen(
-  db: Db, id: number, status: 'RESENT' | 'DISMISSED', actor: string, effect: (t: Tx, r: RefusalRow) => Promise<void>,
+  tx: Tx, id: number, status: 'RESENT' | 'DISMISSED', actor: string, effect: (r: RefusalRow) => Promise<void>,
 ): Promise<RefusalResult> {
-  return db.transaction(async (t) => {
-    const current = await lockRefusal(t, id);
-    if (!current) return notFound('NetSuite refusal', String(id));
-    const verb = status === 'RESENT' ? 're-sent' : 'dismissed';
-    const resolved = current.status === 'OPEN' ? await resolveRefusal(t, id, status, actor) : undefined;
-    if (!resolved) {
-      const by = current.resolvedBy ? ` (by ${current.resolvedBy})` : '';
-      return conflict(`NetSuite refusal ${id} is ${current.status}${by}: only an OPEN refusal can be ${verb}`);
-    }
-    await effect(t, resolved);
-    return { kind: 'ok', refusal: resolved };
-  });
+  const current = await lockRefusal(tx, id);
+  if (!current) return notFound('NetSuite refusal', String(id));
+  const verb = status === 'RESENT' ? 're-sent' : 'dismissed';
+  const resolved = current.status === 'OPEN' ? await resolveRefusal(tx, id, status, actor) : undefined;
+  if (!resolved) {
+    const by = current.resolvedBy ? ` (by ${current.resolvedBy})` : '';
+    return conflict(`NetSuite refusal ${id} is ${current.status}${by}: only an OPEN refusal can be ${verb}`);
+  }
+  await effect(resolved);
+  return { kind: 'ok', refusal: resolved };
 }
 
 /** Sends the refused row again with the next export of its feed. */
-export function resendRefusal(db: Db, id: number, actor: string): Promise<RefusalResult> {
-  return resolveOpen(db, id, 'RESENT', actor, async (t, r) => {
-    if (r.outboxId !== null) await supersedeOutboxRow(t, r.outboxId);
-    if (r.feed === 'brokered-items' && r.orderId && r.orderItemSeqId) await flagItemForResend(t, r.orderId, r.orderItemSeqId);
-    if (r.varianceId) await unsendVariance(t, r.varianceId);
+export function resendRefusal(tx: Tx, id: number, actor: string): Promise<RefusalResult> {
+  return resolveOpen(tx, id, 'RESENT', actor, async (r) => {
+    if (r.outboxId !== null) await supersedeOutboxRow(tx, r.outboxId);
+    if (r.feed === 'brokered-items' && r.orderId && r.orderItemSeqId) await flagItemForResend(tx, r.orderId, r.orderItemSeqId);
+    if (r.varianceId) await unsendVariance(tx, r.varianceId);
   });
 }
 
 /** Closes the refusal without sending anything. */
-export function dismissRefusal(db: Db, id: number, actor: string): Promise<RefusalResult> {
-  return resolveOpen(db, id, 'DISMISSED', actor, async () => {});
+export function dismissRefusal(tx: Tx, id: number, actor: string): Promise<RefusalResult> {
+  return resolveOpen(tx, id, 'DISMISSED', actor, async () => {});
 }

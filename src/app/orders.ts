@@ -1,6 +1,6 @@
 /**
  * Order use cases: create (idempotent on the external id), read, list, approve, cancel, and an
- * item's history. Each mutation runs in the caller's transaction with the order row locked, and
+ * item's history. Each mutation takes the caller's transaction (`Tx`), locks the order row, and
  * writes a history row for every item it moves.
  */
 import type { Db, Tx } from '../db/client';
@@ -39,28 +39,32 @@ export async function autoCreateProductsEnabled(db: Db): Promise<boolean> {
 const isDuplicateExternalId = (e: unknown) =>
   /orders_external_uq|duplicate key/.test(String((e as Error).message) + String((e as { cause?: Error }).cause?.message));
 
-export async function createOrder(db: Db, raw: unknown, actor = 'api'): Promise<CreateOrderResult> {
+/**
+ * Creates an order in the caller's transaction, or returns the one with its external id. The
+ * writes run in a savepoint: when another create of the same external id commits first, the
+ * unique index refuses this one, its writes roll back alone and the winner is returned.
+ */
+export async function createOrder(tx: Tx, raw: unknown, actor = 'api'): Promise<CreateOrderResult> {
   const parsed = parseOrderInput(raw);
   if (!parsed.ok) return invalid(parsed.errors);
   const input = parsed.value;
   if (input.externalId) {
-    const existing = await findByExternalId(db, input.externalId);
+    const existing = await findByExternalId(tx, input.externalId);
     if (existing) return { kind: 'existing', order: existing };
   }
-  const autoCreate = await autoCreateProductsEnabled(db);
+  const autoCreate = await autoCreateProductsEnabled(tx);
   try {
-    return await db.transaction(async (tx) => {
-      const known = await existingProductIds(tx, [...new Set(input.items.map((i) => i.productId))]);
-      const problems = await referenceProblems(tx, input, autoCreate, known);
+    return await tx.transaction(async (sp) => {
+      const known = await existingProductIds(sp, [...new Set(input.items.map((i) => i.productId))]);
+      const problems = await referenceProblems(sp, input, autoCreate, known);
       if (problems.length) return invalid(problems);
       const id = newId('ORD');
-      await insertOrder(tx, id, input, autoCreate ? known : null, actor);
-      return { kind: 'created' as const, order: (await getOrder(tx, id))! };
+      await insertOrder(sp, id, input, autoCreate ? known : null, actor);
+      return { kind: 'created' as const, order: (await getOrder(sp, id))! };
     });
   } catch (e) {
-    // Two creates with one external id at once: the unique index lets one win; return it.
     if (input.externalId && isDuplicateExternalId(e)) {
-      const existing = await findByExternalId(db, input.externalId);
+      const existing = await findByExternalId(tx, input.externalId);
       if (existing) return { kind: 'existing', order: existing };
     }
     throw e;
@@ -145,42 +149,38 @@ export function listOrders(db: Db, f: OrderFilter): Promise<OrderRow[]> {
 }
 
 /** Re-derives and stores the order status from its items. */
-export async function refreshOrderStatus(db: Db, id: string, extra: Partial<typeof orders.$inferInsert> = {}) {
-  const status = deriveOrderStatus((await itemStatuses(db, id)) as ItemStatus[]);
-  await setOrderStatus(db, id, status, extra);
+export async function refreshOrderStatus(tx: Tx, id: string, extra: Partial<typeof orders.$inferInsert> = {}) {
+  const status = deriveOrderStatus((await itemStatuses(tx, id)) as ItemStatus[]);
+  await setOrderStatus(tx, id, status, extra);
   return status;
 }
 
 export type MutationResult = { kind: 'ok'; order: Order } | Failure;
 
 /** Approves a CREATED order: its items enter the brokering queue. */
-export async function approveOrder(db: Db, id: string, actor = 'api'): Promise<MutationResult> {
-  return db.transaction(async (tx) => {
-    const o = await lockOrder(tx, id);
-    if (!o) return notFound('order', id);
-    if (o.status !== 'CREATED') return illegal(`cannot approve order ${id}: it is ${o.status} (only CREATED orders can be approved)`);
-    const items = await orderItemRows(tx, id);
-    await moveItems(tx, id, items.filter((i) => i.status === 'CREATED'), 'approve', BROKERING_QUEUE, 'ORDER_APPROVED', actor);
-    await refreshOrderStatus(tx, id);
-    return { kind: 'ok' as const, order: (await getOrder(tx, id))! };
-  });
+export async function approveOrder(tx: Tx, id: string, actor = 'api'): Promise<MutationResult> {
+  const o = await lockOrder(tx, id);
+  if (!o) return notFound('order', id);
+  if (o.status !== 'CREATED') return illegal(`cannot approve order ${id}: it is ${o.status} (only CREATED orders can be approved)`);
+  const items = await orderItemRows(tx, id);
+  await moveItems(tx, id, items.filter((i) => i.status === 'CREATED'), 'approve', BROKERING_QUEUE, 'ORDER_APPROVED', actor);
+  await refreshOrderStatus(tx, id);
+  return { kind: 'ok', order: (await getOrder(tx, id))! };
 }
 
 /** Cancels every item not yet shipped or cancelled and releases their reservations. */
-export async function cancelOrder(db: Db, id: string, actor = 'api', reason = 'ORDER_CANCELLED'): Promise<MutationResult> {
-  return db.transaction(async (tx) => {
-    const o = await lockOrder(tx, id);
-    if (!o) return notFound('order', id);
-    const items = await orderItemRows(tx, id);
-    const open = items.filter((i) => transitionItem(i.status as ItemStatus, 'cancel').ok);
-    if (open.length === 0) return illegal(`cannot cancel order ${id}: it is ${o.status} and has no item left to cancel`);
-    await releaseInKeyOrder(tx, id, open.map((i) => i.seqId), actor, reason);
-    // An order NetSuite knows (exported, or with its id) must hear of the cancellation: the brokered-items feed closes its lines.
-    const knownToNetsuite = o.feedFileId !== null || o.netsuiteOrderId !== null;
-    await moveItems(tx, id, open, 'cancel', null, reason, actor, knownToNetsuite ? { set: { netsuiteSync: 'CLOSE' } } : {});
-    await refreshOrderStatus(tx, id);
-    return { kind: 'ok' as const, order: (await getOrder(tx, id))! };
-  });
+export async function cancelOrder(tx: Tx, id: string, actor = 'api', reason = 'ORDER_CANCELLED'): Promise<MutationResult> {
+  const o = await lockOrder(tx, id);
+  if (!o) return notFound('order', id);
+  const items = await orderItemRows(tx, id);
+  const open = items.filter((i) => transitionItem(i.status as ItemStatus, 'cancel').ok);
+  if (open.length === 0) return illegal(`cannot cancel order ${id}: it is ${o.status} and has no item left to cancel`);
+  await releaseInKeyOrder(tx, id, open.map((i) => i.seqId), actor, reason);
+  // An order NetSuite knows (exported, or with its id) must hear of the cancellation: the brokered-items feed closes its lines.
+  const knownToNetsuite = o.feedFileId !== null || o.netsuiteOrderId !== null;
+  await moveItems(tx, id, open, 'cancel', null, reason, actor, knownToNetsuite ? { set: { netsuiteSync: 'CLOSE' } } : {});
+  await refreshOrderStatus(tx, id);
+  return { kind: 'ok', order: (await getOrder(tx, id))! };
 }
 
 /** (product, facility) order. */
@@ -201,7 +201,7 @@ export async function releaseInKeyOrder(tx: Tx, orderId: string, seqs: string[],
  * place, null clears it), with history. Throws on an illegal transition: callers check first.
  */
 export async function moveItems(
-  db: Db, orderId: string, items: OrderItemRow[], event: ItemEvent, toFacility: string | null | undefined, reason: string, actor: string,
+  tx: Tx, orderId: string, items: Pick<OrderItemRow, 'seqId' | 'status' | 'facilityId'>[], event: ItemEvent, toFacility: string | null | undefined, reason: string, actor: string,
   extra: { runId?: string; rule?: string; set?: Partial<typeof orderItems.$inferInsert> } = {},
 ) {
   if (items.length === 0) return;
@@ -210,13 +210,13 @@ export async function moveItems(
     const t = transitionItem(it.status as ItemStatus, event);
     if (!t.ok) throw new Error(`order ${orderId} item ${it.seqId}: ${t.message}`);
     const facilityId = toFacility === undefined ? it.facilityId : toFacility;
-    await updateOrderItem(db, orderId, it.seqId, { status: t.to, facilityId, ...extra.set });
+    await updateOrderItem(tx, orderId, it.seqId, { status: t.to, facilityId, ...extra.set });
     hist.push({
       orderId, orderItemSeqId: it.seqId, fromStatus: it.status, toStatus: t.to, fromFacilityId: it.facilityId, toFacilityId: facilityId,
       reason, actor, runId: extra.runId, rule: extra.rule,
     });
   }
-  await recordHistory(db, hist);
+  await recordHistory(tx, hist);
 }
 
 /** An item's moves, oldest first. */

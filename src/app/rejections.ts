@@ -1,6 +1,6 @@
 /**
  * Rejecting an allocated item, from a store (Store Fulfillment App) or from NetSuite (the
- * rejected-items feed, job IMP_ORDER_ITM_RJCT). In one transaction: release the reservation,
+ * rejected-items feed, job IMP_ORDER_ITM_RJCT). In the caller's transaction: release the reservation,
  * apply the reason's inventory effect (and a variance row, pushed to NetSuite for VAR_* reasons),
  * record the rejection, exclude the facility for the item, and move the item back to the
  * brokering queue (or the parking the reason names), with history.
@@ -42,24 +42,54 @@ export const normalizeReasonId = (id: string) => (id.trim().toUpperCase() === 'V
 
 export const listRejectionReasons = (db: Db) => rejectionReasonRows(db);
 
-/** What the checks found: the item, its reason (if any) and where it is. */
-interface Rejectable { item: OrderItemRow; reasonId: string | null; reason: RejectionReasonRow | undefined; fromFacilityId: string }
+type RejectedItem = Pick<OrderItemRow, 'orderId' | 'seqId' | 'status' | 'facilityId' | 'productId' | 'quantity'>;
 
-export async function rejectItem(db: Db, input: RejectInput): Promise<RejectResult> {
-  return db.transaction(async (tx) => {
-    const checked = await checkRejectable(tx, input);
-    if (checked.kind !== 'ok') return checked;
-    return applyRejection(tx, input, checked);
-  });
+/**
+ * What a caller that has locked the order already read under that lock (the rejected-items
+ * import, which decides its row on these facts): the item and its ACTIVE reservation.
+ */
+export interface LockedItem {
+  item: RejectedItem;
+  /** The id of the item's ACTIVE reservation; null when it has none. */
+  reservationId: number | null;
 }
 
-/** Locks the order and checks the item, the reason and the facility; nothing is written. */
-async function checkRejectable(tx: Tx, input: RejectInput): Promise<({ kind: 'ok' } & Rejectable) | Failure | { kind: 'noop'; message: string }> {
+/** What the checks found: the item, its reason (if any), where it is and its reservation. */
+interface Rejectable {
+  item: RejectedItem;
+  reasonId: string | null;
+  reason: RejectionReasonRow | undefined;
+  fromFacilityId: string;
+  /** Known from the caller; undefined: read it. */
+  reservationId?: number | null;
+}
+
+/**
+ * Rejects an item in the caller's transaction (a route's, or the import runner's savepoint for a
+ * NetSuite row). Without `locked` it locks the order and reads the item and its reservation;
+ * with `locked` (read by the caller under its lock) it reads neither again.
+ */
+export async function rejectItem(tx: Tx, input: RejectInput, locked?: LockedItem): Promise<RejectResult> {
+  const checked = await checkRejectable(tx, input, locked);
+  if (checked.kind !== 'ok') return checked;
+  return applyRejection(tx, input, checked);
+}
+
+/** The item, under the order's lock: the caller's, or taken here. */
+async function lockedItem(tx: Tx, input: RejectInput, locked?: LockedItem): Promise<RejectedItem | Failure> {
+  if (locked) return locked.item;
+  if (!(await lockOrder(tx, input.orderId))) return notFound('order', input.orderId);
+  return (await orderItemRow(tx, input.orderId, input.seqId)) ?? notFound('order item', `${input.orderId}/${input.seqId}`);
+}
+
+/** Checks the item, the reason and the facility under the order's lock; nothing is written. */
+async function checkRejectable(
+  tx: Tx, input: RejectInput, locked?: LockedItem,
+): Promise<({ kind: 'ok' } & Rejectable) | Failure | { kind: 'noop'; message: string }> {
   const reasonId = input.reasonId ? normalizeReasonId(input.reasonId) : null;
   const ref = `${input.orderId}/${input.seqId}`;
-  if (!(await lockOrder(tx, input.orderId))) return notFound('order', input.orderId);
-  const item = await orderItemRow(tx, input.orderId, input.seqId);
-  if (!item) return notFound('order item', ref);
+  const item = await lockedItem(tx, input, locked);
+  if ('kind' in item) return item;
   if (input.expectedFacilityId && item.facilityId !== input.expectedFacilityId) return notFound('order item', `${ref} at ${input.expectedFacilityId}`);
   const reason = reasonId ? await rejectionReasonRow(tx, reasonId) : undefined;
   if (input.source === 'STORE' && !reasonId) return invalidField('reasonId', 'is required');
@@ -75,11 +105,12 @@ async function checkRejectable(tx: Tx, input: RejectInput): Promise<({ kind: 'ok
   if (input.source === 'NETSUITE' && fac?.fulfillmentSystem !== 'NETSUITE') {
     return invalidField('orderItemSeqId', `item ${ref} is at ${fromFacilityId}, not at a NetSuite facility`);
   }
-  return { kind: 'ok', item, reasonId, reason, fromFacilityId };
+  return { kind: 'ok', item, reasonId, reason, fromFacilityId, reservationId: locked?.reservationId };
 }
 
-async function applyRejection(tx: Tx, input: RejectInput, { item, reasonId, reason, fromFacilityId }: Rejectable): Promise<RejectResult> {
-  const res = await activeReservation(tx, input.orderId, input.seqId);
+async function applyRejection(tx: Tx, input: RejectInput, r: Rejectable): Promise<RejectResult> {
+  const { item, reasonId, reason, fromFacilityId } = r;
+  const reservationId = r.reservationId !== undefined ? r.reservationId : (await activeReservation(tx, input.orderId, input.seqId))?.id ?? null;
   await closeReservation(tx, input.orderId, input.seqId, 'RELEASED', input.actor, `REJECTED ${reasonId ?? ''}`.trim());
   // Inventory effects are the store's to report; NetSuite keeps its own stock.
   const varianceId = reason && reason.varianceType !== 'NO_VARIANCE' && input.source === 'STORE'
@@ -87,7 +118,7 @@ async function applyRejection(tx: Tx, input: RejectInput, { item, reasonId, reas
     : null;
   const rejectionId = await insertRejection(tx, {
     orderId: input.orderId, orderItemSeqId: input.seqId, facilityId: fromFacilityId, quantity: item.quantity, source: input.source,
-    reason: reasonId, comments: input.comments ?? null, reservationId: res?.id ?? null, actor: input.actor,
+    reason: reasonId, comments: input.comments ?? null, reservationId, actor: input.actor,
     netsuiteRejectionId: input.netsuiteRejectionId ?? null,
   });
   const until = input.exclusionDays ? new Date(Date.now() + input.exclusionDays * 86_400_000) : null;
@@ -99,11 +130,11 @@ async function applyRejection(tx: Tx, input: RejectInput, { item, reasonId, reas
     set: { backordered: false, carrier: null, shipmentGroup: null },
   });
   await refreshOrderStatus(tx, input.orderId);
-  return { kind: 'ok', rejectionId, reservationId: res?.id ?? null, fromFacilityId, toFacilityId, varianceId };
+  return { kind: 'ok', rejectionId, reservationId, fromFacilityId, toFacilityId, varianceId };
 }
 
 /** The reason's effect on the store's on hand, and its variance row; returns the variance id, if one was written. */
-async function applyVariance(tx: Tx, input: RejectInput, item: OrderItemRow, reason: RejectionReasonRow, facilityId: string): Promise<string | null> {
+async function applyVariance(tx: Tx, input: RejectInput, item: RejectedItem, reason: RejectionReasonRow, facilityId: string): Promise<string | null> {
   // Read after the release, under the row lock the release took.
   const onHand = await lockedOnHand(tx, item.productId, facilityId);
   const delta = rejectionOnHandDelta(reason.varianceType as 'ADJUST_BY_QTY' | 'ZERO_OUT', reason.varianceSign, item.quantity, onHand);

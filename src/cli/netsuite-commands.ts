@@ -33,11 +33,11 @@ export function registerNetsuiteCommands(program: Command) {
   ns.command('resend <id>').description('Re-send the refused row with the next export of its feed')
     .action((id: string) => {
       const n = refusalId(id);
-      return withDatabase(async (d) => finish(await resendRefusal(d.db, n, 'cli')));
+      return withDatabase(async (d) => finish(await d.db.transaction((tx) => resendRefusal(tx, n, 'cli'))));
     });
   ns.command('dismiss <id>').description('Close a refusal without re-sending')
     .action((id: string) => {
       const n = refusalId(id);
-      return withDatabase(async (d) => finish(await dismissRefusal(d.db, n, 'cli')));
+      return withDatabase(async (d) => finish(await d.db.transaction((tx) => dismissRefusal(tx, n, 'cli'))));
     });
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import type { Database, Db } from '../db/client';
 import type { FileTransport } from '../sftp/transport';
 import type { JobContext, JobLogger, RowError } from '../jobs/registry';
+import { failureField, type Failure } from '../domain/result';
 
 export type { JobContext, JobLogger, RowError };
 
@@ -75,4 +76,14 @@ export function fromOutboundFeed(f: { name: string; folder: string; fileName(dat
 /** The fields an import spec takes unchanged from its codec feed. */
 export function fromInboundFeed<D extends (input: never) => unknown>(f: { name: string; folder: string; pattern: RegExp; decode: D }) {
   return { feed: f.name, folder: f.folder, pattern: f.pattern, decode: ((input: never) => f.decode(input)) as D };
+}
+
+/**
+ * A use case's failure as the import's row outcome: the field it names (`fallbackField` when it
+ * names none) and its message (for an invalid input, the first field's own message).
+ */
+export function toRowOutcome(f: Failure, fallbackField?: string): RowOutcome {
+  const message = f.kind === 'invalid' ? (f.errors[0]?.message ?? f.message) : f.message;
+  const field = failureField(f) ?? fallbackField;
+  return { kind: 'error', ...(field !== undefined && { field }), message };
 }

@@ -21,7 +21,7 @@ import { fulfillmentFeed, type FulfillmentRecord } from './codec';
 import type { FacilityFact } from '../db/feed-bulk.repo';
 import { applyFulfilmentBatch } from './fulfillment-bulk';
 import type { ImportSpec, RowOutcome } from './import-runner';
-import { fromInboundFeed } from './common';
+import { fromInboundFeed, toRowOutcome } from './common';
 
 export const IMP_ODR_ITM_FLFLMNT = 'IMP_ODR_ITM_FLFLMNT';
 export { markShipped, type ShipInput, type ShipResult } from '../app/fulfilment';
@@ -47,7 +47,7 @@ export function fulfillmentImport(): ImportSpec<FulfillmentRecord> {
         externalFacilityId: rec.externalFacilityId, shippedAt: rec.shippedDate, trackingNumber: rec.trackingNumber, carrier: rec.carrier,
       });
       if (r.kind === 'ok') return { kind: 'applied' };
-      return r;
+      return r.kind === 'noop' ? r : toRowOutcome(r);
     },
   };
 }

@@ -21,15 +21,16 @@
  * inventory, and a variance would be pushed back to it — it is kept in the comments instead.
  *
  * Two paths, one decision (`rejected-items-decide.ts`): `apply` runs one row through the
- * `rejectItem` use case (the row-by-row path, ~20 statements a row); `applyBatch` applies a chunk
- * set-based (`rejected-items-bulk.ts`, ~15 statements per chunk).
+ * `rejectItem` use case in the row's savepoint (the row-by-row path: the order is locked and the
+ * item and its reservation read once, for the decision, and handed to `rejectItem`); `applyBatch`
+ * applies a chunk set-based (`rejected-items-bulk.ts`, ~15 statements per chunk).
  */
 import type { Tx } from '../db/client';
 import { rejectItem } from '../app/rejections';
 import { appliedKeys } from '../db/feed-files.repo';
 import { rejectedItemsFeed, type RejectedItemRecord } from './codec';
 import type { ImportSpec, RowOutcome } from './import-runner';
-import { fromInboundFeed } from './common';
+import { fromInboundFeed, toRowOutcome } from './common';
 import { applyRejectionBatch, loadRejectionFacts, referenceData, type ReferenceCache } from './rejected-items-bulk';
 import { decideRejection } from './rejected-items-decide';
 
@@ -53,11 +54,10 @@ export function rejectedItemsImport(): ImportSpec<RejectedItemRecord> {
       const r = await rejectItem(tx, {
         orderId: rec.orderId, seqId: rec.orderItemSeqId, reasonId: d.reasonId, comments: d.comments, expectedFacilityId: d.item.facilityId ?? undefined,
         source: 'NETSUITE', actor: rc.actor, exclusionDays: rc.deps.config.REJECTION_EXCLUSION_DAYS, netsuiteRejectionId: d.netsuiteRejectionId,
-      });
+      }, { item: d.item, reservationId: d.reservation?.id ?? null });
       if (r.kind === 'ok') return { kind: 'applied' };
       if (r.kind === 'noop') return { kind: 'noop', message: r.message };
-      if (r.kind === 'invalid') return { kind: 'error', field: r.errors[0]?.field ?? 'orderItemSeqId', message: r.errors[0]?.message ?? r.message };
-      return { kind: 'error', field: 'orderItemSeqId', message: r.message };
+      return toRowOutcome(r, 'orderItemSeqId');
     },
 
     applyBatch: (tx, rows, ctx) => applyRejectionBatch(tx, rows, ctx, cache),

@@ -13,8 +13,8 @@ import { expectOk, orderBody, seedCatalog, STORE_NYC, WH_CA, WH_NJ } from '../su
 describe.each(ENGINES)('brokering runs on %s', (engine) => {
   let d: Database;
   const order = async (over: Record<string, unknown>) => {
-    const { order: o } = expectOk(await createOrder(d.db, orderBody(over)));
-    expectOk(await approveOrder(d.db, o.id));
+    const { order: o } = expectOk(await d.db.transaction((tx) => createOrder(tx, orderBody(over))));
+    expectOk(await d.db.transaction((tx) => approveOrder(tx, o.id)));
     return o.id;
   };
   beforeEach(async () => {

@@ -69,8 +69,8 @@ describe.skipIf(!ENGINES.includes('postgres'))('concurrent brokering on PostgreS
     await d.query(`update routing_profiles set settings = '{"allowSplitFulfillment": true, "setOrderStatusToException": false}' where id = 'default'`);
     for (let i = 0; i < 120; i++) {
       const items = i % 4 === 0 ? [{ productId: 'HOT', quantity: 2 }, { productId: 'COLD', quantity: 1 }] : [{ productId: 'HOT', quantity: 1 }];
-      const { order } = expectOk(await createOrder(d.db, orderBody({ externalId: `C-${i}`, items, priority: i % 3 })));
-      expectOk(await approveOrder(d.db, order.id));
+      const { order } = expectOk(await d.db.transaction((tx) => createOrder(tx, orderBody({ externalId: `C-${i}`, items, priority: i % 3 }))));
+      expectOk(await d.db.transaction((tx) => approveOrder(tx, order.id)));
     }
   }
 

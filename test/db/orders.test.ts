@@ -19,12 +19,12 @@ describe.each(ENGINES)('orders and ledger on %s', (engine) => {
 
   it('creates an order with items, customer, payments and history; same external id returns the existing one', async () => {
     const body = orderBody({ externalId: 'SHOP-1', items: [{ productId: 'SKU1', quantity: 2, unitPrice: 5 }, { productId: 'SKU2', quantity: 1 }] });
-    const r = expectOk(await createOrder(d.db, body));
+    const r = expectOk(await d.db.transaction((tx) => createOrder(tx, body)));
     expect(r.kind).toBe('created');
     expect(r.order.status).toBe('CREATED');
     expect(r.order.items.map((i) => [i.seqId, i.productId, i.quantity, i.status])).toEqual([['00001', 'SKU1', 2, 'CREATED'], ['00002', 'SKU2', 1, 'CREATED']]);
     expect(r.order.shipTo.latitude).toBeCloseTo(40.71, 1); // placed by its ZIP
-    const again = expectOk(await createOrder(d.db, body));
+    const again = expectOk(await d.db.transaction((tx) => createOrder(tx, body)));
     expect(again.kind).toBe('existing');
     expect(again.order.id).toBe(r.order.id);
     expect((await listOrders(d.db, {})).length).toBe(1);
@@ -42,55 +42,55 @@ describe.each(ENGINES)('orders and ledger on %s', (engine) => {
       [orderBody({ shipTo: { address1: 'x', country: 'usa' } }), 'shipTo.country'],
     ];
     for (const [body, field] of cases) {
-      const r = await createOrder(d.db, body);
+      const r = await d.db.transaction((tx) => createOrder(tx, body));
       expect(r.kind, field).toBe('invalid');
       if (r.kind === 'invalid') expect(r.errors.map((e) => e.field)).toContain(field);
     }
     await d.db.update(routingProfiles).set({ settings: { autoCreateProduct: false } }).where(eq(routingProfiles.id, 'default'));
-    const r = await createOrder(d.db, orderBody({ items: [{ productId: 'SKU1', quantity: 1 }, { productId: 'UNKNOWN', quantity: 1 }] }));
+    const r = await d.db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'SKU1', quantity: 1 }, { productId: 'UNKNOWN', quantity: 1 }] })));
     expect(r.kind).toBe('invalid');
     if (r.kind === 'invalid') expect(r.message).toContain('items[1].productId');
     expect(await listOrders(d.db, {})).toEqual([]);
   });
 
   it('auto-creates unknown products when the profile allows it, even when the id is another product\'s SKU', async () => {
-    const r = expectOk(await createOrder(d.db, orderBody({ items: [{ productId: 'NEW-SKU', quantity: 1 }] })));
+    const r = expectOk(await d.db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'NEW-SKU', quantity: 1 }] }))));
     expect(r.order.items[0].productId).toBe('NEW-SKU');
     await seedCatalog(d.db, { products: [{ id: 'P-1', sku: 'ABC' }] });
-    const s = expectOk(await createOrder(d.db, orderBody({ items: [{ productId: 'ABC', quantity: 1 }] })));
+    const s = expectOk(await d.db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'ABC', quantity: 1 }] }))));
     expect(s.order.items[0].productId).toBe('ABC');
   });
 
   it('names the problem of a mistyped field instead of calling it missing', async () => {
-    const r = await createOrder(d.db, orderBody({ items: [{ productId: 'SKU1', quantity: '2' }] }));
+    const r = await d.db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'SKU1', quantity: '2' }] })));
     expect(r.kind).toBe('invalid');
     if (r.kind === 'invalid') expect(r.message).not.toContain('is required');
   });
 
   it('approve puts items in the brokering queue; approving twice is refused and changes nothing', async () => {
-    const { order } = expectOk(await createOrder(d.db, orderBody()));
-    const a = expectOk(await approveOrder(d.db, order.id));
+    const { order } = expectOk(await d.db.transaction((tx) => createOrder(tx, orderBody())));
+    const a = expectOk(await d.db.transaction((tx) => approveOrder(tx, order.id)));
     expect(a.order.status).toBe('APPROVED');
     expect(a.order.items[0]).toMatchObject({ status: 'APPROVED', facilityId: '_NA_' });
-    const again = await approveOrder(d.db, order.id);
+    const again = await d.db.transaction((tx) => approveOrder(tx, order.id));
     expect(again.kind).toBe('illegal_transition');
     expect((await getOrder(d.db, order.id))!.status).toBe('APPROVED');
-    expect((await approveOrder(d.db, 'ORD-NOPE')).kind).toBe('not_found');
+    expect((await d.db.transaction((tx) => approveOrder(tx, 'ORD-NOPE'))).kind).toBe('not_found');
   });
 
   it('cancel releases the reservation; cancelling again is refused', async () => {
-    const { order } = expectOk(await createOrder(d.db, orderBody({ items: [{ productId: 'SKU1', quantity: 2 }] })));
-    expectOk(await approveOrder(d.db, order.id));
+    const { order } = expectOk(await d.db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'SKU1', quantity: 2 }] }))));
+    expectOk(await d.db.transaction((tx) => approveOrder(tx, order.id)));
     await d.db.transaction(async (tx) => {
       const r = await reserve(tx as any, { orderId: order.id, orderItemSeqId: '00001', productId: 'SKU1', facilityId: 'WH_NJ', quantity: 2, actor: 't' });
       expect(r?.reserved).toBe(2);
       await tx.update(orderItems).set({ status: 'ALLOCATED', facilityId: 'WH_NJ' }).where(eq(orderItems.orderId, order.id));
     });
     expect((await getAvailability(d.db, { productId: 'SKU1', facilityId: 'WH_NJ' }))[0]).toMatchObject({ onHand: 5, reserved: 2, available: 3 });
-    const c = expectOk(await cancelOrder(d.db, order.id));
+    const c = expectOk(await d.db.transaction((tx) => cancelOrder(tx, order.id)));
     expect(c.order.status).toBe('CANCELLED');
     expect((await getAvailability(d.db, { productId: 'SKU1', facilityId: 'WH_NJ' }))[0]).toMatchObject({ reserved: 0, available: 5 });
-    expect((await cancelOrder(d.db, order.id)).kind).toBe('illegal_transition');
+    expect((await d.db.transaction((tx) => cancelOrder(tx, order.id))).kind).toBe('illegal_transition');
     expect(await ledgerInconsistencies(d.db)).toEqual([]);
   });
 
@@ -102,12 +102,12 @@ describe.each(ENGINES)('orders and ledger on %s', (engine) => {
     expect((await getAvailability(d.db, { productId: 'SKU1' }))[0]).toMatchObject({ onHand: 5, reserved: 5, available: 0 });
     await d.db.transaction((tx) => closeReservation(tx, 'O', '1', 'CONSUMED', 't'));
     expect((await getAvailability(d.db, { productId: 'SKU1' }))[0]).toMatchObject({ onHand: 2, reserved: 2, available: 0 });
-    expectOk(await setInventory(d.db, 'SKU1', 'WH_NJ', 10));
-    expectOk(await adjustInventory(d.db, 'SKU1', 'WH_NJ', -4, 'VAR_DAMAGED'));
+    expectOk(await d.db.transaction((tx) => setInventory(tx, 'SKU1', 'WH_NJ', 10)));
+    expectOk(await d.db.transaction((tx) => adjustInventory(tx, 'SKU1', 'WH_NJ', -4, 'VAR_DAMAGED')));
     expect((await getAvailability(d.db, { productId: 'SKU1' }))[0]).toMatchObject({ onHand: 6, reserved: 2, available: 4 });
-    expect((await adjustInventory(d.db, 'SKU1', 'WH_NJ', -7, 'VAR_STOLEN')).kind).toBe('invalid');
-    expect((await setInventory(d.db, 'SKU1', '_NA_', 3)).kind).toBe('invalid');
-    expect((await setInventory(d.db, 'SKU1', 'WH_NJ', -1)).kind).toBe('invalid');
+    expect((await d.db.transaction((tx) => adjustInventory(tx, 'SKU1', 'WH_NJ', -7, 'VAR_STOLEN'))).kind).toBe('invalid');
+    expect((await d.db.transaction((tx) => setInventory(tx, 'SKU1', '_NA_', 3))).kind).toBe('invalid');
+    expect((await d.db.transaction((tx) => setInventory(tx, 'SKU1', 'WH_NJ', -1))).kind).toBe('invalid');
     expect(await ledgerInconsistencies(d.db)).toEqual([]);
   });
 });

@@ -122,11 +122,11 @@ describe.each(ENGINES)('feed export on %s', (engine) => {
     const db = env.d.db;
     await db.execute(sql`insert into facilities (id, name, type, fulfillment_system, netsuite_location_id) values ('ST1', 'Store', 'STORE', 'OMS', '31')`);
     await db.execute(sql`insert into products (id, sku, name, netsuite_item_id) values ('P1', 'P1', 'P1', '77')`);
-    expectOk(await createOrder(db, orderBody({
+    expectOk(await db.transaction((tx) => createOrder(tx, orderBody({
       customer: { externalId: 'C-9', firstName: '=HYPERLINK("http://evil.example","x")', lastName: '@SUM(A1)', email: 'c9@example.com', phone: '-2+3' },
       shipTo: { name: '\tTab', address1: '=1+1', address2: 'a","=1+1', city: '\rCity', postalCode: '10001', country: 'US' },
       items: [{ productId: 'P1', quantity: 2, unitPrice: 9.5 }],
-    })));
+    }))));
     await db.execute(sql`update customers set email = '+cmd|calc'`); // e.g. imported from a shop without validation
     const cust = await env.run('GEN_CRT_CUST_FD');
     expect(cust.counts).toMatchObject({ filesCreated: 1, rowsExported: 1 });

@@ -96,8 +96,8 @@ export async function seedLoopCatalog(db: Db) {
 
 /** Creates and approves an order; returns its id. */
 export async function approvedOrder(db: Db, over: Record<string, unknown> = {}): Promise<string> {
-  const { order } = expectOk(await createOrder(db, orderBody(over)));
-  expectOk(await approveOrder(db, order.id));
+  const { order } = expectOk(await db.transaction((tx) => createOrder(tx, orderBody(over))));
+  expectOk(await db.transaction((tx) => approveOrder(tx, order.id)));
   return order.id;
 }
 

@@ -29,8 +29,8 @@ async function allocated(env: FeedEnv, n: number) {
   const items: { orderId: string; seqId: string }[] = [];
   for (let o = 0; o * 3 < n; o++) {
     const count = Math.min(3, n - o * 3);
-    const { order } = expectOk(await createOrder(db, orderBody({ items: Array.from({ length: count }, () => ({ productId: 'SKU1', quantity: 1, unitPrice: 10 })) })));
-    expectOk(await approveOrder(db, order.id));
+    const { order } = expectOk(await db.transaction((tx) => createOrder(tx, orderBody({ items: Array.from({ length: count }, () => ({ productId: 'SKU1', quantity: 1, unitPrice: 10 })) }))));
+    expectOk(await db.transaction((tx) => approveOrder(tx, order.id)));
     for (const it of order.items) items.push({ orderId: order.id, seqId: it.seqId });
   }
   await runBrokering(env.d, { trigger: 'test' });
@@ -105,7 +105,7 @@ describe.each(ENGINES)('feed import on %s', (engine) => {
     const items = await allocated(env, 98);
     const db = env.d.db;
     const already = items[97];
-    expectOk(await rejectItem(db, { ...already, source: 'NETSUITE', actor: 'earlier' }));
+    expectOk(await db.transaction((tx) => rejectItem(tx, { ...already, source: 'NETSUITE', actor: 'earlier' })));
     const lines: string[] = [];
     let valid = 0;
     for (let r = 1; r <= 100; r++) {

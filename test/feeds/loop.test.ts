@@ -88,7 +88,7 @@ describe.each(ENGINES)('the NetSuite loop over SFTP on %s', (engine) => {
     const storeOrder = await approvedOrder(db, { items: [{ productId: 'SKU2', quantity: 1, unitPrice: 5 }] });
     await runBrokering(env.d, { trigger: 'test' });
     expect((await getOrder(db, storeOrder))!.items[0]).toMatchObject({ status: 'ALLOCATED', facilityId: 'STORE_NYC' });
-    const r = expectOk(await rejectItem(db, { orderId: storeOrder, seqId: '00001', reasonId: 'VAR_DAMAGED', comments: '=HYPERLINK("x")', source: 'STORE', actor: 'store:nyc' }));
+    const r = expectOk(await db.transaction((tx) => rejectItem(tx, { orderId: storeOrder, seqId: '00001', reasonId: 'VAR_DAMAGED', comments: '=HYPERLINK("x")', source: 'STORE', actor: 'store:nyc' })));
     expect(r.varianceId).toBeTruthy();
     const inv = await env.run('GEN_INV_VAR_FEED_NS');
     expect(inv.counts).toMatchObject({ filesCreated: 1, rowsExported: 1 });

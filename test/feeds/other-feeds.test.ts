@@ -25,11 +25,11 @@ describe.each(ENGINES)('order flow feeds on %s', (engine) => {
 
   it('customers → customer ids → sales orders → order and line ids → deposits', async () => {
     const db = env.d.db;
-    const { order } = expectOk(await createOrder(db, orderBody({
+    const { order } = expectOk(await db.transaction((tx) => createOrder(tx, orderBody({
       orderDate: '2026-11-20T10:00:00Z', shippingMethod: 'TWO_DAY', shippingCost: 12.95,
       items: [{ productId: 'SKU1', quantity: 2, unitPrice: 10 }, { productId: 'SKU2', quantity: 1, unitPrice: 5.5 }],
       payments: [{ method: 'CREDIT_CARD', amount: 38.45 }],
-    })));
+    }))));
     const [cust] = await db.select().from(customers).where(eq(customers.id, order.customerId!));
 
     expect((await env.run('GEN_CRT_ORD_FD')).counts).toMatchObject({ filesCreated: 0, waitingForCustomerId: 1 });
@@ -64,7 +64,7 @@ describe.each(ENGINES)('order flow feeds on %s', (engine) => {
     expect((await db.select().from(orders).where(eq(orders.id, order.id)))[0].netsuiteOrderId).toBe('7001');
 
     // A second order paid with a method the map does not know waits.
-    const { order: other } = expectOk(await createOrder(db, orderBody({ payments: [{ method: 'BITCOIN', amount: 10 }] })));
+    const { order: other } = expectOk(await db.transaction((tx) => createOrder(tx, orderBody({ payments: [{ method: 'BITCOIN', amount: 10 }] }))));
     await db.update(orders).set({ netsuiteOrderId: '7003' }).where(eq(orders.id, other.id));
     const dep = await env.run('GEN_CUST_DEP_FD', { paymentMethods: { CREDIT_CARD: '42' } });
     expect(dep.counts).toMatchObject({ filesCreated: 1, rowsExported: 1, waitingForPaymentMethod: 1 });
@@ -105,8 +105,8 @@ describe.each(ENGINES)('order flow feeds on %s', (engine) => {
 
   it('deposit ids come back onto the payments (IMP_CUST_DEP_IDENT)', async () => {
     const db = env.d.db;
-    const { order } = expectOk(await createOrder(db, orderBody({ payments: [{ method: 'CREDIT_CARD', amount: 20 }, { method: 'CASH', amount: 5 }] })));
-    const { order: other } = expectOk(await createOrder(db, orderBody({ payments: [{ method: 'CASH', amount: 9 }] })));
+    const { order } = expectOk(await db.transaction((tx) => createOrder(tx, orderBody({ payments: [{ method: 'CREDIT_CARD', amount: 20 }, { method: 'CASH', amount: 5 }] }))));
+    const { order: other } = expectOk(await db.transaction((tx) => createOrder(tx, orderBody({ payments: [{ method: 'CASH', amount: 9 }] }))));
     const [p1, p2] = order.payments.map((p) => p.id);
     const p3 = other.payments[0].id;
     const dir = 'salesorder/import/orderpayment';

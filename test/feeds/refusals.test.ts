@@ -84,7 +84,7 @@ describe.each(ENGINES)('NetSuite refusals on %s', (engine) => {
     expect((await env.run('IMP_NS_IMPORT_ERRORS')).counts).toMatchObject({ rowsApplied: 2 });
     const byRow = Object.fromEntries((await listNetsuiteRefusals(env.d.db)).map((r) => [r.rowNumber, r]));
 
-    const resent = expectOk(await resendRefusal(env.d.db, byRow[2].id, 'ops:ann'));
+    const resent = expectOk(await env.d.db.transaction((tx) => resendRefusal(tx, byRow[2].id, 'ops:ann')));
     expect(resent.refusal).toMatchObject({ status: 'RESENT', resolvedBy: 'ops:ann' });
     expect(resent.refusal.resolvedAt).toBeInstanceOf(Date);
     const [ef] = await q<{ superseded: boolean }>(env.d.db, sql`select superseded_at is not null as superseded from external_fulfillment where id = ${r2.id}`);
@@ -92,16 +92,16 @@ describe.each(ENGINES)('NetSuite refusals on %s', (engine) => {
     const [item] = await q<{ netsuite_sync: string }>(env.d.db, sql`select netsuite_sync from order_items where order_id = ${orderId} and seq_id = ${r2.seq}`);
     expect(item.netsuite_sync).toBe('RESEND');
 
-    const dismissed = expectOk(await dismissRefusal(env.d.db, byRow[1].id, 'ops:bob'));
+    const dismissed = expectOk(await env.d.db.transaction((tx) => dismissRefusal(tx, byRow[1].id, 'ops:bob')));
     expect(dismissed.refusal).toMatchObject({ status: 'DISMISSED', resolvedBy: 'ops:bob' });
     const [ef1] = await q<{ superseded: boolean }>(env.d.db, sql`select superseded_at is not null as superseded from external_fulfillment where id = ${r1.id}`);
     expect(ef1.superseded).toBe(false);
 
     // Only from OPEN: a second re-send or dismiss is a conflict and changes nothing.
-    expect(await resendRefusal(env.d.db, byRow[2].id, 'ops:x')).toMatchObject({ kind: 'conflict', message: expect.stringContaining('RESENT') });
-    expect(await dismissRefusal(env.d.db, byRow[2].id, 'ops:x')).toMatchObject({ kind: 'conflict' });
-    expect(await resendRefusal(env.d.db, byRow[1].id, 'ops:x')).toMatchObject({ kind: 'conflict', message: expect.stringContaining('DISMISSED') });
-    expect(await resendRefusal(env.d.db, 999999, 'ops:x')).toMatchObject({ kind: 'not_found' });
+    expect(await env.d.db.transaction((tx) => resendRefusal(tx, byRow[2].id, 'ops:x'))).toMatchObject({ kind: 'conflict', message: expect.stringContaining('RESENT') });
+    expect(await env.d.db.transaction((tx) => dismissRefusal(tx, byRow[2].id, 'ops:x'))).toMatchObject({ kind: 'conflict' });
+    expect(await env.d.db.transaction((tx) => resendRefusal(tx, byRow[1].id, 'ops:x'))).toMatchObject({ kind: 'conflict', message: expect.stringContaining('DISMISSED') });
+    expect(await env.d.db.transaction((tx) => resendRefusal(tx, 999999, 'ops:x'))).toMatchObject({ kind: 'not_found' });
     expect(await listNetsuiteRefusals(env.d.db)).toEqual([]);
     expect((await listNetsuiteRefusals(env.d.db, { status: 'RESENT' })).map((r) => r.id)).toEqual([byRow[2].id]);
     expect((await listNetsuiteRefusals(env.d.db, { status: 'DISMISSED', orderId })).map((r) => r.id)).toEqual([byRow[1].id]);
@@ -136,7 +136,7 @@ describe.each(ENGINES)('NetSuite refusals on %s', (engine) => {
     const db = env.d.db;
     const orderId = await approvedOrder(db, { items: [{ productId: 'SKU2', quantity: 1, unitPrice: 5 }] });
     await runBrokering(env.d, { trigger: 'test' });
-    const rej = expectOk(await rejectItem(db, { orderId, seqId: '00001', reasonId: 'VAR_DAMAGED', source: 'STORE', actor: 'store:nyc', expectedFacilityId: 'STORE_NYC' }));
+    const rej = expectOk(await db.transaction((tx) => rejectItem(tx, { orderId, seqId: '00001', reasonId: 'VAR_DAMAGED', source: 'STORE', actor: 'store:nyc', expectedFacilityId: 'STORE_NYC' })));
     expect(rej.varianceId).toBeTruthy();
     expect((await env.run('GEN_INV_VAR_FEED_NS')).counts).toMatchObject({ filesCreated: 1, rowsExported: 1 });
     const [file] = await db.select().from(feedFiles).where(and(eq(feedFiles.feed, 'inventory-adjustment'), eq(feedFiles.direction, 'OUT')));
@@ -154,7 +154,7 @@ describe.each(ENGINES)('NetSuite refusals on %s', (engine) => {
     });
 
     expect((await env.run('GEN_INV_VAR_FEED_NS')).counts).toMatchObject({ filesCreated: 0 });
-    expectOk(await resendRefusal(db, refusal.id, 'ops:ann'));
+    expectOk(await db.transaction((tx) => resendRefusal(tx, refusal.id, 'ops:ann')));
     const again = await env.run('GEN_INV_VAR_FEED_NS');
     expect(again.counts).toMatchObject({ filesCreated: 1, rowsExported: 1 });
     const [v] = await q<{ feed_file_id: string }>(db, sql`select feed_file_id from variances where id = ${rej.varianceId}`);

@@ -38,10 +38,10 @@ describe.each(ENGINES)('NetSuite rejections v2 on %s', (engine) => {
 
     it('byte-identical rejections from two NetSuite warehouses in turn apply twice: the item ends at a third facility', async () => {
       const db = env.d.db;
-      expectOk(await upsertFacility(db, { ...WH_CA, id: 'WH_TX', name: 'TX Warehouse', netsuiteLocationId: '13', postalCode: '75001', ranking: 4 }));
-      expectOk(await setInventory(db, 'SKU1', 'WH_TX', 50, 'test'));
-      const { order } = expectOk(await createOrder(db, orderBody({ items: [{ productId: 'SKU1', quantity: 1, unitPrice: 10 }] })));
-      expectOk(await approveOrder(db, order.id));
+      expectOk(await db.transaction((tx) => upsertFacility(tx, { ...WH_CA, id: 'WH_TX', name: 'TX Warehouse', netsuiteLocationId: '13', postalCode: '75001', ranking: 4 })));
+      expectOk(await db.transaction((tx) => setInventory(tx, 'SKU1', 'WH_TX', 50, 'test')));
+      const { order } = expectOk(await db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'SKU1', quantity: 1, unitPrice: 10 }] }))));
+      expectOk(await db.transaction((tx) => approveOrder(tx, order.id)));
       const bytes = file(LEGACY, [`${order.id},00001,Order Item Rejected from NetSuite,NOT_IN_STOCK`]);
       for (const [at, name] of [['WH_NJ', 'a'], ['WH_CA', 'b']]) {
         await runBrokering(env.d, { trigger: 'test' });
@@ -57,8 +57,8 @@ describe.each(ENGINES)('NetSuite rejections v2 on %s', (engine) => {
 
     it('the same line rejected twice (byte-identical files under new names, re-brokered to the same warehouse between) applies twice', async () => {
       const db = env.d.db;
-      const { order } = expectOk(await createOrder(db, orderBody({ items: [{ productId: 'SKU1', quantity: 2, unitPrice: 10 }] })));
-      expectOk(await approveOrder(db, order.id));
+      const { order } = expectOk(await db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'SKU1', quantity: 2, unitPrice: 10 }] }))));
+      expectOk(await db.transaction((tx) => approveOrder(tx, order.id)));
       await runBrokering(env.d, { trigger: 'test' });
       expect(await itemOf(db, order.id)).toEqual({ status: 'ALLOCATED', facility_id: 'WH_NJ' });
       const bytes = file(LEGACY, [`${order.id},00001,Order Item Rejected from NetSuite,`]);
@@ -94,8 +94,8 @@ describe.each(ENGINES)('NetSuite rejections v2 on %s', (engine) => {
 
     it('v2 rows: a stale re-sent rejection is a no-op once the item moved; a rejectionId applies once; the location decides', async () => {
       const db = env.d.db;
-      const { order } = expectOk(await createOrder(db, orderBody({ items: [{ productId: 'SKU1', quantity: 1, unitPrice: 10 }, { productId: 'SKU1', quantity: 1, unitPrice: 10 }] })));
-      expectOk(await approveOrder(db, order.id));
+      const { order } = expectOk(await db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'SKU1', quantity: 1, unitPrice: 10 }, { productId: 'SKU1', quantity: 1, unitPrice: 10 }] }))));
+      expectOk(await db.transaction((tx) => approveOrder(tx, order.id)));
       await runBrokering(env.d, { trigger: 'test' });
       await netsuiteWrites(env.netsuite, DIR, 'a-RejectedSalesOrderItemExport.csv', file(V2, [
         `${order.id},00001,Rejected,,12,SO1-1-1000`, // WH_CA's location: the item is at WH_NJ → no-op
@@ -180,14 +180,14 @@ async function generate(env: FeedEnv) {
   const db = env.d.db;
   const ids: string[] = [];
   for (let i = 1; i <= 40; i++) {
-    const { order } = expectOk(await createOrder(db, orderBody({ externalId: `EXT-${String(i).padStart(3, '0')}`, orderDate: `2026-11-20T10:${String(i).padStart(2, '0')}:00Z` })));
-    expectOk(await approveOrder(db, order.id));
+    const { order } = expectOk(await db.transaction((tx) => createOrder(tx, orderBody({ externalId: `EXT-${String(i).padStart(3, '0')}`, orderDate: `2026-11-20T10:${String(i).padStart(2, '0')}:00Z` }))));
+    expectOk(await db.transaction((tx) => approveOrder(tx, order.id)));
     ids.push(order.id);
   }
   await runBrokering(env.d, { trigger: 'test' });
-  for (const i of [3, 4, 5]) expectOk(await packItem(db, { orderId: ids[i], seqId: '00001', actor: 't' }));
+  for (const i of [3, 4, 5]) expectOk(await db.transaction((tx) => packItem(tx, { orderId: ids[i], seqId: '00001', actor: 't' })));
   await db.transaction(async (tx) => { await markShipped(tx, { orderId: ids[6], seqId: '00001', source: 'NETSUITE', actor: 't' }); });
-  expectOk(await cancelOrder(db, ids[7]));
+  expectOk(await db.transaction((tx) => cancelOrder(tx, ids[7])));
   // An earlier file applied rejection R-PRE of item 8.
   await netsuiteWrites(env.netsuite, DIR, 'pre-RejectedSalesOrderItemExport.csv', file(V2, [`${ids[8]},00001,early,,11,R-PRE`]));
   await runImport(env.deps, rejectedItemsImport(), recordingContext());

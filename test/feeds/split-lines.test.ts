@@ -69,8 +69,8 @@ describe.each(ENGINES)('split lines and cancellations in the brokered-items feed
 
     // Re-brokered to a third NetSuite warehouse (the order's group excludes both that rejected it),
     // and sent under their own lines.
-    expectOk(await upsertFacility(db, { ...WH_CA, id: 'WH_TX', name: 'TX Warehouse', netsuiteLocationId: '13', postalCode: '75001', ranking: 4 }));
-    expectOk(await setInventory(db, 'SKU1', 'WH_TX', 5, 'test'));
+    expectOk(await db.transaction((tx) => upsertFacility(tx, { ...WH_CA, id: 'WH_TX', name: 'TX Warehouse', netsuiteLocationId: '13', postalCode: '75001', ranking: 4 })));
+    expectOk(await db.transaction((tx) => setInventory(tx, 'SKU1', 'WH_TX', 5, 'test')));
     await runBrokering(env.d, { trigger: 'test' });
     expect(await items(id)).toEqual([['00001', 'ALLOCATED', 'WH_TX', 1, '00001'], ['00002', 'ALLOCATED', 'WH_TX', 1, '9']]);
     const second = await env.run('GEN_BRKR_ORD_FD_NS');
@@ -84,8 +84,8 @@ describe.each(ENGINES)('split lines and cancellations in the brokered-items feed
 
   it('a piece at a store is announced with an empty location; once shipped, the fulfilled-items row waits for its line id, then goes under it', async () => {
     const db = env.d.db;
-    expectOk(await setInventory(db, 'SKU1', 'WH_CA', 0, 'test'));
-    expectOk(await setInventory(db, 'SKU1', 'STORE_NYC', 1, 'test'));
+    expectOk(await db.transaction((tx) => setInventory(tx, 'SKU1', 'WH_CA', 0, 'test')));
+    expectOk(await db.transaction((tx) => setInventory(tx, 'SKU1', 'STORE_NYC', 1, 'test')));
     const id = await approvedOrder(db, { salesChannel: 'POS', items: [{ productId: 'SKU1', quantity: 2, unitPrice: 10 }] });
     await setNetsuiteIds(db, [id]);
     await runBrokering(env.d, { trigger: 'test' });
@@ -116,8 +116,8 @@ describe.each(ENGINES)('split lines and cancellations in the brokered-items feed
     await runBrokering(env.d, { trigger: 'test' });
     expect((await env.run('GEN_BRKR_ORD_FD_NS')).counts).toMatchObject({ rowsExported: 1 });
 
-    expectOk(await cancelOrder(db, id, 'test'));
-    expectOk(await cancelOrder(db, unknown, 'test'));
+    expectOk(await db.transaction((tx) => cancelOrder(tx, id, 'test')));
+    expectOk(await db.transaction((tx) => cancelOrder(tx, unknown, 'test')));
     const closed = await env.run('GEN_BRKR_ORD_FD_NS');
     expect(closed.counts).toMatchObject({ filesCreated: 1, rowsExported: 1 });
     const file = (await readFeedFiles(env.netsuite, 'brokered-items')).find((f) => f.name.includes(closed.runId))!;

@@ -45,7 +45,7 @@ describe.each(ENGINES)('NetSuite state and refusals over HTTP on %s', (engine) =
   it('GET /orders/:id shows per item where it stands with NetSuite, through the whole loop', async () => {
     const db = env.d.db;
     const [a, b, c, d, f] = [await approvedOrder(db, SKU1), await approvedOrder(db, SKU1), await approvedOrder(db, SKU1), await approvedOrder(db, SKU2), await approvedOrder(db, SKU1)];
-    const { order: created } = expectOk(await createOrder(db, orderBody(SKU1)));
+    const { order: created } = expectOk(await db.transaction((tx) => createOrder(tx, orderBody(SKU1))));
     await setNetsuiteIds(db, [b, c, d, f]);
     await runBrokering(env.d, { trigger: 'test' });
 
@@ -71,7 +71,7 @@ describe.each(ENGINES)('NetSuite state and refusals over HTTP on %s', (engine) =
     expect(await netsuite(a)).toMatchObject({ state: 'REFUSED', message: 'Item not available at location', file: file.fileName, row: rowOfA });
 
     // NetSuite rejects b: back in the queue.
-    expectOk(await rejectItem(db, { orderId: b, seqId: '00001', reasonId: 'NOT_IN_STOCK', comments: 'none left', source: 'NETSUITE', actor: 'test' }));
+    expectOk(await db.transaction((tx) => rejectItem(tx, { orderId: b, seqId: '00001', reasonId: 'NOT_IN_STOCK', comments: 'none left', source: 'NETSUITE', actor: 'test' })));
     expect(await netsuite(b)).toMatchObject({ state: 'REJECTED', facilityId: 'WH_NJ', reason: 'NOT_IN_STOCK', comments: 'none left' });
 
     // NetSuite ships c.

@@ -77,8 +77,8 @@ describe.each(ENGINES)('jobs API on %s', (engine) => {
     expect(ok.statusCode).toBe(201);
     expect(ok.json()).toMatchObject({ status: 'COMPLETED' });
     // A queued order and a table the run must write gone: the run fails.
-    const { order } = expectOk(await createOrder(d.db, orderBody({ items: [{ productId: 'SKU-NEW', quantity: 1 }] })));
-    expectOk(await approveOrder(d.db, order.id));
+    const { order } = expectOk(await d.db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'SKU-NEW', quantity: 1 }] }))));
+    expectOk(await d.db.transaction((tx) => approveOrder(tx, order.id)));
     await d.query('alter table routing_decisions rename to routing_decisions_gone');
     const failed = await app.inject({ method: 'POST', url: '/brokering/runs' });
     expect(failed.statusCode).toBe(500);

@@ -47,7 +47,7 @@ if (mode === 'broker' || mode === 'unlocked-broker') {
       `select order_id, seq_id, status from order_items where status in ('APPROVED','ALLOCATED') order by random() limit 1`);
     const it = rows[0];
     if (!it) { await new Promise((r) => setTimeout(r, 20)); continue; }
-    if (ops % 3 === 0) await cancelOrder(d.db, it.order_id, 'churn');
+    if (ops % 3 === 0) await d.db.transaction((tx) => cancelOrder(tx, it.order_id, 'churn'));
     else {
       await d.db.transaction(async (tx) => {
         const t = tx;

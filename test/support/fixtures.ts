@@ -3,9 +3,9 @@ import type { Db } from '../../src/db/client';
 import { setInventory, upsertFacility, upsertProduct, type FacilityInput, type ProductInput } from '../../src/app/catalog';
 
 export async function seedCatalog(db: Db, c: { facilities?: FacilityInput[]; products?: ProductInput[]; stock?: [string, string, number][] }) {
-  for (const f of c.facilities ?? []) expectOk(await upsertFacility(db, f));
-  for (const p of c.products ?? []) expectOk(await upsertProduct(db, p));
-  for (const [productId, facilityId, onHand] of c.stock ?? []) expectOk(await setInventory(db, productId, facilityId, onHand, 'test'));
+  for (const f of c.facilities ?? []) expectOk(await db.transaction((tx) => upsertFacility(tx, f)));
+  for (const p of c.products ?? []) expectOk(await db.transaction((tx) => upsertProduct(tx, p)));
+  for (const [productId, facilityId, onHand] of c.stock ?? []) expectOk(await db.transaction((tx) => setInventory(tx, productId, facilityId, onHand, 'test')));
 }
 
 export function expectOk<T extends { kind: string }>(r: T): Extract<T, { kind: 'ok' | 'created' | 'existing' }> {

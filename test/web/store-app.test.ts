@@ -71,8 +71,8 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
       stock: [['SKU1', 'STORE_NYC', 5], ['SKU2', 'STORE_NYC', 4]],
     });
     const place = async (items: { productId: string; quantity: number }[]) => {
-      const { order } = expectOk(await createOrder(database.db, orderBody({ items })));
-      expectOk(await approveOrder(database.db, order.id));
+      const { order } = expectOk(await database.db.transaction((tx) => createOrder(tx, orderBody({ items }))));
+      expectOk(await database.db.transaction((tx) => approveOrder(tx, order.id)));
       return order.id;
     };
     A = await place([{ productId: 'SKU1', quantity: 2 }, { productId: 'SKU2', quantity: 1 }]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../server';
-import type { HttpContext } from '../context';
+import { inTransaction, type HttpContext } from '../context';
 import { reply } from '../errors';
 import {
   adjustInventory, facilitySchema, getAvailability, getFacility, getProduct, listFacilities, listProducts, productSchema,
@@ -15,21 +15,21 @@ export function catalogRoutes(app: App, ctx: HttpContext) {
   app.get('/products/:id', { schema: { tags: ['catalog'], params: z.object({ id: z.string() }) } }, async (req, res) =>
     (await getProduct(db, req.params.id)) ?? reply(res, notFound('product', req.params.id), () => null));
   app.put('/products/:id', { schema: { tags: ['catalog'], params: z.object({ id: z.string() }), body: productSchema.omit({ id: true }).partial() } },
-    async (req, res) => reply(res, await upsertProduct(db, { ...(req.body as object), id: req.params.id }), (x) => x.product));
+    async (req, res) => reply(res, await inTransaction(ctx, (tx) => upsertProduct(tx, { ...(req.body as object), id: req.params.id })), (x) => x.product));
 
   app.get('/facilities', { schema: { tags: ['catalog'] } }, async () => ({ facilities: await listFacilities(db) }));
   app.get('/facilities/:id', { schema: { tags: ['catalog'], params: z.object({ id: z.string() }) } }, async (req, res) =>
     (await getFacility(db, req.params.id)) ?? reply(res, notFound('facility', req.params.id), () => null));
   app.put('/facilities/:id', { schema: { tags: ['catalog'], params: z.object({ id: z.string() }), body: facilitySchema.omit({ id: true }).partial({ type: true, name: true }) } },
-    async (req, res) => reply(res, await upsertFacility(db, { ...(req.body as object), id: req.params.id }), (x) => x.facility));
+    async (req, res) => reply(res, await inTransaction(ctx, (tx) => upsertFacility(tx, { ...(req.body as object), id: req.params.id })), (x) => x.facility));
 
   app.get('/inventory', {
     schema: { tags: ['inventory'], summary: 'On hand, reserved, safety stock and available-to-promise', querystring: z.object({ productId: z.string().optional(), facilityId: z.string().optional() }) },
   }, async (req) => ({ inventory: await getAvailability(db, req.query) }));
   app.put('/inventory/:productId/:facilityId', {
     schema: { tags: ['inventory'], summary: 'Set on hand (a count)', params: z.object({ productId: z.string(), facilityId: z.string() }), body: z.object({ onHand: z.number() }) },
-  }, async (req, res) => reply(res, await setInventory(db, req.params.productId, req.params.facilityId, req.body.onHand, 'api'), (x) => x.level));
+  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => setInventory(tx, req.params.productId, req.params.facilityId, req.body.onHand, 'api')), (x) => x.level));
   app.post('/inventory/:productId/:facilityId/adjust', {
     schema: { tags: ['inventory'], summary: 'Adjust on hand by a signed delta with a reason', params: z.object({ productId: z.string(), facilityId: z.string() }), body: z.object({ delta: z.number(), reason: z.string() }) },
-  }, async (req, res) => reply(res, await adjustInventory(db, req.params.productId, req.params.facilityId, req.body.delta, req.body.reason, 'api'), (x) => x.level));
+  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => adjustInventory(tx, req.params.productId, req.params.facilityId, req.body.delta, req.body.reason, 'api')), (x) => x.level));
 }

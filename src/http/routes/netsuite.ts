@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../server';
-import type { HttpContext } from '../context';
+import { inTransaction, type HttpContext } from '../context';
 import { reply } from '../errors';
 import { dismissRefusal, listNetsuiteRefusals, REFUSAL_STATUSES, resendRefusal } from '../../app/netsuite-refusals';
 
@@ -20,8 +20,8 @@ export function netsuiteRoutes(app: App, ctx: HttpContext) {
   const id = z.object({ id: z.coerce.number().int().positive() });
   app.post('/netsuite/refusals/:id/resend', {
     schema: { tags: ['netsuite'], summary: 'Re-send a refused row with the next export of its feed (409 unless OPEN)', params: id },
-  }, async (req, res) => reply(res, await resendRefusal(db, req.params.id, actor(req)), (x) => x.refusal));
+  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => resendRefusal(tx, req.params.id, actor(req))), (x) => x.refusal));
   app.post('/netsuite/refusals/:id/dismiss', {
     schema: { tags: ['netsuite'], summary: 'Close a refusal without re-sending (409 unless OPEN)', params: id },
-  }, async (req, res) => reply(res, await dismissRefusal(db, req.params.id, actor(req)), (x) => x.refusal));
+  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => dismissRefusal(tx, req.params.id, actor(req))), (x) => x.refusal));
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../server';
-import type { HttpContext } from '../context';
+import { inTransaction, type HttpContext } from '../context';
 import { reply } from '../errors';
 import { approveOrder, cancelOrder, createOrder, getItemHistory, listOrders } from '../../app/orders';
 import { getOrderDetail } from '../../app/netsuite-state';
@@ -15,7 +15,7 @@ export function orderRoutes(app: App, ctx: HttpContext) {
   app.post('/orders', {
     schema: { tags: ['orders'], summary: 'Create an order (an existing external id returns the existing order, 200)', body: orderInputSchema },
   }, async (req, res) => {
-    const r = await createOrder(db, req.body, 'api');
+    const r = await inTransaction(ctx, (tx) => createOrder(tx, req.body, 'api'));
     return reply(res, r, (x) => x.order, r.kind === 'created' ? 201 : 200);
   });
   app.get('/orders', {
@@ -35,9 +35,9 @@ export function orderRoutes(app: App, ctx: HttpContext) {
     return o ? o : reply(res, notFound('order', req.params.id), () => null);
   });
   app.post('/orders/:id/approve', { schema: { tags: ['orders'], summary: 'Approve: items enter the brokering queue', params: idParam } },
-    async (req, res) => reply(res, await approveOrder(db, req.params.id, 'api'), (x) => x.order));
+    async (req, res) => reply(res, await inTransaction(ctx, (tx) => approveOrder(tx, req.params.id, 'api')), (x) => x.order));
   app.post('/orders/:id/cancel', { schema: { tags: ['orders'], summary: 'Cancel open items and release reservations', params: idParam } },
-    async (req, res) => reply(res, await cancelOrder(db, req.params.id, 'api'), (x) => x.order));
+    async (req, res) => reply(res, await inTransaction(ctx, (tx) => cancelOrder(tx, req.params.id, 'api')), (x) => x.order));
   app.get('/orders/:id/items/:seq/history', {
     schema: { tags: ['orders'], summary: "An item's moves", params: z.object({ id: z.string(), seq: z.string() }) },
   }, async (req, res) => {
