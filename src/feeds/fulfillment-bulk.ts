@@ -13,7 +13,7 @@ import {
   loadOrderItems, lockLevels, lockOrders, markItemsShipped, type FacilityFact, type ItemFact, type LevelDelta, type ReservationFact,
 } from '../db/feed-bulk.repo';
 import type { BatchContext, BatchRow, RowOutcome } from './import-runner';
-import { refreshStatuses } from './rejected-items-bulk';
+import { inLockOrder, refreshStatuses } from './rejected-items-bulk';
 import { itemKey } from './rejected-items-decide';
 
 export interface FulfilmentFacts {
@@ -52,7 +52,8 @@ export function decideFulfilment(rec: FulfillmentRecord, f: FulfilmentFacts): Sh
     };
   }
   if (rec.quantity !== undefined && rec.quantity !== item.quantity) {
-    return { kind: 'error', field: 'quantity', message: `shipped quantity ${rec.quantity} differs from the item quantity ${item.quantity} (partial fulfilment of an item is not supported)` };
+    const message = `shipped quantity ${rec.quantity} differs from the item quantity ${item.quantity} (partial fulfilment of an item is not supported)`;
+    return { kind: 'error', field: 'quantity', message };
   }
   return { kind: 'apply', key, item, reservation: f.reservations.get(itemKey(rec.orderId, rec.orderItemSeqId)), rec };
 }
@@ -70,7 +71,9 @@ async function loadFulfilmentFacts(tx: Tx, recs: FulfillmentRecord[], facilities
   };
 }
 
-export async function applyFulfilmentBatch(tx: Tx, rows: BatchRow<FulfillmentRecord>[], ctx: BatchContext, cache: { facilities?: FacilityFact[] }): Promise<RowOutcome[]> {
+export async function applyFulfilmentBatch(
+  tx: Tx, rows: BatchRow<FulfillmentRecord>[], ctx: BatchContext, cache: { facilities?: FacilityFact[] },
+): Promise<RowOutcome[]> {
   cache.facilities ??= await loadFacilities(tx);
   const facts = await loadFulfilmentFacts(tx, rows.map((r) => r.value), cache.facilities, ctx);
   const plans: { row: number; plan: ShipPlan }[] = [];
@@ -88,10 +91,12 @@ export async function applyFulfilmentBatch(tx: Tx, rows: BatchRow<FulfillmentRec
   await ctx.claimKeys(plans.map((p) => ({ key: p.plan.key, row: p.row })));
   const levels = await consumeReservations(tx, plans.map((p) => p.plan), ctx.actor);
   await markItemsShipped(tx, plans.map(({ plan: { item, rec } }) => ({
-    orderId: item.orderId, seqId: item.seqId, shippedAt: rec.shippedDate.toISOString(), trackingNumber: rec.trackingNumber ?? null, carrier: rec.carrier ?? null,
+    orderId: item.orderId, seqId: item.seqId, shippedAt: rec.shippedDate.toISOString(),
+    trackingNumber: rec.trackingNumber ?? null, carrier: rec.carrier ?? null,
   })));
   await insertHistoryRows(tx, plans.map(({ plan: { item } }) => ({
-    orderId: item.orderId, seqId: item.seqId, fromStatus: item.status, toStatus: 'SHIPPED', fromFacilityId: item.facilityId, toFacilityId: item.facilityId, reason: SHIP_REASON, actor: ctx.actor,
+    orderId: item.orderId, seqId: item.seqId, fromStatus: item.status, toStatus: 'SHIPPED',
+    fromFacilityId: item.facilityId, toFacilityId: item.facilityId, reason: SHIP_REASON, actor: ctx.actor,
   })));
   await refreshStatuses(tx, plans.map((p) => p.plan.item.orderId), facts);
   // The counters last (inventory rows locked in key order): a hot row is held only while the chunk commits.
@@ -112,7 +117,7 @@ async function consumeReservations(tx: Tx, plans: ShipPlan[], actor: string): Pr
     d.onHandDelta -= r.quantity;
     deltas.set(k, d);
   }
-  const levels = [...deltas.values()].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.facilityId < b.facilityId ? -1 : a.facilityId > b.facilityId ? 1 : 0));
+  const levels = [...deltas.values()].sort(inLockOrder);
   const closed = await closeReservationsById(tx, held.map((r) => r.id), 'CONSUMED');
   if (closed.length !== held.length) throw new Error(`${held.length - closed.length} reservation(s) were closed meanwhile`);
   await insertLedgerRows(tx, held.filter((r) => r.quantity > 0).map((r) => ({

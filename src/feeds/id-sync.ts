@@ -70,7 +70,9 @@ export const lineIdAssignment: IdAssignment<OrderItemAttributeRecord> = {
     ? { kind: 'error', field: 'orderItemSeqId', message: `unknown order item ${r.orderId}/${r.orderItemSeqId}` }
     : { kind: 'error', field: 'orderId', message: `unknown order ${r.orderId}` }),
   same: (r) => `item ${r.orderId}/${r.orderItemSeqId} already has NetSuite line id ${r.attrValue}`,
-  different: (r, c) => ({ field: 'attrValue', message: `item ${r.orderId}/${r.orderItemSeqId} already has NetSuite line id ${c}; not changed to ${r.attrValue}` }),
+  different: (r, c) => ({
+    field: 'attrValue', message: `item ${r.orderId}/${r.orderItemSeqId} already has NetSuite line id ${c}; not changed to ${r.attrValue}`,
+  }),
   write: (tx, pairs) => {
     const split = pairs.map((p) => p.target.split('\u0000'));
     return setItemLineIds(tx, split.map((s) => s[0]), split.map((s) => s[1]), pairs.map((p) => p.value));
@@ -91,4 +93,5 @@ export const customerIdAssignment: IdAssignment<CustomerIdentificationRecord> = 
 
 export const orderIdentificationImport = (): ImportSpec<OrderIdentificationRecord> => idImport(orderIdentificationFeed, IMP_ORDER_IDENT, orderIdAssignment);
 export const orderItemAttributeImport = (): ImportSpec<OrderItemAttributeRecord> => idImport(orderItemAttributeFeed, IMP_ORDER_ITM_ATTR, lineIdAssignment);
-export const customerIdentificationImport = (): ImportSpec<CustomerIdentificationRecord> => idImport(customerIdentificationFeed, IMP_CUST_IDENT, customerIdAssignment);
+export const customerIdentificationImport = (): ImportSpec<CustomerIdentificationRecord> =>
+  idImport(customerIdentificationFeed, IMP_CUST_IDENT, customerIdAssignment);

@@ -64,7 +64,8 @@ export function updateRefusalsImport(): ImportSpec<UpdateRefusalRecord> {
       const ef = await outboxRowOfFile(tx, file.id, rec.row);
       if (!ef) return { kind: 'error', field: 'row', message: `${refused} has no data row ${rec.row}` };
       if (rec.orderLineId !== undefined && rec.orderLineId !== ef.orderItemSeqId) {
-        return { kind: 'error', field: 'orderLineId', message: `row ${rec.row} of ${refused} is item ${ef.orderId}/${ef.orderItemSeqId}, not orderLineId ${rec.orderLineId}` };
+        const message = `row ${rec.row} of ${refused} is item ${ef.orderId}/${ef.orderItemSeqId}, not orderLineId ${rec.orderLineId}`;
+        return { kind: 'error', field: 'orderLineId', message };
       }
       const seen = await claimReportRow(rc);
       if (seen) return seen;

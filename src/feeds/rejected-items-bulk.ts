@@ -71,6 +71,12 @@ export async function applyRejectionBatch(tx: Tx, rows: BatchRow<RejectedItemRec
   return outcomes;
 }
 
+/** The lock order of inventory rows: by product, then facility. */
+export function inLockOrder(a: { productId: string; facilityId: string }, b: { productId: string; facilityId: string }): number {
+  if (a.productId !== b.productId) return a.productId < b.productId ? -1 : 1;
+  return a.facilityId < b.facilityId ? -1 : a.facilityId > b.facilityId ? 1 : 0;
+}
+
 /** RELEASED reservations and their RELEASE ledger rows; returns the counter deltas to apply. */
 async function releaseReservations(tx: Tx, plans: RejectionPlan[], actor: string): Promise<LevelDelta[]> {
   const held = plans.filter((p) => p.reservation !== undefined);
@@ -82,7 +88,7 @@ async function releaseReservations(tx: Tx, plans: RejectionPlan[], actor: string
     d.reservedDelta -= r!.quantity;
     deltas.set(k, d);
   }
-  const levels = [...deltas.values()].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : a.facilityId < b.facilityId ? -1 : a.facilityId > b.facilityId ? 1 : 0));
+  const levels = [...deltas.values()].sort(inLockOrder);
   const closed = await closeReservationsById(tx, held.map((p) => p.reservation!.id), 'RELEASED');
   if (closed.length !== held.length) throw new Error(`${held.length - closed.length} reservation(s) were closed meanwhile`);
   await insertLedgerRows(tx, held.filter((p) => p.reservation!.quantity > 0).map((p) => ({

@@ -82,7 +82,9 @@ function placeCheck(rec: RejectedItemRecord, item: ItemFact, facts: RejectionFac
     if (!named.length) return { kind: 'error', field: 'facilityId', message: `NetSuite location ${rec.facilityId} is not a NetSuite-fulfilled facility` };
     if (item.status !== 'ALLOCATED' && item.status !== 'PACKED') return notAllocated(what, item);
     if (!named.some((f) => f.id === item.facilityId)) {
-      return { kind: 'noop', message: `item ${what} is at ${item.facilityId} (location ${at?.netsuiteLocationId ?? 'none'}), not at location ${rec.facilityId}: a stale rejection` };
+      const location = at?.netsuiteLocationId ?? 'none';
+      const message = `item ${what} is at ${item.facilityId} (location ${location}), not at location ${rec.facilityId}: a stale rejection`;
+      return { kind: 'noop', message };
     }
     return null;
   }
