@@ -5,7 +5,26 @@
  * domain) -> `routeOrders(input)`; or `createRoutingContext` + `createStockState` and
  * `routeOrder` per order for a brokering run.
  */
-export type * from './types';
+export type {
+  DecidedBy,
+  ExceptionReason,
+  Facility,
+  FacilityType,
+  FulfillmentSystem,
+  InventoryLeft,
+  LineQuantity,
+  Order,
+  OrderException,
+  OrderItem,
+  OrderResult,
+  OrderStatus,
+  Product,
+  RouteInput,
+  RouteOutput,
+  Shipment,
+  ShipTo,
+  StockRow,
+} from './types';
 export {
   DEFAULT_SETTINGS,
   CONFLICTING_PAIRS,
@@ -13,6 +32,8 @@ export {
   validateSettings,
   withDefaults,
   settingsWarnings,
+  type BooleanSettingKey,
+  type RoutingSettings,
   type SettingsConflict,
   type SettingsValidation,
 } from './settings';
