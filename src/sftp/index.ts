@@ -1,14 +1,23 @@
 /**
- * File transport for the NetSuite feeds: the public face of `src/sftp`.
+ * File transport for the NetSuite feeds: the public face of `src/sftp`. Typical use: the transport
+ * built as `src/wiring.ts` builds it, then listing, reading and archiving files as the feeds do:
  *
  * ```ts
- * const url = parseTransportUrl(process.env.OMS_NETSUITE_URL!); // file:///dir or sftp://user@host:port/root
+ * const url = parseTransportUrl(config.FEED_TRANSPORT_URL); // file:///abs/dir or sftp://user@host[:port][/root]
  * const t = url.kind === 'file'
- *   ? createTransport(url)
- *   : createTransport({ ...url, username: url.username ?? 'nsftp', privateKeyPath, hostKeySha256 });
- * for (const f of await t.list('salesorder/rejectedorderitem', /.*-RejectedSalesOrderItemExport\.csv/)) { … }
+ *   ? createTransport({ kind: 'file', dir: url.dir, logger })
+ *   : createTransport({
+ *       ...url, username: url.username ?? '', password: config.SFTP_PASSWORD, privateKeyPath: config.SFTP_PRIVATE_KEY_FILE,
+ *       hostKeySha256: config.SFTP_HOST_KEY_SHA256, allowAnyHostKey: config.SFTP_ALLOW_ANY_HOST_KEY, logger,
+ *     });
+ * for (const f of await t.list('salesorder/rejectedorderitem', /.*-RejectedSalesOrderItemExport\.csv/)) {
+ *   const body = await t.read('salesorder/rejectedorderitem', f.name);
+ *   // … apply the rows, then:
+ *   await t.move('salesorder/rejectedorderitem', f.name, 'salesorder/rejectedorderitem/archive');
+ * }
+ * await t.close();
  * ```
- * See README.md for the guarantees.
+ * The `list` pattern is anchored by the transport. See README.md for the guarantees.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
