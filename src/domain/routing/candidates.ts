@@ -194,7 +194,8 @@ function applyZip(ctx: RoutingContext, zip: string, c: CandidateSet, stock: Stoc
   const mask = new Uint8Array(ctx.F);
   for (const f of inRange) mask[f] = 1;
   lines.push(
-    `dropped by assignWarehouseByZipCode (${zip}): ${c.count - inRange.length} candidates outside their ZIP ranges; kept ${listIds(inRange.map((f) => ctx.facId[f]))}`,
+    `dropped by assignWarehouseByZipCode (${zip}): ${c.count - inRange.length} candidates outside their ZIP ranges; ` +
+      `kept ${listIds(inRange.map((f) => ctx.facId[f]))}`,
   );
   return { mask, rejected: null, count: inRange.length };
 }

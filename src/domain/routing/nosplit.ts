@@ -41,7 +41,8 @@ export function routeNoSplit(
     const km = reportKm(ctx, o, f);
     const why = o.closest ? (km === null ? 'no coordinates' : `${km} km`) : `ranking ${ctx.ranking[f]}`;
     explanation.push(
-      `noSplitOrder: ${ctx.facId[f]} takes every group (SINGLE_FACILITY): first qualifying facility in ${o.closest ? 'closest-location' : 'ranking'} order holding the whole order (${why})`,
+      `noSplitOrder: ${ctx.facId[f]} takes every group (SINGLE_FACILITY): first qualifying facility in ` +
+        `${o.closest ? 'closest-location' : 'ranking'} order holding the whole order (${why})`,
     );
     return { kind: 'ALLOCATED' };
   }
@@ -58,7 +59,8 @@ export function routeNoSplit(
       if (!covered) back.push(g.label === '' ? 'the order' : g.label);
     }
     explanation.push(
-      `noSplitOrder: no qualifying facility holds the whole order; routeToHighestPriorityWarehouse: every group goes to ${ctx.facId[b]} (best-ranked qualifying facility, ranking ${ctx.ranking[b]})` +
+      'noSplitOrder: no qualifying facility holds the whole order; ' +
+        `routeToHighestPriorityWarehouse: every group goes to ${ctx.facId[b]} (best-ranked qualifying facility, ranking ${ctx.ranking[b]})` +
         (back.length > 0 ? `; backordered: ${back.join('; ')}` : ''),
     );
     return { kind: 'ALLOCATED' };

@@ -125,6 +125,8 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out === '' ? 'scenario' : out;
 }
 
+type ScenarioData = z.output<typeof scenarioSchema>;
+
 /**
  * Validates a parsed JSON document against the scenario format. On bad input returns one
  * message naming the field (or every conflicting settings pair). Extra fields are ignored.
@@ -136,64 +138,12 @@ export function parseScenario(json: unknown): ScenarioParseResult {
     return { ok: false, message: `${formatPath(iss.path)}: ${iss.message}` };
   }
   const d = r.data;
-  const fail = (message: string): ScenarioParseResult => ({ ok: false, message });
-
   const sv = validateSettings(d.settings);
-  if (!sv.ok) return fail(`settings: ${sv.message}`);
-
-  const facAt = new Map<string, number>();
-  for (let i = 0; i < d.facilities.length; i++) {
-    const f = d.facilities[i];
-    const prev = facAt.get(f.id);
-    if (prev !== undefined) return fail(`facilities[${i}].id: duplicate facility id "${f.id}" (also facilities[${prev}])`);
-    facAt.set(f.id, i);
-    const ranges = f.zipRanges ?? [];
-    for (let j = 0; j < ranges.length; j++) {
-      const [lo, hi] = ranges[j];
-      if (lo.slice(0, 5) > hi.slice(0, 5)) return fail(`facilities[${i}].zipRanges[${j}]: start ${lo} is after end ${hi}`);
-    }
-    if ((f.latitude == null) !== (f.longitude == null)) {
-      return fail(`facilities[${i}]: latitude and longitude must be given together`);
-    }
-  }
-  const prodAt = new Map<string, number>();
-  for (let i = 0; i < d.products.length; i++) {
-    const p = d.products[i];
-    const prev = prodAt.get(p.id);
-    if (prev !== undefined) return fail(`products[${i}].id: duplicate product id "${p.id}" (also products[${prev}])`);
-    prodAt.set(p.id, i);
-    if (p.warehouseId != null && !facAt.has(p.warehouseId)) {
-      return fail(`products[${i}].warehouseId: unknown facility "${p.warehouseId}"`);
-    }
-  }
-  const rowAt = new Map<string, number>();
-  for (let i = 0; i < d.inventory.length; i++) {
-    const s = d.inventory[i];
-    if (!facAt.has(s.facilityId)) return fail(`inventory[${i}].facilityId: unknown facility "${s.facilityId}"`);
-    const key = `${s.productId}\u0000${s.facilityId}`;
-    const prev = rowAt.get(key);
-    if (prev !== undefined) {
-      return fail(`inventory[${i}]: duplicate row for product "${s.productId}" at facility "${s.facilityId}" (also inventory[${prev}])`);
-    }
-    rowAt.set(key, i);
-  }
-  const orderAt = new Map<string, number>();
-  for (let i = 0; i < d.orders.length; i++) {
-    const o = d.orders[i];
-    const prev = orderAt.get(o.id);
-    if (prev !== undefined) return fail(`orders[${i}].id: duplicate order id "${o.id}" (also orders[${prev}])`);
-    orderAt.set(o.id, i);
-    const seqAt = new Map<string, number>();
-    for (let j = 0; j < o.items.length; j++) {
-      const seq = o.items[j].seq;
-      const p = seqAt.get(seq);
-      if (p !== undefined) return fail(`orders[${i}].items[${j}].seq: duplicate seq "${seq}" in order "${o.id}" (also items[${p}])`);
-      seqAt.set(seq, j);
-    }
-    if ((o.shipTo.latitude == null) !== (o.shipTo.longitude == null)) {
-      return fail(`orders[${i}].shipTo: latitude and longitude must be given together`);
-    }
-  }
+  if (!sv.ok) return { ok: false, message: `settings: ${sv.message}` };
+  const facilityIds = new Set(d.facilities.map((f) => f.id));
+  const problem = facilitiesProblem(d.facilities) ?? productsProblem(d.products, facilityIds)
+    ?? inventoryProblem(d.inventory, facilityIds) ?? ordersProblem(d.orders);
+  if (problem !== undefined) return { ok: false, message: problem };
   return {
     ok: true,
     scenario: {
@@ -205,6 +155,73 @@ export function parseScenario(json: unknown): ScenarioParseResult {
       orders: d.orders as Order[],
     },
   };
+}
+
+/** The first duplicate id, reversed ZIP range or half-given coordinates among the facilities. */
+function facilitiesProblem(facilities: ScenarioData['facilities']): string | undefined {
+  const facAt = new Map<string, number>();
+  for (let i = 0; i < facilities.length; i++) {
+    const f = facilities[i];
+    const prev = facAt.get(f.id);
+    if (prev !== undefined) return `facilities[${i}].id: duplicate facility id "${f.id}" (also facilities[${prev}])`;
+    facAt.set(f.id, i);
+    const ranges = f.zipRanges ?? [];
+    for (let j = 0; j < ranges.length; j++) {
+      const [lo, hi] = ranges[j];
+      if (lo.slice(0, 5) > hi.slice(0, 5)) return `facilities[${i}].zipRanges[${j}]: start ${lo} is after end ${hi}`;
+    }
+    if ((f.latitude == null) !== (f.longitude == null)) return `facilities[${i}]: latitude and longitude must be given together`;
+  }
+  return undefined;
+}
+
+/** The first duplicate product id or unknown product warehouse. */
+function productsProblem(products: ScenarioData['products'], facilityIds: ReadonlySet<string>): string | undefined {
+  const prodAt = new Map<string, number>();
+  for (let i = 0; i < products.length; i++) {
+    const p = products[i];
+    const prev = prodAt.get(p.id);
+    if (prev !== undefined) return `products[${i}].id: duplicate product id "${p.id}" (also products[${prev}])`;
+    prodAt.set(p.id, i);
+    if (p.warehouseId != null && !facilityIds.has(p.warehouseId)) return `products[${i}].warehouseId: unknown facility "${p.warehouseId}"`;
+  }
+  return undefined;
+}
+
+/** The first stock row at an unknown facility, or the first duplicate row. */
+function inventoryProblem(inventory: ScenarioData['inventory'], facilityIds: ReadonlySet<string>): string | undefined {
+  const rowAt = new Map<string, number>();
+  for (let i = 0; i < inventory.length; i++) {
+    const s = inventory[i];
+    if (!facilityIds.has(s.facilityId)) return `inventory[${i}].facilityId: unknown facility "${s.facilityId}"`;
+    const key = `${s.productId}\u0000${s.facilityId}`;
+    const prev = rowAt.get(key);
+    if (prev !== undefined) {
+      return `inventory[${i}]: duplicate row for product "${s.productId}" at facility "${s.facilityId}" (also inventory[${prev}])`;
+    }
+    rowAt.set(key, i);
+  }
+  return undefined;
+}
+
+/** The first duplicate order id, duplicate line seq within an order, or half-given ship-to coordinates. */
+function ordersProblem(orders: ScenarioData['orders']): string | undefined {
+  const orderAt = new Map<string, number>();
+  for (let i = 0; i < orders.length; i++) {
+    const o = orders[i];
+    const prev = orderAt.get(o.id);
+    if (prev !== undefined) return `orders[${i}].id: duplicate order id "${o.id}" (also orders[${prev}])`;
+    orderAt.set(o.id, i);
+    const seqAt = new Map<string, number>();
+    for (let j = 0; j < o.items.length; j++) {
+      const seq = o.items[j].seq;
+      const p = seqAt.get(seq);
+      if (p !== undefined) return `orders[${i}].items[${j}].seq: duplicate seq "${seq}" in order "${o.id}" (also items[${p}])`;
+      seqAt.set(seq, j);
+    }
+    if ((o.shipTo.latitude == null) !== (o.shipTo.longitude == null)) return `orders[${i}].shipTo: latitude and longitude must be given together`;
+  }
+  return undefined;
 }
 
 /** The exact output JSON shape of the contract. */
