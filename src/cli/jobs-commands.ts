@@ -17,7 +17,8 @@ const collect = (v: string, all: string[]) => [...all, v];
 
 export function registerJobCommands(jobs: Command) {
   jobs.command('list').action(() => withDatabase(async (d) => withRegistry(d, 'silent', async () => printJson(await listJobs(d.db)))));
-  jobs.command('runs [name]').description('Run history').action((name: string | undefined) => withDatabase(async (d) => printJson(await listRuns(d.db, { name, limit: 50 }))));
+  jobs.command('runs [name]').description('Run history')
+    .action((name: string | undefined) => withDatabase(async (d) => printJson(await listRuns(d.db, { name, limit: 50 }))));
   jobs.command('run <name>').description('Run a job now in this process (exit 0 completed, 1 failed, 3 skipped, 2 bad input)')
     .option('--param <key=value>', 'a param of this run (repeatable); the value is JSON when it parses, else text', collect, [])
     .action((name: string, o: { param: string[] }) => withDatabase(async (d) => {

@@ -5,11 +5,12 @@ import { printJson, UsageError, withDatabase } from './support';
 
 export function registerOpsCommands(program: Command) {
   const orders = program.command('orders').description('Orders');
-  orders.command('show <id>').description("Print an order with its items, each with where it stands with NetSuite").action((id: string) => withDatabase(async (d) => {
-    const o = await getOrderDetail(d.db, id);
-    if (!o) throw new UsageError(`order ${id} not found`);
-    printJson(o);
-  }));
+  orders.command('show <id>').description('Print an order with its items, each with where it stands with NetSuite')
+    .action((id: string) => withDatabase(async (d) => {
+      const o = await getOrderDetail(d.db, id);
+      if (!o) throw new UsageError(`order ${id} not found`);
+      printJson(o);
+    }));
 
   program.command('import').description('Import data').command('orders <file>')
     .description('Import orders from a JSON or CSV file (idempotent on externalId)')
