@@ -11,7 +11,6 @@ import { migrateDatabase } from './db/migrate';
 import { buildServer, type App } from './http/server';
 import { createLogger } from './log';
 import { startJobSystem, type JobSystem } from './jobs';
-import { jobRoutes } from './http/routes/jobs';
 import { buildJobRegistry } from './wiring';
 import { Lifecycle } from './lifecycle';
 import { sweepAbandonedRuns } from './app/brokering';
@@ -68,7 +67,7 @@ export async function startOms(config: Config, opts: StartOptions = {}): Promise
     });
   }
   const http = { database, config, log, lifecycle };
-  const app = await buildServer({ ...http, plugins: [(a) => jobRoutes(a, http, registry, jobs?.boss), (a) => webRoutes(a)] });
+  const app = await buildServer({ ...http, jobs: { registry, boss: jobs?.boss }, plugins: [(a) => webRoutes(a)] });
   const address = await app.listen({ host: config.HOST, port: config.PORT });
   log.info({ address, engine: database.engine, jobs: Boolean(jobs) }, 'OMS listening');
   let closing: Promise<void> | undefined;

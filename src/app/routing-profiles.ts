@@ -19,7 +19,7 @@ import { partialSettingsSchema, routingSettingsSchema, validateSettings, withDef
 import type { RoutingSettings } from '../domain/routing/types';
 import type { Db } from '../db/client';
 import { formatIssues } from './order-input';
-import { conflict, invalid, invalidField, notFound, type Failure } from './result';
+import { conflict, invalid, invalidField, notFound, type Failure } from '../domain/result';
 
 /**
  * The settings a profile may hold: every key optional (missing keys take the contract defaults),

@@ -1,9 +1,9 @@
 /** The fastify server: validation with zod, OpenAPI at /docs, one error mapper, metrics. */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { HttpContext } from './context';
+import type { App, HttpContext } from './context';
 import { errorHandler } from './errors';
 import { createMetrics } from './metrics';
 import { opsRoutes } from './routes/ops';
@@ -12,8 +12,9 @@ import { catalogRoutes } from './routes/catalog';
 import { brokeringRoutes } from './routes/brokering';
 import { storeRoutes } from './routes/store';
 import { netsuiteRoutes } from './routes/netsuite';
+import { jobRoutes } from './routes/jobs';
 
-export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
+export type { App } from './context';
 
 export async function buildServer(ctx: HttpContext): Promise<App> {
   const app = Fastify({
@@ -46,6 +47,7 @@ export async function buildServer(ctx: HttpContext): Promise<App> {
   brokeringRoutes(app, ctx);
   storeRoutes(app, ctx);
   netsuiteRoutes(app, ctx);
+  if (ctx.jobs) jobRoutes(app, ctx, ctx.jobs);
   for (const plugin of ctx.plugins ?? []) await plugin(app);
   return app;
 }

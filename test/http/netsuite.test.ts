@@ -152,4 +152,17 @@ describe.each(ENGINES)('NetSuite state and refusals over HTTP on %s', (engine) =
     expect((await q<{ n: number }>(db, sql`select count(*)::int as n from variances`))[0].n).toBe(0);
     expect((await call('GET', '/facilities/STORE_NYC/items')).status).toBe(200);
   });
+
+  it('store item routes: a no-op (the wanted state holds) is 200 { noop }; what the item state forbids is 409 illegal_transition', async () => {
+    const a = await approvedOrder(env.d.db, SKU2);
+    await runBrokering(env.d, { trigger: 'test' });
+    const at = `/facilities/STORE_NYC/items/${a}/00001`;
+    expect(await call('POST', `${at}/pack`, {})).toMatchObject({ status: 200, body: { status: 'PACKED' } });
+    expect(await call('POST', `${at}/pack`, {})).toEqual({ status: 200, body: { noop: true, message: `item ${a}/00001 is already packed` } });
+    expect(await call('POST', `${at}/ship`, {})).toMatchObject({ status: 200, body: { status: 'SHIPPED' } });
+    expect(await call('POST', `${at}/ship`, {})).toEqual({ status: 200, body: { noop: true, message: `item ${a}/00001 is already shipped` } });
+    expect(await call('POST', `${at}/reject`, { reasonId: 'VAR_DAMAGED' })).toEqual({
+      status: 409, body: { error: 'illegal_transition', message: `cannot reject item ${a}/00001: it is SHIPPED` },
+    });
+  });
 });

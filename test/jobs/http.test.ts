@@ -7,7 +7,6 @@ import { jobRuns } from '../../src/db/schema';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { buildServer, type App } from '../../src/http/server';
-import { jobRoutes } from '../../src/http/routes/jobs';
 import { Lifecycle } from '../../src/lifecycle';
 import { createJobRegistry, seedJobDefinitions, setJobEnabled } from '../../src/jobs';
 import { createTestDatabase, ENGINES } from '../support/db';
@@ -39,7 +38,7 @@ describe.each(ENGINES)('jobs API on %s', (engine) => {
     await seedJobDefinitions(d.db, registry);
     lifecycle = new Lifecycle();
     const ctx = { database: d, config: loadConfig({}), log: createLogger('silent'), lifecycle };
-    app = await buildServer({ ...ctx, plugins: [(a) => jobRoutes(a, ctx, registry)] });
+    app = await buildServer({ ...ctx, jobs: { registry } });
   });
   afterEach(async () => { await app.close(); await d.close(); });
 

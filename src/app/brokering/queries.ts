@@ -4,7 +4,7 @@ import { findBrokeringRun, listBrokeringRuns } from '../../db/brokering-runs.rep
 import { exceptionItems, exceptionOrders, orderDecisions, runDecisions } from '../../db/brokering.repo';
 import { BROKERING_QUEUE } from '../../db/reference-data';
 import { lockOrder, moveItems, refreshOrderStatus, getOrder } from '../orders';
-import { illegal, notFound, type Failure } from '../result';
+import { illegal, notFound, type Failure } from '../../domain/result';
 
 /** The latest runs, newest first (at most 200). */
 export const listRuns = (db: Db, limit = 20) => listBrokeringRuns(db, Math.min(limit, 200));

@@ -1,10 +1,9 @@
 import { z } from 'zod';
-import type { App } from '../server';
-import type { HttpContext } from '../context';
-import { reply } from '../errors';
+import type { App, HttpContext } from '../context';
+import { draining, reply } from '../errors';
 import { getRun, listExceptions, listRuns, orderExplanation, retryException, runBrokering } from '../../app/brokering';
 import { getProfile, listProfiles, profileHistory, saveProfile, settingsInputSchema } from '../../app/routing-profiles';
-import { notFound } from '../../app/result';
+import { notFound } from '../../domain/result';
 
 export function brokeringRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
@@ -25,12 +24,12 @@ export function brokeringRoutes(app: App, ctx: HttpContext) {
   app.post('/brokering/runs', {
     schema: { tags: ['brokering'], summary: 'Run brokering now over the whole queue: 201 completed; 503 while the server drains; 500 with the run when it failed' },
   }, async (_req, res) => {
-    if (ctx.lifecycle?.draining) return res.code(503).send({ error: 'draining', message: 'the server is shutting down: no new brokering run' });
+    if (ctx.lifecycle?.draining) return reply(res, draining('the server is shutting down: no new brokering run'), () => null);
     const run = await runBrokering(ctx.database, { trigger: 'api', signal: ctx.lifecycle?.signal, staleAfterMs: ctx.config.OMS_JOB_STALE_AFTER_SECONDS * 1000 });
-    if (run.status === 'COMPLETED') return res.code(201).send(run);
+    if (run.status === 'COMPLETED') return reply(res, { kind: 'created' as const, run }, (x) => x.run);
     // Stopped by a shutdown after the batch in progress, or failed: the run row says which and why.
-    const interrupted = ctx.lifecycle?.draining ?? false;
-    return res.code(interrupted ? 503 : 500).send({ error: interrupted ? 'draining' : 'run_failed', message: run.error ?? 'brokering run failed', run });
+    const kind = ctx.lifecycle?.draining ? 'draining' as const : 'run_failed' as const;
+    return reply(res, { kind, message: run.error ?? 'brokering run failed', run }, () => null);
   });
   app.get('/brokering/runs', { schema: { tags: ['brokering'], querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }) } },
     async (req) => ({ runs: await listRuns(db, req.query.limit) }));

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import type { App } from '../server';
-import { inTransaction, type HttpContext } from '../context';
+import { inTransaction, type App, type HttpContext } from '../context';
 import { reply } from '../errors';
 import {
   adjustInventory, facilitySchema, getAvailability, getFacility, getProduct, listFacilities, listProducts, productSchema,
   setInventory, upsertFacility, upsertProduct,
 } from '../../app/catalog';
-import { notFound } from '../../app/result';
+import { notFound } from '../../domain/result';
 
 export function catalogRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;

@@ -9,15 +9,9 @@
  * worker, which leaves its own SKIPPED row in the history.
  */
 import { z } from 'zod';
-import type PgBoss from 'pg-boss';
-import type { FastifyReply } from 'fastify';
-import type { App } from '../server';
-import type { HttpContext } from '../context';
-import { reply } from '../errors';
-import {
-  enqueueJob, getJob, getRun, listJobs, listRuns, runJobNow, setJobCron, setJobEnabled, setJobParams,
-  type EnqueueResult, type JobRegistry, type RunResult,
-} from '../../jobs';
+import type { App, HttpContext, JobsContext } from '../context';
+import { draining, reply, replyRun } from '../errors';
+import { enqueueJob, getJob, getRun, listJobs, listRuns, runJobNow, setJobCron, setJobEnabled, setJobParams } from '../../jobs';
 
 const runQuery = z.object({ async: z.enum(['true', 'false']).default('false') });
 const runBody = z.object({ params: z.record(z.string(), z.unknown()).optional() }).nullish();
@@ -27,7 +21,8 @@ const patchBody = z.object({
   params: z.record(z.string(), z.unknown()).optional(),
 });
 
-export function jobRoutes(app: App, ctx: HttpContext, registry: JobRegistry, boss?: PgBoss) {
+/** The jobs API, over the registry and pg-boss instance of `jobs`. */
+export function jobRoutes(app: App, ctx: HttpContext, { registry, boss }: JobsContext) {
   const db = ctx.database.db;
   const staleAfterMs = ctx.config.OMS_JOB_STALE_AFTER_SECONDS * 1000;
   const name = z.object({ name: z.string() });
@@ -61,28 +56,11 @@ export function jobRoutes(app: App, ctx: HttpContext, registry: JobRegistry, bos
     },
   }, async (req, res) => {
     const params = req.body?.params;
-    if (ctx.lifecycle?.draining) return res.code(503).send({ error: 'draining', message: 'the server is shutting down: no new job runs' });
+    if (ctx.lifecycle?.draining) return reply(res, draining('the server is shutting down: no new job runs'), () => null);
     if (req.query.async === 'true' && boss) {
-      return sendEnqueued(res, await enqueueJob(boss, req.params.name, { trigger: 'api', params, preflight: { db, registry, staleAfterMs } }));
+      return replyRun(res, await enqueueJob(boss, req.params.name, { trigger: 'api', params, preflight: { db, registry, staleAfterMs } }));
     }
     const run = runJobNow(ctx.database, registry, req.params.name, 'api', { log: ctx.log, params, staleAfterMs, signal: ctx.lifecycle?.signal });
-    return sendRun(res, await (ctx.lifecycle ? ctx.lifecycle.track(run) : run));
+    return replyRun(res, await (ctx.lifecycle ? ctx.lifecycle.track(run) : run));
   });
-}
-
-function sendRun(res: FastifyReply, r: RunResult) {
-  switch (r.kind) {
-    case 'not_found': return res.code(404).send({ error: 'not_found', message: r.message });
-    case 'invalid': return res.code(400).send({ error: 'invalid', message: r.message, errors: r.errors });
-    case 'skipped': return res.code(r.reason === 'draining' ? 503 : 409).send({ error: r.reason === 'draining' ? 'draining' : 'conflict', message: r.message, reason: r.reason, run: r.run });
-    default: return res.code(r.kind === 'completed' ? 200 : 500).send(r);
-  }
-}
-
-function sendEnqueued(res: FastifyReply, r: EnqueueResult) {
-  switch (r.kind) {
-    case 'queued': return res.code(202).send({ status: 'queued', kind: 'queued', jobId: r.jobId });
-    case 'already_queued': return res.code(202).send({ status: 'already_queued', kind: 'already_queued', message: r.message });
-    default: return sendRun(res, r as RunResult);
-  }
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { App } from '../server';
-import { inTransaction, type HttpContext } from '../context';
+import { inTransaction, type App, type HttpContext } from '../context';
 import { reply } from '../errors';
 import { dismissRefusal, listNetsuiteRefusals, REFUSAL_STATUSES, resendRefusal } from '../../app/netsuite-refusals';
 

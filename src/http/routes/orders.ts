@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import type { App } from '../server';
-import { inTransaction, type HttpContext } from '../context';
+import { inTransaction, type App, type HttpContext } from '../context';
 import { reply } from '../errors';
 import { approveOrder, cancelOrder, createOrder, getItemHistory, listOrders } from '../../app/orders';
 import { getOrderDetail } from '../../app/netsuite-state';
 import { ORDER_STATUSES } from '../../domain/lifecycle';
-import { notFound } from '../../app/result';
+import { notFound } from '../../domain/result';
 import { orderInputSchema } from '../../app/order-input';
 
 const idParam = z.object({ id: z.string().min(1) });
@@ -14,10 +13,7 @@ export function orderRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
   app.post('/orders', {
     schema: { tags: ['orders'], summary: 'Create an order (an existing external id returns the existing order, 200)', body: orderInputSchema },
-  }, async (req, res) => {
-    const r = await inTransaction(ctx, (tx) => createOrder(tx, req.body, 'api'));
-    return reply(res, r, (x) => x.order, r.kind === 'created' ? 201 : 200);
-  });
+  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => createOrder(tx, req.body, 'api')), (x) => x.order));
   app.get('/orders', {
     schema: {
       tags: ['orders'], summary: 'List orders',

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
-import type { App } from '../server';
-import { inTransaction, type HttpContext } from '../context';
+import { inTransaction, type App, type HttpContext } from '../context';
 import { reply } from '../errors';
 import { listRejectionReasons, rejectItem } from '../../app/rejections';
 import { packItem, shipItem } from '../../app/fulfilment';
@@ -28,15 +27,13 @@ export function storeRoutes(app: App, ctx: HttpContext) {
   const item = z.object({ facilityId: z.string(), orderId: z.string(), seqId: z.string() });
   const actor = (req: { headers: Record<string, unknown>; params: { facilityId: string } }) => String(req.headers['x-oms-user'] ?? `store:${req.params.facilityId}`);
   app.post('/facilities/:facilityId/items/:orderId/:seqId/pack', { schema: { tags: ['store'], summary: 'Pack an allocated item', params: item }, preHandler: atStore }, async (req, res) => {
-    const r = await inTransaction(ctx, (tx) => packItem(tx, { ...req.params, actor: actor(req) }));
-    return r.kind === 'noop' ? res.code(200).send({ noop: true, message: r.message }) : reply(res, r, (x) => x.item);
+    return reply(res, await inTransaction(ctx, (tx) => packItem(tx, { ...req.params, actor: actor(req) })), (x) => x.item);
   });
   app.post('/facilities/:facilityId/items/:orderId/:seqId/ship', {
     schema: { tags: ['store'], summary: 'Ship an item: consumes its reservation; reported to NetSuite by the fulfilled-items feed', params: item, body: z.object({ trackingNumber: z.string().max(100).optional(), carrier: z.string().max(50).optional() }).optional() },
     preHandler: atStore,
   }, async (req, res) => {
-    const r = await inTransaction(ctx, (tx) => shipItem(tx, { ...req.params, ...(req.body ?? {}), actor: actor(req) }));
-    return r.kind === 'noop' ? res.code(200).send({ noop: true, message: r.message }) : reply(res, r, (x) => x.item);
+    return reply(res, await inTransaction(ctx, (tx) => shipItem(tx, { ...req.params, ...(req.body ?? {}), actor: actor(req) })), (x) => x.item);
   });
   app.post('/facilities/:facilityId/items/:orderId/:seqId/reject', {
     schema: {
@@ -51,7 +48,6 @@ export function storeRoutes(app: App, ctx: HttpContext) {
       source: 'STORE', actor: req.headers['x-oms-user']?.toString() ?? `store:${req.params.facilityId}`,
       expectedFacilityId: req.params.facilityId, exclusionDays: ctx.config.REJECTION_EXCLUSION_DAYS,
     }));
-    if (r.kind === 'noop') return res.code(409).send({ error: 'illegal_transition', message: r.message });
     return reply(res, r, (x) => x);
   });
 }
