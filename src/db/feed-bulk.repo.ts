@@ -16,6 +16,7 @@ const distinct = <T>(xs: T[]): T[] => [...new Set(xs)];
 
 // --- facts ------------------------------------------------------------------------------------
 
+/** An order as the imports decide on it. */
 export interface OrderFact { id: string; netsuiteOrderId: string | null }
 
 /** Locks the orders that exist among `ids`, in id order. */
@@ -30,6 +31,7 @@ export async function lockOrders(tx: Tx, ids: string[]): Promise<OrderFact[]> {
     for update`);
 }
 
+/** An order item as the imports decide on it. */
 export interface ItemFact {
   orderId: string; seqId: string; status: string; facilityId: string | null; productId: string; quantity: number;
   netsuiteLineId: string | null;
@@ -51,6 +53,7 @@ export async function loadOrderItems(db: Db, orderIds: string[]): Promise<ItemFa
     order by order_id, seq_id`);
 }
 
+/** An ACTIVE reservation of an item. */
 export interface ReservationFact { id: number; orderId: string; seqId: string; productId: string; facilityId: string; quantity: number }
 
 /** The ACTIVE reservations of the orders' items. */
@@ -68,6 +71,7 @@ export async function loadActiveReservations(db: Db, orderIds: string[]): Promis
   return r.map((x) => ({ ...x, id: Number(x.id) }));
 }
 
+/** A facility as the imports check it. */
 export interface FacilityFact { id: string; type: string; fulfillmentSystem: string; netsuiteLocationId: string | null }
 
 /** Every facility, with what the imports check (type, fulfilment system, NetSuite location). */
@@ -80,6 +84,7 @@ export async function loadFacilities(db: Db): Promise<FacilityFact[]> {
     from facilities`);
 }
 
+/** A rejection reason: its variance type and where a rejected item goes. */
 export interface ReasonFact { id: string; varianceType: string; targetFacilityId: string }
 
 /** Every rejection reason, with its variance type and the facility a rejected item goes to. */
@@ -93,6 +98,7 @@ export async function loadRejectionReasons(db: Db): Promise<ReasonFact[]> {
 
 // --- inventory --------------------------------------------------------------------------------
 
+/** Summed counter changes of one inventory row. */
 export interface LevelDelta { productId: string; facilityId: string; reservedDelta: number; onHandDelta: number }
 
 /** Locks the inventory rows in (product, facility) order. */
@@ -137,6 +143,7 @@ export async function applyLevelDeltas(db: Db, d: LevelDelta[]): Promise<void> {
       and il.facility_id = v.facility_id`);
 }
 
+/** An inventory ledger row to append. */
 export interface LedgerRow {
   productId: string; facilityId: string; kind: string; onHandDelta: number; reservedDelta: number;
   reason: string | null; orderId: string; seqId: string; actor: string;
@@ -169,6 +176,7 @@ export async function insertLedgerRows(db: Db, l: LedgerRow[]): Promise<void> {
 
 // --- items, history, orders -------------------------------------------------------------------
 
+/** An item history row to append. */
 export interface HistoryRow {
   orderId: string; seqId: string; fromStatus: string; toStatus: string; fromFacilityId: string | null; toFacilityId: string | null;
   reason: string; actor: string;
@@ -217,6 +225,7 @@ export async function moveRejectedItems(db: Db, m: { orderId: string; seqId: str
       and oi.seq_id = v.seq_id`);
 }
 
+/** An item to mark SHIPPED. */
 export interface ShippedItem { orderId: string; seqId: string; shippedAt: string; trackingNumber: string | null; carrier: string | null }
 
 /** Items SHIPPED with their date; tracking number and carrier only where given (null keeps the value). */
@@ -254,6 +263,7 @@ export async function updateOrderStatuses(db: Db, u: { id: string; status: strin
 
 // --- rejections -------------------------------------------------------------------------------
 
+/** A NetSuite rejection to record. */
 export interface RejectionRow {
   orderId: string; seqId: string; facilityId: string; quantity: number; reason: string | null; comments: string | null;
   reservationId: number | null; netsuiteRejectionId: string | null; actor: string;
@@ -296,6 +306,7 @@ export async function insertRejections(db: Db, r: RejectionRow[]): Promise<void>
       as v(order_id, seq_id, facility_id, quantity, reason, comments, reservation_id, netsuite_rejection_id, actor)`);
 }
 
+/** A facility excluded for an item until `until` (null: no end date). */
 export interface ExclusionRow { orderId: string; seqId: string; facilityId: string; until: string | null; reason: string }
 
 /** Excludes facilities for items (an existing exclusion gets the new end and reason). Keys must be distinct. */

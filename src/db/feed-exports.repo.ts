@@ -102,6 +102,7 @@ export async function countOrdersWaitingForIds(db: Db): Promise<{ customer: numb
 
 // --- customers (customers.feed_file_id) -------------------------------------------------------
 
+/** A customer row. */
 export type CustomerRecord = typeof customers.$inferSelect;
 
 /** Locks the next unsent customers after `after`, in id order (those another claim holds are skipped). */
@@ -241,7 +242,15 @@ export async function claimUnsentShipments(tx: Tx, fileId: string, after: number
         line_id,
         location,
         feed_file_id)
-      select reservation_id, order_id, order_item_seq_id, facility_id, quantity, 'FULFILLED', line_id, location, ${fileId}
+      select reservation_id,
+             order_id,
+             order_item_seq_id,
+             facility_id,
+             quantity,
+             'FULFILLED',
+             line_id,
+             location,
+             ${fileId}
       from picked
       order by reservation_id
       on conflict do nothing

@@ -8,7 +8,9 @@ import type { Db, Tx } from './client';
 import { queryRows } from './rows';
 import { feedFiles } from './schema';
 
+/** A `feed_files` row. */
 export type FeedFileRow = typeof feedFiles.$inferSelect;
+/** The row errors a file's registry row keeps. */
 export type FeedFileErrors = NonNullable<FeedFileRow['errors']>;
 
 const texts = (values: readonly string[]): SQL => sql`${sql.param(values)}::text[]`;

@@ -24,7 +24,9 @@ export async function lockOrdersReadLineIds(tx: Tx, orderIds: string[], pairOrde
            i.netsuite_line_id as current
     from orders o
     left join (
-      select oi.order_id, oi.seq_id, oi.netsuite_line_id
+      select oi.order_id,
+             oi.seq_id,
+             oi.netsuite_line_id
       from order_items oi
       join unnest(${texts(pairOrderIds)}, ${texts(pairSeqIds)}) as wanted(order_id, seq_id)
         on oi.order_id = wanted.order_id and oi.seq_id = wanted.seq_id

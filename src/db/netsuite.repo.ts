@@ -44,6 +44,7 @@ export interface OutboxRowRef { id: number; orderId: string; orderItemSeqId: str
 /** A variance, the file it was sent in, and the item it is of. */
 export interface VarianceRef { id: string; feedFileId: string | null; orderId: string | null; orderItemSeqId: string | null }
 
+/** The variance, if it exists. */
 export async function findVariance(db: Db, id: string): Promise<VarianceRef | undefined> {
   const r = await db.execute(sql`
     select id,
@@ -55,11 +56,13 @@ export async function findVariance(db: Db, id: string): Promise<VarianceRef | un
   return rows<VarianceRef>(r)[0];
 }
 
+/** Records a refusal; returns its id. */
 export async function insertRefusal(db: Db, row: RefusalInsert): Promise<number> {
   const [r] = await db.insert(netsuiteRefusals).values(row).returning({ id: netsuiteRefusals.id });
   return r.id;
 }
 
+/** Refusals of a status (of one order, when given), newest first. */
 export async function listRefusals(db: Db, f: { status: RefusalStatus; orderId?: string; limit: number }): Promise<RefusalRow[]> {
   const conds = [eq(netsuiteRefusals.status, f.status)];
   if (f.orderId) conds.push(eq(netsuiteRefusals.orderId, f.orderId));

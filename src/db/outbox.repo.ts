@@ -97,7 +97,9 @@ export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFa
     cross join lateral (
       select * from order_items where order_id = wanted.id) oi
     cross join lateral (
-      select netsuite_order_id, feed_file_id from orders where id = oi.order_id limit 1) o
+      select netsuite_order_id,
+             feed_file_id
+      from orders where id = oi.order_id limit 1) o
     cross join lateral (
       select netsuite_item_id from products where id = oi.product_id limit 1) pr
     left join facilities f on f.id = oi.facility_id
@@ -230,6 +232,7 @@ export async function recordLineQuantities(tx: Tx, lines: { orderId: string; seq
       and oi.seq_id = v.seq_id`);
 }
 
+/** An outbox row as a file holds it (with the order's and product's NetSuite ids). */
 export interface OutboxFileRow {
   id: string;
   internalId: string;

@@ -144,6 +144,7 @@ async function claimBrokered(tx: Tx, fileId: string, limit: number, maxBytes: nu
   };
 }
 
+/** The export spec of `GEN_BRKR_ORD_FD_NS` (see the module comment). */
 export function brokeredItemsExport(): ExportSpec<BrokeredItemRow> {
   return {
     ...fromOutboundFeed(brokeredItemsFeed),
@@ -158,6 +159,7 @@ export function brokeredItemsExport(): ExportSpec<BrokeredItemRow> {
   };
 }
 
+/** Where a file's outbox rows are, when the claiming run knows it: read from there, not from the start. */
 export interface OutboxHint {
   /** First and last outbox id of the file (known in the run that claimed it). */
   firstId?: string;

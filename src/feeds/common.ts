@@ -14,6 +14,7 @@ export type { JobContext, JobLogger, RowError };
 export type FeedConfig = Pick<Config, 'NETSUITE_ADJUSTMENT_ACCOUNT' | 'NETSUITE_SUBSIDIARY' | 'NETSUITE_FULFILLMENT_TAG'> &
   Partial<Pick<Config, 'REJECTION_EXCLUSION_DAYS'>>;
 
+/** What a feed job runs with: the database, the NetSuite folder's transport, configuration, a clock. */
 export interface FeedDeps {
   database: Database;
   /** Rooted at the NetSuite folder (`{root}` of contracts/feeds.md). */
@@ -23,6 +24,7 @@ export interface FeedDeps {
   clock?: () => Date;
 }
 
+/** The feeds' time: the deps' clock, or now. */
 export const nowOf = (deps: Pick<FeedDeps, 'clock'>): Date => (deps.clock ? deps.clock() : new Date());
 
 /** What became of one row of an imported file (`noop` and `error` rows are listed in its report). */
@@ -43,6 +45,7 @@ export function intParam(params: Record<string, unknown> | undefined, key: strin
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 ? Math.min(n, max) : dflt;
 }
 
+/** An error's message for logs, reports and `last_error`, cut at 2,000 characters. */
 export function errorText(e: unknown): string {
   const m = e instanceof Error ? e.message || e.name : String(e);
   return m.length > 2000 ? `${m.slice(0, 2000)}…` : m;

@@ -33,6 +33,7 @@ export const DEFAULT_PAYMENT_METHODS: Readonly<Record<string, string>> = Object.
   MARKETPLACE: '9',
 });
 
+/** The payment method map of a run: the defaults, overridden by the job param `paymentMethods`. */
 export function paymentMethodMap(params: Record<string, unknown> | undefined): Record<string, string> {
   const extra = params?.paymentMethods;
   const map: Record<string, string> = { ...DEFAULT_PAYMENT_METHODS };
@@ -46,6 +47,7 @@ const depositOf = (p: PaymentExportRow, methods: Record<string, string>): Custom
   orderId: p.nsOrderId, totalAmount: p.amount, paymentMethod: methods[p.method], externalId: p.id,
 });
 
+/** The export spec of `GEN_CUST_DEP_FD` (see the module comment). */
 export function customerDepositsExport(): ExportSpec<CustomerDepositRow> {
   return {
     ...fromOutboundFeed(customerDepositsFeed),

@@ -26,6 +26,7 @@ export function customerFeedRow(c: Pick<CustomerRecord, 'id' | 'externalId' | 'f
   };
 }
 
+/** The export spec of `GEN_CRT_CUST_FD` (see the module comment). */
 export function customersExport(): ExportSpec<CustomerRow> {
   return {
     ...fromOutboundFeed(customersFeed),

@@ -16,6 +16,7 @@ import type { ImportSpec } from './import-runner';
 
 export const IMP_CUST_DEP_IDENT = 'IMP_CUST_DEP_IDENT';
 
+/** Deposit ids onto payments: the payment must be of the row's order. */
 export const depositIdAssignment: IdAssignment<DepositIdRecord> = {
   target: (r) => r.manualRefNumber, value: (r) => r.internalId,
   async load(tx: Tx, recs) {
@@ -30,6 +31,7 @@ export const depositIdAssignment: IdAssignment<DepositIdRecord> = {
   write: setPaymentDepositIds,
 };
 
+/** The import spec of `IMP_CUST_DEP_IDENT`, both paths, lanes by payment. */
 export function depositIdsImport(): ImportSpec<DepositIdRecord> {
   return {
     ...fromInboundFeed(depositIdsFeed),

@@ -30,6 +30,7 @@ import { newId } from '../domain/ids';
 import { NETSUITE_CSV_LIMITS, batchRows, encodeRowCells, FeedEncodeError, type ColumnSpec } from './codec';
 import { errorText, intParam, lockKey, nowOf, transportDir, type FeedDeps, type JobContext } from './common';
 
+/** What a spec's claim gets, inside the claim transaction. */
 export interface ClaimArgs {
   /** Id of the `feed_files` row being created; mark the claimed records with it. */
   fileId: string;
@@ -43,6 +44,7 @@ export interface ClaimArgs {
   deps: FeedDeps;
 }
 
+/** What a claim marked. */
 export interface ClaimResult {
   /** Data rows the file will hold (0: nothing claimed, no file is created). */
   rows: number;
@@ -52,6 +54,7 @@ export interface ClaimResult {
   more?: boolean;
 }
 
+/** What a spec's `rows` gets to regenerate a file. */
 export interface ReadArgs {
   fileId: string;
   /** Rows recorded at claim time; a file is only uploaded when exactly this many are produced. */
@@ -63,6 +66,7 @@ export interface ReadArgs {
   deps: FeedDeps;
 }
 
+/** An export feed: its codec feed and folder, its claim, how its files' rows are read, what waits. */
 export interface ExportSpec<Row extends object> {
   /** Codec feed name, stored in `feed_files.feed`. */
   feed: string;
@@ -80,6 +84,7 @@ export interface ExportSpec<Row extends object> {
   waiting?(db: Db, deps: FeedDeps, state: Record<string, unknown>): Promise<Record<string, number>>;
 }
 
+/** The counts of a run and the files it uploaded. */
 export interface ExportResult {
   counts: Record<string, number>;
   files: string[];
@@ -230,6 +235,7 @@ async function uploadFile<Row extends object>(deps: FeedDeps, spec: ExportSpec<R
 // ------------------------------------------------------------------------------------------------
 // Helpers for feeds that pick their records in JavaScript (small volumes, free text, groups).
 
+/** A record a claim may send, with the rows it would add to the file. */
 export interface Candidate<R extends object> {
   /** Record key marked with the file id (customer id, order id, payment id, …). */
   key: string;
@@ -237,6 +243,7 @@ export interface Candidate<R extends object> {
   rows: R[];
 }
 
+/** How `pickCandidates` checks and cuts. */
 export interface PickOptions<R extends object> {
   /** The encoder's columns, when the feed is a CSV: each row is checked against them. */
   columns?: readonly ColumnSpec[];

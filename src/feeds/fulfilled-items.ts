@@ -20,6 +20,7 @@ import { fromOutboundFeed } from './common';
 import { readOutboxFile, SALESORDER_UPDATE_LOCK, type OutboxHint } from './brokered-items';
 import type { ExportSpec } from './export-runner';
 
+/** The export spec of `GEN_FLFLD_ORD_FD_NS` (see the module comment). */
 export function fulfilledItemsExport(): ExportSpec<FulfilledItemRow> {
   return {
     ...fromOutboundFeed(fulfilledItemsFeed),

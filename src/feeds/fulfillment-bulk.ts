@@ -16,6 +16,7 @@ import type { BatchContext, BatchRow, RowOutcome } from './import-runner';
 import { inLockOrder, refreshStatuses } from './rejected-items-bulk';
 import { itemKey } from './rejected-items-decide';
 
+/** What a chunk's rows are decided on: orders (locked), items, ACTIVE reservations, facilities, keys applied. */
 export interface FulfilmentFacts {
   orders: Set<string>;
   items: Map<string, ItemFact>;
@@ -24,8 +25,10 @@ export interface FulfilmentFacts {
   appliedKeys: Set<string>;
 }
 
+/** A row that applies: the item, its reservation (if any) and the record. */
 export interface ShipPlan { kind: 'apply'; key: string; item: ItemFact; reservation: ReservationFact | undefined; rec: FulfillmentRecord }
 
+/** The business key of a fulfilment row (SHIPPED is final: one per item). */
 export const fulfilmentKey = (r: FulfillmentRecord) => `${r.orderId}/${r.orderItemSeqId}`;
 const SHIP_REASON = 'SHIPPED by NETSUITE';
 
@@ -71,6 +74,7 @@ async function loadFulfilmentFacts(tx: Tx, recs: FulfillmentRecord[], facilities
   };
 }
 
+/** The bulk path of `IMP_ODR_ITM_FLFLMNT`: a chunk in a few statements, one outcome per row. */
 export async function applyFulfilmentBatch(
   tx: Tx, rows: BatchRow<FulfillmentRecord>[], ctx: BatchContext, cache: { facilities?: FacilityFact[] },
 ): Promise<RowOutcome[]> {

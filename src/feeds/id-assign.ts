@@ -11,8 +11,10 @@ import type { Db, Tx } from '../db/client';
 import type { IdPair } from '../db/netsuite-ids.repo';
 import type { BatchContext, BatchRow, RowContext, RowOutcome } from './import-runner';
 
+/** The record an id goes onto: its current id, and (payments) its order. */
 export interface IdTarget { current: string | null; orderId?: string }
 
+/** The targets of a chunk (locked), by target key. */
 export interface IdFacts {
   targets: Map<string, IdTarget>;
   /** Orders that exist (for "unknown order" vs "unknown item"), when the feed needs it. */
@@ -21,6 +23,7 @@ export interface IdFacts {
 
 type NotApplied = Exclude<RowOutcome, { kind: 'applied' }>;
 
+/** One id import: how a record names its target and value, loads them, words its outcomes, writes. */
 export interface IdAssignment<Rec> {
   target(rec: Rec): string;
   /** The lock the record's apply takes (default: its target): rows of different lanes run in parallel. */

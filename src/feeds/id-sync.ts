@@ -43,6 +43,7 @@ function idImport<Rec>(feed: Parameters<typeof fromInboundFeed>[0], job: string,
   };
 }
 
+/** NetSuite order ids onto orders. */
 export const orderIdAssignment: IdAssignment<OrderIdentificationRecord> = {
   target: (r) => r.orderId, value: (r) => r.idValue,
   async load(tx: Tx, recs) {
@@ -55,6 +56,7 @@ export const orderIdAssignment: IdAssignment<OrderIdentificationRecord> = {
   write: setOrderNetsuiteIds,
 };
 
+/** NetSuite line ids onto the named items (lanes by order: the order lock serialises with brokering). */
 export const lineIdAssignment: IdAssignment<OrderItemAttributeRecord> = {
   target: (r) => itemKey(r.orderId, r.orderItemSeqId), lane: (r) => r.orderId, value: (r) => r.attrValue,
   async load(tx: Tx, recs) {
@@ -79,6 +81,7 @@ export const lineIdAssignment: IdAssignment<OrderItemAttributeRecord> = {
   },
 };
 
+/** NetSuite customer ids onto customers. */
 export const customerIdAssignment: IdAssignment<CustomerIdentificationRecord> = {
   target: (r) => r.partyId, value: (r) => r.idValue,
   async load(tx: Tx, recs) {
@@ -91,6 +94,7 @@ export const customerIdAssignment: IdAssignment<CustomerIdentificationRecord> = 
   write: setCustomerNetsuiteIds,
 };
 
+/** The import specs of `IMP_ORDER_IDENT`, `IMP_ORDER_ITM_ATTR` and `IMP_CUST_IDENT`. */
 export const orderIdentificationImport = (): ImportSpec<OrderIdentificationRecord> => idImport(orderIdentificationFeed, IMP_ORDER_IDENT, orderIdAssignment);
 export const orderItemAttributeImport = (): ImportSpec<OrderItemAttributeRecord> => idImport(orderItemAttributeFeed, IMP_ORDER_ITM_ATTR, lineIdAssignment);
 export const customerIdentificationImport = (): ImportSpec<CustomerIdentificationRecord> =>

@@ -93,6 +93,7 @@ async function applyBulk<Rec>(env: ChunkEnv<Rec>, rows: BatchRow<Rec>[]): Promis
   }
 }
 
+/** What became of a file's rows: errors and no-ops by row, applied and decoded counts. */
 export interface Tally {
   errors: { row: number; field?: string; message: string }[];
   noops: { row: number; message: string }[];

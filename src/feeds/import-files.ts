@@ -13,6 +13,7 @@ import { RemoteFileNotFoundError } from '../sftp/errors';
 import { sha256Hex, type RemoteEntry } from '../sftp/transport';
 import type { FeedDeps, JobContext } from './common';
 
+/** A fetched file: its hash and size, its bytes (reopened at will), and the cleanup of a temp copy. */
 export interface LocalCopy {
   sha256: string;
   size: number;
@@ -56,6 +57,7 @@ export async function goneMeanwhile(deps: FeedDeps, dir: string, name: string, e
   return e instanceof RemoteFileNotFoundError || !(await deps.transport.exists(dir, name).catch(() => true));
 }
 
+/** Moves the file to `{dir}/{to}`; a file another worker moved first is not an error. */
 export async function moveQuietly(deps: FeedDeps, dir: string, name: string, to: string, ctx: JobContext): Promise<void> {
   try {
     await deps.transport.move(dir, name, `${dir}/${to}`);

@@ -7,6 +7,7 @@ import type { Tx } from '../db/client';
 import type { DecodeResult } from './codec';
 import type { FeedDeps, RowOutcome } from './common';
 
+/** What a row-by-row apply gets for its row (bound to the row's savepoint). */
 export interface RowContext {
   fileId: string;
   fileName: string;
@@ -37,8 +38,10 @@ export interface BatchContext {
   claimKeys(keys: { key: string; row: number }[]): Promise<void>;
 }
 
+/** A decoded record and its 1-based data row number. */
 export interface BatchRow<Rec> { row: number; value: Rec }
 
+/** An import feed: its codec feed, how a row applies (row by row and, optionally, set-based), its lanes. */
 export interface ImportSpec<Rec> {
   /** Codec feed name (`feed_files.feed`, `feed_rows_applied.feed`). */
   feed: string;
@@ -68,11 +71,13 @@ export interface ImportSpec<Rec> {
   laneKey?(rec: Rec): string;
 }
 
+/** The counts of a run and the files it took (skipped files are not listed). */
 export interface ImportResult {
   counts: Record<string, number>;
   files: string[];
 }
 
+/** How a run reads and applies; every option has a default. */
 export interface ImportOptions {
   /** A PROCESSING claim older than this is taken as left by a dead worker (default 30 min). */
   claimLeaseMs?: number;

@@ -45,6 +45,7 @@ export function varianceFeedRow(v: VarianceExportRow, account: string, subsidiar
   };
 }
 
+/** The export spec of `GEN_INV_VAR_FEED_NS` (see the module comment). */
 export function inventoryAdjustmentsExport(): ExportSpec<InventoryAdjustmentRow> {
   return {
     ...fromOutboundFeed(inventoryAdjustmentFeed),

@@ -51,6 +51,7 @@ const neverWrote = (name: string, feeds: readonly string[]): RowOutcome => ({
   kind: 'error', message: `the OMS never wrote a file ${name} (feeds ${feeds.join(', ')})`,
 });
 
+/** Refusal reports of `salesorder/update/` files: the refused outbox row, by row number. */
 export function updateRefusalsImport(): ImportSpec<UpdateRefusalRecord> {
   const outFile = outFileLookup(UPDATE_FEEDS);
   return {
@@ -78,6 +79,7 @@ export function updateRefusalsImport(): ImportSpec<UpdateRefusalRecord> {
   };
 }
 
+/** Refusal reports of `inventoryadjustment/csv/` files: the refused variance, by its id. */
 export function adjustmentRefusalsImport(): ImportSpec<AdjustmentRefusalRecord> {
   const outFile = outFileLookup(ADJUSTMENT_FEEDS);
   return {

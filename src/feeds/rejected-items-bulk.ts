@@ -22,6 +22,7 @@ import {
 /** Facilities and rejection reasons, read once per import run. */
 export interface ReferenceCache { facilities?: FacilityFact[]; reasons?: ReasonFact[] }
 
+/** The cached facilities and reasons, read on first use. */
 export async function referenceData(db: Db, cache: ReferenceCache): Promise<Required<ReferenceCache>> {
   cache.facilities ??= await loadFacilities(db);
   cache.reasons ??= await loadRejectionReasons(db);
@@ -56,6 +57,7 @@ export function planRejections(rows: BatchRow<RejectedItemRecord>[], facts: Reje
   return { plans, outcomes };
 }
 
+/** The bulk path of `IMP_ORDER_ITM_RJCT`: a chunk in a few statements, one outcome per row. */
 export async function applyRejectionBatch(tx: Tx, rows: BatchRow<RejectedItemRecord>[], ctx: BatchContext, cache: ReferenceCache): Promise<RowOutcome[]> {
   const facts = await loadRejectionFacts(tx, rows.map((r) => r.value), await referenceData(tx, cache), ctx.appliedKeys);
   const { plans, outcomes } = planRejections(rows, facts);

@@ -9,8 +9,10 @@ import type { RejectedItemRecord } from './codec';
 import type { FacilityFact, ItemFact, ReasonFact, ReservationFact } from '../db/feed-bulk.repo';
 import type { RowOutcome } from './import-runner';
 
+/** The map key of an order item. */
 export const itemKey = (orderId: string, seqId: string) => `${orderId}\u0000${seqId}`;
 
+/** What a chunk's rows are decided on, updated as each row is settled. */
 export interface RejectionFacts {
   orders: Set<string>;
   items: Map<string, ItemFact>;
@@ -24,6 +26,7 @@ export interface RejectionFacts {
   appliedKeys: Set<string>;
 }
 
+/** A row that applies, with everything its writes need. */
 export interface RejectionPlan {
   kind: 'apply';
   /** The row's business key (null: a legacy row on an item without a reservation). */
@@ -37,6 +40,7 @@ export interface RejectionPlan {
   netsuiteRejectionId: string | null;
 }
 
+/** A row's decision: the plan, or why it does not apply. */
 export type RejectionDecision = RejectionPlan | Exclude<RowOutcome, { kind: 'applied' }>;
 
 /** Builds the lookup maps of a chunk. */

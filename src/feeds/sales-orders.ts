@@ -59,6 +59,7 @@ async function linesOf(db: Db, orderIds: string[]): Promise<Map<string, OrderLin
   return out;
 }
 
+/** The feed rows of one order: one per original line. */
 export function salesOrderRows(o: OrderHead, lines: OrderLine[], subsidiary: string): SalesOrderLineRow[] {
   const s = o.shipTo ?? ({} as ShipTo);
   return lines.map((l) => ({
@@ -71,6 +72,7 @@ export function salesOrderRows(o: OrderHead, lines: OrderLine[], subsidiary: str
   }));
 }
 
+/** The export spec of `GEN_CRT_ORD_FD` (see the module comment). */
 export function salesOrdersExport(): ExportSpec<SalesOrderLineRow> {
   return {
     ...fromOutboundFeed(salesOrdersFeed),
