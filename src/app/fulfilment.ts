@@ -115,7 +115,8 @@ async function shipRefusal(tx: Tx, input: ShipInput, item: Item): Promise<Failur
       `shipped from NetSuite location ${input.externalFacilityId}, but item ${ref} is allocated at ${fac.id} (location ${fac.netsuiteLocationId})`);
   }
   if (input.quantity !== undefined && input.quantity !== item.quantity) {
-    return invalidField('quantity', `shipped quantity ${input.quantity} differs from the item quantity ${item.quantity} (partial fulfilment of an item is not supported)`);
+    return invalidField('quantity',
+      `shipped quantity ${input.quantity} differs from the item quantity ${item.quantity} (partial fulfilment of an item is not supported)`);
   }
   return null;
 }

@@ -76,8 +76,12 @@ export const CSV_LINE_COLUMNS = ['productId', 'quantity', 'unitPrice'] as const;
 export const CSV_HEADER = [...CSV_ORDER_COLUMNS.slice(0, 18), ...CSV_LINE_COLUMNS] as const;
 
 const NUMERIC_COLUMNS = new Set(['priority', 'quantity', 'unitPrice', 'shippingCost']);
-const CUSTOMER_COLUMNS: Record<string, string> = { customerExternalId: 'externalId', firstName: 'firstName', lastName: 'lastName', email: 'email', phone: 'phone' };
-const SHIP_TO_COLUMNS: Record<string, string> = { shipToName: 'name', address1: 'address1', address2: 'address2', city: 'city', state: 'state', postalCode: 'postalCode', country: 'country' };
+const CUSTOMER_COLUMNS: Record<string, string> = {
+  customerExternalId: 'externalId', firstName: 'firstName', lastName: 'lastName', email: 'email', phone: 'phone',
+};
+const SHIP_TO_COLUMNS: Record<string, string> = {
+  shipToName: 'name', address1: 'address1', address2: 'address2', city: 'city', state: 'state', postalCode: 'postalCode', country: 'country',
+};
 /** API path (without items[i]) → CSV column. */
 const PATH_TO_COLUMN: Record<string, string> = {
   shipTo: 'address1', customer: 'customerExternalId',
@@ -108,7 +112,7 @@ export async function importOrders(db: Db, source: ImportSource, opts: ImportOpt
   if (!format) return fileError(`cannot tell the format of ${(source as { path: string }).path}: use a .json or .csv file, or pass format`);
   try {
     if (format === 'json') {
-      const text = 'text' in source ? source.text : await readFile(source.path, 'utf8').catch((e) => { throw new FileProblem(`cannot read file: ${(e as Error).message}`); });
+      const text = 'text' in source ? source.text : await readText(source.path);
       const list = parseJsonOrders(text);
       return await storeUnits(db, jsonUnits(list), list.length, opts);
     }
@@ -119,6 +123,10 @@ export async function importOrders(db: Db, source: ImportSource, opts: ImportOpt
     if (e instanceof FileProblem) return fileError(e.message);
     throw e;
   }
+}
+
+function readText(path: string): Promise<string> {
+  return readFile(path, 'utf8').catch((e) => { throw new FileProblem(`cannot read file: ${(e as Error).message}`); });
 }
 
 function formatOf(path: string): ImportFormat | undefined {
@@ -207,7 +215,8 @@ function reject(result: ImportResult, u: Unit, errors: ImportRowError[]) {
   const id = externalIdOf(u.raw);
   for (const row of u.rows) {
     if (sorted.some((e) => e.row === row)) continue;
-    result.rejected.push({ row, field: ORDER, message: `not imported: ${id ? `order ${id}` : 'its order'} is rejected (row ${first.row}, ${first.field}: ${first.message})` });
+    const message = `not imported: ${id ? `order ${id}` : 'its order'} is rejected (row ${first.row}, ${first.field}: ${first.message})`;
+    result.rejected.push({ row, field: ORDER, message });
   }
 }
 
@@ -312,7 +321,8 @@ async function* csvUnits(open: () => Readable): AsyncGenerator<Unit> {
     const id = group[0].cells.externalId;
     if (id) {
       const seen = firstLine.get(id);
-      if (seen !== undefined) u.pre.push({ row: group[0].line, field: 'externalId', message: `order ${id} already appeared at line ${seen}: the lines of one order must be consecutive` });
+      const message = `order ${id} already appeared at line ${seen}: the lines of one order must be consecutive`;
+      if (seen !== undefined) u.pre.push({ row: group[0].line, field: 'externalId', message });
       else firstLine.set(id, group[0].line);
     }
     yield u;
@@ -331,7 +341,10 @@ function csvUnit(group: CsvRecord[]): Unit {
       if (v === undefined) continue;
       const from = source.get(col);
       if (from === undefined) { source.set(col, rec.line); order[col] = v; }
-      else if (order[col] !== v) pre.push({ row: rec.line, field: col, message: `differs from line ${from} (${JSON.stringify(order[col])}): all lines of an order share its order columns` });
+      else if (order[col] !== v) {
+        const message = `differs from line ${from} (${JSON.stringify(order[col])}): all lines of an order share its order columns`;
+        pre.push({ row: rec.line, field: col, message });
+      }
     }
   }
   if (!group[0].cells.externalId) pre.push({ row: group[0].line, field: 'externalId', message: 'is required (it groups the lines of an order)' });

@@ -5,7 +5,7 @@
  *
  * | state | meaning |
  * |---|---|
- * | `NOT_NETSUITE` | NetSuite has nothing to do with the item now (`why` says why: not approved, in the queue, at a store and not shipped, cancelled before NetSuite had its line, shipped from a virtual facility) |
+ * | `NOT_NETSUITE` | nothing to do with NetSuite now; `why` says why (not approved, queued, at a store, cancelled early, …) |
  * | `WAITING_FOR_IDS` | a row must go to NetSuite (`feed`) but these NetSuite ids are missing: `order`, `line`, `product`, `location` |
  * | `TO_SEND` | a row must go to NetSuite and the next export of `feed` writes it |
  * | `PENDING_UPLOAD` | written in `file` (at `at`), not uploaded yet |
@@ -129,7 +129,10 @@ function queuedState(f: ItemNetsuiteFacts, outlook?: BrokeredOutlook): NetsuiteI
  */
 export function netsuiteItemState(f: ItemNetsuiteFacts, outlook?: BrokeredOutlook): NetsuiteItemState {
   if (f.refusalId !== null && f.outboxId !== null && Number(f.refusalOutboxId) === Number(f.outboxId)) {
-    return { state: 'REFUSED', refusalId: Number(f.refusalId), message: f.refusalMessage ?? '', file: f.refusalFile ?? '', row: Number(f.refusalRow), at: iso(f.refusedAt) };
+    return {
+      state: 'REFUSED', refusalId: Number(f.refusalId), message: f.refusalMessage ?? '', file: f.refusalFile ?? '', row: Number(f.refusalRow),
+      at: iso(f.refusedAt),
+    };
   }
   switch (f.status) {
     case 'SHIPPED': return shippedState(f);

@@ -201,7 +201,8 @@ export async function releaseInKeyOrder(tx: Tx, orderId: string, seqs: string[],
  * place, null clears it), with history. Throws on an illegal transition: callers check first.
  */
 export async function moveItems(
-  tx: Tx, orderId: string, items: Pick<OrderItemRow, 'seqId' | 'status' | 'facilityId'>[], event: ItemEvent, toFacility: string | null | undefined, reason: string, actor: string,
+  tx: Tx, orderId: string, items: Pick<OrderItemRow, 'seqId' | 'status' | 'facilityId'>[], event: ItemEvent,
+  toFacility: string | null | undefined, reason: string, actor: string,
   extra: { runId?: string; rule?: string; set?: Partial<typeof orderItems.$inferInsert> } = {},
 ) {
   if (items.length === 0) return;

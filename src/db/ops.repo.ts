@@ -61,8 +61,10 @@ export function jobRunsByStatus(db: Db): Promise<{ name: string; status: string;
     group by name, status`);
 }
 
+export interface OpenItem { orderId: string; seqId: string; productId: string; quantity: number; status: string }
+
 /** Items at a facility still to pack or ship (the Store Fulfillment App's list). */
-export function openItemsAt(db: Db, facilityId: string, limit: number): Promise<{ orderId: string; seqId: string; productId: string; quantity: number; status: string }[]> {
+export function openItemsAt(db: Db, facilityId: string, limit: number): Promise<OpenItem[]> {
   return select(db, sql`
     select order_id as "orderId",
            seq_id as "seqId",

@@ -34,3 +34,9 @@ export interface HttpContext {
 export function inTransaction<T>(ctx: HttpContext, useCase: (tx: Tx) => Promise<T>): Promise<T> {
   return ctx.database.db.transaction(useCase);
 }
+
+/** Who acts: the `x-oms-user` header, else `fallback`. */
+export function actorOf(req: { headers: Record<string, unknown> }, fallback: string): string {
+  const user = req.headers['x-oms-user'];
+  return user === undefined ? fallback : String(user);
+}

@@ -5,8 +5,13 @@ import { gauges } from '../app/ops';
 
 export function createMetrics(database: Database) {
   const registry = new client.Registry();
-  const requests = new client.Counter({ name: 'oms_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [registry] });
-  const latency = new client.Histogram({ name: 'oms_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] });
+  const requests = new client.Counter({
+    name: 'oms_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [registry],
+  });
+  const latency = new client.Histogram({
+    name: 'oms_http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+  });
   new client.Gauge({
     name: 'oms_orders', help: 'Orders by status', labelNames: ['status'], registers: [registry],
     async collect() {

@@ -1,31 +1,37 @@
 import { z } from 'zod';
-import type { App, HttpContext } from '../context';
+import { actorOf, type App, type HttpContext } from '../context';
 import { draining, reply } from '../errors';
 import { getRun, listExceptions, listRuns, orderExplanation, retryException, runBrokering } from '../../app/brokering';
 import { getProfile, listProfiles, profileHistory, saveProfile, settingsInputSchema } from '../../app/routing-profiles';
 import { notFound } from '../../domain/result';
 
+const idParam = z.object({ id: z.string() });
+
 export function brokeringRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
   app.get('/routing-profiles', { schema: { tags: ['routing'], summary: 'Routing profiles (default and per sales channel)' } },
     async () => ({ profiles: await listProfiles(db) }));
-  app.get('/routing-profiles/:id', { schema: { tags: ['routing'], params: z.object({ id: z.string() }) } }, async (req, res) =>
+  app.get('/routing-profiles/:id', { schema: { tags: ['routing'], params: idParam } }, async (req, res) =>
     (await getProfile(db, req.params.id)) ?? reply(res, notFound('routing profile', req.params.id), () => null));
   app.put('/routing-profiles/:id', {
     schema: {
       tags: ['routing'], summary: 'Create or replace a profile; mutually exclusive settings answer 422 naming every pair',
-      params: z.object({ id: z.string() }),
+      params: idParam,
       body: z.object({ name: z.string().optional(), salesChannel: z.string().nullable().optional(), settings: settingsInputSchema.optional() }),
     },
-  }, async (req, res) => reply(res, await saveProfile(db, req.params.id, req.body, req.headers['x-oms-user']?.toString() ?? 'api'), (x) => ({ ...x.profile, warnings: x.warnings })));
-  app.get('/routing-profiles/:id/history', { schema: { tags: ['routing'], params: z.object({ id: z.string() }) } },
+  }, async (req, res) => reply(res, await saveProfile(db, req.params.id, req.body, actorOf(req, 'api')), (x) => ({ ...x.profile, warnings: x.warnings })));
+  app.get('/routing-profiles/:id/history', { schema: { tags: ['routing'], params: idParam } },
     async (req, res) => reply(res, await profileHistory(db, req.params.id), (x) => ({ history: x.history })));
 
   app.post('/brokering/runs', {
-    schema: { tags: ['brokering'], summary: 'Run brokering now over the whole queue: 201 completed; 503 while the server drains; 500 with the run when it failed' },
+    schema: {
+      tags: ['brokering'],
+      summary: 'Run brokering now over the whole queue: 201 completed; 503 while the server drains; 500 with the run when it failed',
+    },
   }, async (_req, res) => {
     if (ctx.lifecycle?.draining) return reply(res, draining('the server is shutting down: no new brokering run'), () => null);
-    const run = await runBrokering(ctx.database, { trigger: 'api', signal: ctx.lifecycle?.signal, staleAfterMs: ctx.config.OMS_JOB_STALE_AFTER_SECONDS * 1000 });
+    const staleAfterMs = ctx.config.OMS_JOB_STALE_AFTER_SECONDS * 1000;
+    const run = await runBrokering(ctx.database, { trigger: 'api', signal: ctx.lifecycle?.signal, staleAfterMs });
     if (run.status === 'COMPLETED') return reply(res, { kind: 'created' as const, run }, (x) => x.run);
     // Stopped by a shutdown after the batch in progress, or failed: the run row says which and why.
     const kind = ctx.lifecycle?.draining ? 'draining' as const : 'run_failed' as const;
@@ -33,12 +39,12 @@ export function brokeringRoutes(app: App, ctx: HttpContext) {
   });
   app.get('/brokering/runs', { schema: { tags: ['brokering'], querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }) } },
     async (req) => ({ runs: await listRuns(db, req.query.limit) }));
-  app.get('/brokering/runs/:id', { schema: { tags: ['brokering'], summary: "A run's counts and per-order results", params: z.object({ id: z.string() }) } },
+  app.get('/brokering/runs/:id', { schema: { tags: ['brokering'], summary: "A run's counts and per-order results", params: idParam } },
     async (req, res) => reply(res, await getRun(db, req.params.id), (x) => ({ ...x.run, decisions: x.decisions })));
-  app.get('/orders/:id/routing', { schema: { tags: ['brokering'], summary: "An order's routing explanations, newest first", params: z.object({ id: z.string() }) } },
+  app.get('/orders/:id/routing', { schema: { tags: ['brokering'], summary: "An order's routing explanations, newest first", params: idParam } },
     async (req, res) => reply(res, await orderExplanation(db, req.params.id), (x) => ({ decisions: x.decisions })));
   app.get('/exceptions', { schema: { tags: ['brokering'], summary: 'Orders in Exception with their reason' } },
     async () => ({ exceptions: await listExceptions(db) }));
-  app.post('/exceptions/:id/retry', { schema: { tags: ['brokering'], summary: 'Move an Exception order back to the brokering queue', params: z.object({ id: z.string() }) } },
+  app.post('/exceptions/:id/retry', { schema: { tags: ['brokering'], summary: 'Move an Exception order back to the brokering queue', params: idParam } },
     async (req, res) => reply(res, await retryException(db, req.params.id, 'api'), (x) => x.order));
 }

@@ -7,28 +7,51 @@ import {
 } from '../../app/catalog';
 import { notFound } from '../../domain/result';
 
+const idParam = z.object({ id: z.string() });
+const page = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) });
+const stockAt = z.object({ productId: z.string(), facilityId: z.string() });
+
 export function catalogRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
-  app.get('/products', { schema: { tags: ['catalog'], querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }) } },
+  app.get('/products', { schema: { tags: ['catalog'], querystring: page } },
     async (req) => ({ products: await listProducts(db, req.query.limit, req.query.offset) }));
-  app.get('/products/:id', { schema: { tags: ['catalog'], params: z.object({ id: z.string() }) } }, async (req, res) =>
+  app.get('/products/:id', { schema: { tags: ['catalog'], params: idParam } }, async (req, res) =>
     (await getProduct(db, req.params.id)) ?? reply(res, notFound('product', req.params.id), () => null));
-  app.put('/products/:id', { schema: { tags: ['catalog'], params: z.object({ id: z.string() }), body: productSchema.omit({ id: true }).partial() } },
-    async (req, res) => reply(res, await inTransaction(ctx, (tx) => upsertProduct(tx, { ...(req.body as object), id: req.params.id })), (x) => x.product));
+  app.put('/products/:id', { schema: { tags: ['catalog'], params: idParam, body: productSchema.omit({ id: true }).partial() } }, async (req, res) => {
+    const r = await inTransaction(ctx, (tx) => upsertProduct(tx, { ...(req.body as object), id: req.params.id }));
+    return reply(res, r, (x) => x.product);
+  });
 
   app.get('/facilities', { schema: { tags: ['catalog'] } }, async () => ({ facilities: await listFacilities(db) }));
-  app.get('/facilities/:id', { schema: { tags: ['catalog'], params: z.object({ id: z.string() }) } }, async (req, res) =>
+  app.get('/facilities/:id', { schema: { tags: ['catalog'], params: idParam } }, async (req, res) =>
     (await getFacility(db, req.params.id)) ?? reply(res, notFound('facility', req.params.id), () => null));
-  app.put('/facilities/:id', { schema: { tags: ['catalog'], params: z.object({ id: z.string() }), body: facilitySchema.omit({ id: true }).partial({ type: true, name: true }) } },
-    async (req, res) => reply(res, await inTransaction(ctx, (tx) => upsertFacility(tx, { ...(req.body as object), id: req.params.id })), (x) => x.facility));
+  app.put('/facilities/:id', {
+    schema: { tags: ['catalog'], params: idParam, body: facilitySchema.omit({ id: true }).partial({ type: true, name: true }) },
+  }, async (req, res) => {
+    const r = await inTransaction(ctx, (tx) => upsertFacility(tx, { ...(req.body as object), id: req.params.id }));
+    return reply(res, r, (x) => x.facility);
+  });
 
   app.get('/inventory', {
-    schema: { tags: ['inventory'], summary: 'On hand, reserved, safety stock and available-to-promise', querystring: z.object({ productId: z.string().optional(), facilityId: z.string().optional() }) },
+    schema: {
+      tags: ['inventory'], summary: 'On hand, reserved, safety stock and available-to-promise',
+      querystring: z.object({ productId: z.string().optional(), facilityId: z.string().optional() }),
+    },
   }, async (req) => ({ inventory: await getAvailability(db, req.query) }));
   app.put('/inventory/:productId/:facilityId', {
-    schema: { tags: ['inventory'], summary: 'Set on hand (a count)', params: z.object({ productId: z.string(), facilityId: z.string() }), body: z.object({ onHand: z.number() }) },
-  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => setInventory(tx, req.params.productId, req.params.facilityId, req.body.onHand, 'api')), (x) => x.level));
+    schema: { tags: ['inventory'], summary: 'Set on hand (a count)', params: stockAt, body: z.object({ onHand: z.number() }) },
+  }, async (req, res) => {
+    const { productId, facilityId } = req.params;
+    return reply(res, await inTransaction(ctx, (tx) => setInventory(tx, productId, facilityId, req.body.onHand, 'api')), (x) => x.level);
+  });
   app.post('/inventory/:productId/:facilityId/adjust', {
-    schema: { tags: ['inventory'], summary: 'Adjust on hand by a signed delta with a reason', params: z.object({ productId: z.string(), facilityId: z.string() }), body: z.object({ delta: z.number(), reason: z.string() }) },
-  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => adjustInventory(tx, req.params.productId, req.params.facilityId, req.body.delta, req.body.reason, 'api')), (x) => x.level));
+    schema: {
+      tags: ['inventory'], summary: 'Adjust on hand by a signed delta with a reason', params: stockAt,
+      body: z.object({ delta: z.number(), reason: z.string() }),
+    },
+  }, async (req, res) => {
+    const { productId, facilityId } = req.params;
+    const r = await inTransaction(ctx, (tx) => adjustInventory(tx, productId, facilityId, req.body.delta, req.body.reason, 'api'));
+    return reply(res, r, (x) => x.level);
+  });
 }

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { inTransaction, type App, type HttpContext } from '../context';
+import { actorOf, inTransaction, type App, type HttpContext } from '../context';
 import { reply } from '../errors';
 import { dismissRefusal, listNetsuiteRefusals, REFUSAL_STATUSES, resendRefusal } from '../../app/netsuite-refusals';
 
 /** Operators and NetSuite's refusals (rows of our files NetSuite could not apply). */
 export function netsuiteRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
-  const actor = (req: { headers: Record<string, unknown> }) => String(req.headers['x-oms-user'] ?? 'api');
+  const actor = (req: { headers: Record<string, unknown> }) => actorOf(req, 'api');
   app.get('/netsuite/refusals', {
     schema: {
       tags: ['netsuite'], summary: 'Rows NetSuite refused to apply (default: OPEN ones)',

@@ -5,7 +5,8 @@ import { databaseHealth } from '../../app/ops';
 export function opsRoutes(app: App, ctx: HttpContext, metrics: Metrics) {
   // Statuses set here, not by `reply`: for a load balancer the status of /health is the answer
   // itself (200 serving, 503 draining or unavailable), and its body is a report, not an outcome.
-  app.get('/health', { schema: { tags: ['ops'], summary: 'Database reachable and migrations current; 503 draining while shutting down' } }, async (_req, res) => {
+  const summary = 'Database reachable and migrations current; 503 draining while shutting down';
+  app.get('/health', { schema: { tags: ['ops'], summary } }, async (_req, res) => {
     if (ctx.lifecycle?.draining) return res.code(503).send({ status: 'draining', database: { engine: ctx.database.engine } });
     const database = await databaseHealth(ctx.database);
     const ok = database.reachable && database.migrationsCurrent;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
-import { inTransaction, type App, type HttpContext } from '../context';
+import { actorOf, inTransaction, type App, type HttpContext } from '../context';
 import { reply } from '../errors';
 import { listRejectionReasons, rejectItem } from '../../app/rejections';
 import { packItem, shipItem } from '../../app/fulfilment';
@@ -22,31 +22,36 @@ export function storeRoutes(app: App, ctx: HttpContext) {
   app.get('/rejection-reasons', { schema: { tags: ['store'], summary: 'Rejection reasons and their inventory effect' } },
     async () => ({ reasons: await listRejectionReasons(db) }));
   app.get('/facilities/:facilityId/items', {
-    schema: { tags: ['store'], summary: 'Items allocated to a facility, to pack or ship', params: z.object({ facilityId: z.string() }) }, preHandler: atStore,
+    schema: { tags: ['store'], summary: 'Items allocated to a facility, to pack or ship', params: z.object({ facilityId: z.string() }) },
+    preHandler: atStore,
   }, async (req) => ({ items: await openItemsAtStore(db, req.params.facilityId) }));
   const item = z.object({ facilityId: z.string(), orderId: z.string(), seqId: z.string() });
-  const actor = (req: { headers: Record<string, unknown>; params: { facilityId: string } }) => String(req.headers['x-oms-user'] ?? `store:${req.params.facilityId}`);
-  app.post('/facilities/:facilityId/items/:orderId/:seqId/pack', { schema: { tags: ['store'], summary: 'Pack an allocated item', params: item }, preHandler: atStore }, async (req, res) => {
-    return reply(res, await inTransaction(ctx, (tx) => packItem(tx, { ...req.params, actor: actor(req) })), (x) => x.item);
-  });
+  const actor = (req: { headers: Record<string, unknown>; params: { facilityId: string } }) => actorOf(req, `store:${req.params.facilityId}`);
+  app.post('/facilities/:facilityId/items/:orderId/:seqId/pack', {
+    schema: { tags: ['store'], summary: 'Pack an allocated item', params: item },
+    preHandler: atStore,
+  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => packItem(tx, { ...req.params, actor: actor(req) })), (x) => x.item));
   app.post('/facilities/:facilityId/items/:orderId/:seqId/ship', {
-    schema: { tags: ['store'], summary: 'Ship an item: consumes its reservation; reported to NetSuite by the fulfilled-items feed', params: item, body: z.object({ trackingNumber: z.string().max(100).optional(), carrier: z.string().max(50).optional() }).optional() },
+    schema: {
+      tags: ['store'], summary: 'Ship an item: consumes its reservation; reported to NetSuite by the fulfilled-items feed', params: item,
+      body: z.object({ trackingNumber: z.string().max(100).optional(), carrier: z.string().max(50).optional() }).optional(),
+    },
     preHandler: atStore,
   }, async (req, res) => {
-    return reply(res, await inTransaction(ctx, (tx) => shipItem(tx, { ...req.params, ...(req.body ?? {}), actor: actor(req) })), (x) => x.item);
+    const r = await inTransaction(ctx, (tx) => shipItem(tx, { ...req.params, ...(req.body ?? {}), actor: actor(req) }));
+    return reply(res, r, (x) => x.item);
   });
   app.post('/facilities/:facilityId/items/:orderId/:seqId/reject', {
     schema: {
       tags: ['store'], summary: 'Reject an allocated item with a reason: back to the queue, store excluded, variance recorded',
-      params: z.object({ facilityId: z.string(), orderId: z.string(), seqId: z.string() }),
+      params: item,
       body: z.object({ reasonId: z.string().min(1), comments: z.string().max(1000).optional() }),
     },
     preHandler: atStore,
   }, async (req, res) => {
     const r = await inTransaction(ctx, (tx) => rejectItem(tx, {
       orderId: req.params.orderId, seqId: req.params.seqId, reasonId: req.body.reasonId, comments: req.body.comments,
-      source: 'STORE', actor: req.headers['x-oms-user']?.toString() ?? `store:${req.params.facilityId}`,
-      expectedFacilityId: req.params.facilityId, exclusionDays: ctx.config.REJECTION_EXCLUSION_DAYS,
+      source: 'STORE', actor: actor(req), expectedFacilityId: req.params.facilityId, exclusionDays: ctx.config.REJECTION_EXCLUSION_DAYS,
     }));
     return reply(res, r, (x) => x);
   });
