@@ -88,6 +88,7 @@ async function checkStockLocation(db: Db, productId: string, facilityId: string)
   return null;
 }
 
+/** The inventory level after a count or an adjustment. */
 export type LevelResult = { kind: 'ok'; level: LevelRow } | Failure;
 
 /** Sets on hand (a count); available-to-promise follows. */
@@ -115,6 +116,7 @@ export async function adjustInventory(
   return { kind: 'ok', level: (await readLevels(tx, { productId, facilityId }))[0] };
 }
 
+/** Inventory levels with available-to-promise, by product and facility. */
 export async function getAvailability(db: Db, filter: { productId?: string; facilityId?: string }) {
   return readLevels(db, filter);
 }

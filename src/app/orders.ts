@@ -20,10 +20,13 @@ import { illegal, invalid, notFound, type Failure } from '../domain/result';
 import { lookupUsZip } from '../geo/zip';
 import { parseOrderInput, type FieldError, type OrderInput } from './order-input';
 
+/** Re-exported for the use cases that move items of a locked order (brokering's Exception retry). */
 export { lockOrder } from '../db/orders.repo';
 
+/** An order with its items (by sequence id) and payments. */
 export type Order = OrderRow & { items: OrderItemRow[]; payments: Awaited<ReturnType<typeof orderPaymentRows>> };
 
+/** `existing`: an order with the input's external id was there already (nothing was written). */
 export type CreateOrderResult =
   | { kind: 'created'; order: Order }
   | { kind: 'existing'; order: Order }
@@ -155,6 +158,7 @@ export async function refreshOrderStatus(tx: Tx, id: string, extra: Partial<type
   return status;
 }
 
+/** The order after an approve or a cancel, or why it did not happen. */
 export type MutationResult = { kind: 'ok'; order: Order } | Failure;
 
 /** Approves a CREATED order: its items enter the brokering queue. */

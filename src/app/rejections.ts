@@ -33,7 +33,7 @@ export interface RejectInput {
 
 export type RejectResult =
   | { kind: 'ok'; rejectionId: number; reservationId: number | null; fromFacilityId: string; toFacilityId: string; varianceId: string | null }
-  /** The item is not allocated any more (e.g. already rejected): nothing to do. */
+  /** The item is already back in the queue or in Exception (it was rejected): the wanted state holds, nothing to do. */
   | { kind: 'noop'; message: string }
   | Failure;
 

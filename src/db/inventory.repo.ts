@@ -9,6 +9,7 @@ import type { Db, Tx } from './client';
 import { rowsOf as rows } from './rows';
 import { inventoryLedger, reservations, variances } from './schema';
 
+/** Why a ledger row moved a counter. */
 export type LedgerKind = 'SET_ON_HAND' | 'ADJUST' | 'VARIANCE' | 'RESERVE' | 'RELEASE' | 'SHIP';
 
 export interface LevelRow { productId: string; facilityId: string; onHand: number; reserved: number; safetyStock: number; available: number }
@@ -63,6 +64,7 @@ export async function setOnHand(tx: Tx, productId: string, facilityId: string, o
   return { previous: old, onHand };
 }
 
+/** A signed change of on hand, with what the ledger row records (the order item, for a rejection). */
 export interface OnHandChange {
   productId: string;
   facilityId: string;

@@ -32,6 +32,7 @@ const REFUSALS = {
   skipped: { status: 409, error: 'conflict' },
 } as const;
 
+/** A refusal of the server; its other fields go into the body. */
 export type Refusal = { kind: keyof typeof REFUSALS; message: string; [detail: string]: unknown };
 
 /** Statuses of the outcomes that are neither a failure nor a refusal; any other kind is 200. */
@@ -85,6 +86,7 @@ function pointerToField(path: string): string {
   return path.split('/').filter(Boolean).reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
+/** Request errors (schema validation, malformed JSON) as 400 `invalid`; anything unexpected as 500, logged. */
 export function errorHandler(err: FastifyError, req: FastifyRequest, res: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'body';

@@ -16,6 +16,7 @@ import { jobRoutes } from './routes/jobs';
 
 export type { App } from './context';
 
+/** The server with every API route; the jobs API when `ctx.jobs` is given, then `ctx.plugins`. */
 export async function buildServer(ctx: HttpContext): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.log.child({ component: 'http' }),
