@@ -250,7 +250,8 @@ function allocateGroup(a: OrderAllocation, g: Group, c: CandidateSet, o: Orderin
     fillFromSet(a, g.lines, set.members);
     const total = o.closest ? `total distance ${(set.cost / 1000).toFixed(3)} km` : `ranking sum ${set.cost}`;
     explanation.push(
-      `${pre(g)}no single candidate holds every line; split across ${facList(ctx, set.members)} (SPLIT_SET): smallest covering set (${set.members.length} facilities), least ${total}`,
+      `${pre(g)}no single candidate holds every line; split across ${facList(ctx, set.members)} (SPLIT_SET): ` +
+        `smallest covering set (${set.members.length} facilities), least ${total}`,
     );
     return null;
   }
