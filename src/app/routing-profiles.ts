@@ -17,7 +17,7 @@ import {
 } from '../db/routing-profiles.repo';
 import { partialSettingsSchema, routingSettingsSchema, validateSettings, withDefaults } from '../domain/routing/settings';
 import type { RoutingSettings } from '../domain/routing/types';
-import type { Db } from '../db/client';
+import type { Db, Tx } from '../db/client';
 import { formatIssues } from './order-input';
 import { conflict, invalid, invalidField, notFound, type Failure } from '../domain/result';
 
@@ -79,40 +79,39 @@ export interface ProfileBody { name?: string; salesChannel?: string | null; sett
 
 /**
  * Creates or replaces a profile's settings (and name / sales channel). The whole settings object
- * is replaced; keys left out take the defaults. The change and its history entry commit together.
+ * is replaced; keys left out take the defaults. The change and its history entry are written in
+ * the caller's transaction, so they commit together.
  */
 export async function saveProfile(
-  db: Db, id: string, body: ProfileBody, actor: string,
+  tx: Tx, id: string, body: ProfileBody, actor: string,
 ): Promise<{ kind: 'ok'; profile: ProfileView; warnings: string[] } | Failure> {
   if (!idRe.test(id)) return invalidField('id', 'letters, digits, _ and - only (1–64)');
   const checked = checkSettings(body.settings);
   if (checked.kind !== 'ok') return checked;
   if (id === 'default' && body.salesChannel) return invalidField('salesChannel', 'the default profile has no sales channel');
-  return db.transaction(async (tx) => {
-    const before = await lockRoutingProfile(tx, id);
-    const salesChannel = body.salesChannel === undefined ? before?.salesChannel ?? null : body.salesChannel;
-    if (id !== 'default' && !salesChannel) return invalidField('salesChannel', 'is required for a profile other than default');
-    if (salesChannel) {
-      const other = await profileIdOfChannel(tx, salesChannel);
-      if (other !== undefined && other !== id) return conflict(`sales channel ${salesChannel} already has profile ${other}`);
-    }
-    const row: RoutingProfileRow = {
-      id,
-      name: body.name ?? before?.name ?? id,
-      salesChannel,
-      settings: checked.stored,
-      updatedAt: new Date(),
-      updatedBy: actor,
-    };
-    await upsertRoutingProfile(tx, row);
-    await insertProfileHistory(tx, {
-      profileId: id,
-      actor,
-      before: before ? { name: before.name, salesChannel: before.salesChannel, settings: before.settings } : null,
-      after: { name: row.name, salesChannel, settings: row.settings },
-    });
-    return { kind: 'ok' as const, profile: view(row), warnings: checked.warnings };
+  const before = await lockRoutingProfile(tx, id);
+  const salesChannel = body.salesChannel === undefined ? before?.salesChannel ?? null : body.salesChannel;
+  if (id !== 'default' && !salesChannel) return invalidField('salesChannel', 'is required for a profile other than default');
+  if (salesChannel) {
+    const other = await profileIdOfChannel(tx, salesChannel);
+    if (other !== undefined && other !== id) return conflict(`sales channel ${salesChannel} already has profile ${other}`);
+  }
+  const row: RoutingProfileRow = {
+    id,
+    name: body.name ?? before?.name ?? id,
+    salesChannel,
+    settings: checked.stored,
+    updatedAt: new Date(),
+    updatedBy: actor,
+  };
+  await upsertRoutingProfile(tx, row);
+  await insertProfileHistory(tx, {
+    profileId: id,
+    actor,
+    before: before ? { name: before.name, salesChannel: before.salesChannel, settings: before.settings } : null,
+    after: { name: row.name, salesChannel, settings: row.settings },
   });
+  return { kind: 'ok' as const, profile: view(row), warnings: checked.warnings };
 }
 
 /** A profile's changes, newest first; `not_found` for an unknown profile. */

@@ -24,7 +24,7 @@ export function registerBrokeringCommands(program: Command) {
   const ex = program.command('exceptions').description('Orders in Exception');
   ex.command('list').action(() => withDatabase(async (d) => printJson(await listExceptions(d.db))));
   ex.command('retry <orderId>').description('Move an Exception order back to the brokering queue').action((id: string) => withDatabase(async (d) => {
-    const r = await retryException(d.db, id, 'cli');
+    const r = await d.db.transaction((tx) => retryException(tx, id, 'cli'));
     if (r.kind !== 'ok') throw new UsageError(r.message);
     printJson({ id, status: r.order.status });
   }));

@@ -5,6 +5,7 @@
  */
 import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db } from './client';
+import { millisInterval } from './rows';
 import { brokeringRuns } from './schema';
 
 export interface BrokeringProgress {
@@ -37,7 +38,6 @@ export async function findBrokeringRun(db: Db, id: string) {
   return run;
 }
 
-const millis = (ms: number) => sql`(${Math.max(0, Math.round(ms))}::double precision * interval '1 millisecond')`;
 
 /** Writes the heartbeat (and, when given, the progress so far); false when the run is no longer RUNNING. */
 export async function beatBrokeringRun(db: Db, id: string, progress?: BrokeringProgress): Promise<boolean> {
@@ -61,7 +61,7 @@ export async function sweepAbandonedBrokeringRuns(db: Db, staleAfterMs: number, 
     })
     .where(and(
       eq(brokeringRuns.status, 'RUNNING'),
-      sql`${last} < now() - ${millis(staleAfterMs)}`,
+      sql`${last} < now() - ${millisInterval(staleAfterMs)}`,
       exclude.length ? notInArray(brokeringRuns.id, exclude) : undefined,
     ))
     .returning({ id: brokeringRuns.id, error: brokeringRuns.error });

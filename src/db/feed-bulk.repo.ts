@@ -4,13 +4,11 @@
  * are taken in a fixed order (orders by id, inventory rows by (product, facility)), the order every
  * other writer uses, so a bulk chunk never deadlocks with a brokering run.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db, Tx } from './client';
-import { queryRows } from './rows';
+import { pgArray, queryRows } from './rows';
 
-type PgType = 'text' | 'int' | 'bigint' | 'bool' | 'timestamptz';
-/** A bound array parameter of one column type. */
-const arr = (values: readonly unknown[], type: PgType): SQL => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+/** One column of the rows, as an array. */
 const col = <T, K extends keyof T>(rows: readonly T[], k: K) => rows.map((r) => r[k]);
 const distinct = <T>(xs: T[]): T[] => [...new Set(xs)];
 
@@ -26,7 +24,7 @@ export async function lockOrders(tx: Tx, ids: string[]): Promise<OrderFact[]> {
     select id,
            netsuite_order_id as "netsuiteOrderId"
     from orders
-    where id = any(${arr(ids, 'text')})
+    where id = any(${pgArray(ids, 'text')})
     order by id
     for update`);
 }
@@ -49,7 +47,7 @@ export async function loadOrderItems(db: Db, orderIds: string[]): Promise<ItemFa
            quantity,
            netsuite_line_id as "netsuiteLineId"
     from order_items
-    where order_id = any(${arr(orderIds, 'text')})
+    where order_id = any(${pgArray(orderIds, 'text')})
     order by order_id, seq_id`);
 }
 
@@ -67,7 +65,7 @@ export async function loadActiveReservations(db: Db, orderIds: string[]): Promis
            facility_id as "facilityId",
            quantity
     from reservations
-    where order_id = any(${arr(orderIds, 'text')}) and status = 'ACTIVE'`);
+    where order_id = any(${pgArray(orderIds, 'text')}) and status = 'ACTIVE'`);
   return r.map((x) => ({ ...x, id: Number(x.id) }));
 }
 
@@ -107,9 +105,9 @@ export async function lockLevels(tx: Tx, pairs: { productId: string; facilityId:
   await tx.execute(sql`
     select 1
     from inventory_levels il
-    join unnest(${arr(col(pairs, 'productId'), 'text')}, ${arr(col(pairs, 'facilityId'), 'text')}) as v(product_id, facility_id)
+    join unnest(${pgArray(col(pairs, 'productId'), 'text')}, ${pgArray(col(pairs, 'facilityId'), 'text')}) as v(product_id, facility_id)
       on il.product_id = v.product_id and il.facility_id = v.facility_id
-    where il.product_id = any(${arr(distinct(col(pairs, 'productId')), 'text')})
+    where il.product_id = any(${pgArray(distinct(col(pairs, 'productId')), 'text')})
     order by il.product_id, il.facility_id
     for update of il`);
 }
@@ -121,7 +119,7 @@ export async function closeReservationsById(db: Db, ids: number[], how: 'RELEASE
     update reservations
     set status = ${how},
         closed_at = now()
-    where id = any(${arr(ids, 'bigint')}) and status = 'ACTIVE'
+    where id = any(${pgArray(ids, 'bigint')}) and status = 'ACTIVE'
     returning id`);
   return r.map((x) => Number(x.id));
 }
@@ -134,11 +132,11 @@ export async function applyLevelDeltas(db: Db, d: LevelDelta[]): Promise<void> {
     set reserved = il.reserved + v.reserved_delta,
         on_hand = greatest(il.on_hand + v.on_hand_delta, 0),
         updated_at = now()
-    from unnest(${arr(col(d, 'productId'), 'text')},
-                ${arr(col(d, 'facilityId'), 'text')},
-                ${arr(col(d, 'reservedDelta'), 'int')},
-                ${arr(col(d, 'onHandDelta'), 'int')}) as v(product_id, facility_id, reserved_delta, on_hand_delta)
-    where il.product_id = any(${arr(distinct(col(d, 'productId')), 'text')})
+    from unnest(${pgArray(col(d, 'productId'), 'text')},
+                ${pgArray(col(d, 'facilityId'), 'text')},
+                ${pgArray(col(d, 'reservedDelta'), 'int')},
+                ${pgArray(col(d, 'onHandDelta'), 'int')}) as v(product_id, facility_id, reserved_delta, on_hand_delta)
+    where il.product_id = any(${pgArray(distinct(col(d, 'productId')), 'text')})
       and il.product_id = v.product_id
       and il.facility_id = v.facility_id`);
 }
@@ -163,47 +161,18 @@ export async function insertLedgerRows(db: Db, l: LedgerRow[]): Promise<void> {
       order_id,
       order_item_seq_id,
       actor)
-    select * from unnest(${arr(col(l, 'productId'), 'text')},
-                         ${arr(col(l, 'facilityId'), 'text')},
-                         ${arr(col(l, 'kind'), 'text')},
-                         ${arr(col(l, 'onHandDelta'), 'int')},
-                         ${arr(col(l, 'reservedDelta'), 'int')},
-                         ${arr(col(l, 'reason'), 'text')},
-                         ${arr(col(l, 'orderId'), 'text')},
-                         ${arr(col(l, 'seqId'), 'text')},
-                         ${arr(col(l, 'actor'), 'text')})`);
+    select * from unnest(${pgArray(col(l, 'productId'), 'text')},
+                         ${pgArray(col(l, 'facilityId'), 'text')},
+                         ${pgArray(col(l, 'kind'), 'text')},
+                         ${pgArray(col(l, 'onHandDelta'), 'int')},
+                         ${pgArray(col(l, 'reservedDelta'), 'int')},
+                         ${pgArray(col(l, 'reason'), 'text')},
+                         ${pgArray(col(l, 'orderId'), 'text')},
+                         ${pgArray(col(l, 'seqId'), 'text')},
+                         ${pgArray(col(l, 'actor'), 'text')})`);
 }
 
-// --- items, history, orders -------------------------------------------------------------------
-
-/** An item history row to append. */
-export interface HistoryRow {
-  orderId: string; seqId: string; fromStatus: string; toStatus: string; fromFacilityId: string | null; toFacilityId: string | null;
-  reason: string; actor: string;
-}
-
-/** Appends item history rows. */
-export async function insertHistoryRows(db: Db, h: HistoryRow[]): Promise<void> {
-  if (!h.length) return;
-  await db.execute(sql`
-    insert into item_history (
-      order_id,
-      order_item_seq_id,
-      from_status,
-      to_status,
-      from_facility_id,
-      to_facility_id,
-      reason,
-      actor)
-    select * from unnest(${arr(col(h, 'orderId'), 'text')},
-                         ${arr(col(h, 'seqId'), 'text')},
-                         ${arr(col(h, 'fromStatus'), 'text')},
-                         ${arr(col(h, 'toStatus'), 'text')},
-                         ${arr(col(h, 'fromFacilityId'), 'text')},
-                         ${arr(col(h, 'toFacilityId'), 'text')},
-                         ${arr(col(h, 'reason'), 'text')},
-                         ${arr(col(h, 'actor'), 'text')})`);
-}
+// --- items and orders -------------------------------------------------------------------------
 
 /** Rejected items back to the queue (or a parking): status, place, and no carrier / shipment group / backorder. */
 export async function moveRejectedItems(db: Db, m: { orderId: string; seqId: string; status: string; facilityId: string }[]): Promise<void> {
@@ -216,11 +185,11 @@ export async function moveRejectedItems(db: Db, m: { orderId: string; seqId: str
         backordered = false,
         carrier = null,
         shipment_group = null
-    from unnest(${arr(col(m, 'orderId'), 'text')},
-                ${arr(col(m, 'seqId'), 'text')},
-                ${arr(col(m, 'status'), 'text')},
-                ${arr(col(m, 'facilityId'), 'text')}) as v(order_id, seq_id, status, facility_id)
-    where oi.order_id = any(${arr(distinct(col(m, 'orderId')), 'text')})
+    from unnest(${pgArray(col(m, 'orderId'), 'text')},
+                ${pgArray(col(m, 'seqId'), 'text')},
+                ${pgArray(col(m, 'status'), 'text')},
+                ${pgArray(col(m, 'facilityId'), 'text')}) as v(order_id, seq_id, status, facility_id)
+    where oi.order_id = any(${pgArray(distinct(col(m, 'orderId')), 'text')})
       and oi.order_id = v.order_id
       and oi.seq_id = v.seq_id`);
 }
@@ -238,12 +207,12 @@ export async function markItemsShipped(db: Db, s: ShippedItem[]): Promise<void> 
         shipped_at = v.shipped_at,
         tracking_number = coalesce(v.tracking_number, oi.tracking_number),
         carrier = coalesce(v.carrier, oi.carrier)
-    from unnest(${arr(col(s, 'orderId'), 'text')},
-                ${arr(col(s, 'seqId'), 'text')},
-                ${arr(col(s, 'shippedAt'), 'timestamptz')},
-                ${arr(col(s, 'trackingNumber'), 'text')},
-                ${arr(col(s, 'carrier'), 'text')}) as v(order_id, seq_id, shipped_at, tracking_number, carrier)
-    where oi.order_id = any(${arr(distinct(col(s, 'orderId')), 'text')})
+    from unnest(${pgArray(col(s, 'orderId'), 'text')},
+                ${pgArray(col(s, 'seqId'), 'text')},
+                ${pgArray(col(s, 'shippedAt'), 'timestamptz')},
+                ${pgArray(col(s, 'trackingNumber'), 'text')},
+                ${pgArray(col(s, 'carrier'), 'text')}) as v(order_id, seq_id, shipped_at, tracking_number, carrier)
+    where oi.order_id = any(${pgArray(distinct(col(s, 'orderId')), 'text')})
       and oi.order_id = v.order_id
       and oi.seq_id = v.seq_id`);
 }
@@ -255,8 +224,8 @@ export async function updateOrderStatuses(db: Db, u: { id: string; status: strin
     update orders o
     set status = v.status,
         updated_at = now()
-    from unnest(${arr(col(u, 'id'), 'text')}, ${arr(col(u, 'status'), 'text')}) as v(id, status)
-    where o.id = any(${arr(col(u, 'id'), 'text')})
+    from unnest(${pgArray(col(u, 'id'), 'text')}, ${pgArray(col(u, 'status'), 'text')}) as v(id, status)
+    where o.id = any(${pgArray(col(u, 'id'), 'text')})
       and o.id = v.id
       and o.status is distinct from v.status`);
 }
@@ -294,15 +263,15 @@ export async function insertRejections(db: Db, r: RejectionRow[]): Promise<void>
            v.reservation_id,
            v.netsuite_rejection_id,
            v.actor
-    from unnest(${arr(col(r, 'orderId'), 'text')},
-                ${arr(col(r, 'seqId'), 'text')},
-                ${arr(col(r, 'facilityId'), 'text')},
-                ${arr(col(r, 'quantity'), 'int')},
-                ${arr(col(r, 'reason'), 'text')},
-                ${arr(col(r, 'comments'), 'text')},
-                ${arr(col(r, 'reservationId'), 'int')},
-                ${arr(col(r, 'netsuiteRejectionId'), 'text')},
-                ${arr(col(r, 'actor'), 'text')})
+    from unnest(${pgArray(col(r, 'orderId'), 'text')},
+                ${pgArray(col(r, 'seqId'), 'text')},
+                ${pgArray(col(r, 'facilityId'), 'text')},
+                ${pgArray(col(r, 'quantity'), 'int')},
+                ${pgArray(col(r, 'reason'), 'text')},
+                ${pgArray(col(r, 'comments'), 'text')},
+                ${pgArray(col(r, 'reservationId'), 'int')},
+                ${pgArray(col(r, 'netsuiteRejectionId'), 'text')},
+                ${pgArray(col(r, 'actor'), 'text')})
       as v(order_id, seq_id, facility_id, quantity, reason, comments, reservation_id, netsuite_rejection_id, actor)`);
 }
 
@@ -319,11 +288,11 @@ export async function upsertExclusions(db: Db, e: ExclusionRow[]): Promise<void>
       facility_id,
       until,
       reason)
-    select * from unnest(${arr(col(e, 'orderId'), 'text')},
-                         ${arr(col(e, 'seqId'), 'text')},
-                         ${arr(col(e, 'facilityId'), 'text')},
-                         ${arr(col(e, 'until'), 'timestamptz')},
-                         ${arr(col(e, 'reason'), 'text')})
+    select * from unnest(${pgArray(col(e, 'orderId'), 'text')},
+                         ${pgArray(col(e, 'seqId'), 'text')},
+                         ${pgArray(col(e, 'facilityId'), 'text')},
+                         ${pgArray(col(e, 'until'), 'timestamptz')},
+                         ${pgArray(col(e, 'reason'), 'text')})
     on conflict (order_id, order_item_seq_id, facility_id) do update
     set until = excluded.until,
         reason = excluded.reason`);

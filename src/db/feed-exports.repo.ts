@@ -6,10 +6,9 @@
  */
 import { and, asc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './client';
-import { queryRows } from './rows';
+import { queryRows, textArray } from './rows';
 import { customers, orders, type ShipTo } from './schema';
 
-const texts = (values: readonly string[]): SQL => sql`${sql.param(values)}::text[]`;
 
 /**
  * `col` is a safe NetSuite id (null is not): the `SAFE_ID_RE` of the codec (`cells.ts`); an id that
@@ -76,7 +75,7 @@ export function orderItemsForExport(db: Db, orderIds: string[]): Promise<OrderLi
            oi.quantity
     from order_items oi
     join products p on p.id = oi.product_id
-    where oi.order_id = any(${texts(orderIds)})
+    where oi.order_id = any(${textArray(orderIds)})
     order by oi.order_id, oi.seq_id`);
 }
 
@@ -151,7 +150,7 @@ export async function markPaymentsExported(tx: Tx, fileId: string, ids: string[]
   const marked = await queryRows<{ id: string }>(tx, sql`
     update order_payments
     set feed_file_id = ${fileId}
-    where id = any(${texts(ids)}) and feed_file_id is null
+    where id = any(${textArray(ids)}) and feed_file_id is null
     returning id`);
   return marked.length;
 }

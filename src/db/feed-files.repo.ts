@@ -3,9 +3,9 @@
  * keys of the imports (`feed_rows_applied`: the business keys applied, by any file). One
  * statement per function.
  */
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client';
-import { queryRows } from './rows';
+import { queryRows, textArray } from './rows';
 import { feedFiles } from './schema';
 
 /** A `feed_files` row. */
@@ -13,7 +13,6 @@ export type FeedFileRow = typeof feedFiles.$inferSelect;
 /** The row errors a file's registry row keeps. */
 export type FeedFileErrors = NonNullable<FeedFileRow['errors']>;
 
-const texts = (values: readonly string[]): SQL => sql`${sql.param(values)}::text[]`;
 
 // --- row keys (feed_rows_applied) -------------------------------------------------------------
 
@@ -40,7 +39,7 @@ export async function appliedKeys(db: Db, feed: string, keys: string[]): Promise
   const r = await queryRows<{ k: string }>(db, sql`
     select business_key as k
     from feed_rows_applied
-    where feed = ${feed} and business_key = any(${texts(keys)})`);
+    where feed = ${feed} and business_key = any(${textArray(keys)})`);
   return new Set(r.map((x) => x.k));
 }
 
@@ -57,7 +56,7 @@ export async function claimKeys(tx: Tx, feed: string, keys: { key: string; row: 
       feed_file_id,
       row_number)
     select ${feed}, v.business_key, ${fileId}, v.row_number
-    from unnest(${texts(keys.map((k) => k.key))}, ${sql.param(keys.map((k) => k.row))}::int[]) as v(business_key, row_number)
+    from unnest(${textArray(keys.map((k) => k.key))}, ${sql.param(keys.map((k) => k.row))}::int[]) as v(business_key, row_number)
     on conflict do nothing
     returning business_key`);
   return r.length;

@@ -5,6 +5,7 @@
  */
 import { and, desc, eq, notInArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './client';
+import { millisInterval } from './rows';
 import { jobDefinitions, jobRuns } from './schema';
 
 export type JobDefinitionRow = typeof jobDefinitions.$inferSelect;
@@ -174,7 +175,6 @@ export async function finishJobRun(db: Db, id: string, end: JobRunEnd): Promise<
 // job_runs: abandoned runs
 
 /** SQL interval of `ms` milliseconds. */
-const millis = (ms: number) => sql`(${Math.max(0, Math.round(ms))}::double precision * interval '1 millisecond')`;
 
 /** The reason written on an abandoned row, computed from the row itself (owner, last heartbeat). */
 function abandonedReason(staleAfterMs: number): SQL {
@@ -207,7 +207,7 @@ export async function failStaleJobRuns(db: Db, f: StaleJobRunsFilter): Promise<P
     .where(and(
       f.name ? eq(jobRuns.name, f.name) : undefined,
       eq(jobRuns.status, 'RUNNING'),
-      sql`coalesce(${jobRuns.heartbeatAt}, ${jobRuns.startedAt}) < now() - ${millis(f.staleAfterMs)}`,
+      sql`coalesce(${jobRuns.heartbeatAt}, ${jobRuns.startedAt}) < now() - ${millisInterval(f.staleAfterMs)}`,
       f.exclude.length ? notInArray(jobRuns.id, f.exclude) : undefined,
     ))
     .returning({ id: jobRuns.id, name: jobRuns.name, owner: jobRuns.owner, error: jobRuns.error });

@@ -2,11 +2,10 @@
  * SQL of the id back-sync imports (order, line, customer and deposit ids), one statement per
  * function, set-based: rows locked in key order, values written through `unnest`.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db, Tx } from './client';
-import { queryRows } from './rows';
+import { queryRows, textArray } from './rows';
 
-const texts = (values: readonly string[]): SQL => sql`${sql.param(values)}::text[]`;
 
 /** A NetSuite id (`value`) for the OMS record `target`. */
 export interface IdPair { target: string; value: string }
@@ -28,11 +27,11 @@ export async function lockOrdersReadLineIds(tx: Tx, orderIds: string[], pairOrde
              oi.seq_id,
              oi.netsuite_line_id
       from order_items oi
-      join unnest(${texts(pairOrderIds)}, ${texts(pairSeqIds)}) as wanted(order_id, seq_id)
+      join unnest(${textArray(pairOrderIds)}, ${textArray(pairSeqIds)}) as wanted(order_id, seq_id)
         on oi.order_id = wanted.order_id and oi.seq_id = wanted.seq_id
-      where oi.order_id = any(${texts(orderIds)})
+      where oi.order_id = any(${textArray(orderIds)})
     ) i on i.order_id = o.id
-    where o.id = any(${texts(orderIds)})
+    where o.id = any(${textArray(orderIds)})
     order by o.id
     for update of o`);
 }
@@ -44,8 +43,8 @@ export async function setItemLineIds(db: Db, orderIds: string[], seqIds: string[
     update order_items oi
     set netsuite_line_id = v.line_id,
         updated_at = now()
-    from unnest(${texts(orderIds)}, ${texts(seqIds)}, ${texts(values)}) as v(order_id, seq_id, line_id)
-    where oi.order_id = any(${texts([...new Set(orderIds)])})
+    from unnest(${textArray(orderIds)}, ${textArray(seqIds)}, ${textArray(values)}) as v(order_id, seq_id, line_id)
+    where oi.order_id = any(${textArray([...new Set(orderIds)])})
       and oi.order_id = v.order_id
       and oi.seq_id = v.seq_id
       and oi.netsuite_line_id is null`);
@@ -58,8 +57,8 @@ export async function setOrderNetsuiteIds(db: Db, p: IdPair[]): Promise<void> {
     update orders o
     set netsuite_order_id = v.netsuite_id,
         updated_at = now()
-    from unnest(${texts(p.map((x) => x.target))}, ${texts(p.map((x) => x.value))}) as v(id, netsuite_id)
-    where o.id = any(${texts(p.map((x) => x.target))})
+    from unnest(${textArray(p.map((x) => x.target))}, ${textArray(p.map((x) => x.value))}) as v(id, netsuite_id)
+    where o.id = any(${textArray(p.map((x) => x.target))})
       and o.id = v.id`);
 }
 
@@ -70,7 +69,7 @@ export async function lockCustomers(tx: Tx, ids: string[]) {
     select id,
            netsuite_customer_id as current
     from customers
-    where id = any(${texts(ids)})
+    where id = any(${textArray(ids)})
     order by id
     for update`);
 }
@@ -81,8 +80,8 @@ export async function setCustomerNetsuiteIds(db: Db, p: IdPair[]): Promise<void>
   await db.execute(sql`
     update customers c
     set netsuite_customer_id = v.netsuite_id
-    from unnest(${texts(p.map((x) => x.target))}, ${texts(p.map((x) => x.value))}) as v(id, netsuite_id)
-    where c.id = any(${texts(p.map((x) => x.target))})
+    from unnest(${textArray(p.map((x) => x.target))}, ${textArray(p.map((x) => x.value))}) as v(id, netsuite_id)
+    where c.id = any(${textArray(p.map((x) => x.target))})
       and c.id = v.id`);
 }
 
@@ -94,7 +93,7 @@ export async function lockPayments(tx: Tx, ids: string[]) {
            order_id as "orderId",
            netsuite_deposit_id as current
     from order_payments
-    where id = any(${texts(ids)})
+    where id = any(${textArray(ids)})
     order by id
     for update`);
 }
@@ -105,7 +104,7 @@ export async function setPaymentDepositIds(db: Db, p: IdPair[]): Promise<void> {
   await db.execute(sql`
     update order_payments op
     set netsuite_deposit_id = v.netsuite_id
-    from unnest(${texts(p.map((x) => x.target))}, ${texts(p.map((x) => x.value))}) as v(id, netsuite_id)
-    where op.id = any(${texts(p.map((x) => x.target))})
+    from unnest(${textArray(p.map((x) => x.target))}, ${textArray(p.map((x) => x.value))}) as v(id, netsuite_id)
+    where op.id = any(${textArray(p.map((x) => x.target))})
       and op.id = v.id`);
 }

@@ -16,3 +16,15 @@ export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
 export async function disableJit(db: Db): Promise<void> {
   await db.execute(sql`set local jit = off`);
 }
+
+/** A column type of a bound array parameter. */
+export type PgArrayType = 'text' | 'int' | 'bigint' | 'bool' | 'timestamptz' | 'jsonb';
+
+/** One bound array parameter, cast to its column type: `$1::text[]` (for `= any(…)` and `unnest(…)`). */
+export const pgArray = (values: readonly unknown[], type: PgArrayType): SQL => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+
+/** A bound `text[]` parameter. */
+export const textArray = (values: readonly string[]): SQL => pgArray(values, 'text');
+
+/** `ms` milliseconds as an SQL interval (negative values count as zero). */
+export const millisInterval = (ms: number): SQL => sql`(${Math.max(0, Math.round(ms))}::double precision * interval '1 millisecond')`;

@@ -9,9 +9,10 @@
 import type { Tx } from '../db/client';
 import type { FulfillmentRecord } from './codec';
 import {
-  applyLevelDeltas, closeReservationsById, insertHistoryRows, insertLedgerRows, loadActiveReservations, loadFacilities,
+  applyLevelDeltas, closeReservationsById, insertLedgerRows, loadActiveReservations, loadFacilities,
   loadOrderItems, lockLevels, lockOrders, markItemsShipped, type FacilityFact, type ItemFact, type LevelDelta, type ReservationFact,
 } from '../db/feed-bulk.repo';
+import { recordHistory } from '../db/history.repo';
 import type { BatchContext, BatchRow, RowOutcome } from './import-runner';
 import { inLockOrder, refreshStatuses } from './rejected-items-bulk';
 import { itemKey } from './rejected-items-decide';
@@ -98,8 +99,8 @@ export async function applyFulfilmentBatch(
     orderId: item.orderId, seqId: item.seqId, shippedAt: rec.shippedDate.toISOString(),
     trackingNumber: rec.trackingNumber ?? null, carrier: rec.carrier ?? null,
   })));
-  await insertHistoryRows(tx, plans.map(({ plan: { item } }) => ({
-    orderId: item.orderId, seqId: item.seqId, fromStatus: item.status, toStatus: 'SHIPPED',
+  await recordHistory(tx, plans.map(({ plan: { item } }) => ({
+    orderId: item.orderId, orderItemSeqId: item.seqId, fromStatus: item.status, toStatus: 'SHIPPED',
     fromFacilityId: item.facilityId, toFacilityId: item.facilityId, reason: SHIP_REASON, actor: ctx.actor,
   })));
   await refreshStatuses(tx, plans.map((p) => p.plan.item.orderId), facts);

@@ -10,10 +10,11 @@ import type { Db, Tx } from '../db/client';
 import { deriveOrderStatus, type ItemStatus } from '../domain/lifecycle';
 import type { RejectedItemRecord } from './codec';
 import {
-  applyLevelDeltas, closeReservationsById, insertHistoryRows, insertLedgerRows, insertRejections, loadActiveReservations,
+  applyLevelDeltas, closeReservationsById, insertLedgerRows, insertRejections, loadActiveReservations,
   loadFacilities, loadOrderItems, loadRejectionReasons, lockLevels, lockOrders, moveRejectedItems, updateOrderStatuses, upsertExclusions,
   type FacilityFact, type LevelDelta, type ReasonFact,
 } from '../db/feed-bulk.repo';
+import { recordHistory } from '../db/history.repo';
 import type { BatchContext, BatchRow, RowOutcome } from './import-runner';
 import {
   decideRejection, itemKey, rejectionFacts, rejectionKey, rejectionTexts, settleRejection, type RejectionFacts, type RejectionPlan,
@@ -113,8 +114,8 @@ async function writeRejections(tx: Tx, plans: RejectionPlan[], ctx: BatchContext
     orderId: p.item.orderId, seqId: p.item.seqId, facilityId: p.item.facilityId!, until, reason: rejectionTexts(p.reasonId).exclusion,
   })));
   await moveRejectedItems(tx, plans.map((p) => ({ orderId: p.item.orderId, seqId: p.item.seqId, status: 'APPROVED', facilityId: p.toFacilityId })));
-  await insertHistoryRows(tx, plans.map((p) => ({
-    orderId: p.item.orderId, seqId: p.item.seqId, fromStatus: p.item.status, toStatus: 'APPROVED', fromFacilityId: p.item.facilityId,
+  await recordHistory(tx, plans.map((p) => ({
+    orderId: p.item.orderId, orderItemSeqId: p.item.seqId, fromStatus: p.item.status, toStatus: 'APPROVED', fromFacilityId: p.item.facilityId,
     toFacilityId: p.toFacilityId, reason: rejectionTexts(p.reasonId).history, actor: ctx.actor,
   })));
 }

@@ -57,15 +57,15 @@ describe.each(ENGINES)('brokering runs on %s', (engine) => {
     expect(e.items[0]).toMatchObject({ status: 'EXCEPTION', facilityId: 'EXCEPTION_PARKING' });
     expect((await listExceptions(d.db)).map((x) => [x.id, x.reason])).toEqual([[early, 'INSUFFICIENT_STOCK']]);
     // Retry: back to the queue; still no stock → Exception again.
-    expect(expectOk(await retryException(d.db, early)).order.items[0]).toMatchObject({ status: 'APPROVED', facilityId: '_NA_' });
-    expect((await retryException(d.db, early)).kind).toBe('illegal_transition');
+    expect(expectOk(await d.db.transaction((tx) => retryException(tx, early))).order.items[0]).toMatchObject({ status: 'APPROVED', facilityId: '_NA_' });
+    expect((await d.db.transaction((tx) => retryException(tx, early))).kind).toBe('illegal_transition');
     await runBrokering(d, { trigger: 'test' });
     expect((await getOrder(d.db, early))!.status).toBe('EXCEPTION');
     expect(await ledgerInconsistencies(d.db)).toEqual([]);
   });
 
   it("uses the sales channel's profile; a split line becomes two items, each with its reservation", async () => {
-    expectOk(await saveProfile(d.db, 'pos', { name: 'POS', salesChannel: 'POS', settings: { allowSplitFulfillment: true } }, 'test'));
+    expectOk(await d.db.transaction((tx) => saveProfile(tx, 'pos', { name: 'POS', salesChannel: 'POS', settings: { allowSplitFulfillment: true } }, 'test')));
     const id = await order({ salesChannel: 'POS', items: [{ productId: 'SKU2', quantity: 3 }] });
     const web = await order({ salesChannel: 'WEB', items: [{ productId: 'SKU2', quantity: 3 }] });
     const run = await runBrokering(d, { trigger: 'test' });

@@ -28,7 +28,7 @@ describe.each(ENGINES)('split lines and cancellations in the brokered-items feed
     await env.d.db.execute(sql`update inventory_levels set on_hand = 1 where product_id = 'SKU1'`);
     await env.d.db.execute(sql`insert into inventory_ledger (product_id, facility_id, kind, on_hand_delta, actor)
                                select product_id, facility_id, 'ADJUST', -499, 'test' from inventory_levels where product_id = 'SKU1'`);
-    expectOk(await saveProfile(env.d.db, 'pos', { name: 'POS', salesChannel: 'POS', settings: { allowSplitFulfillment: true } }, 'test'));
+    expectOk(await env.d.db.transaction((tx) => saveProfile(tx, 'pos', { name: 'POS', salesChannel: 'POS', settings: { allowSplitFulfillment: true } }, 'test')));
   });
   afterEach(async () => { await env.close(); });
 

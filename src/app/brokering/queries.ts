@@ -1,5 +1,5 @@
 /** Reading brokering results: runs, an order's routing explanation, the Exception list; retry. */
-import type { Db } from '../../db/client';
+import type { Db, Tx } from '../../db/client';
 import { findBrokeringRun, listBrokeringRuns } from '../../db/brokering-runs.repo';
 import { exceptionItems, exceptionOrders, orderDecisions, runDecisions } from '../../db/brokering.repo';
 import { BROKERING_QUEUE } from '../../db/reference-data';
@@ -30,15 +30,13 @@ export async function listExceptions(db: Db, limit = 100) {
 
 type OrderView = NonNullable<Awaited<ReturnType<typeof getOrder>>>;
 
-/** Moves an Exception order's parked items back to the brokering queue. */
-export async function retryException(db: Db, orderId: string, actor = 'api'): Promise<{ kind: 'ok'; order: OrderView } | Failure> {
-  return db.transaction(async (tx) => {
-    const o = await lockOrder(tx, orderId);
-    if (!o) return notFound('order', orderId);
-    const parked = await exceptionItems(tx, orderId);
-    if (parked.length === 0) return illegal(`cannot retry order ${orderId}: it is ${o.status}, not in Exception`);
-    await moveItems(tx, orderId, parked, 'retry', BROKERING_QUEUE, 'EXCEPTION_RETRY', actor);
-    await refreshOrderStatus(tx, orderId, { exceptionReason: null, exceptionMessage: null });
-    return { kind: 'ok' as const, order: (await getOrder(tx, orderId))! };
-  });
+/** Moves an Exception order's parked items back to the brokering queue (in the caller's transaction). */
+export async function retryException(tx: Tx, orderId: string, actor = 'api'): Promise<{ kind: 'ok'; order: OrderView } | Failure> {
+  const o = await lockOrder(tx, orderId);
+  if (!o) return notFound('order', orderId);
+  const parked = await exceptionItems(tx, orderId);
+  if (parked.length === 0) return illegal(`cannot retry order ${orderId}: it is ${o.status}, not in Exception`);
+  await moveItems(tx, orderId, parked, 'retry', BROKERING_QUEUE, 'EXCEPTION_RETRY', actor);
+  await refreshOrderStatus(tx, orderId, { exceptionReason: null, exceptionMessage: null });
+  return { kind: 'ok' as const, order: (await getOrder(tx, orderId))! };
 }

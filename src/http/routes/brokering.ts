@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actorOf, type App, type HttpContext } from '../context';
+import { actorOf, inTransaction, type App, type HttpContext } from '../context';
 import { draining, reply } from '../errors';
 import { getRun, listExceptions, listRuns, orderExplanation, retryException, runBrokering } from '../../app/brokering';
 import { getProfile, listProfiles, profileHistory, saveProfile, settingsInputSchema } from '../../app/routing-profiles';
@@ -19,7 +19,10 @@ export function brokeringRoutes(app: App, ctx: HttpContext) {
       params: idParam,
       body: z.object({ name: z.string().optional(), salesChannel: z.string().nullable().optional(), settings: settingsInputSchema.optional() }),
     },
-  }, async (req, res) => reply(res, await saveProfile(db, req.params.id, req.body, actorOf(req, 'api')), (x) => ({ ...x.profile, warnings: x.warnings })));
+  }, async (req, res) => {
+    const r = await inTransaction(ctx, (tx) => saveProfile(tx, req.params.id, req.body, actorOf(req, 'api')));
+    return reply(res, r, (x) => ({ ...x.profile, warnings: x.warnings }));
+  });
   app.get('/routing-profiles/:id/history', { schema: { tags: ['routing'], params: idParam } },
     async (req, res) => reply(res, await profileHistory(db, req.params.id), (x) => ({ history: x.history })));
 
@@ -46,5 +49,5 @@ export function brokeringRoutes(app: App, ctx: HttpContext) {
   app.get('/exceptions', { schema: { tags: ['brokering'], summary: 'Orders in Exception with their reason' } },
     async () => ({ exceptions: await listExceptions(db) }));
   app.post('/exceptions/:id/retry', { schema: { tags: ['brokering'], summary: 'Move an Exception order back to the brokering queue', params: idParam } },
-    async (req, res) => reply(res, await retryException(db, req.params.id, 'api'), (x) => x.order));
+    async (req, res) => reply(res, await inTransaction(ctx, (tx) => retryException(tx, req.params.id, 'api')), (x) => x.order));
 }
