@@ -1,7 +1,8 @@
 /**
  * New customers — OMS → NetSuite.
  * `{root}/customer/export/CustomerFeed_{ts}_{run}.csv`, read by `HC_SC_ImportCustomer`
- * (map `custimport_customer_hc`, ADD). NetSuite's id comes back through `customer/import/`.
+ * (a saved CSV import that ADDs, as the public integration's `custimport_customer_hc` does).
+ * NetSuite's id comes back through `customer/import/`.
  */
 import { z } from 'zod';
 import type { ColumnSpec } from './cells';

@@ -1,7 +1,7 @@
 /**
  * Inventory variances — OMS → NetSuite.
  * `{root}/inventoryadjustment/csv/InventoryAdjustmentFeed_{ts}_{run}.csv`, read by
- * `HC_SC_ImportInventoryAdjustment` (map `custimport_inventoryadjustment_hc`, add-or-update keyed by
+ * `HC_SC_ImportInventoryAdjustment` (map `custimport_oms_inventoryadjustment`, add-or-update keyed by
  * `HC Inventory Adj Id`). Written for store rejections whose reason is an inventory variance.
  *
  * `Adjust Qty By` is a signed integer written as given (`-5` stays `-5`, never neutralised);

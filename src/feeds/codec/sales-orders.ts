@@ -1,7 +1,8 @@
 /**
  * New sales orders — OMS → NetSuite, one row per order line.
  * `{root}/salesorder/export/CreateOrderFeed_{ts}_{run}.csv`, read by `HC_importSalesOrders`
- * (map `custimport_add_salesorders_hc`, ADD). Header values repeat on every line of the order.
+ * (a saved CSV import that ADDs, as the public integration's `custimport_add_salesorders_hc` does).
+ * Header values repeat on every line of the order.
  * `customer` is the NetSuite customer id, so an order waits until its customer's id is known.
  *
  * NetSuite's CSV import groups lines into one order by the header key within one file, so when a
