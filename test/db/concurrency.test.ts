@@ -79,8 +79,10 @@ describe.skipIf(!ENGINES.includes('postgres'))('concurrent brokering on PostgreS
     const outs = await together(d.url!, [{ mode: 'broker', ms: 5000 }, { mode: 'broker', ms: 5000 }, { mode: 'broker', ms: 5000 }, { mode: 'churn', ms: 5000 }]);
     const ops = outs.map((o) => JSON.parse(o.slice(o.indexOf('{'))).ops);
     expect(ops.slice(0, 3).every((n) => n > 0)).toBe(true);
-    const { rows } = await d.query<{ n: number }>(`select count(*)::int as n from reservations where status = 'ACTIVE' and quantity > 0`);
-    expect(rows[0].n).toBeGreaterThan(0); // the runs did allocate
+    // The runs did allocate. Counted over every reservation ever taken, whatever its status now: the
+    // churn may have cancelled or handed back every allocation by the time the runs stop.
+    const { rows } = await d.query<{ n: number }>(`select count(*)::int as n from reservations where quantity > 0`);
+    expect(rows[0].n).toBeGreaterThan(0);
     expect(await violations(d)).toEqual([]);
   });
 
