@@ -8,7 +8,7 @@ import { listJobs, listRuns, parseParamArgs, runJobNow, seedJobDefinitions, setJ
 import { buildJobRegistry } from '../wiring';
 import { createLogger } from '../log';
 import type { Database } from '../db/client';
-import { getConfig, printJson, UsageError, withDatabase } from './support';
+import { getConfig, printJson, printProblem, UsageError, withDatabase } from './support';
 
 /** Exit status of a skipped run. */
 export const EXIT_SKIPPED = 3;
@@ -34,7 +34,7 @@ export function registerJobCommands(jobs: Command) {
           process.exitCode = EXIT_SKIPPED;
         }
         if (r.kind === 'failed') {
-          process.stderr.write(`oms: failed: ${r.error}\n`);
+          printProblem(`oms: failed: ${r.error}`);
           process.exitCode = 1;
         }
       });

@@ -5,7 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config';
 import { startOms } from '../main';
-import { UsageError, withDatabase } from './support';
+import { printProblem, problemText, UsageError, withDatabase } from './support';
 import { registerOpsCommands } from './ops-commands';
 import { registerBrokeringCommands } from './brokering-commands';
 import { registerNetsuiteCommands } from './netsuite-commands';
@@ -45,11 +45,11 @@ async function main() {
       return;
     }
     if (e instanceof UsageError || e instanceof ConfigError) {
-      process.stderr.write(`oms: ${e.message}\n`);
+      printProblem(`oms: ${e.message}`);
       process.exitCode = 2;
       return;
     }
-    process.stderr.write(`oms: unexpected error: ${(e as Error).stack ?? e}\n`);
+    printProblem(`oms: unexpected error: ${problemText(e)}`);
     process.exitCode = 1;
   }
 }

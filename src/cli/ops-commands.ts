@@ -1,7 +1,7 @@
 /** Commands over orders, imports, demo data and routing scenarios. */
 import type { Command } from 'commander';
 import { getOrderDetail } from '../app/netsuite-state';
-import { printJson, UsageError, withDatabase } from './support';
+import { printJson, printProblem, UsageError, withDatabase } from './support';
 
 export function registerOpsCommands(program: Command) {
   const orders = program.command('orders').description('Orders');
@@ -30,7 +30,7 @@ export function registerOpsCommands(program: Command) {
       });
       if (started) bar.stop();
       process.stdout.write(`created ${r.created}, existing ${r.existing}, rejected rows ${r.rejected.length}\n`);
-      for (const e of r.rejected) process.stderr.write(`row ${e.row}: ${e.field}: ${e.message}\n`);
+      for (const e of r.rejected) printProblem(`row ${e.row}: ${e.field}: ${e.message}`);
       if (r.rejected.length) process.exitCode = 2;
     }));
 

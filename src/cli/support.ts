@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../config';
 import { openConfiguredDatabase } from '../main';
 import { migrateDatabase } from '../db/migrate';
 import type { Database } from '../db/client';
+import { safeErrorText, withoutQueryText } from '../log';
 
 /** An expected failure of a command: printed on stderr, exit status 2. */
 export class UsageError extends Error {}
@@ -23,6 +24,17 @@ export async function withDatabase<T>(fn: (d: Database) => Promise<T>): Promise<
     await d.close();
   }
 }
+
+/**
+ * Writes one problem line on stderr through the logs' sanitizer: a failed query's SQL and
+ * parameters (a customer's name, address, phone, e-mail) never reach the terminal.
+ */
+export function printProblem(line: string): void {
+  process.stderr.write(`${withoutQueryText(line)}\n`);
+}
+
+/** An unexpected error as the CLI prints it: its stack without the failed-query text. */
+export const problemText = (e: unknown): string => safeErrorText(e);
 
 export const printJson = (x: unknown): void => { process.stdout.write(`${JSON.stringify(x, null, 2)}\n`); };
 
