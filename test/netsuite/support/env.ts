@@ -9,6 +9,8 @@
  */
 import { join } from 'node:path';
 import { loadAmd } from './amd';
+// Record.insertLine and line ids for inserted lines (the split-line path of HC_SC_UpdateSalesOrders).
+import '../emulator/sublistInsert';
 import { buildNetsuite } from './build';
 import { fakeCrypto, fakeEncode, fakeError, fakeFile, fakeFormat, fakeLog, fakeRuntime, Governance, type LogEntry, type UserPrefs } from './fakes/misc';
 import { type Fields, RecordStore } from './fakes/records';
