@@ -7,9 +7,10 @@
 /*
  * Exports the sales order lines NetSuite rejected to
  * `{default dir}/salesorder/rejectedorderitem/yyyy-MM-dd-HH-mm-ss-RejectedSalesOrderItemExport.csv`
- * with the columns `orderId,orderItemSeqId,rejectionComments,rejectionReason`
- * (orderId = custbody_oms_order_id, orderItemSeqId = custcol_oms_order_line_id), for the OMS job
- * IMP_ORDER_ITM_RJCT.
+ * with the v2 columns `orderId,orderItemSeqId,rejectionComments,rejectionReason,facilityId,rejectionId`
+ * (orderId = custbody_oms_order_id, orderItemSeqId = custcol_oms_order_line_id, facilityId = the
+ * internal id of the line's location, rejectionId = `{sales order id}-{line}-{batch time in epoch
+ * ms}`, stable when a batch is sent again), for the OMS job IMP_ORDER_ITM_RJCT.
  *
  * A line qualifies when it carries both OMS ids, is rejected — `custcol_oms_order_item_rejected`
  * is checked, or (parameter `custscript_oms_rej_rejected_location`) it sits at the "Rejected
@@ -24,7 +25,10 @@
  *   HotWax's object literal dropped the second one);
  * - map: one line → key = sales order id;
  * - reduce: per sales order, stamps the lines with the batch (one load + one save) and emits rows;
- * - summarize: writes the CSV (RFC 4180 quoting) as `NAME.part`, moves it to `NAME`, clears the
+ * - summarize: writes the CSV (RFC 4180 quoting, linear in the rows) as `NAME.part`, moves it to
+ *   `NAME` — unless it is a restarted summarize (Help: "System Response After a Map/Reduce
+ *   Interruption": summarize runs again from its start) that finds the batch's file already on the
+ *   server with the same content, which it does not upload twice — clears the
  *   pending batch and — when no stage reported an error — sets the last-run time to the run's
  *   start, also when there were no rows (HotWax only advanced it when rows > 0).
  *
@@ -39,8 +43,15 @@ import { loadExportState, saveExportState } from './lib/exportState';
 import { REJECTED_ITEMS_EXPORT as EXPORT, SO } from './lib/fields';
 import { intParam, param } from './lib/params';
 import { errorMessage } from './lib/report';
-import { buildSearch, csvFiles, exportFileName, type LineRef, newBatchId, type Row, sortRows, text, uniqueRows } from './lib/rejectedItems';
-import { loadSftpSettings, openFeedConnection, uploadAtomic } from './lib/sftpClient';
+import { buildSearch, csvFiles, exportFileName, type LineRef, newBatchId, rejectionId, type Row, sortRows, text, uniqueRows } from './lib/rejectedItems';
+import { listFiles, loadSftpSettings, openFeedConnection, uploadAtomic } from './lib/sftpClient';
+import type * as sftp from 'N/sftp';
+
+/** The internal id of a select value (`{value, text}` in Map/Reduce input), else the plain text. */
+function idOf(v: unknown): string {
+  if (v && typeof v === 'object' && !Array.isArray(v)) return text((v as { value?: unknown }).value);
+  return text(v);
+}
 
 const P = EXPORT.paramPrefix;
 
@@ -66,6 +77,7 @@ export const map: EntryPoints.MapReduce.map = (ctx) => {
     orderItemSeqId: text(v[SO.lineId]),
     comments: commentsField ? text(v[commentsField]) : '',
     reason: reasonField ? text(v[reasonField]) : '',
+    location: idOf(v[SO.location]),
   };
   if (!ref.line || !ref.orderId || !ref.orderItemSeqId) {
     throw error.create({ name: 'OMS_REJECTED_LINE_INCOMPLETE', message: `sales order ${result.id}: line ${JSON.stringify(ref)} lacks an id`, notifyOff: true });
@@ -91,7 +103,15 @@ export const reduce: EntryPoints.MapReduce.reduce = (ctx) => {
     const current = String(so.getSublistValue({ sublistId: SO.itemSublist, fieldId: SO.rejectionExportBatch, line: idx }) || '');
     if (current && current !== batch) continue; // exported meanwhile by another batch
     so.setSublistValue({ sublistId: SO.itemSublist, fieldId: SO.rejectionExportBatch, line: idx, value: batch });
-    rows.push({ orderId: ref.orderId, orderItemSeqId: ref.orderItemSeqId, rejectionComments: ref.comments || defaultComments, rejectionReason: ref.reason });
+    const facilityId = String(so.getSublistValue({ sublistId: SO.itemSublist, fieldId: SO.location, line: idx }) || '') || ref.location;
+    rows.push({
+      orderId: ref.orderId,
+      orderItemSeqId: ref.orderItemSeqId,
+      rejectionComments: ref.comments || defaultComments,
+      rejectionReason: ref.reason,
+      facilityId,
+      rejectionId: rejectionId(ctx.key, ref.line, batch),
+    });
   }
   if (rows.length) so.save({ enableSourcing: false, ignoreMandatoryFields: true });
   for (const row of rows) ctx.write({ key: ctx.key, value: JSON.stringify(row) });
@@ -100,6 +120,21 @@ export const reduce: EntryPoints.MapReduce.reduce = (ctx) => {
     throw error.create({ name: 'OMS_REJECTED_LINE_NOT_FOUND', message: `sales order ${ctx.key}: no line ${missing.join(', ')}`, notifyOff: true });
   }
 };
+
+/**
+ * The path of a file of `batch` (its name, or an alternative `-n` name) already holding `doc`'s
+ * contents, else ''. Only called by a restarted summarize: its first attempt may have uploaded the
+ * file before it could save the state. Downloads cost 100 units each; only same-stamp names are read.
+ */
+function uploadedBefore(conn: sftp.Connection, batch: string, doc: { part: number; contents: string }): string {
+  const names = new Set(listFiles(conn, EXPORT.dir).map((f) => f.name));
+  for (let n = 1; n <= 20; n++) {
+    const name = exportFileName(batch, doc.part, n);
+    if (!names.has(name)) continue;
+    if (conn.download({ directory: EXPORT.dir, filename: name }).getContents() === doc.contents) return `${EXPORT.dir}/${name}`;
+  }
+  return '';
+}
 
 interface StageErrors {
   input: string[];
@@ -151,7 +186,9 @@ export const summarize: EntryPoints.MapReduce.summarize = (ctx) => {
       const conn = openFeedConnection(loadSftpSettings(param(`${P}sftp_config`)), EXPORT.feedDir);
       for (const doc of csvFiles(state.pendingBatch, rows, intParam(`${P}max_file_bytes`, 9000000, 1000, 9500000))) {
         const batch = state.pendingBatch;
-        uploaded.push(uploadAtomic(conn, EXPORT.dir, doc.name, doc.contents, (n) => exportFileName(batch, doc.part, n)));
+        const earlier = ctx.isRestarted ? uploadedBefore(conn, batch, doc) : '';
+        if (earlier) log.audit({ title: 'Restarted summarize: file already uploaded', details: `${earlier} holds this part of batch ${batch}; not uploaded again` });
+        uploaded.push(earlier || uploadAtomic(conn, EXPORT.dir, doc.name, doc.contents, (n) => exportFileName(batch, doc.part, n)));
       }
     } catch (e) {
       log.error({ title: 'Upload failed; batch stays pending', details: `${state.pendingBatch}: ${errorMessage(e)}. The next run exports these lines again.` });

@@ -13,6 +13,7 @@ const SCRIPT = 'HC_MR_ExportedRejectedSalesOrderItemCSV';
 const DIR = 'salesorder/rejectedorderitem';
 const P = 'custscript_oms_rej_';
 const HEADER = 'orderId,orderItemSeqId,rejectionComments,rejectionReason';
+const V2_HEADER = `${HEADER},facilityId,rejectionId`;
 const NAME_RE = /^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-RejectedSalesOrderItemExport\.csv$/;
 const DEFAULT_COMMENT = 'Order Item Rejected from NetSuite';
 
@@ -27,7 +28,28 @@ interface LineSpec {
 
 let env: NsEnv;
 const files = () => env.sftp.ls(env.path(DIR));
-const read = (name: string) => env.sftp.read(env.path(`${DIR}/${name}`))!;
+const raw = (name: string) => env.sftp.read(env.path(`${DIR}/${name}`))!;
+/** `{so}-{line}-{epoch ms of the batch stamp}` (feeds.md v2). */
+const REJECTION_ID_RE = /^\d+-\d+-\d{13}$/;
+/**
+ * The file with each row's v2 tail (`facilityId,rejectionId`) checked and cut off, so the older
+ * assertions on the first four columns still read as they did. Rows here never hold a quoted newline
+ * at their end.
+ */
+const read = (name: string) =>
+  raw(name)
+    .split('\n')
+    .map((l, i) => {
+      if (l === '') return l;
+      if (i === 0) return l.replace(/,facilityId,rejectionId$/, '');
+      const m = /^(.*),([^,]*),([^,]*)$/s.exec(l)!;
+      if (REJECTION_ID_RE.test(m[3])) {
+        expect(m[2]).toMatch(/^\d*$/);
+        return m[1];
+      }
+      return l;
+    })
+    .join('\n');
 const state = () => env.store.all('customrecord_oms_last_runtime_export')[0];
 const lines = (soId: string) => env.store.must('salesorder', soId).sublists.item;
 
@@ -111,6 +133,16 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     expect(s.custrecord_oms_rej_pending_batch).toBe('');
     expect((s.custrecord_oms_rej_so_item_ex_date as Date).getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect((s.custrecord_oms_rej_so_item_ex_date as Date).getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('writes the v2 columns: facilityId = the line\'s location, rejectionId = {so}-{line}-{batch time in epoch ms}', () => {
+    const so = salesOrder('OMS1001', [{ line: 4, seq: '00104', rejected: true, location: '12' }]);
+    runMapReduce(env, SCRIPT);
+    const batch = String(lines(so)[0].custcol_oms_rej_export_batch);
+    const [stamp, rest] = batch.split('.');
+    const [y, mo, d, h, mi, se] = stamp.split('-').map(Number);
+    const ms = Date.UTC(y, mo - 1, d, h, mi, se, Number(rest.slice(0, 3)));
+    expect(raw(files()[0])).toBe(`${V2_HEADER}\nOMS1001,00104,${DEFAULT_COMMENT},,12,${so}-4-${ms}\n`);
   });
 
   it('does not export a line twice, and moves the last-run time even when there are no rows', () => {
@@ -274,15 +306,34 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
 describe('rejected items CSV files', () => {
   it('splits a large batch into parts that each carry the header and keep the OMS name pattern', () => {
     const lib = createEnv().load<{ csvFiles(b: string, rows: object[], max: number): { name: string; contents: string }[] }>('lib/rejectedItems');
-    const rows = Array.from({ length: 5 }, (_, i) => ({ orderId: `OMS${i}`, orderItemSeqId: '00101', rejectionComments: 'c', rejectionReason: '' }));
-    const docs = lib.csvFiles('2026-01-05-10-00-00', rows, 100);
+    const rows = Array.from({ length: 5 }, (_, i) => ({ orderId: `OMS${i}`, orderItemSeqId: '00101', rejectionComments: 'c', rejectionReason: '', facilityId: '7', rejectionId: `1${i}-1-1` }));
+    const docs = lib.csvFiles('2026-01-05-10-00-00', rows, 120);
     expect(docs.length).toBeGreaterThan(1);
     expect(docs[0].name).toBe('2026-01-05-10-00-00-RejectedSalesOrderItemExport.csv');
     expect(docs[1].name).toBe('2026-01-05-10-00-00-p2-RejectedSalesOrderItemExport.csv');
     for (const d of docs) {
-      expect(d.contents.startsWith(`${HEADER}\n`)).toBe(true);
-      expect(Buffer.byteLength(d.contents)).toBeLessThanOrEqual(100);
+      expect(d.contents.startsWith(`${V2_HEADER}\n`)).toBe(true);
+      expect(Buffer.byteLength(d.contents)).toBeLessThanOrEqual(120);
     }
     expect(docs.flatMap((d) => d.contents.trim().split('\n').slice(1))).toHaveLength(5);
+  });
+});
+
+describe('rejected items summarize work', () => {
+  it('measures each of 25,000 lines once (linear), where the old writer re-measured the whole file per row', () => {
+    const lib = createEnv().load<{ csvFiles(b: string, rows: object[], max: number, meter: { chars: number }): { contents: string }[] }>('lib/rejectedItems');
+    const rows = Array.from({ length: 25_000 }, (_, i) => ({
+      orderId: `OMS${i}`,
+      orderItemSeqId: '00101',
+      rejectionComments: DEFAULT_COMMENT,
+      rejectionReason: 'NOT_IN_STOCK',
+      facilityId: '7',
+      rejectionId: `${100 + i}-1-1767607200000`,
+    }));
+    const meter = { chars: 0 };
+    const docs = lib.csvFiles('2026-01-05-10-00-00', rows, 9_000_000, meter);
+    const total = docs.reduce((n, d) => n + d.contents.length, 0);
+    expect(docs.flatMap((d) => d.contents.trim().split('\n').slice(1))).toHaveLength(25_000);
+    expect(meter.chars).toBeLessThanOrEqual(total); // quadratic would be about 12,500 times the file
   });
 });

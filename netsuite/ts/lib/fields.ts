@@ -134,7 +134,7 @@ export const INVENTORY_ADJUSTMENTS: CsvImportFeed = {
 export const REJECTED_ITEMS_EXPORT = {
   feedDir: 'salesorder',
   dir: 'rejectedorderitem',
-  header: ['orderId', 'orderItemSeqId', 'rejectionComments', 'rejectionReason'],
+  header: ['orderId', 'orderItemSeqId', 'rejectionComments', 'rejectionReason', 'facilityId', 'rejectionId'],
   fileSuffix: 'RejectedSalesOrderItemExport.csv',
   defaultComments: 'Order Item Rejected from NetSuite',
   paramPrefix: 'custscript_oms_rej_',

@@ -16,13 +16,37 @@ export interface LineRef {
   orderItemSeqId: string;
   comments: string;
   reason: string;
+  /** Internal id of the line's location (the OMS facility's external id). */
+  location: string;
 }
 
+/** One row of the v2 file (feeds.md v2, "Rejected order items"). */
 export interface Row {
   orderId: string;
   orderItemSeqId: string;
   rejectionComments: string;
   rejectionReason: string;
+  facilityId: string;
+  rejectionId: string;
+}
+
+/**
+ * Epoch milliseconds of the batch's UTC stamp (`yyyy-MM-dd-HH-mm-ss.mmm…`): the time the export
+ * first saw the rejection. A retried batch keeps its id, so a re-sent row keeps its rejectionId.
+ */
+export function batchTime(batch: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})(?:\.(\d{3}))?/.exec(batch);
+  if (!m) return 0;
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7] || 0));
+}
+
+/**
+ * `{salesOrderInternalId}-{lineId}-{rejection time in epoch ms}` (contract v2): unique to one
+ * rejection of one line, because a line is exported once per batch and a new rejection of the same
+ * line is exported by a later batch.
+ */
+export function rejectionId(salesOrderId: string, line: string, batch: string): string {
+  return `${salesOrderId}-${line}-${batchTime(batch)}`;
 }
 
 /** Search value as text: plain values, `{value, text}` of select fields, checkbox booleans. */
@@ -60,7 +84,7 @@ export function buildSearch(batch: string, lastRun: Date | null, runStart: Date)
     const overlapMs = intParam(`${P}overlap_minutes`, 15, 0, 10080) * 60000;
     filters.push('AND', ['lastmodifieddate', 'within', datetime(new Date(lastRun.getTime() - overlapMs)), datetime(new Date(runStart.getTime() + 60000))]);
   }
-  const columns: (string | search.Column)[] = [search.createColumn({ name: 'internalid', sort: search.Sort.ASC }), SO.orderId, SO.lineId, SO.line];
+  const columns: (string | search.Column)[] = [search.createColumn({ name: 'internalid', sort: search.Sort.ASC }), SO.orderId, SO.lineId, SO.line, SO.location];
   for (const f of [param(`${P}comments_field`), param(`${P}reason_field`)]) if (f) columns.push(f);
 
   const savedSearchId = param(`${P}saved_search`);
@@ -96,32 +120,47 @@ export function exportFileName(batch: string, part: number, attempt = 1): string
   return [batchStamp(batch), part > 1 ? `p${part}` : '', attempt > 1 ? String(attempt) : '', EXPORT.fileSuffix].filter(Boolean).join('-');
 }
 
-/** Splits rows into CSV documents of at most `maxBytes` (N/file holds 10 MB of text). */
-export function csvFiles(batch: string, rows: readonly Row[], maxBytes: number): { part: number; name: string; contents: string }[] {
+/** Work done by `csvFiles`: characters measured (a test bounds it; linear in the output). */
+export interface Meter {
+  chars: number;
+}
+
+/**
+ * Splits rows into CSV documents of at most `maxBytes` (N/file holds 10 MB of text). Linear: each
+ * line is measured once and the documents are joined once (the earlier version re-measured the
+ * whole document for every row, quadratic in the rows).
+ */
+export function csvFiles(batch: string, rows: readonly Row[], maxBytes: number, meter: Meter = { chars: 0 }): { part: number; name: string; contents: string }[] {
   const header = csvLine(EXPORT.header) + '\n';
+  const headerBytes = utf8Length(header);
   const docs: { part: number; name: string; contents: string }[] = [];
-  let current = header;
+  let lines: string[] = [];
+  let bytes = headerBytes;
   const flush = () => {
     const part = docs.length + 1;
-    docs.push({ part, name: exportFileName(batch, part), contents: current });
-    current = header;
+    docs.push({ part, name: exportFileName(batch, part), contents: header + lines.join('') });
+    lines = [];
+    bytes = headerBytes;
   };
   for (const r of rows) {
-    const line = csvLine([r.orderId, r.orderItemSeqId, neutralize(r.rejectionComments), neutralize(r.rejectionReason)]) + '\n';
-    if (current.length > header.length && utf8Length(current) + utf8Length(line) > maxBytes) flush();
-    current += line;
+    const line = csvLine([r.orderId, r.orderItemSeqId, neutralize(r.rejectionComments), neutralize(r.rejectionReason), r.facilityId, r.rejectionId]) + '\n';
+    const n = utf8Length(line);
+    meter.chars += line.length;
+    if (lines.length && bytes + n > maxBytes) flush();
+    lines.push(line);
+    bytes += n;
   }
-  if (current.length > header.length) flush();
+  if (lines.length) flush();
   return docs;
 }
 
-/** By orderId, then orderItemSeqId. */
+/** By orderId, then orderItemSeqId, then rejectionId. */
 export function sortRows(rows: Row[]): Row[] {
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return rows.sort((a, b) => cmp(a.orderId, b.orderId) || cmp(a.orderItemSeqId, b.orderItemSeqId));
+  return rows.sort((a, b) => cmp(a.orderId, b.orderId) || cmp(a.orderItemSeqId, b.orderItemSeqId) || cmp(a.rejectionId, b.rejectionId));
 }
 
-/** Drops repeated (orderId, orderItemSeqId) rows of a sorted list (a retried reduce writes again). */
+/** Drops repeated rows (same rejectionId) of a sorted list (a retried reduce writes again). */
 export function uniqueRows(sorted: Row[]): Row[] {
-  return sorted.filter((r, i) => i === 0 || r.orderId !== sorted[i - 1].orderId || r.orderItemSeqId !== sorted[i - 1].orderItemSeqId);
+  return sorted.filter((r, i) => i === 0 || r.rejectionId !== sorted[i - 1].rejectionId || r.orderId !== sorted[i - 1].orderId);
 }
