@@ -32,6 +32,18 @@ const schema = z.object({
   BROKERING_CRON: z.string().default('*/15 * * * *'),
   /** Days a facility that rejected an item stays excluded for it; empty = forever. */
   REJECTION_EXCLUSION_DAYS: int(1, 3650).optional(),
+  /** Requests per client (IP) and window to the API; 0 turns rate limiting off. */
+  OMS_RATE_LIMIT_MAX: int(0, 10_000_000).default(1200),
+  /** The stricter limit of the write routes (POST, PUT, PATCH, DELETE), per client and window. */
+  OMS_RATE_LIMIT_WRITE_MAX: int(0, 10_000_000).default(600),
+  /** The rate limits' window. */
+  OMS_RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+  /** Largest request body of a route that does not say otherwise. */
+  OMS_BODY_LIMIT_BYTES: int(1024, 1024 ** 3).default(256 * 1024),
+  /** Largest body of `POST /orders` (an order of up to 1,000 lines). */
+  OMS_ORDER_BODY_LIMIT_BYTES: int(1024, 1024 ** 3).default(2 * 1024 * 1024),
+  /** Largest body of an order import over HTTP (a POST route with `import` in its path). */
+  OMS_IMPORT_BODY_LIMIT_BYTES: int(1024, 1024 ** 3).default(64 * 1024 * 1024),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

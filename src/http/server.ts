@@ -1,10 +1,11 @@
-/** The fastify server: validation with zod, OpenAPI at /docs, one error mapper, metrics. */
-import Fastify from 'fastify';
+/** The fastify server: validation with zod, OpenAPI at /docs, one error mapper, metrics, headers and limits (hardening.ts). */
+import Fastify, { LogController } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App, HttpContext } from './context';
 import { errorHandler } from './errors';
+import { harden } from './hardening';
 import { createMetrics } from './metrics';
 import { opsRoutes } from './routes/ops';
 import { orderRoutes } from './routes/orders';
@@ -20,8 +21,9 @@ export type { App } from './context';
 export async function buildServer(ctx: HttpContext): Promise<App> {
   const app = Fastify({
     loggerInstance: ctx.log.child({ component: 'http' }),
-    disableRequestLogging: true,
-    bodyLimit: 20 * 1024 * 1024,
+    // One request line of our own (onResponse below) instead of fastify's.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: ctx.config.OMS_BODY_LIMIT_BYTES,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -36,6 +38,7 @@ export async function buildServer(ctx: HttpContext): Promise<App> {
     req.log.info({ method: req.method, route, status: res.statusCode, ms: Math.round(res.elapsedTime) }, 'request');
   });
 
+  await harden(app, ctx.config);
   await app.register(swagger, {
     openapi: { info: { title: 'OMS API', description: 'Orders, brokering, inventory, store fulfilment and NetSuite feeds', version: '0.1.0' } },
     transform: jsonSchemaTransform,

@@ -8,27 +8,21 @@ import type { FastifyInstance } from 'fastify';
 
 export const WEB_ROOT = fileURLToPath(new URL('./public/', import.meta.url));
 
-/** Same-origin only: nothing is loaded from the internet, no inline script or style. */
-const CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-  "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
-].join('; ');
-
+/**
+ * Serves the app under /app/ (and redirects / and /app there). Its security headers (a same-origin
+ * CSP: no inline script or style, nothing from the internet) are the server's, set on every response.
+ */
 export async function webRoutes(app: FastifyInstance<any, any, any, any, any>): Promise<void> {
   // Encapsulated, so the static plugin's reply decorators do not clash with swagger-ui's copy.
   await app.register(async (scope) => {
     await scope.register(fastifyStatic, {
       root: WEB_ROOT,
       prefix: '/app/',
-      redirect: true, // /app → /app/
       decorateReply: false,
-      setHeaders: (reply) => {
-        reply.header('content-security-policy', CSP);
-        reply.header('x-content-type-options', 'nosniff');
-        reply.header('referrer-policy', 'no-referrer');
-        reply.header('cache-control', 'no-cache');
-      },
+      setHeaders: (reply) => { reply.header('cache-control', 'no-cache'); },
     });
   });
+  // The static prefix matches /app/… only: /app itself is redirected, its query string kept.
+  app.get('/app', { schema: { hide: true } }, async (req, res) => res.redirect(`/app/${req.url.slice('/app'.length)}`, 301));
   app.get('/', { schema: { hide: true } }, async (_req, res) => res.redirect('/app/', 302));
 }
