@@ -14,6 +14,11 @@ const SCRIPTS: Record<string, string> = {
   HC_SC_CreateSFTPDirectory: 'ScheduledScript',
   HC_MR_ExportedRejectedSalesOrderItemCSV: 'MapReduceScript',
   HC_UE_ResetRejectedItemExport: 'UserEventScript',
+  HC_MR_CreateCustomerDeposit: 'MapReduceScript',
+  HC_MR_ExportedCustomerDepositCSV: 'MapReduceScript',
+  HC_MR_ExportedSalesOrderFulfillmentCSV: 'MapReduceScript',
+  HC_SC_CreateItemFulfillment: 'ScheduledScript',
+  HC_SC_CreateSalesOrderInvoice: 'ScheduledScript',
 };
 
 const ENTRY_POINTS: Record<string, string[]> = {

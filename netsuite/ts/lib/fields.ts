@@ -167,3 +167,64 @@ export const OUTCOME_FOLDERS = ['archive', 'failed', 'error'] as const;
 export const CREATE_SFTP_DIRECTORY = {
   paramPrefix: 'custscript_oms_mkdir_',
 } as const;
+
+/**
+ * Deposits, fulfilment both ways and invoices (HC_MR_CreateCustomerDeposit,
+ * HC_MR_ExportedCustomerDepositCSV, HC_MR_ExportedSalesOrderFulfillmentCSV,
+ * HC_SC_CreateItemFulfillment, HC_SC_CreateSalesOrderInvoice; feeds.md v2).
+ */
+export const EXPORT_BATCH = {
+  /** One record per export batch: which feed, PENDING until its file is on the SFTP server, then DONE. */
+  type: 'customrecord_oms_export_batch',
+  feed: 'custrecord_oms_eb_feed',
+  status: 'custrecord_oms_eb_status',
+  files: 'custrecord_oms_eb_files',
+} as const;
+
+/** Body fields: the export batch that claimed the transaction; empty = not exported yet. */
+export const TXN_MARKS = {
+  /** Customer deposit: its id went to the OMS in this batch. */
+  depositExportBatch: 'custbody_oms_dep_export_batch',
+  /** Item fulfilment: its lines went to the OMS in this batch; `OMS` = created for the OMS's own fulfilment, never exported. */
+  fulfillmentExportBatch: 'custbody_oms_ful_export_batch',
+  /** Value of `fulfillmentExportBatch` on the fulfilments HC_SC_CreateItemFulfillment creates. */
+  omsFulfilled: 'OMS',
+} as const;
+
+export const CUSTOMER_DEPOSIT_IMPORT = {
+  feed: 'salesorder/customerdeposit',
+  feedDir: 'salesorder',
+  inboxDir: 'customerdeposit',
+  archiveDir: 'customerdeposit/archive',
+  failedDir: 'customerdeposit/failed',
+  errorDir: 'customerdeposit/error',
+  filePattern: /^CustomerDepositFeed_[A-Za-z0-9_.-]+\.json$/,
+  paramPrefix: 'custscript_oms_cdep_',
+} as const;
+
+export const CUSTOMER_DEPOSIT_EXPORT = {
+  feed: 'salesorder/import/orderpayment',
+  feedDir: 'salesorder',
+  dir: 'import/orderpayment',
+  header: ['orderId', 'internalId', 'manualRefNumber'],
+  fileSuffix: 'CustomerDepositExport.csv',
+  paramPrefix: 'custscript_oms_cdepx_',
+} as const;
+
+export const FULFILLMENT_EXPORT = {
+  feed: 'salesorder/import/fulfillment',
+  feedDir: 'salesorder',
+  dir: 'import/fulfillment',
+  header: ['orderId', 'orderItemSeqId', 'externalFacilityId', 'shippedDate', 'quantity', 'trackingNumber', 'carrier', 'shippingMethod', 'shippingMethodId'],
+  fileSuffix: 'SalesOrderFulfillment.csv',
+  paramPrefix: 'custscript_oms_fulx_',
+} as const;
+
+export const CREATE_FULFILLMENT = {
+  defaultTag: 'oms-fulfilled',
+  paramPrefix: 'custscript_oms_crif_',
+} as const;
+
+export const CREATE_INVOICE = {
+  paramPrefix: 'custscript_oms_crinv_',
+} as const;
