@@ -124,13 +124,17 @@ export async function closeReservationsById(db: Db, ids: number[], how: 'RELEASE
   return r.map((x) => Number(x.id));
 }
 
-/** Adds summed deltas to the counters (one row per (product, facility)); on hand never below zero. */
+/**
+ * Adds summed deltas to the counters (one row per (product, facility)), exactly as the ledger rows
+ * written with them say: nothing is clamped. A delta that would take on hand below zero fails the
+ * table's check (a shipment records the units it finds first, see `foundAtShipment`).
+ */
 export async function applyLevelDeltas(db: Db, d: LevelDelta[]): Promise<void> {
   if (!d.length) return;
   await db.execute(sql`
     update inventory_levels il
     set reserved = il.reserved + v.reserved_delta,
-        on_hand = greatest(il.on_hand + v.on_hand_delta, 0),
+        on_hand = il.on_hand + v.on_hand_delta,
         updated_at = now()
     from unnest(${pgArray(col(d, 'productId'), 'text')},
                 ${pgArray(col(d, 'facilityId'), 'text')},

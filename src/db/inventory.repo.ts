@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client';
-import { rowsOf as rows } from './rows';
+import { pgArray, queryRows, rowsOf as rows } from './rows';
 import { inventoryLedger, reservations, variances } from './schema';
 
 /** Why a ledger row moved a counter. */
@@ -51,18 +51,48 @@ export async function lockedOnHand(tx: Tx, productId: string, facilityId: string
   return Number(rows<{ on_hand: number }>(r)[0]?.on_hand ?? 0);
 }
 
-/** Sets on hand to an absolute count (a physical count); the ledger gets the difference. */
-export async function setOnHand(tx: Tx, productId: string, facilityId: string, onHand: number, actor: string, reason = 'COUNT') {
-  const old = await lockedOnHand(tx, productId, facilityId);
+/** Creates the level row of a product at a facility (on hand 0) unless it exists. */
+async function ensureLevel(tx: Tx, productId: string, facilityId: string): Promise<void> {
   await tx.execute(sql`
     insert into inventory_levels (product_id, facility_id, on_hand)
-    values (${productId}, ${facilityId}, ${onHand})
-    on conflict (product_id, facility_id) do update
-    set on_hand = excluded.on_hand,
-        updated_at = now()`);
+    values (${productId}, ${facilityId}, 0)
+    on conflict (product_id, facility_id) do nothing`);
+}
+
+/**
+ * Sets on hand to an absolute count (a physical count); the ledger gets the difference. The row
+ * exists and is locked before on hand is read, so two counts at once cannot both count from zero.
+ */
+export async function setOnHand(tx: Tx, productId: string, facilityId: string, onHand: number, actor: string, reason = 'COUNT') {
+  await ensureLevel(tx, productId, facilityId);
+  const old = await lockedOnHand(tx, productId, facilityId);
+  await tx.execute(sql`
+    update inventory_levels
+    set on_hand = ${onHand}::int,
+        updated_at = now()
+    where product_id = ${productId}
+      and facility_id = ${facilityId}`);
   if (old !== onHand) await ledger(tx, { productId, facilityId, kind: 'SET_ON_HAND', onHandDelta: onHand - old, reason, actor });
   return { previous: old, onHand };
 }
+
+/** Locks the inventory rows in (product, facility) order; on hand of each row that exists, by `levelKey`. */
+export async function lockedOnHands(tx: Tx, pairs: { productId: string; facilityId: string }[]): Promise<Map<string, number>> {
+  if (!pairs.length) return new Map();
+  const r = await queryRows<{ productId: string; facilityId: string; onHand: number }>(tx, sql`
+    select il.product_id as "productId",
+           il.facility_id as "facilityId",
+           il.on_hand as "onHand"
+    from inventory_levels il
+    join unnest(${pgArray(pairs.map((p) => p.productId), 'text')}, ${pgArray(pairs.map((p) => p.facilityId), 'text')}) as v(product_id, facility_id)
+      on il.product_id = v.product_id and il.facility_id = v.facility_id
+    order by il.product_id, il.facility_id
+    for update of il`);
+  return new Map(r.map((x) => [levelKey(x.productId, x.facilityId), Number(x.onHand)]));
+}
+
+/** The key of an inventory row in maps. */
+export const levelKey = (productId: string, facilityId: string) => `${productId}\u0000${facilityId}`;
 
 /** A signed change of on hand, with what the ledger row records (the order item, for a rejection). */
 export interface OnHandChange {
@@ -134,32 +164,80 @@ export function activeReservationsOf(db: Db, orderId: string, seqs: string[]): P
     .where(and(eq(reservations.orderId, orderId), inArray(reservations.orderItemSeqId, seqs), eq(reservations.status, 'ACTIVE')));
 }
 
+/** The ledger reason of units a shipment found: on hand was lower than the reservation it consumes. */
+export const FOUND_AT_SHIPMENT = 'FOUND_AT_SHIPMENT';
+
+/**
+ * Units a shipment of `quantities` (in order) finds at an inventory row that holds `onHand`: what
+ * each shipment lacks once the earlier ones took theirs. On hand never goes below zero, so a
+ * shipment of units the counter no longer holds proves they were there (docs/architecture.md).
+ */
+export function foundAtShipment(onHand: number, quantities: number[]): number[] {
+  let left = onHand;
+  return quantities.map((q) => {
+    const found = Math.max(q - left, 0);
+    left = left + found - q;
+    return found;
+  });
+}
+
+/** Takes a consumed reservation's units off its row (found units first), under the row's lock; returns the units found. */
+async function consumeUnits(tx: Tx, productId: string, facilityId: string, quantity: number): Promise<number> {
+  const r = await tx.execute(sql`
+    with old as (
+      select product_id,
+             facility_id,
+             on_hand
+      from inventory_levels
+      where product_id = ${productId}
+        and facility_id = ${facilityId}
+      for update)
+    update inventory_levels il
+    set reserved = il.reserved - ${quantity}::int,
+        on_hand = old.on_hand + greatest(${quantity}::int - old.on_hand, 0) - ${quantity}::int,
+        updated_at = now()
+    from old
+    where il.product_id = old.product_id
+      and il.facility_id = old.facility_id
+    returning greatest(${quantity}::int - old.on_hand, 0) as found`);
+  const row = rows<{ found: number }>(r)[0];
+  if (!row) throw new Error(`no inventory row ${productId} at ${facilityId} for a reservation of ${quantity}`);
+  return Number(row.found);
+}
+
+/** Gives a released reservation's units back to available (reserved down). */
+async function releaseUnits(tx: Tx, productId: string, facilityId: string, quantity: number): Promise<void> {
+  await tx.execute(sql`
+    update inventory_levels
+    set reserved = reserved - ${quantity}::int,
+        updated_at = now()
+    where product_id = ${productId}
+      and facility_id = ${facilityId}`);
+}
+
 /**
  * Closes an item's active reservation (status `how`, closed now). Its units leave `reserved`:
- * RELEASED makes them available again; CONSUMED (a shipment) also takes them off on hand, which
- * the counter update never takes below zero. A reservation of units writes one ledger row (RELEASE
- * or SHIP); one of zero units (backordered) changes no counter. Returns the closed reservation,
- * or undefined when the item had no active one (nothing changes).
+ * RELEASED makes them available again (one RELEASE ledger row); CONSUMED (a shipment) also takes
+ * them off on hand (one SHIP row). When on hand holds fewer units than the shipment takes (a
+ * count or a zero-out lowered it meanwhile), the missing units are recorded first as found
+ * (a VARIANCE row, reason FOUND_AT_SHIPMENT), so on hand and the ledger move together and never
+ * below zero. A reservation of zero units (backordered) changes no counter. Returns the closed
+ * reservation, or undefined when the item had no active one (nothing changes).
  */
 export async function closeReservation(tx: Tx, orderId: string, seq: string, how: 'RELEASED' | 'CONSUMED', actor: string, reason?: string) {
   const [res] = await tx.update(reservations).set({ status: how, closedAt: new Date() })
     .where(and(eq(reservations.orderId, orderId), eq(reservations.orderItemSeqId, seq), eq(reservations.status, 'ACTIVE')))
     .returning();
-  if (!res) return undefined;
-  if (res.quantity > 0) {
-    const onHandDelta = how === 'CONSUMED' ? -res.quantity : 0;
-    await tx.execute(sql`
-      update inventory_levels
-      set reserved = reserved - ${res.quantity}::int,
-          on_hand = greatest(on_hand + ${onHandDelta}::int, 0),
-          updated_at = now()
-      where product_id = ${res.productId}
-        and facility_id = ${res.facilityId}`);
-    await ledger(tx, {
-      productId: res.productId, facilityId: res.facilityId, kind: how === 'CONSUMED' ? 'SHIP' : 'RELEASE',
-      reservedDelta: -res.quantity, onHandDelta, orderId, orderItemSeqId: seq, actor, reason,
-    });
+  if (!res || res.quantity <= 0) return res;
+  const at = { productId: res.productId, facilityId: res.facilityId, orderId, orderItemSeqId: seq, actor };
+  if (how === 'RELEASED') {
+    await releaseUnits(tx, res.productId, res.facilityId, res.quantity);
+    await ledger(tx, { ...at, kind: 'RELEASE', reservedDelta: -res.quantity, onHandDelta: 0, reason });
+    return res;
   }
+  const found = await consumeUnits(tx, res.productId, res.facilityId, res.quantity);
+  if (found > 0) await ledger(tx, { ...at, kind: 'VARIANCE', onHandDelta: found, reason: FOUND_AT_SHIPMENT });
+  await ledger(tx, { ...at, kind: 'SHIP', reservedDelta: -res.quantity, onHandDelta: -res.quantity, reason });
   return res;
 }
 

@@ -2,16 +2,18 @@
  * The set-based path of the fulfilment import (IMP_ODR_ITM_FLFLMNT): per chunk, the facts are read
  * with a few `= any($1)` statements (orders locked in id order), each row is decided in file order
  * by `decideFulfilment` — the checks of `markShipped`, in its order and words — and the applied
- * rows are written with one unnest-based statement per table: reservations CONSUMED, counters
- * (inventory rows locked in (product, facility) order) and SHIP ledger rows, items SHIPPED with
- * their history, order statuses re-derived.
+ * rows are written with one unnest-based statement per table: reservations CONSUMED, items SHIPPED
+ * with their history, order statuses re-derived, and last the counters (inventory rows locked in
+ * (product, facility) order) with their SHIP ledger rows (and FOUND_AT_SHIPMENT variance rows for
+ * units on hand no longer held).
  */
 import type { Tx } from '../db/client';
 import type { FulfillmentRecord } from './codec';
 import {
-  applyLevelDeltas, closeReservationsById, insertLedgerRows, loadActiveReservations, loadFacilities,
-  loadOrderItems, lockLevels, lockOrders, markItemsShipped, type FacilityFact, type ItemFact, type LevelDelta, type ReservationFact,
+  applyLevelDeltas, closeReservationsById, insertLedgerRows, loadActiveReservations, loadFacilities, loadOrderItems, lockOrders,
+  markItemsShipped, type FacilityFact, type ItemFact, type LedgerRow, type LevelDelta, type ReservationFact,
 } from '../db/feed-bulk.repo';
+import { FOUND_AT_SHIPMENT, foundAtShipment, levelKey, lockedOnHands } from '../db/inventory.repo';
 import { recordHistory } from '../db/history.repo';
 import type { BatchContext, BatchRow, RowOutcome } from './import-runner';
 import { inLockOrder, refreshStatuses } from './rejected-items-bulk';
@@ -94,7 +96,7 @@ export async function applyFulfilmentBatch(
   });
   if (!plans.length) return outcomes;
   await ctx.claimKeys(plans.map((p) => ({ key: p.plan.key, row: p.row })));
-  const levels = await consumeReservations(tx, plans.map((p) => p.plan), ctx.actor);
+  const held = await consumeReservations(tx, plans.map((p) => p.plan));
   await markItemsShipped(tx, plans.map(({ plan: { item, rec } }) => ({
     orderId: item.orderId, seqId: item.seqId, shippedAt: rec.shippedDate.toISOString(),
     trackingNumber: rec.trackingNumber ?? null, carrier: rec.carrier ?? null,
@@ -105,29 +107,47 @@ export async function applyFulfilmentBatch(
   })));
   await refreshStatuses(tx, plans.map((p) => p.plan.item.orderId), facts);
   // The counters last (inventory rows locked in key order): a hot row is held only while the chunk commits.
-  await lockLevels(tx, levels);
-  await applyLevelDeltas(tx, levels);
+  await takeUnits(tx, held, ctx.actor);
   return outcomes;
 }
 
-/** CONSUMED reservations and SHIP ledger rows; returns the counter deltas (reserved and on hand down by the quantity). */
-async function consumeReservations(tx: Tx, plans: ShipPlan[], actor: string): Promise<LevelDelta[]> {
+/** CONSUMED reservations (those of zero units too); returns the ones that hold units, in file order. */
+async function consumeReservations(tx: Tx, plans: ShipPlan[]): Promise<ReservationFact[]> {
   const held = plans.map((p) => p.reservation).filter((r): r is ReservationFact => r !== undefined);
-  const deltas = new Map<string, LevelDelta>();
+  const closed = await closeReservationsById(tx, held.map((r) => r.id), 'CONSUMED');
+  if (closed.length !== held.length) throw new Error(`${held.length - closed.length} reservation(s) were closed meanwhile`);
+  return held.filter((r) => r.quantity > 0);
+}
+
+/**
+ * Takes the shipped units off their inventory rows, locked in key order: per row, the units a
+ * shipment finds (on hand lower than what it ships, `foundAtShipment`, in file order) get a
+ * VARIANCE ledger row first, every shipment its SHIP row, and the counters move by the same sums.
+ */
+async function takeUnits(tx: Tx, held: ReservationFact[], actor: string): Promise<void> {
+  const deltas = new Map<string, LevelDelta & { shipments: ReservationFact[] }>();
   for (const r of held) {
-    if (r.quantity <= 0) continue;
-    const k = `${r.productId}\u0000${r.facilityId}`;
-    const d = deltas.get(k) ?? { productId: r.productId, facilityId: r.facilityId, reservedDelta: 0, onHandDelta: 0 };
-    d.reservedDelta -= r.quantity;
-    d.onHandDelta -= r.quantity;
+    const k = levelKey(r.productId, r.facilityId);
+    const d = deltas.get(k) ?? { productId: r.productId, facilityId: r.facilityId, reservedDelta: 0, onHandDelta: 0, shipments: [] };
+    d.shipments.push(r);
     deltas.set(k, d);
   }
   const levels = [...deltas.values()].sort(inLockOrder);
-  const closed = await closeReservationsById(tx, held.map((r) => r.id), 'CONSUMED');
-  if (closed.length !== held.length) throw new Error(`${held.length - closed.length} reservation(s) were closed meanwhile`);
-  await insertLedgerRows(tx, held.filter((r) => r.quantity > 0).map((r) => ({
-    productId: r.productId, facilityId: r.facilityId, kind: 'SHIP', onHandDelta: -r.quantity, reservedDelta: -r.quantity,
-    reason: SHIP_REASON, orderId: r.orderId, seqId: r.seqId, actor,
-  })));
-  return levels;
+  const onHand = await lockedOnHands(tx, levels);
+  const found = new Map<number, number>();
+  for (const d of levels) {
+    const units = foundAtShipment(onHand.get(levelKey(d.productId, d.facilityId)) ?? 0, d.shipments.map((r) => r.quantity));
+    d.shipments.forEach((r, i) => {
+      found.set(r.id, units[i]);
+      d.reservedDelta -= r.quantity;
+      d.onHandDelta += units[i] - r.quantity;
+    });
+  }
+  await insertLedgerRows(tx, held.flatMap((r): LedgerRow[] => {
+    const at = { productId: r.productId, facilityId: r.facilityId, orderId: r.orderId, seqId: r.seqId, actor };
+    const ship: LedgerRow = { ...at, kind: 'SHIP', onHandDelta: -r.quantity, reservedDelta: -r.quantity, reason: SHIP_REASON };
+    const units = found.get(r.id) ?? 0;
+    return units > 0 ? [{ ...at, kind: 'VARIANCE', onHandDelta: units, reservedDelta: 0, reason: FOUND_AT_SHIPMENT }, ship] : [ship];
+  }));
+  await applyLevelDeltas(tx, levels.map(({ productId, facilityId, reservedDelta, onHandDelta }) => ({ productId, facilityId, reservedDelta, onHandDelta })));
 }
