@@ -19,6 +19,11 @@ const SCRIPTS: Record<string, string> = {
   HC_MR_ExportedSalesOrderFulfillmentCSV: 'MapReduceScript',
   HC_SC_CreateItemFulfillment: 'ScheduledScript',
   HC_SC_CreateSalesOrderInvoice: 'ScheduledScript',
+  HC_SC_ImportCustomers: 'ScheduledScript',
+  HC_SC_ImportSalesOrders: 'ScheduledScript',
+  HC_MR_ExportedCustomerCSV: 'MapReduceScript',
+  HC_MR_ExportedSalesOrderCSV: 'MapReduceScript',
+  HC_MR_ExportedSalesOrderItemCSV: 'MapReduceScript',
 };
 
 const ENTRY_POINTS: Record<string, string[]> = {

@@ -43,13 +43,18 @@ describe('SDF project', () => {
     const files = allXml().flatMap((f) => [...xml(f).matchAll(/<scriptfile>\[\/SuiteScripts\/OMS\/([^\]]+)\]<\/scriptfile>/g)].map((m) => m[1]));
     expect(files.sort()).toEqual([
       'HC_MR_CreateCustomerDeposit.js',
+      'HC_MR_ExportedCustomerCSV.js',
       'HC_MR_ExportedCustomerDepositCSV.js',
       'HC_MR_ExportedRejectedSalesOrderItemCSV.js',
+      'HC_MR_ExportedSalesOrderCSV.js',
       'HC_MR_ExportedSalesOrderFulfillmentCSV.js',
+      'HC_MR_ExportedSalesOrderItemCSV.js',
       'HC_SC_CreateItemFulfillment.js',
       'HC_SC_CreateSFTPDirectory.js',
       'HC_SC_CreateSalesOrderInvoice.js',
+      'HC_SC_ImportCustomers.js',
       'HC_SC_ImportInventoryAdjustment.js',
+      'HC_SC_ImportSalesOrders.js',
       'HC_SC_UpdateSalesOrders.js',
       'HC_UE_ResetRejectedItemExport.js',
     ]);

@@ -132,7 +132,7 @@ const byType = (type: string) => objects.filter((o) => o.root.name === type);
  * customrecordcustomfield `custrecord`, transactionbodycustomfield `custbody`,
  * transactioncolumncustomfield `custcol`, savedcsvimport `custimport`, scheduledscript /
  * mapreducescript / usereventscript `customscript`, scriptdeployment `customdeploy`,
- * scriptcustomfield `custscript`, savedsearch `customsearch`.
+ * scriptcustomfield `custscript`, savedsearch `customsearch`, entitycustomfield `custentity`.
  */
 const PREFIX: Record<string, string> = {
   customrecordtype: 'customrecord',
@@ -145,6 +145,7 @@ const PREFIX: Record<string, string> = {
   usereventscript: 'customscript',
   scriptdeployment: 'customdeploy',
   scriptcustomfield: 'custscript',
+  entitycustomfield: 'custentity',
 };
 
 /**
@@ -166,6 +167,8 @@ const REQUIRED: Record<string, string[]> = {
   mapreducescript: ['name', 'scriptfile'],
   usereventscript: ['name', 'scriptfile'],
   scriptdeployment: ['status'],
+  // SDF XML Reference › entitycustomfield: fieldtype, label.
+  entitycustomfield: ['fieldtype', 'label'],
 };
 
 /**
@@ -182,7 +185,7 @@ const BOOLEAN = new Set([
   'shownotes', 'showowner', 'showownerallowchange', 'showowneronlist',
   // custom fields
   'applyformatting', 'checkspelling', 'defaultchecked', 'encryptatrest', 'globalsearch', 'isformula', 'ismandatory', 'isparent',
-  'rolerestrict', 'showinlist', 'storevalue', 'bodysale', 'bodyinventoryadjustment', 'colsale',
+  'rolerestrict', 'showinlist', 'storevalue', 'bodysale', 'bodyinventoryadjustment', 'colsale', 'appliestocustomer',
   // savedcsvimport
   'ignorereadonly', 'logsystemnotescustfields', 'overwritemissingfields', 'overwritesublists', 'runserversuitescript', 'usemultithread',
   'validatemandatorycustfields', 'allemployees', 'allpartners', 'allroles', 'globaledit', 'ispublic',
@@ -247,7 +250,12 @@ const TRANSACTION_RECORDS = new Set(['SALESORDER', 'INVENTORYADJUSTMENT', 'TRANS
 const APPLIES: Record<string, { body?: string; column?: string }> = {
   SALESORDER: { body: 'bodysale', column: 'colsale' },
   INVENTORYADJUSTMENT: { body: 'bodyinventoryadjustment' },
+  // SDF XML Reference › entitycustomfield › appliestocustomer.
+  CUSTOMER: { body: 'appliestocustomer' },
 };
+
+/** Entity records: their custom fields are entitycustomfield objects (SDF XML Reference › entitycustomfield). */
+const ENTITY_RECORDS = new Set(['CUSTOMER']);
 
 const SCRIPT_ID_RE = /^[a-z0-9_]+$/;
 const REF_RE = /\[scriptid=([^\]]+)\]/g;
@@ -286,7 +294,7 @@ describe('SDF objects (netsuite/src/Objects)', () => {
     // another integration (HotWax's custcol_hc_…, custimport_…_hc, customrecord_ns_sftp_…) without
     // touching it. A deploy updates an object with the same script id in place (SDF › "Deploying
     // SDF projects"), so a shared id would replace the other integration's definition.
-    for (const id of allScriptIds()) expect(id, id).toMatch(/^(customrecord|custrecord|custbody|custcol|custimport|customscript|customdeploy|custscript|customsearch)_oms_/);
+    for (const id of allScriptIds()) expect(id, id).toMatch(/^(customrecord|custrecord|custbody|custcol|custentity|custimport|customscript|customdeploy|custscript|customsearch)_oms_/);
   });
 
   it('has the required elements of each object type, T/F booleans and known enumerated values', () => {
@@ -309,7 +317,7 @@ describe('SDF objects (netsuite/src/Objects)', () => {
     // save (UI, CSV, scripts) fail until the OMS has set them, so none is mandatory.
     for (const o of objects) {
       for (const el of walk(o.root)) {
-        if (!['transactionbodycustomfield', 'transactioncolumncustomfield', 'customrecordcustomfield', 'scriptcustomfield'].includes(el.name)) continue;
+        if (!['transactionbodycustomfield', 'transactioncolumncustomfield', 'customrecordcustomfield', 'scriptcustomfield', 'entitycustomfield'].includes(el.name)) continue;
         const where = `${o.file} ${el.attrs.scriptid}`;
         expect((value(el, 'label') ?? '').length, where).toBeLessThanOrEqual(200);
         if (value(el, 'fieldtype') === 'CHECKBOX') expect(value(el, 'defaultchecked'), where).toBe('F');
@@ -359,7 +367,7 @@ describe('SDF objects (netsuite/src/Objects)', () => {
             const def = fields.get(custom[1]);
             expect(def, `${where}: no such object`).toBeDefined();
             const sublist = target.includes(':');
-            expect(def!.name, where).toBe(sublist ? 'transactioncolumncustomfield' : 'transactionbodycustomfield');
+            expect(def!.name, where).toBe(ENTITY_RECORDS.has(rec) ? 'entitycustomfield' : sublist ? 'transactioncolumncustomfield' : 'transactionbodycustomfield');
             const flag = APPLIES[rec]?.[sublist ? 'column' : 'body'];
             expect(flag, `${where}: no applies-to flag known for ${rec}`).toBeDefined();
             expect(value(def!, flag!), `${where}: ${custom[1]} does not apply to ${rec} (${flag})`).toBe('T');

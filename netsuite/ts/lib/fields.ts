@@ -70,6 +70,10 @@ export const SAVED_IMPORTS = {
   updateSalesOrders: 'custimport_oms_update_salesorders',
   /** INVENTORYADJUSTMENT, ADDUPDATE keyed by External ID (`HC Inventory Adj Id`). */
   inventoryAdjustment: 'custimport_oms_inventoryadjustment',
+  /** CUSTOMER, ADD keyed by External ID: new customers from the OMS (`customer/export/`). */
+  addCustomers: 'custimport_oms_customer',
+  /** SALESORDER, ADD keyed by External ID: new sales orders from the OMS (`salesorder/export/`). */
+  addSalesOrders: 'custimport_oms_add_salesorders',
 } as const;
 
 /**
@@ -128,6 +132,106 @@ export const INVENTORY_ADJUSTMENTS: CsvImportFeed = {
   taskLabel: 'Inventory Adjustment',
   errorLabel: 'ErrorInventoryAdjustment',
   paramPrefix: 'custscript_oms_invadj_',
+};
+
+/** New customers (OMS → NetSuite), `customer/export/`; child archive|failed|error. */
+export const IMPORT_CUSTOMERS: CsvImportFeed = {
+  feed: 'customer/export',
+  feedDir: 'customer',
+  inboxDir: 'export',
+  archiveDir: 'export/archive',
+  failedDir: 'export/failed',
+  errorDir: 'export/error',
+  mappingId: SAVED_IMPORTS.addCustomers,
+  taskLabel: 'Import Customer',
+  errorLabel: 'ErrorImportCustomer',
+  paramPrefix: 'custscript_oms_impcu_',
+};
+
+/** New sales orders (OMS → NetSuite), `salesorder/export/`; child archive|failed|error. */
+export const IMPORT_SALES_ORDERS: CsvImportFeed = {
+  feed: 'salesorder/export',
+  feedDir: 'salesorder',
+  inboxDir: 'export',
+  archiveDir: 'export/archive',
+  failedDir: 'export/failed',
+  errorDir: 'export/error',
+  mappingId: SAVED_IMPORTS.addSalesOrders,
+  taskLabel: 'Import Sales Order',
+  errorLabel: 'ErrorImportSalesOrder',
+  paramPrefix: 'custscript_oms_impso_',
+};
+
+/** Customer (entity) fields of this project. */
+export const CUSTOMER = {
+  type: 'customer',
+  /** The OMS customer (party) id, `HCCustomerId` of the customer feed. */
+  omsId: 'custentity_oms_customer_id',
+  /** Id export batch (file name) that sent the customer's NetSuite id to the OMS; empty = not yet. */
+  idExportBatch: 'custentity_oms_id_export_batch',
+} as const;
+
+/** Marks of the id exports on sales orders: the batch (file name) that sent the id; empty = not yet. */
+export const SO_ID_EXPORT = {
+  /** Body: the order's internal id went to the OMS (`orderidentification`). */
+  orderBatch: 'custbody_oms_id_export_batch',
+  /** Line: the line's id went to the OMS (`orderitemattribute`). */
+  lineBatch: 'custcol_oms_line_export_batch',
+} as const;
+
+/**
+ * Batches of the id exports (`customrecord_oms_id_export`): one record per file, PENDING (its
+ * records chosen, listed in `keys`) → UPLOADED (the file is on the SFTP server) → DONE (every
+ * record of `keys` marked exported).
+ */
+export const ID_EXPORT_BATCH = {
+  type: 'customrecord_oms_id_export',
+  feed: 'custrecord_oms_idx_feed',
+  file: 'custrecord_oms_idx_file',
+  status: 'custrecord_oms_idx_status',
+  keys: 'custrecord_oms_idx_keys',
+  rows: 'custrecord_oms_idx_rows',
+} as const;
+
+/** The three id exports (NetSuite → OMS, feeds.md v2 "Id back-sync"). */
+export interface IdExportFeed {
+  /** Key of the batch records, e.g. `customer/import`. */
+  feed: string;
+  /** Directory under the SFTP default directory that the connection opens. */
+  feedDir: string;
+  /** Folder of the files, relative to `feedDir`. */
+  dir: string;
+  header: string[];
+  /** File name is `${yyyy-MM-dd-HH-mm-ss}-${tail}-${fileSuffix}`. */
+  fileSuffix: string;
+  paramPrefix: string;
+}
+
+export const CUSTOMER_ID_EXPORT: IdExportFeed = {
+  feed: 'customer/import',
+  feedDir: 'customer',
+  dir: 'import',
+  header: ['partyId', 'partyIdentificationTypeId', 'idValue'],
+  fileSuffix: 'CustomerExport.csv',
+  paramPrefix: 'custscript_oms_excu_',
+};
+
+export const ORDER_ID_EXPORT: IdExportFeed = {
+  feed: 'salesorder/import/orderidentification',
+  feedDir: 'salesorder',
+  dir: 'import/orderidentification',
+  header: ['orderId', 'orderIdentificationTypeId', 'idValue'],
+  fileSuffix: 'SalesOrderExport.csv',
+  paramPrefix: 'custscript_oms_exso_',
+};
+
+export const LINE_ID_EXPORT: IdExportFeed = {
+  feed: 'salesorder/import/orderitemattribute',
+  feedDir: 'salesorder',
+  dir: 'import/orderitemattribute',
+  header: ['orderId', 'orderItemSeqId', 'attrName', 'attrValue'],
+  fileSuffix: 'SalesOrderItemExport.csv',
+  paramPrefix: 'custscript_oms_exsoi_',
 };
 
 /** Rejected order items (NetSuite → OMS). */
