@@ -3,52 +3,59 @@
  * problem naming the field, e.g. `items[1].quantity: must be a positive integer`.
  */
 import { z } from 'zod';
+import { INT4_MAX, INT4_MIN, LIMITS, zInteger, zIsoDate, zKey, zMoney, zSafeString, zShortText } from '../domain/limits';
 
-const text = z.string().trim().min(1);
+/** Required text, trimmed, storable, at most `LIMITS.idLength`. */
+const text = zSafeString(LIMITS.idLength).trim().min(1, 'must not be empty');
+const email = zSafeString(LIMITS.emailLength).pipe(z.email('must be an e-mail address'));
 
 export const shipToSchema = z.object({
-  name: z.string().optional(),
-  address1: text,
-  address2: z.string().optional(),
-  city: z.string().optional(),
-  state: z.string().optional(),
-  postalCode: z.string().optional(),
+  name: zShortText().optional(),
+  address1: zSafeString(LIMITS.textLength).trim().min(1, 'must not be empty'),
+  address2: zShortText().optional(),
+  city: zShortText().optional(),
+  state: zShortText().optional(),
+  postalCode: zShortText().optional(),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be a 2-letter country code'),
-  market: z.string().optional(),
-  phone: z.string().optional(),
-  email: z.string().email().optional(),
+  market: zShortText().optional(),
+  phone: zShortText().optional(),
+  email: email.optional(),
   latitude: z.number().min(-90).max(90).optional(),
   longitude: z.number().min(-180).max(180).optional(),
 });
 
 export const customerSchema = z.object({
   externalId: text.optional(),
-  firstName: z.string().optional(),
-  lastName: z.string().optional(),
-  email: z.string().email().optional(),
-  phone: z.string().optional(),
+  firstName: zShortText().optional(),
+  lastName: zShortText().optional(),
+  email: email.optional(),
+  phone: zShortText().optional(),
 });
 
 export const orderItemInputSchema = z.object({
   productId: text,
-  quantity: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer'),
-  unitPrice: z.number().nonnegative().default(0),
+  quantity: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer')
+    .max(LIMITS.quantityMax, `must be at most ${LIMITS.quantityMax}`),
+  unitPrice: zMoney().default(0),
 });
 
 export const orderInputSchema = z.object({
   externalId: text.optional(),
   salesChannel: text.default('WEB'),
   accountingCode: text.optional(),
-  priority: z.number().int().default(0),
-  orderDate: z.coerce.date({ error: 'must be a date (ISO 8601)' }).optional(),
-  facilityId: text.optional(),
+  priority: zInteger(INT4_MIN, INT4_MAX).default(0),
+  /** The queue sorts on it: when given it must be a real ISO 8601 date (null is refused); absent, the order is dated now. */
+  orderDate: zIsoDate().optional(),
+  facilityId: zKey().optional(),
   customer: customerSchema.optional(),
   shipTo: shipToSchema,
-  shippingMethod: z.string().optional(),
-  shippingCost: z.number().nonnegative().optional(),
+  shippingMethod: zShortText().optional(),
+  shippingCost: zMoney().optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).default('USD'),
-  items: z.array(orderItemInputSchema).min(1, 'must hold at least one item'),
-  payments: z.array(z.object({ method: text, amount: z.number().positive() })).default([]),
+  items: z.array(orderItemInputSchema).min(1, 'must hold at least one item')
+    .max(LIMITS.orderLines, `must hold at most ${LIMITS.orderLines} items`),
+  payments: z.array(z.object({ method: text, amount: zMoney({ positive: true }) }))
+    .max(LIMITS.orderPayments, `must hold at most ${LIMITS.orderPayments} payments`).default([]),
 });
 
 export type OrderInput = z.infer<typeof orderInputSchema>;

@@ -44,6 +44,12 @@ export async function existingProductIds(db: Db, ids: string[]): Promise<Set<str
   return new Set(found.map((p) => p.id));
 }
 
+/** The id of the product holding `sku`, if any. */
+export async function productIdBySku(db: Db, sku: string): Promise<string | undefined> {
+  const [p] = await db.select({ id: products.id }).from(products).where(eq(products.sku, sku));
+  return p?.id;
+}
+
 /** The SKUs among `skus` that a product already holds. */
 export async function takenSkus(db: Db, skus: string[]): Promise<Set<string>> {
   const found = await db.select({ sku: products.sku }).from(products).where(inArray(products.sku, skus));

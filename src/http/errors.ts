@@ -10,6 +10,7 @@
  * - anything else: the status of its kind (`created` 201, `queued` 202, a job run that `failed`
  *   500, otherwise 200) with the body `ok(result)`.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { isFailure, type Failure, type FailureKind } from '../domain/result';
@@ -86,7 +87,65 @@ function pointerToField(path: string): string {
   return path.split('/').filter(Boolean).reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
-/** Request errors (schema validation, malformed JSON) as 400 `invalid`; anything unexpected as 500, logged. */
+/** The PostgreSQL error (SQLSTATE `code`) behind a thrown error: drizzle wraps the driver's error in `cause`. */
+interface DbError { code: string; message: string; constraint?: string; column?: string; table?: string; detail?: string }
+function dbErrorOf(err: unknown): DbError | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e as DbError;
+  }
+  return undefined;
+}
+
+/** Unique indexes and checks by name → the request field they guard. */
+const CONSTRAINT_FIELDS: Record<string, string> = {
+  products_pkey: 'id', facilities_pkey: 'id', products_sku_uq: 'sku', orders_external_uq: 'externalId',
+  customers_external_uq: 'customer.externalId', profiles_channel_uq: 'salesChannel',
+  items_qty_chk: 'quantity', inv_on_hand_chk: 'onHand', facilities_type_chk: 'type', facilities_fs_chk: 'fulfillmentSystem',
+};
+const camel = (column: string) => column.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/** The request field a database error is about, when the error names one. */
+function fieldOf(e: DbError): string | undefined {
+  if (e.constraint && CONSTRAINT_FIELDS[e.constraint]) return CONSTRAINT_FIELDS[e.constraint];
+  if (e.column) return camel(e.column);
+  const key = /^Key \(([a-z_]+)\)=/.exec(e.detail ?? '');
+  return key ? camel(key[1]) : undefined;
+}
+
+/** SQLSTATEs of a value the database refused (too long, out of range, not storable, missing, unknown reference). */
+const BAD_VALUE = /^(22001|22003|22007|22008|22021|22P02|22P05|23502|23503|23514|54000)$/;
+
+/**
+ * A database error that slipped past validation, as a 4xx naming the field when it can be
+ * attributed: a unique violation is 409 with its column, a refused value 400. Never carries the
+ * query, its parameters or the row's values.
+ */
+export function databaseFailure(err: unknown): { status: number; body: Record<string, unknown> } | undefined {
+  const e = dbErrorOf(err);
+  const field = e && fieldOf(e);
+  if (!e || !field) return undefined;
+  if (e.code === '23505') {
+    const message = `${field}: already taken by another record`;
+    return { status: 409, body: { error: 'conflict', message, errors: [{ field, message: 'already taken by another record' }] } };
+  }
+  if (!BAD_VALUE.test(e.code)) return undefined;
+  const what = e.code === '23503' ? 'refers to a record that does not exist'
+    : e.code === '23502' ? 'is required' : 'cannot be stored (too long, out of range or not valid text)';
+  return { status: 400, body: { error: 'invalid', message: `${field}: ${what}`, errors: [{ field, message: what }] } };
+}
+
+/** What the log may say of an unexpected error: never a query's parameters (they hold customers' names and addresses). */
+function loggable(err: unknown): Record<string, unknown> {
+  const e = dbErrorOf(err);
+  if (e) return { type: 'DatabaseError', code: e.code, message: e.message, constraint: e.constraint, table: e.table, column: e.column };
+  const x = err as Error;
+  return { type: x?.name, message: x?.message, stack: x?.stack };
+}
+
+/**
+ * Request errors (schema validation, malformed JSON) as 400 `invalid`; a database error as
+ * `databaseFailure` says; anything else 500 with an error id, logged.
+ */
 export function errorHandler(err: FastifyError, req: FastifyRequest, res: FastifyReply) {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'body';
@@ -100,9 +159,12 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, res: Fastif
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && err instanceof SyntaxError)) {
     return res.code(400).send({ error: 'invalid', message: `body: malformed JSON (${err.message})`, errors: [{ field: 'body', message: 'malformed JSON' }] });
   }
-  if (err.statusCode && err.statusCode < 500) {
+  if (err.statusCode && err.statusCode < 500 && !dbErrorOf(err)) {
     return res.code(err.statusCode).send({ error: 'invalid', message: err.message });
   }
-  req.log.error({ err }, 'unhandled error');
-  return res.code(500).send({ error: 'internal', message: 'internal error' });
+  const known = databaseFailure(err);
+  if (known) return res.code(known.status).send(known.body);
+  const errorId = randomUUID();
+  req.log.error({ errorId, err: loggable(err) }, 'unhandled error');
+  return res.code(500).send({ error: 'internal', message: `internal error (error id ${errorId})`, errorId });
 }

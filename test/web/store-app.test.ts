@@ -204,10 +204,10 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
     await page.locator(item(B, '00001')).waitFor({ state: 'detached' });
     await page.locator(tid('empty')).waitFor();
 
-    // The same message through the API (the reject route says it, too).
+    // Through the API, a reject of the item that already left this store is a conflict (another operation moved it).
     const r = await fetch(`${oms.url}/facilities/STORE_NYC/items/${B}/00001/reject`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reasonId: 'VAR_DAMAGED' }) });
-    expect(r.status).toBe(404);
-    expect(await r.json()).toEqual({ error: 'not_found', message: message });
+    expect(r.status).toBe(409);
+    expect(await r.json()).toEqual({ error: 'conflict', message: `item ${B}/00001 is no longer at STORE_NYC: another operation moved it` });
   });
 
   it('loads nothing from outside the OMS and logs no browser errors', async () => {

@@ -8,6 +8,7 @@
  */
 import { NETSUITE_ID_RE } from '../../domain/netsuite-lines';
 import { FeedEncodeError, describeValue } from './errors';
+import { parseIsoDate, validYmd } from '../../domain/limits';
 
 /**
  * - `text`: free text; neutralised on write; may be empty unless `optional: false`.
@@ -68,13 +69,6 @@ export function isSafeId(text: string): boolean {
   return SAFE_ID_RE.test(text);
 }
 
-/** Real calendar date check (rejects 2/30/2024). */
-function validYmd(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1 || d > 31 || y < 1000) return false;
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
-
 /** `M/D/YYYY` (no leading zeros) of the calendar day of `date` in `timeZone` (default UTC). */
 export function formatNsDate(date: Date, timeZone = 'UTC'): string {
   if (Number.isNaN(date.getTime())) throw new RangeError('formatNsDate: invalid Date');
@@ -96,38 +90,19 @@ export function parseNsDate(text: string): Date | null {
   return validYmd(y, mo, d) ? new Date(Date.UTC(y, mo - 1, d)) : null;
 }
 
-const ISO_RE =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 const US_DATETIME_RE =
   /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp][Mm]))?)?$/;
 
 /**
  * Lenient date for inbound feeds: ISO 8601 (`2024-02-29`, `2024-02-29T13:05:00Z`,
- * `2024-02-29 13:05:00+01:00`) or NetSuite `M/D/YYYY` optionally followed by `h:mm[:ss] [am|pm]`.
- * A date or time without an offset is taken as UTC. Returns `null` when unparseable.
+ * `2024-02-29 13:05:00+01:00`, read by `parseIsoDate` of `domain/limits.ts`) or NetSuite `M/D/YYYY`
+ * optionally followed by `h:mm[:ss] [am|pm]`. A date or time without an offset is taken as UTC.
+ * Returns `null` when unparseable or not a real date.
  */
 export function parseLenientDate(text: string): Date | null {
   const s = text.trim();
-  let m = ISO_RE.exec(s);
-  if (m) {
-    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (!validYmd(y, mo, d)) return null;
-    if (m[4] === undefined) return new Date(Date.UTC(y, mo - 1, d));
-    const [h, mi, sec] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
-    if (h > 23 || mi > 59 || sec > 59) return null;
-    const ms = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
-    let t = Date.UTC(y, mo - 1, d, h, mi, sec, ms);
-    const zone = m[8];
-    if (zone && zone !== 'Z') {
-      const sign = zone[0] === '-' ? -1 : 1;
-      const digits = zone.slice(1).replace(':', '');
-      const offMin = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4));
-      if (Number(digits.slice(0, 2)) > 23 || Number(digits.slice(2, 4)) > 59) return null;
-      t -= sign * offMin * 60_000;
-    }
-    return new Date(t);
-  }
-  m = US_DATETIME_RE.exec(s);
+  if (/^\d{4}-/.test(s)) return parseIsoDate(s);
+  const m = US_DATETIME_RE.exec(s);
   if (m) {
     const [mo, d, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
     if (!validYmd(y, mo, d)) return null;

@@ -4,8 +4,9 @@ import { draining, reply } from '../errors';
 import { getRun, listExceptions, listRuns, orderExplanation, retryException, runBrokering } from '../../app/brokering';
 import { getProfile, listProfiles, profileHistory, saveProfile, settingsInputSchema } from '../../app/routing-profiles';
 import { notFound } from '../../domain/result';
+import { refineStorable, zKey, zShortText } from '../../domain/limits';
 
-const idParam = z.object({ id: z.string() });
+const idParam = z.object({ id: zKey() });
 
 export function brokeringRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
@@ -17,7 +18,10 @@ export function brokeringRoutes(app: App, ctx: HttpContext) {
     schema: {
       tags: ['routing'], summary: 'Create or replace a profile; mutually exclusive settings answer 422 naming every pair',
       params: idParam,
-      body: z.object({ name: z.string().optional(), salesChannel: z.string().nullable().optional(), settings: settingsInputSchema.optional() }),
+      body: z.object({
+        name: zShortText().optional(), salesChannel: zKey().nullable().optional(),
+        settings: settingsInputSchema.optional().superRefine((v, c) => refineStorable(v, c)),
+      }),
     },
   }, async (req, res) => {
     const r = await inTransaction(ctx, (tx) => saveProfile(tx, req.params.id, req.body, actorOf(req, 'api')));

@@ -6,10 +6,11 @@ import {
   setInventory, upsertFacility, upsertProduct,
 } from '../../app/catalog';
 import { notFound } from '../../domain/result';
+import { INT4_MAX, zKey } from '../../domain/limits';
 
-const idParam = z.object({ id: z.string() });
-const page = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) });
-const stockAt = z.object({ productId: z.string(), facilityId: z.string() });
+const idParam = z.object({ id: zKey() });
+const page = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0) });
+const stockAt = z.object({ productId: zKey(), facilityId: zKey() });
 
 export function catalogRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
@@ -35,7 +36,7 @@ export function catalogRoutes(app: App, ctx: HttpContext) {
   app.get('/inventory', {
     schema: {
       tags: ['inventory'], summary: 'On hand, reserved, safety stock and available-to-promise',
-      querystring: z.object({ productId: z.string().optional(), facilityId: z.string().optional() }),
+      querystring: z.object({ productId: zKey().optional(), facilityId: zKey().optional() }),
     },
   }, async (req) => ({ inventory: await getAvailability(db, req.query) }));
   app.put('/inventory/:productId/:facilityId', {

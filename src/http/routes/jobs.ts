@@ -11,26 +11,28 @@
 import { z } from 'zod';
 import type { App, HttpContext, JobsContext } from '../context';
 import { draining, reply, replyRun } from '../errors';
+import { zKey, zShortText, zStorableJson } from '../../domain/limits';
 import { enqueueJob, getJob, getRun, listJobs, listRuns, runJobNow, setJobCron, setJobEnabled, setJobParams } from '../../jobs';
 
 const runQuery = z.object({ async: z.enum(['true', 'false']).default('false') });
-const runBody = z.object({ params: z.record(z.string(), z.unknown()).optional() }).nullish();
-const runsQuery = z.object({ name: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(50) });
+const params = z.record(zKey(), zStorableJson());
+const runBody = z.object({ params: params.optional() }).nullish();
+const runsQuery = z.object({ name: zKey().optional(), limit: z.coerce.number().int().min(1).max(500).default(50) });
 const patchBody = z.object({
   enabled: z.boolean().optional(),
-  cron: z.string().nullable().optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
+  cron: zShortText().nullable().optional(),
+  params: params.optional(),
 });
 
 /** The jobs API, over the registry and pg-boss instance of `jobs`. */
 export function jobRoutes(app: App, ctx: HttpContext, { registry, boss }: JobsContext) {
   const db = ctx.database.db;
   const staleAfterMs = ctx.config.OMS_JOB_STALE_AFTER_SECONDS * 1000;
-  const name = z.object({ name: z.string() });
+  const name = z.object({ name: zKey() });
   app.get('/jobs', { schema: { tags: ['jobs'], summary: 'Jobs with schedule, state, last run and next run' } },
     async () => ({ jobs: await listJobs(db) }));
   app.get('/jobs/runs', { schema: { tags: ['jobs'], querystring: runsQuery } }, async (req) => ({ runs: await listRuns(db, req.query) }));
-  app.get('/jobs/runs/:id', { schema: { tags: ['jobs'], params: z.object({ id: z.string() }) } },
+  app.get('/jobs/runs/:id', { schema: { tags: ['jobs'], params: z.object({ id: zKey() }) } },
     async (req, res) => reply(res, await getRun(db, req.params.id), (x) => x.run));
   app.get('/jobs/:name', { schema: { tags: ['jobs'], params: name } }, async (req, res) => reply(res, await getJob(db, req.params.name), (x) => x.job));
   app.patch('/jobs/:name', {

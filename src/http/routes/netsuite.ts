@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actorOf, inTransaction, type App, type HttpContext } from '../context';
 import { reply } from '../errors';
+import { zKey } from '../../domain/limits';
 import { dismissRefusal, listNetsuiteRefusals, REFUSAL_STATUSES, resendRefusal } from '../../app/netsuite-refusals';
 
 /** Operators and NetSuite's refusals (rows of our files NetSuite could not apply). */
@@ -11,12 +12,12 @@ export function netsuiteRoutes(app: App, ctx: HttpContext) {
     schema: {
       tags: ['netsuite'], summary: 'Rows NetSuite refused to apply (default: OPEN ones)',
       querystring: z.object({
-        status: z.enum(REFUSAL_STATUSES).default('OPEN'), orderId: z.string().min(1).optional(),
+        status: z.enum(REFUSAL_STATUSES).default('OPEN'), orderId: zKey().optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
     },
   }, async (req) => ({ refusals: await listNetsuiteRefusals(db, req.query) }));
-  const id = z.object({ id: z.coerce.number().int().positive() });
+  const id = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
   app.post('/netsuite/refusals/:id/resend', {
     schema: { tags: ['netsuite'], summary: 'Re-send a refused row with the next export of its feed (409 unless OPEN)', params: id },
   }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => resendRefusal(tx, req.params.id, actor(req))), (x) => x.refusal));

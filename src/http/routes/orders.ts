@@ -6,8 +6,9 @@ import { getOrderDetail } from '../../app/netsuite-state';
 import { ORDER_STATUSES } from '../../domain/lifecycle';
 import { notFound } from '../../domain/result';
 import { orderInputSchema } from '../../app/order-input';
+import { INT4_MAX, zIsoDate, zKey } from '../../domain/limits';
 
-const idParam = z.object({ id: z.string().min(1) });
+const idParam = z.object({ id: zKey() });
 
 export function orderRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
@@ -18,9 +19,9 @@ export function orderRoutes(app: App, ctx: HttpContext) {
     schema: {
       tags: ['orders'], summary: 'List orders',
       querystring: z.object({
-        status: z.enum(ORDER_STATUSES).optional(), facilityId: z.string().optional(),
-        from: z.coerce.date().optional(), to: z.coerce.date().optional(),
-        limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0),
+        status: z.enum(ORDER_STATUSES).optional(), facilityId: zKey().optional(),
+        from: zIsoDate().optional(), to: zIsoDate().optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
       }),
     },
   }, async (req) => ({ orders: await listOrders(db, req.query) }));
@@ -35,7 +36,7 @@ export function orderRoutes(app: App, ctx: HttpContext) {
   app.post('/orders/:id/cancel', { schema: { tags: ['orders'], summary: 'Cancel open items and release reservations', params: idParam } },
     async (req, res) => reply(res, await inTransaction(ctx, (tx) => cancelOrder(tx, req.params.id, 'api')), (x) => x.order));
   app.get('/orders/:id/items/:seq/history', {
-    schema: { tags: ['orders'], summary: "An item's moves", params: z.object({ id: z.string(), seq: z.string() }) },
+    schema: { tags: ['orders'], summary: "An item's moves", params: z.object({ id: zKey(), seq: zKey() }) },
   }, async (req, res) => {
     const h = await getItemHistory(db, req.params.id, req.params.seq);
     return h.length ? { history: h } : reply(res, notFound('order item', `${req.params.id}/${req.params.seq}`), () => null);

@@ -5,6 +5,10 @@ import { reply } from '../errors';
 import { listRejectionReasons, rejectItem } from '../../app/rejections';
 import { packItem, shipItem } from '../../app/fulfilment';
 import { openItemsAtStore, storeFacility } from '../../app/catalog';
+import { getItemHistory } from '../../app/orders';
+import { conflict } from '../../domain/result';
+import type { Db } from '../../db/client';
+import { LIMITS, zKey, zSafeString } from '../../domain/limits';
 
 /**
  * What the Store Fulfillment App calls. Every item route is scoped by the facility in the path:
@@ -22,10 +26,10 @@ export function storeRoutes(app: App, ctx: HttpContext) {
   app.get('/rejection-reasons', { schema: { tags: ['store'], summary: 'Rejection reasons and their inventory effect' } },
     async () => ({ reasons: await listRejectionReasons(db) }));
   app.get('/facilities/:facilityId/items', {
-    schema: { tags: ['store'], summary: 'Items allocated to a facility, to pack or ship', params: z.object({ facilityId: z.string() }) },
+    schema: { tags: ['store'], summary: 'Items allocated to a facility, to pack or ship', params: z.object({ facilityId: zKey() }) },
     preHandler: atStore,
   }, async (req) => ({ items: await openItemsAtStore(db, req.params.facilityId) }));
-  const item = z.object({ facilityId: z.string(), orderId: z.string(), seqId: z.string() });
+  const item = z.object({ facilityId: zKey(), orderId: zKey(), seqId: zKey() });
   const actor = (req: { headers: Record<string, unknown>; params: { facilityId: string } }) => actorOf(req, `store:${req.params.facilityId}`);
   app.post('/facilities/:facilityId/items/:orderId/:seqId/pack', {
     schema: { tags: ['store'], summary: 'Pack an allocated item', params: item },
@@ -34,7 +38,7 @@ export function storeRoutes(app: App, ctx: HttpContext) {
   app.post('/facilities/:facilityId/items/:orderId/:seqId/ship', {
     schema: {
       tags: ['store'], summary: 'Ship an item: consumes its reservation; reported to NetSuite by the fulfilled-items feed', params: item,
-      body: z.object({ trackingNumber: z.string().max(100).optional(), carrier: z.string().max(50).optional() }).optional(),
+      body: z.object({ trackingNumber: zSafeString(100).optional(), carrier: zSafeString(50).optional() }).optional(),
     },
     preHandler: atStore,
   }, async (req, res) => {
@@ -45,7 +49,7 @@ export function storeRoutes(app: App, ctx: HttpContext) {
     schema: {
       tags: ['store'], summary: 'Reject an allocated item with a reason: back to the queue, store excluded, variance recorded',
       params: item,
-      body: z.object({ reasonId: z.string().min(1), comments: z.string().max(1000).optional() }),
+      body: z.object({ reasonId: zKey(), comments: zSafeString(LIMITS.noteLength).optional() }),
     },
     preHandler: atStore,
   }, async (req, res) => {
@@ -53,6 +57,18 @@ export function storeRoutes(app: App, ctx: HttpContext) {
       orderId: req.params.orderId, seqId: req.params.seqId, reasonId: req.body.reasonId, comments: req.body.comments,
       source: 'STORE', actor: actor(req), expectedFacilityId: req.params.facilityId, exclusionDays: ctx.config.REJECTION_EXCLUSION_DAYS,
     }));
+    if (r.kind === 'not_found' && (await leftFacility(db, req.params))) {
+      const { orderId, seqId, facilityId } = req.params;
+      return reply(res, conflict(`item ${orderId}/${seqId} is no longer at ${facilityId}: another operation moved it`), () => null);
+    }
     return reply(res, r, (x) => x);
   });
+}
+
+/**
+ * Whether the item was at the facility and has left it: a reject that lost the race to another
+ * reject (or a pack, ship) of the same item finds it gone, which is a conflict, not "not found".
+ */
+async function leftFacility(db: Db, p: { facilityId: string; orderId: string; seqId: string }): Promise<boolean> {
+  return (await getItemHistory(db, p.orderId, p.seqId)).some((h) => h.fromFacilityId === p.facilityId);
 }
