@@ -1,5 +1,6 @@
 /**
- * `oms route <scenario.json>`: routes a scenario file and prints the result JSON.
+ * `oms route <scenario.json>`: routes a scenario file and prints the result JSON. The file is a
+ * bare scenario (contract format) or a test fixture that wraps one as `{ description, scenario, expected }`.
  * Exit status 0 on success; 2 on bad input (one message on stderr, nothing on stdout).
  */
 import { readFile } from 'node:fs/promises';
@@ -28,7 +29,7 @@ export async function runRouteScenario(path: string, io: RouteScenarioIo): Promi
     io.stderr(`${path}: not valid JSON: ${(e as Error).message}\n`);
     return 2;
   }
-  const parsed = parseScenario(json);
+  const parsed = parseScenario(unwrapFixture(json));
   if (!parsed.ok) {
     io.stderr(`${path}: ${parsed.message}\n`);
     return 2;
@@ -37,4 +38,11 @@ export async function runRouteScenario(path: string, io: RouteScenarioIo): Promi
   const out = formatScenarioOutput(routeOrders(input));
   io.stdout(`${JSON.stringify(out, null, 2)}\n`);
   return 0;
+}
+
+/** The scenario of a fixture file (`{ scenario, expected, … }` without `facilities` of its own), else the JSON itself. */
+function unwrapFixture(json: unknown): unknown {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return json;
+  const o = json as Record<string, unknown>;
+  return 'scenario' in o && !('facilities' in o) ? o.scenario : json;
 }
