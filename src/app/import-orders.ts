@@ -46,6 +46,7 @@ import type { Db } from '../db/client';
 import { existingExternalIds } from '../db/orders.repo';
 import { approveOrder, createOrder } from './orders';
 import { formatIssues, orderInputSchema, type FieldError } from './order-input';
+import { storageProblem } from './storage-errors';
 
 export type ImportFormat = 'json' | 'csv';
 export type ImportSource = { path: string; format?: ImportFormat } | { text: string; format: ImportFormat };
@@ -174,7 +175,7 @@ async function storeOne(db: Db, u: Unit, actor: string, approve: boolean, result
     state.failures = 0;
   } catch (e) {
     if (++state.failures >= MAX_CONSECUTIVE_FAILURES) throw e;
-    reject(result, u, [{ ...u.locate(ORDER), message: `could not be stored: ${(e as Error).message}` }]);
+    reject(result, u, [{ ...u.locate(ORDER), message: `could not be stored: ${storageProblem(e)}` }]);
     return;
   }
   if (r.kind === 'existing') { result.existing++; return; }
@@ -342,7 +343,7 @@ function csvUnit(group: CsvRecord[]): Unit {
       const from = source.get(col);
       if (from === undefined) { source.set(col, rec.line); order[col] = v; }
       else if (order[col] !== v) {
-        const message = `differs from line ${from} (${JSON.stringify(order[col])}): all lines of an order share its order columns`;
+        const message = `differs from line ${from}: all lines of an order share its order columns`;
         pre.push({ row: rec.line, field: col, message });
       }
     }

@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { databaseErrorOf, type DbError } from '../app/storage-errors';
 import { isFailure, type Failure, type FailureKind } from '../domain/result';
 import type { EnqueueResult, RunResult } from '../jobs';
 
@@ -87,15 +88,6 @@ function pointerToField(path: string): string {
   return path.split('/').filter(Boolean).reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 }
 
-/** The PostgreSQL error (SQLSTATE `code`) behind a thrown error: drizzle wraps the driver's error in `cause`. */
-interface DbError { code: string; message: string; constraint?: string; column?: string; table?: string; detail?: string }
-function dbErrorOf(err: unknown): DbError | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e as DbError;
-  }
-  return undefined;
-}
-
 /** Unique indexes and checks by name → the request field they guard. */
 const CONSTRAINT_FIELDS: Record<string, string> = {
   products_pkey: 'id', facilities_pkey: 'id', products_sku_uq: 'sku', orders_external_uq: 'externalId',
@@ -121,7 +113,7 @@ const BAD_VALUE = /^(22001|22003|22007|22008|22021|22P02|22P05|23502|23503|23514
  * query, its parameters or the row's values.
  */
 export function databaseFailure(err: unknown): { status: number; body: Record<string, unknown> } | undefined {
-  const e = dbErrorOf(err);
+  const e = databaseErrorOf(err);
   const field = e && fieldOf(e);
   if (!e || !field) return undefined;
   if (e.code === '23505') {
@@ -136,7 +128,7 @@ export function databaseFailure(err: unknown): { status: number; body: Record<st
 
 /** What the log may say of an unexpected error: never a query's parameters (they hold customers' names and addresses). */
 function loggable(err: unknown): Record<string, unknown> {
-  const e = dbErrorOf(err);
+  const e = databaseErrorOf(err);
   if (e) return { type: 'DatabaseError', code: e.code, message: e.message, constraint: e.constraint, table: e.table, column: e.column };
   const x = err as Error;
   return { type: x?.name, message: x?.message, stack: x?.stack };
@@ -159,7 +151,7 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, res: Fastif
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && err instanceof SyntaxError)) {
     return res.code(400).send({ error: 'invalid', message: `body: malformed JSON (${err.message})`, errors: [{ field: 'body', message: 'malformed JSON' }] });
   }
-  if (err.statusCode && err.statusCode < 500 && !dbErrorOf(err)) {
+  if (err.statusCode && err.statusCode < 500 && !databaseErrorOf(err)) {
     return res.code(err.statusCode).send({ error: 'invalid', message: err.message });
   }
   const known = databaseFailure(err);

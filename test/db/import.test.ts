@@ -99,6 +99,20 @@ describe.each(ENGINES)('order import on %s', (engine) => {
     expect((await listOrders(d.db, {})).map((o) => o.externalId).sort()).toEqual(['JB-GOOD', 'JB-GOOD-2', 'JSON-1', 'JSON-2']);
   });
 
+  it('an order the database refuses is a row error naming the constraint, without the customer\'s data; the next order is stored', async () => {
+    await d.query("alter table orders add constraint test_refused_ship_to check (coalesce(ship_to->>'name', '') <> 'Wilhelmina Refused')");
+    const order = (externalId: string, name: string) => ({
+      externalId, customer: { externalId: `C-${externalId}`, firstName: 'Wilhelmina', lastName: 'Refused', email: 'wilhelmina@refused.example' },
+      shipTo: { name, address1: '77 Hidden Lane', postalCode: '10002', country: 'US' }, items: [{ productId: 'SKU1', quantity: 1 }],
+    });
+    const r = await importOrders(d.db, { text: JSON.stringify({ orders: [order('DB-1', 'Wilhelmina Refused'), order('DB-2', 'Someone Else')] }), format: 'json' });
+    expect(r.created).toBe(1);
+    expect(pairs(r)).toEqual([[1, '(order)']]);
+    expect(r.rejected[0].message).toBe('could not be stored: the database refused it (SQLSTATE 23514, constraint test_refused_ship_to)');
+    expect(JSON.stringify(r)).not.toMatch(/Wilhelmina|Hidden Lane|refused\.example|insert into/i);
+    expect(await stored('DB-2')).toBeDefined();
+  });
+
   it('importing the same file twice creates nothing new', async () => {
     for (const f of ['orders.csv', 'bad-orders.csv', 'orders.json']) {
       const first = await importOrders(d.db, { path: fixture(f) });
