@@ -65,11 +65,6 @@ export async function orderItemRow(db: Db, orderId: string, seqId: string): Prom
   return item;
 }
 
-/** The items of an order in one status. */
-export function orderItemsInStatus(db: Db, orderId: string, status: string): Promise<OrderItemRow[]> {
-  return db.select().from(orderItems).where(and(eq(orderItems.orderId, orderId), eq(orderItems.status, status)));
-}
-
 export interface OrderFilter { status?: string; facilityId?: string; from?: Date; to?: Date; limit: number; offset: number }
 
 /** Orders, newest first; `facilityId` matches orders with an item at that facility. */

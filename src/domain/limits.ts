@@ -68,8 +68,6 @@ export function zSafeString(max: number, min = 0) {
 export const zKey = () => zSafeString(LIMITS.idLength, 1);
 /** Short free text (may be empty). */
 export const zShortText = () => zSafeString(LIMITS.textLength);
-/** Long free text (may be empty). */
-export const zNote = () => zSafeString(LIMITS.noteLength);
 
 /** A whole number in [min, max] (both within int4). */
 export function zInteger(min: number, max: number) {

@@ -10,10 +10,6 @@ import type { Rng } from './random';
 interface ZipRecord { zip: string; latitude: number; longitude: number; city: string; state: string; country: string }
 const zipcodes = createRequire(import.meta.url)('zipcodes') as { codes: Record<string, ZipRecord>; lookup(zip: string): ZipRecord | undefined };
 
-/** Demo facility ids all start with one of these; `seedDemo` is skipped when one exists. */
-export const DEMO_STORE_PREFIX = 'STORE_';
-export const DEMO_WAREHOUSE_PREFIX = 'WH_';
-
 interface StoreSpec {
   id: string; name: string; zip: string; address1: string; ranking: number; active?: boolean; dailyOrderLimit?: number; safetyStock?: number;
 }
