@@ -5,7 +5,9 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config';
 import { startOms } from '../main';
-import { printProblem, problemText, UsageError, withDatabase } from './support';
+import { FolderOwnedError } from '../db/owner';
+import { embeddedOwner, printProblem, problemText, UsageError, withDatabase } from './support';
+import { commandPath, goesThroughServer, runThroughServer } from './via-server';
 import { registerOpsCommands } from './ops-commands';
 import { registerBrokeringCommands } from './brokering-commands';
 import { registerNetsuiteCommands } from './netsuite-commands';
@@ -19,6 +21,8 @@ program.command('serve').description('Start the HTTP server, jobs and the Store 
   .action(async (o: { demo?: boolean; port?: string }) => {
     const env = { ...process.env, ...(o.port ? { PORT: o.port } : {}) };
     const oms = await startOms(loadConfig(env), { demo: o.demo });
+    // Other `oms` processes find the server through the lock of the embedded folder.
+    oms.database.owner?.announce(oms.url);
     const stop = async (signal: string) => {
       oms.log.info({ signal }, 'shutting down');
       await oms.close();
@@ -32,6 +36,20 @@ program.command('serve').description('Start the HTTP server, jobs and the Store 
 program.command('db').description('Database').command('migrate').description('Apply migrations and reference data')
   .action(() => withDatabase(async (d) => { console.log(`migrated (${d.engine})`); }));
 
+/** The command ran in the server that holds the embedded database: its own action is skipped. */
+class RanThroughServer extends Error {}
+
+// With the embedded database held by a running server, the commands it offers over HTTP go
+// through it; any other command that opens the folder is refused by its lock (FolderOwnedError).
+program.hook('preAction', async (_root, cmd) => {
+  const path = commandPath(cmd);
+  if (!goesThroughServer(path)) return;
+  const owner = embeddedOwner();
+  if (!owner?.url) return;
+  await runThroughServer(owner.url, path, cmd);
+  throw new RanThroughServer();
+});
+
 registerOpsCommands(program);
 registerBrokeringCommands(program);
 registerNetsuiteCommands(program);
@@ -40,11 +58,12 @@ async function main() {
   try {
     await program.parseAsync(process.argv);
   } catch (e) {
+    if (e instanceof RanThroughServer) return;
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (e instanceof UsageError || e instanceof ConfigError) {
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof FolderOwnedError) {
       printProblem(`oms: ${e.message}`);
       process.exitCode = 2;
       return;

@@ -3,6 +3,7 @@ import { loadConfig, type Config } from '../config';
 import { openConfiguredDatabase } from '../main';
 import { migrateDatabase } from '../db/migrate';
 import type { Database } from '../db/client';
+import { liveOwner, type OwnerRecord } from '../db/owner';
 import { safeErrorText, withoutQueryText } from '../log';
 
 /** An expected failure of a command: printed on stderr, exit status 2. */
@@ -12,6 +13,12 @@ let config: Config | undefined;
 export function getConfig(): Config {
   config ??= loadConfig();
   return config;
+}
+
+/** The other process holding the embedded data folder (PGlite, `OMS_DATA_DIR/pglite`), if any; never with DATABASE_URL. */
+export function embeddedOwner(): OwnerRecord | undefined {
+  const c = getConfig();
+  return c.DATABASE_URL ? undefined : liveOwner(`${c.OMS_DATA_DIR}/pglite`);
 }
 
 /** Opens the configured database, migrated, for one command; closes it afterwards. */

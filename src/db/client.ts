@@ -8,6 +8,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema';
+import { takeOwnership, type FolderOwnership } from './owner';
 
 /** The drizzle database (or transaction) every repository takes. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -34,6 +35,8 @@ export interface Database {
   readonly connectionString?: string;
   /** The PGlite instance, when embedded. */
   readonly lite?: PGlite;
+  /** This process's ownership of the PGlite data folder (src/db/owner.ts), when embedded in a folder. */
+  readonly owner?: FolderOwnership;
   close(): Promise<void>;
 }
 
@@ -45,12 +48,16 @@ export interface OpenOptions {
   /** A PGlite dump (from dumpDataDir) to start from: how tests clone a migrated template. */
   loadDataDir?: Blob;
   poolSize?: number;
+  /** Hears that a stale lock of the data folder was taken over; default a line on stderr. */
+  onWarning?: (message: string) => void;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
-  return openPglite(opts.dataDir, opts.loadDataDir);
+  return openPglite(opts.dataDir, opts.loadDataDir, opts.onWarning ?? warnOnStderr);
 }
+
+const warnOnStderr = (message: string) => { process.stderr.write(`oms: warning: ${message}\n`); };
 
 async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
@@ -68,11 +75,26 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
+/**
+ * A data folder is opened by one process at a time: its lock is taken before PGlite reads a file
+ * (a `FolderOwnedError` when another live process holds it) and released once PGlite has closed.
+ */
+async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undefined, warn: (message: string) => void): Promise<Database> {
+  const folder = dataDir && dataDir !== 'memory://' ? dataDir : undefined;
+  const owner = folder ? takeOwnership(folder, warn) : undefined;
+  try {
+    return await startPglite(folder, loadDataDir, owner);
+  } catch (e) {
+    owner?.release();
+    throw e;
+  }
+}
+
+async function startPglite(folder: string | undefined, loadDataDir: Blob | undefined, owner: FolderOwnership | undefined): Promise<Database> {
   // Imported on demand: a PostgreSQL process never loads the embedded engine (~45 MB).
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
-  const lite = await PGlite.create({ dataDir: dataDir && dataDir !== 'memory://' ? dataDir : undefined, loadDataDir });
+  const lite = await PGlite.create({ dataDir: folder, loadDataDir });
   const db = drizzlePglite(lite, { schema }) as unknown as Db;
   const query = async <T>(text: string, values?: unknown[]) => {
     if (values && values.length) return { rows: (await lite.query<T>(text, values)).rows };
@@ -81,8 +103,12 @@ async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Prom
   };
   let closed = false;
   return {
-    engine: 'pglite', db, query, lite,
+    engine: 'pglite', db, query, lite, owner,
     executor: { executeSql: (text, values) => query(text, values) },
-    close: async () => { if (!closed) { closed = true; await lite.close(); } },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      try { await lite.close(); } finally { owner?.release(); }
+    },
   };
 }

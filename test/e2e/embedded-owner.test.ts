@@ -1,0 +1,87 @@
+/**
+ * The embedded database has one owner: with `oms serve` running on a PGlite data folder, a second
+ * `oms` process never opens the folder. A job pause goes through the server's HTTP API (at once,
+ * and it survives a restart), a command the API does not offer is refused naming the owner, and a
+ * lock left by a dead process is taken over.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'oms-owner-'));
+const lock = join(dir, 'pglite', 'oms-owner.lock');
+const env = { ...process.env, OMS_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'info', OMS_DEMO_ORDERS: '5' };
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function start(): Promise<{ p: ChildProcess; url: string; logs: string[] }> {
+  const p = spawn(process.execPath, ['bin/oms.js', 'serve', '--demo'], { env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(p);
+  const logs: string[] = [];
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`no "OMS listening" within 120 s: ${logs.join('')}`)), 120_000);
+    p.stdout!.on('data', (c) => {
+      buf += c; logs.push(String(c));
+      const m = /"address":"(http:\/\/[^"]+)"[^\n]*OMS listening|OMS listening[^\n]*"address":"(http:\/\/[^"]+)"/.exec(buf);
+      if (m) { clearTimeout(timer); resolve({ p, url: m[1] ?? m[2], logs }); }
+    });
+    p.stderr!.on('data', (c) => logs.push(String(c)));
+    p.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${logs.join('')}`)); });
+  });
+}
+
+const stop = (p: ChildProcess) => new Promise<number | null>((resolve) => { p.removeAllListeners('exit'); p.on('exit', (code) => resolve(code)); p.kill('SIGTERM'); });
+
+const oms = (args: string[]) => {
+  const r = spawnSync(process.execPath, ['bin/oms.js', ...args], { env: { ...env, LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+const job = async (url: string, name: string) => (await (await fetch(`${url}/jobs/${name}`)).json()) as { enabled: boolean };
+
+describe('the embedded database has one owner', () => {
+  it('CLI commands go through the running server or are refused; a pause survives a restart; a stale lock is taken over', async () => {
+    const a = await start();
+    const owner = JSON.parse(readFileSync(lock, 'utf8'));
+    expect(owner).toMatchObject({ pid: a.p.pid, host: hostname(), url: a.url, command: 'oms serve' });
+
+    const pause = oms(['jobs', 'pause', 'GEN_BRKR_ORD_FD_NS']);
+    expect(pause.code, pause.err).toBe(0);
+    expect(pause.err).toContain(`the server at ${a.url} holds the embedded database`);
+    expect(JSON.parse(pause.out)).toMatchObject({ name: 'GEN_BRKR_ORD_FD_NS', enabled: false });
+    expect(await job(a.url, 'GEN_BRKR_ORD_FD_NS')).toMatchObject({ enabled: false });
+
+    // `jobs run` goes through the server too: the paused job is skipped there, exit 3 as in-process.
+    const run = oms(['jobs', 'run', 'GEN_BRKR_ORD_FD_NS']);
+    expect(run.code, run.err).toBe(3);
+    expect(run.err).toContain('oms: skipped (disabled)');
+    expect(JSON.parse(run.out)).toMatchObject({ kind: 'skipped', reason: 'disabled', run: { status: 'SKIPPED', trigger: 'api' } });
+
+    // No HTTP route for seeding: refused, naming the owner and how to reach it; the folder untouched.
+    const seed = oms(['demo', 'seed', '--orders', '1']);
+    expect(seed.code).toBe(2);
+    expect(seed.out).toBe('');
+    expect(seed.err).toContain(`is in use by pid ${a.p.pid} on ${hostname()} (oms serve), started at ${owner.startedAt}`);
+    expect(seed.err).toContain(`it serves the HTTP API at ${a.url}: use that, or stop it first`);
+    expect(JSON.parse(readFileSync(lock, 'utf8')).pid).toBe(a.p.pid);
+
+    expect(await stop(a.p)).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+
+    // A lock left by a process that is gone: a pid that has exited (and been reaped) on this host.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(lock, JSON.stringify({ pid: dead, host: hostname(), startedAt: '2026-01-01T00:00:00.000Z', command: 'oms serve' }));
+    const b = await start();
+    expect(b.logs.join('')).toContain(`taking over the embedded database ${join(dir, 'pglite')}: its lock names pid ${dead}`);
+    expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: b.p.pid, url: b.url });
+    expect(await job(b.url, 'GEN_BRKR_ORD_FD_NS')).toMatchObject({ enabled: false });
+    expect(await stop(b.p)).toBe(0);
+    expect(existsSync(lock)).toBe(false);
+  }, 120_000);
+});
