@@ -71,6 +71,18 @@ describe('the embedded database has one owner', () => {
     expect(seed.err).toContain(`it serves the HTTP API at ${a.url}: use that, or stop it first`);
     expect(JSON.parse(readFileSync(lock, 'utf8')).pid).toBe(a.p.pid);
 
+    // The other commands the API offers: brokering runs in the server, an order and the job list are read from it.
+    const broker = oms(['broker', 'run']);
+    expect(broker.code, broker.err).toBe(0);
+    expect(JSON.parse(broker.out)).toMatchObject({ status: 'COMPLETED' });
+    const first = ((await (await fetch(`${a.url}/orders?limit=1`)).json()) as { orders: { id: string }[] }).orders[0];
+    const show = oms(['orders', 'show', first.id]);
+    expect(show.code, show.err).toBe(0);
+    expect(JSON.parse(show.out)).toMatchObject({ id: first.id });
+    const list = oms(['jobs', 'list']);
+    expect(list.code, list.err).toBe(0);
+    expect(JSON.parse(list.out)).toContainEqual(expect.objectContaining({ name: 'GEN_BRKR_ORD_FD_NS', enabled: false }));
+
     expect(await stop(a.p)).toBe(0);
     expect(existsSync(lock)).toBe(false);
 
