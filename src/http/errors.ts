@@ -134,8 +134,22 @@ function loggable(err: unknown): Record<string, unknown> {
   return { type: x?.name, message: x?.message, stack: x?.stack };
 }
 
+/** A client over its request budget: `retryAfter` in seconds when the rate-limit plugin set Retry-After. */
+function rateLimited(err: FastifyError, res: FastifyReply) {
+  const retryAfter = Number(res.getHeader('retry-after'));
+  return { error: 'rate_limited', message: err.message, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}) };
+}
+
+/** A body over the route's limit, naming the limit in bytes. */
+function payloadTooLarge(req: FastifyRequest) {
+  const limit = req.routeOptions?.bodyLimit;
+  const message = limit ? `request body is too large: the limit of this route is ${limit} bytes` : 'request body is too large';
+  return { error: 'payload_too_large', message, ...(limit ? { limitBytes: limit } : {}) };
+}
+
 /**
- * Request errors (schema validation, malformed JSON) as 400 `invalid`; a database error as
+ * Request errors (schema validation, malformed JSON) as 400 `invalid`; a client over its rate limit as
+ * 429 `rate_limited`, a body over the route's limit as 413 `payload_too_large`; a database error as
  * `databaseFailure` says; anything else 500 with an error id, logged.
  */
 export function errorHandler(err: FastifyError, req: FastifyRequest, res: FastifyReply) {
@@ -151,6 +165,8 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, res: Fastif
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && err instanceof SyntaxError)) {
     return res.code(400).send({ error: 'invalid', message: `body: malformed JSON (${err.message})`, errors: [{ field: 'body', message: 'malformed JSON' }] });
   }
+  if (err.statusCode === 429) return res.code(429).send(rateLimited(err, res));
+  if (err.statusCode === 413 || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return res.code(413).send(payloadTooLarge(req));
   if (err.statusCode && err.statusCode < 500 && !databaseErrorOf(err)) {
     return res.code(err.statusCode).send({ error: 'invalid', message: err.message });
   }

@@ -68,8 +68,12 @@ describe(`HTTP hardening on ${engine}`, () => {
     expect(statuses).toEqual([200, 200, 200]);
     const over = await get('/products');
     expect(over.statusCode).toBe(429);
-    expect(over.json().message).toMatch(/rate limit exceeded: at most 3 requests in 3600 s/);
+    const body = over.json();
+    expect(body).toMatchObject({ error: 'rate_limited', message: expect.stringMatching(/rate limit exceeded: at most 3 requests in 3600 s/) });
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+    // the seconds of the header, as a number in the body (within the one-hour window)
+    expect(body.retryAfter).toBe(Number(over.headers['retry-after']));
+    expect(body.retryAfter).toBeLessThanOrEqual(3600);
     expect(over.headers['x-ratelimit-limit']).toBe('3');
     expect(over.headers['content-security-policy']).toContain("default-src 'self'");
     for (let i = 0; i < 5; i++) expect((await get('/health')).statusCode).toBe(200);
@@ -81,6 +85,7 @@ describe(`HTTP hardening on ${engine}`, () => {
     const third = await approve();
     expect(third.statusCode).toBe(429);
     expect(third.headers['x-ratelimit-limit']).toBe('2');
+    expect(third.json()).toMatchObject({ error: 'rate_limited', retryAfter: Number(third.headers['retry-after']) });
     // Another write route keeps its own budget.
     expect((await a.inject({ method: 'POST', url: '/orders/NO_SUCH_ORDER/cancel' })).statusCode).toBe(404);
   });
@@ -99,7 +104,9 @@ describe(`HTTP hardening on ${engine}`, () => {
     const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, payload: JSON.stringify(body) });
     const product = await a.inject({ method: 'PUT', url: '/products/P1', ...json({ name: 'x'.repeat(3000) }) });
     expect(product.statusCode).toBe(413);
-    expect(product.json().message).toMatch(/too large/i);
+    expect(product.json()).toEqual({
+      error: 'payload_too_large', message: 'request body is too large: the limit of this route is 2048 bytes', limitBytes: 2048,
+    });
     const order = (nameLength: number) => ({
       externalId: `HARDEN-${nameLength}`, shipTo: { name: 'N'.repeat(nameLength), address1: '1 Main St', country: 'US', postalCode: '10001' },
       items: [{ productId: 'SKU-HARDEN', quantity: 1 }],
@@ -110,6 +117,8 @@ describe(`HTTP hardening on ${engine}`, () => {
     expect(within.statusCode).toBeLessThan(500);
     const over = await a.inject({ method: 'POST', url: '/orders', ...json(order(9000)) });
     expect(over.statusCode).toBe(413);
+    expect(over.json()).toMatchObject({ error: 'payload_too_large', limitBytes: 8192 });
+    expect(over.json().message).toContain('8192 bytes');
   });
 
   it('bounds list responses: a page size by default, a maximum refused with 400', async () => {
