@@ -6,200 +6,261 @@
 
 /*
  * Exports the sales order lines NetSuite rejected to
- * `{default dir}/salesorder/rejectedorderitem/yyyy-MM-dd-HH-mm-ss-RejectedSalesOrderItemExport.csv`
+ * `{default dir}/salesorder/rejectedorderitem/{yyyy-MM-dd-HH-mm-ss}-{batch tail}-RejectedSalesOrderItemExport.csv`
  * with the v2 columns `orderId,orderItemSeqId,rejectionComments,rejectionReason,facilityId,rejectionId`
- * (orderId = custbody_oms_order_id, orderItemSeqId = custcol_oms_order_line_id, facilityId = the
- * internal id of the line's location, rejectionId = `{sales order id}-{line}-{batch time in epoch
- * ms}`, stable when a batch is sent again), for the OMS job IMP_ORDER_ITM_RJCT.
+ * for the OMS job IMP_ORDER_ITM_RJCT (feeds.md v2, "Rejected order items"). facilityId is the
+ * line's location, or, for a line moved to the "Rejected Orders" location (parameter
+ * `custscript_oms_rej_rejected_location`, the one place that names it), the location it left
+ * (`custcol_oms_rej_prev_location`, kept by HC_UE_ResetRejectedItemExport). rejectionId is
+ * `{sales order id}-{line}-{batch time in epoch ms}`.
  *
- * A line qualifies when it carries both OMS ids, is rejected — `custcol_oms_order_item_rejected`
- * is checked, or (parameter `custscript_oms_rej_rejected_location`) it sits at the "Rejected
- * Orders" location — and was not exported yet: its `custcol_oms_rej_export_batch` is empty (the
- * user event HC_UE_ResetRejectedItemExport empties it again when the OMS clears the rejection).
- * A saved search (parameter `custscript_oms_rej_saved_search`) may replace the rejection criteria.
+ * A line qualifies when it carries both OMS ids, is rejected (flag checked, or at the "Rejected
+ * Orders" location; a saved search, `custscript_oms_rej_saved_search`, may replace these criteria)
+ * and is not marked yet (`custcol_oms_rej_export_batch` empty; the user event empties it again when
+ * the line's rejected flag or location changes).
  *
- * Stages:
- * - getInputData: names the batch (the run's UTC time stamp plus a unique tail, or the pending
- *   batch of a run whose upload failed), stores it with the run's start on the last-run record,
- *   and returns the search, narrowed to `lastmodifieddate WITHIN [last run - overlap, run start + 1 min]` (both bounds —
- *   HotWax's object literal dropped the second one);
- * - map: one line → key = sales order id;
- * - reduce: per sales order, stamps the lines with the batch (one load + one save) and emits rows;
- * - summarize: writes the CSV (RFC 4180 quoting, linear in the rows) as `NAME.part`, moves it to
- *   `NAME` — unless it is a restarted summarize (Help: "System Response After a Map/Reduce
- *   Interruption": summarize runs again from its start) that finds the batch's file already on the
- *   server with the same content, which it does not upload twice — clears the
- *   pending batch and — when no stage reported an error — sets the last-run time to the run's
- *   start, also when there were no rows (HotWax only advanced it when rows > 0).
+ * Lines are marked only after their file is on the server, through one batch record per file
+ * (`customrecord_oms_id_export`, feed `salesorder/rejectedorderitem`), PENDING → UPLOADED → DONE:
+ * 1. getInputData takes the open batch of the feed:
+ *    - UPLOADED (its marking did not finish): its keys go to map again, no new batch starts;
+ *    - PENDING with its file on the server (folder, `archive/` or `failed/`): the upload had ended
+ *      before the run died, so it becomes UPLOADED and its keys go to map;
+ *    - otherwise it collects the lines (within `max_rows`, `max_file_bytes` and governance), stores
+ *      their keys on a PENDING batch, uploads the file (`NAME.part`, then a move), sets the batch
+ *      UPLOADED and hands the keys to map. The file name is unique to the batch, so "on the
+ *      server" means "this batch was uploaded".
+ * 2. map groups the keys by sales order; reduce marks that order's lines with the batch (one load,
+ *    one save, skipped when all are marked already: idempotent under restarts).
+ * 3. summarize uploads nothing and saves only the batch status: DONE when every reduce succeeded.
+ *    Otherwise the batch stays UPLOADED and the next run marks the rest; after
+ *    REJECTED_ITEMS_EXPORT.maxMarkTries runs the sales orders that still cannot be saved are set
+ *    aside: their keys go on a SET_ASIDE batch record (which later collections skip, so they are
+ *    not re-sent every run), an error report is written to `rejectedorderitem/error/` and logged,
+ *    and the batch becomes DONE.
  *
- * A line stamped by a run whose upload failed keeps that batch; the next run reuses the batch and
- * exports it again, so an upload failure loses nothing and a line is never in two batches.
+ * So the upload happens once per batch in getInputData, a summarize restarted after it (Help:
+ * "System Response After a Map/Reduce Interruption": the interrupted getInputData or summarize runs
+ * again from its start, a map/reduce key runs again) cannot send the file twice, and summarize
+ * spends a few units whatever the batch's size: marking costs 30 units per sales order
+ * (load 10 + save 20), each reduce with its own 5,000-unit budget (Help: "SuiteScript Governance
+ * and Limits"), and NetSuite yields between reduce invocations by itself.
  */
-import * as error from 'N/error';
 import * as log from 'N/log';
 import * as record from 'N/record';
+import * as search from 'N/search';
+import * as sftp from 'N/sftp';
 import type { EntryPoints } from 'N/types';
 import { loadExportState, saveExportState } from './lib/exportState';
-import { REJECTED_ITEMS_EXPORT as EXPORT, SO } from './lib/fields';
-import { intParam, param } from './lib/params';
+import { REJECTED_ITEMS_EXPORT as EXPORT, ID_EXPORT_BATCH as B, LAST_RUN, SO } from './lib/fields';
+import { joinPath } from './lib/names';
+import { param } from './lib/params';
+import { csvLine } from './lib/csv';
 import { errorMessage } from './lib/report';
-import { buildSearch, csvFiles, exportFileName, type LineRef, newBatchId, rejectionId, type Row, sortRows, text, uniqueRows } from './lib/rejectedItems';
-import { listFiles, loadSftpSettings, openFeedConnection, uploadAtomic } from './lib/sftpClient';
-import type * as sftp from 'N/sftp';
-
-/** The internal id of a select value (`{value, text}` in Map/Reduce input), else the plain text. */
-function idOf(v: unknown): string {
-  if (v && typeof v === 'object' && !Array.isArray(v)) return text((v as { value?: unknown }).value);
-  return text(v);
-}
+import { buildSearch, collectRows, csvFiles, exportFileName, type KeyedRow, newBatchId } from './lib/rejectedItems';
+import { ensureDir, loadSftpSettings, openFeedConnection, uploadAtomic } from './lib/sftpClient';
 
 const P = EXPORT.paramPrefix;
 
+type Status = 'PENDING' | 'UPLOADED' | 'DONE' | 'SET_ASIDE';
+
+interface Batch {
+  id: string;
+  /** The batch id (record name): the lines' mark and the source of the file name and rejectionIds. */
+  name: string;
+  file: string;
+  status: Status;
+  keys: string[];
+}
+
 export const config: EntryPoints.MapReduce.config = { retryCount: 1, exitOnError: false };
 
-export const getInputData: EntryPoints.MapReduce.getInputData = () => {
+function batches(statuses: Status[], max: number): Batch[] {
+  const byStatus: unknown[] = [];
+  for (const st of statuses) byStatus.push(...(byStatus.length ? ['OR'] : []), [B.status, 'is', st]);
+  return search
+    .create({
+      type: B.type,
+      filters: [[B.feed, 'is', EXPORT.feed], 'AND', byStatus],
+      columns: [search.createColumn({ name: 'internalid', sort: search.Sort.ASC }), 'name', B.file, B.status, B.keys],
+    })
+    .run()
+    .getRange({ start: 0, end: max })
+    .map((r) => {
+      const keys = String(r.getValue({ name: B.keys }) || '');
+      const status = String(r.getValue({ name: B.status })) as Status;
+      return { id: String(r.id), name: String(r.getValue({ name: 'name' })), file: String(r.getValue({ name: B.file }) || ''), status, keys: keys ? keys.split(',') : [] };
+    });
+}
+
+const openBatch = (): Batch | null => batches(['PENDING', 'UPLOADED'], 1)[0] || null;
+
+function saveBatch(id: string, values: Record<string, string | number>): void {
+  record.submitFields({ type: B.type, id, values });
+}
+
+function createBatch(name: string, file: string, status: Status, keys: string[]): string {
+  const rec = record.create({ type: B.type });
+  rec.setValue({ fieldId: 'name', value: name });
+  rec.setValue({ fieldId: B.feed, value: EXPORT.feed });
+  rec.setValue({ fieldId: B.file, value: file });
+  rec.setValue({ fieldId: B.status, value: status });
+  rec.setValue({ fieldId: B.keys, value: keys.join(',') });
+  rec.setValue({ fieldId: B.rows, value: keys.length });
+  return String(rec.save());
+}
+
+function connect(): sftp.Connection {
+  return openFeedConnection(loadSftpSettings(param(`${P}sftp_config`)), EXPORT.feedDir);
+}
+
+/** True when `file` is in the folder, or moved by the OMS to its archive/ or failed/. */
+function onServer(conn: sftp.Connection, file: string): boolean {
+  return [EXPORT.dir, joinPath(EXPORT.dir, 'archive'), joinPath(EXPORT.dir, 'failed')].some((dir) => {
+    try {
+      return conn.list({ path: dir, sort: sftp.Sort.NAME }).some((e) => e.name === file);
+    } catch (e) {
+      return false; // the folder does not exist
+    }
+  });
+}
+
+function setTries(stateId: string, tries: number): void {
+  record.submitFields({ type: LAST_RUN.type, id: stateId, values: { [LAST_RUN.rejectedItemsMarkTries]: tries } });
+}
+
+/** `{so}:{line}` of every set-aside line (at most 1,000 set-aside records are read). */
+function setAsideLines(): Set<string> {
+  const out = new Set<string>();
+  for (const b of batches(['SET_ASIDE'], 1000)) for (const k of b.keys) out.add(k.split(':').slice(0, 2).join(':'));
+  return out;
+}
+
+/** Builds a new batch (or rebuilds a PENDING one that never reached the server) and uploads it. */
+function exportNew(conn: sftp.Connection, pending: Batch | null, stateId: string, lastRun: Date | null): Batch | null {
   const runStart = new Date();
-  const state = loadExportState(param(`${P}state_record`));
-  const batch = state.pendingBatch || newBatchId(runStart);
-  if (state.pendingBatch) log.audit({ title: 'Retrying pending batch', details: `${batch} (its upload did not finish)` });
-  saveExportState(state.id, { pendingBatch: batch, batchStarted: runStart });
-  return buildSearch(batch, state.lastRun, runStart);
-};
-
-export const map: EntryPoints.MapReduce.map = (ctx) => {
-  const result = JSON.parse(ctx.value) as { id: string; values?: Record<string, unknown> };
-  const v = result.values || {};
-  const commentsField = param(`${P}comments_field`);
-  const reasonField = param(`${P}reason_field`);
-  const ref: LineRef = {
-    line: text(v[SO.line]),
-    orderId: text(v[SO.orderId]),
-    orderItemSeqId: text(v[SO.lineId]),
-    comments: commentsField ? text(v[commentsField]) : '',
-    reason: reasonField ? text(v[reasonField]) : '',
-    location: idOf(v[SO.location]),
-  };
-  if (!ref.line || !ref.orderId || !ref.orderItemSeqId) {
-    throw error.create({ name: 'OMS_REJECTED_LINE_INCOMPLETE', message: `sales order ${result.id}: line ${JSON.stringify(ref)} lacks an id`, notifyOff: true });
+  const name = pending ? pending.name : newBatchId(runStart);
+  const { rows, complete } = collectRows(buildSearch(lastRun, runStart), name, setAsideLines());
+  if (!rows.length) {
+    if (pending) saveBatch(pending.id, { [B.status]: 'DONE', [B.keys]: '', [B.rows]: 0 });
+    if (complete) saveExportState(stateId, { lastRun: runStart });
+    return null;
   }
-  ctx.write({ key: String(result.id), value: JSON.stringify(ref) });
+  const keys = rows.map((r: KeyedRow) => r.key);
+  const file = exportFileName(name, 1);
+  const batch: Batch = pending || { id: createBatch(name, file, 'PENDING', []), name, file, status: 'PENDING', keys };
+  saveBatch(batch.id, { [B.keys]: keys.join(','), [B.rows]: keys.length, [B.file]: file });
+  // collectRows keeps the file under max_file_bytes, so csvFiles makes one document.
+  const [doc] = csvFiles(name, rows.map((r) => r.row), 9500000);
+  const path = uploadAtomic(conn, EXPORT.dir, file, doc.contents, (n) => exportFileName(name, 1, n));
+  const uploaded = path.slice(path.lastIndexOf('/') + 1);
+  saveBatch(batch.id, { [B.status]: 'UPLOADED', [B.file]: uploaded });
+  setTries(stateId, 0);
+  if (complete) saveExportState(stateId, { lastRun: runStart });
+  log.audit({ title: 'Rejected items uploaded', details: `${rows.length} row(s) in ${path}; the lines are marked next` });
+  return { ...batch, file: uploaded, status: 'UPLOADED', keys };
+}
+
+export const getInputData: EntryPoints.MapReduce.getInputData = () => {
+  const state = loadExportState(param(`${P}state_record`));
+  const open = openBatch();
+  if (open && open.status === 'UPLOADED') {
+    log.audit({ title: 'Finishing batch', details: `${open.file}: marking ${open.keys.length} line(s)` });
+    return entries(open);
+  }
+  const conn = connect();
+  if (open && onServer(conn, open.file)) {
+    saveBatch(open.id, { [B.status]: 'UPLOADED' });
+    setTries(state.id, 0);
+    return entries(open);
+  }
+  const batch = exportNew(conn, open, state.id, state.lastRun);
+  return batch ? entries(batch) : {};
 };
 
+function entries(batch: Batch): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of batch.keys) out[k] = batch.name;
+  return out;
+}
+
+/** map: `{so}:{line}:{seq}` → the reduce of sales order `{so}`. */
+export const map: EntryPoints.MapReduce.map = (ctx) => {
+  const [so, line] = ctx.key.split(':');
+  ctx.write({ key: so, value: JSON.stringify({ line, batch: ctx.value }) });
+};
+
+/** reduce: marks the order's exported lines with the batch (idempotent). */
 export const reduce: EntryPoints.MapReduce.reduce = (ctx) => {
-  const state = loadExportState(param(`${P}state_record`));
-  const batch = state.pendingBatch;
-  if (!batch) throw error.create({ name: 'OMS_NO_PENDING_BATCH', message: 'the last-run record has no pending batch', notifyOff: true });
-  const defaultComments = param(`${P}comments`) || EXPORT.defaultComments;
   const so = record.load({ type: record.Type.SALES_ORDER, id: ctx.key });
-  const rows: Row[] = [];
-  const missing: string[] = [];
+  let changed = false;
   for (const value of ctx.values) {
-    const ref = JSON.parse(value) as LineRef;
-    const idx = so.findSublistLineWithValue({ sublistId: SO.itemSublist, fieldId: SO.line, value: ref.line });
+    const { line, batch } = JSON.parse(value) as { line: string; batch: string };
+    const idx = so.findSublistLineWithValue({ sublistId: SO.itemSublist, fieldId: SO.line, value: line });
     if (idx < 0) {
-      missing.push(ref.line);
+      log.audit({ title: 'Exported line gone', details: `sales order ${ctx.key}: line ${line} was removed after the export; nothing to mark` });
       continue;
     }
-    const current = String(so.getSublistValue({ sublistId: SO.itemSublist, fieldId: SO.rejectionExportBatch, line: idx }) || '');
-    if (current && current !== batch) continue; // exported meanwhile by another batch
+    if (String(so.getSublistValue({ sublistId: SO.itemSublist, fieldId: SO.rejectionExportBatch, line: idx }) || '') === batch) continue;
     so.setSublistValue({ sublistId: SO.itemSublist, fieldId: SO.rejectionExportBatch, line: idx, value: batch });
-    const facilityId = String(so.getSublistValue({ sublistId: SO.itemSublist, fieldId: SO.location, line: idx }) || '') || ref.location;
-    rows.push({
-      orderId: ref.orderId,
-      orderItemSeqId: ref.orderItemSeqId,
-      rejectionComments: ref.comments || defaultComments,
-      rejectionReason: ref.reason,
-      facilityId,
-      rejectionId: rejectionId(ctx.key, ref.line, batch),
-    });
+    changed = true;
   }
-  if (rows.length) so.save({ enableSourcing: false, ignoreMandatoryFields: true });
-  for (const row of rows) ctx.write({ key: ctx.key, value: JSON.stringify(row) });
-  if (missing.length) {
-    // After the save, so the stamped lines still go out; the error keeps the last-run time.
-    throw error.create({ name: 'OMS_REJECTED_LINE_NOT_FOUND', message: `sales order ${ctx.key}: no line ${missing.join(', ')}`, notifyOff: true });
-  }
+  if (changed) so.save({ enableSourcing: false, ignoreMandatoryFields: true });
 };
 
-/**
- * The path of a file of `batch` (its name, or an alternative `-n` name) already holding `doc`'s
- * contents, else ''. Only called by a restarted summarize: its first attempt may have uploaded the
- * file before it could save the state. Downloads cost 100 units each; only same-stamp names are read.
- */
-function uploadedBefore(conn: sftp.Connection, batch: string, doc: { part: number; contents: string }): string {
-  const names = new Set(listFiles(conn, EXPORT.dir).map((f) => f.name));
-  for (let n = 1; n <= 20; n++) {
-    const name = exportFileName(batch, doc.part, n);
-    if (!names.has(name)) continue;
-    if (conn.download({ directory: EXPORT.dir, filename: name }).getContents() === doc.contents) return `${EXPORT.dir}/${name}`;
+function reduceErrors(ctx: EntryPoints.MapReduce.summarizeContext): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const summary of [ctx.mapSummary, ctx.reduceSummary]) {
+    summary.errors.iterator().each((key, err) => {
+      out.set(key, err);
+      return true;
+    });
   }
-  return '';
+  return out;
 }
 
-interface StageErrors {
-  input: string[];
-  map: string[];
-  reduce: string[];
-}
-
-function collectErrors(ctx: EntryPoints.MapReduce.summarizeContext): StageErrors {
-  const errors: StageErrors = { input: [], map: [], reduce: [] };
-  if (ctx.inputSummary.error) errors.input.push(`input: ${ctx.inputSummary.error}`);
-  ctx.mapSummary.errors.iterator().each((key, err) => {
-    errors.map.push(`map ${key}: ${err}`);
-    return true;
+/** `{file}.errors.csv` in `rejectedorderitem/error/` (feeds.md v2 report form `row,internalId,lineId,orderLineId,message`). */
+function reportSetAside(batch: Batch, failed: Map<string, string>): string {
+  const lines = [csvLine(['row', 'internalId', 'lineId', 'orderLineId', 'message'])];
+  batch.keys.forEach((k, i) => {
+    const [so, line, seq] = k.split(':');
+    if (failed.has(so)) lines.push(csvLine([String(i + 1), so, line, seq, `set aside: the sales order could not be saved to mark the line exported (${failed.get(so)})`.slice(0, 1000)]));
   });
-  ctx.reduceSummary.errors.iterator().each((key, err) => {
-    errors.reduce.push(`reduce ${key}: ${err}`);
-    return true;
-  });
-  return errors;
+  const name = batch.file.replace(/\.csv$/, '.errors.csv');
+  const conn = connect();
+  ensureDir(conn, joinPath(EXPORT.dir, 'error'));
+  return uploadAtomic(conn, joinPath(EXPORT.dir, 'error'), name, lines.join('\n') + '\n', (n) => name.replace(/\.errors\.csv$/, `-${n}.errors.csv`));
 }
 
-/**
- * Uploads the batch, then:
- * - no error: clears the pending batch and sets the last-run time to the run's start (also with
- *   zero rows);
- * - map errors only (a line without ids, nothing stamped): clears the batch, keeps the last-run
- *   time so the next run looks at the same window again;
- * - input or reduce errors: keeps both, because lines stamped with the batch by an earlier attempt
- *   may be missing from this file; the next run reuses the batch and sends them (rows it sends
- *   twice are no-ops in the OMS).
- */
+function setAside(batch: Batch, failed: Map<string, string>): void {
+  const keys = batch.keys.filter((k) => failed.has(k.split(':')[0]));
+  createBatch(`${batch.name} set aside`, batch.file, 'SET_ASIDE', keys);
+  saveBatch(batch.id, { [B.status]: 'DONE' });
+  log.error({ title: `${failed.size} sales order(s) set aside`, details: `${batch.file}: ${[...failed].map(([k, e]) => `${k}: ${e}`).join('\n')}`.slice(0, 3900) });
+  try {
+    log.audit({ title: 'Set-aside report written', details: reportSetAside(batch, failed) });
+  } catch (e) {
+    log.error({ title: 'Set-aside report not written', details: errorMessage(e) });
+  }
+}
+
 export const summarize: EntryPoints.MapReduce.summarize = (ctx) => {
-  const errors = collectErrors(ctx);
-  const all = [...errors.input, ...errors.map, ...errors.reduce];
-  const collected: Row[] = [];
-  ctx.output.iterator().each((_key, value) => {
-    collected.push(JSON.parse(value) as Row);
-    return true;
-  });
-  const state = loadExportState(param(`${P}state_record`));
-  if (!state.pendingBatch) {
-    log.audit({ title: 'Nothing pending', details: 'the batch was finished by an earlier summarize' });
+  if (ctx.inputSummary.error) log.error({ title: 'getInputData failed', details: String(ctx.inputSummary.error).slice(0, 3900) });
+  const batch = openBatch();
+  if (!batch || batch.status !== 'UPLOADED') return;
+  const failed = reduceErrors(ctx);
+  if (!failed.size) {
+    saveBatch(batch.id, { [B.status]: 'DONE' });
+    log.audit({ title: 'Rejected items batch done', details: `${batch.file}: ${batch.keys.length} line(s) exported and marked` });
     return;
   }
-  const rows = uniqueRows(sortRows(collected));
-  const uploaded: string[] = [];
-  if (rows.length) {
-    try {
-      const conn = openFeedConnection(loadSftpSettings(param(`${P}sftp_config`)), EXPORT.feedDir);
-      for (const doc of csvFiles(state.pendingBatch, rows, intParam(`${P}max_file_bytes`, 9000000, 1000, 9500000))) {
-        const batch = state.pendingBatch;
-        const earlier = ctx.isRestarted ? uploadedBefore(conn, batch, doc) : '';
-        if (earlier) log.audit({ title: 'Restarted summarize: file already uploaded', details: `${earlier} holds this part of batch ${batch}; not uploaded again` });
-        uploaded.push(earlier || uploadAtomic(conn, EXPORT.dir, doc.name, doc.contents, (n) => exportFileName(batch, doc.part, n)));
-      }
-    } catch (e) {
-      log.error({ title: 'Upload failed; batch stays pending', details: `${state.pendingBatch}: ${errorMessage(e)}. The next run exports these lines again.` });
-      return;
-    }
+  const state = loadExportState(param(`${P}state_record`));
+  const rec = record.load({ type: LAST_RUN.type, id: state.id });
+  const tries = Number(rec.getValue({ fieldId: LAST_RUN.rejectedItemsMarkTries }) || 0) + 1;
+  if (tries < EXPORT.maxMarkTries) {
+    setTries(state.id, tries);
+    log.error({ title: `${failed.size} sales order(s) not marked (try ${tries} of ${EXPORT.maxMarkTries})`, details: `${batch.file} stays UPLOADED; the next run marks them` });
+    return;
   }
-  if (errors.input.length === 0 && errors.reduce.length === 0) {
-    const finished: { pendingBatch: string; batchStarted: null; lastRun?: Date } = { pendingBatch: '', batchStarted: null };
-    if (all.length === 0 && state.batchStarted) finished.lastRun = state.batchStarted;
-    saveExportState(state.id, finished);
-  }
-  if (all.length) log.error({ title: `${all.length} error(s); last-run time kept`, details: all.join('\n').slice(0, 3900) });
-  log.audit({ title: 'Rejected items exported', details: `${rows.length} row(s) in ${uploaded.length ? uploaded.join(', ') : 'no file'}` });
+  setAside(batch, failed);
+  setTries(state.id, 0);
 };

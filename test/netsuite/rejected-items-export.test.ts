@@ -14,7 +14,7 @@ const DIR = 'salesorder/rejectedorderitem';
 const P = 'custscript_oms_rej_';
 const HEADER = 'orderId,orderItemSeqId,rejectionComments,rejectionReason';
 const V2_HEADER = `${HEADER},facilityId,rejectionId`;
-const NAME_RE = /^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-RejectedSalesOrderItemExport\.csv$/;
+const NAME_RE = /^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-\d{3}[a-z0-9]+-RejectedSalesOrderItemExport\.csv$/;
 const DEFAULT_COMMENT = 'Order Item Rejected from NetSuite';
 
 interface LineSpec {
@@ -51,6 +51,11 @@ const read = (name: string) =>
     })
     .join('\n');
 const state = () => env.store.all('customrecord_oms_last_runtime_export')[0];
+const batchRecords = () =>
+  env.store
+    .all('customrecord_oms_id_export')
+    .filter((r) => r.fields.custrecord_oms_idx_feed === 'salesorder/rejectedorderitem')
+    .map((r) => r.fields);
 const lines = (soId: string) => env.store.must('salesorder', soId).sublists.item;
 
 function salesOrder(orderId: string, specs: LineSpec[], modified = new Date()): string {
@@ -125,12 +130,12 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     expect(env.sftp.calls.filter((c) => c.op === 'upload').map((c) => c.path)).toEqual([env.path(`${DIR}/${name}.part`)]);
 
     const batch = String(lines(so1)[0].custcol_oms_rej_export_batch);
-    expect(batch.startsWith(name.replace('-RejectedSalesOrderItemExport.csv', ''))).toBe(true);
+    expect(name.startsWith(batch.slice(0, 19))).toBe(true);
     expect(lines(so1).map((l) => l.custcol_oms_rej_export_batch)).toEqual([batch, '']);
     expect(lines(so2).map((l) => l.custcol_oms_rej_export_batch)).toEqual([batch]);
+    expect(batchRecords().map((b) => [b.name, b.custrecord_oms_idx_status, b.custrecord_oms_idx_file])).toEqual([[batch, 'DONE', name]]);
 
     const s = state().fields;
-    expect(s.custrecord_oms_rej_pending_batch).toBe('');
     expect((s.custrecord_oms_rej_so_item_ex_date as Date).getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect((s.custrecord_oms_rej_so_item_ex_date as Date).getTime()).toBeLessThanOrEqual(Date.now());
   });
@@ -162,7 +167,7 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     runMapReduce(env, SCRIPT);
     expect(files()).toEqual([]);
     expect(state().fields.custrecord_oms_rej_so_item_ex_date).toBeInstanceOf(Date);
-    expect(state().fields.custrecord_oms_rej_pending_batch).toBe('');
+    expect(batchRecords()).toEqual([]);
   });
 
   it('narrows the search with lastmodifieddate WITHIN both bounds (last run - overlap, run start + 1 min)', () => {
@@ -211,26 +216,27 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     expect(files()).toHaveLength(1);
   });
 
-  it('keeps the batch pending when the upload fails and sends the same lines in that batch next run', () => {
+  it('marks no line when the upload fails, and sends the same lines under the same batch next run', () => {
     const so = salesOrder('OMS1001', [{ line: 1, seq: '00101', rejected: true }]);
     env.sftp.failWhen((c) => (c.op === 'upload' ? Object.assign(new Error('connection reset'), { name: 'FTP_TRANSFER_FAILED' }) : undefined));
     runMapReduce(env, SCRIPT);
     expect(files()).toEqual([]);
-    const batch = String(state().fields.custrecord_oms_rej_pending_batch);
-    expect(batch).toMatch(/^\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.\d{3}[a-z0-9]+$/);
-    expect(lines(so)[0].custcol_oms_rej_export_batch).toBe(batch);
+    expect(lines(so)[0].custcol_oms_rej_export_batch).toBe('');
+    const [pending] = batchRecords();
+    expect(pending.custrecord_oms_idx_status).toBe('PENDING');
     expect(state().fields.custrecord_oms_rej_so_item_ex_date ?? null).toBeNull();
 
     env.sftp.clearFailures();
     salesOrder('OMS1002', [{ line: 1, seq: '00101', rejected: true }]);
     runMapReduce(env, SCRIPT);
-    expect(files()).toEqual([`${batch.slice(0, 19)}-RejectedSalesOrderItemExport.csv`]);
+    expect(files()).toEqual([pending.custrecord_oms_idx_file]);
     expect(read(files()[0])).toBe(`${HEADER}\nOMS1001,00101,${DEFAULT_COMMENT},\nOMS1002,00101,${DEFAULT_COMMENT},\n`);
-    expect(state().fields.custrecord_oms_rej_pending_batch).toBe('');
+    expect(lines(so)[0].custcol_oms_rej_export_batch).toBe(pending.name);
+    expect(batchRecords().map((b) => b.custrecord_oms_idx_status)).toEqual(['DONE']);
     expect(state().fields.custrecord_oms_rej_so_item_ex_date).toBeInstanceOf(Date);
   });
 
-  it('keeps the last-run time when a line fails, but still exports the good ones', () => {
+  it('keeps the last-run time when a line lacks its OMS id, but still exports the good ones', () => {
     runMapReduce(env, SCRIPT);
     const lastRun = new Date(Date.now() - 3600_000);
     env.store.must('customrecord_oms_last_runtime_export', state().id).fields.custrecord_oms_rej_so_item_ex_date = lastRun;
@@ -238,36 +244,34 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
       { line: 1, seq: '00101', rejected: true },
       { line: 2, seq: '  ', rejected: true },
     ]);
-    const run = runMapReduce(env, SCRIPT);
-    expect(run.mapErrors).toHaveLength(1);
-    expect(run.mapErrors[0][1]).toContain('OMS_REJECTED_LINE_INCOMPLETE');
+    runMapReduce(env, SCRIPT);
     expect(read(files()[0])).toBe(`${HEADER}\nOMS1001,00101,${DEFAULT_COMMENT},\n`);
     expect(state().fields.custrecord_oms_rej_so_item_ex_date).toEqual(lastRun);
-    expect(state().fields.custrecord_oms_rej_pending_batch).toBe('');
   });
 
-  it('keeps the batch pending after a reduce error, so no stamped line can be left behind', () => {
+  it('a sales order that cannot be saved is not sent again, and is set aside and reported after 3 tries', () => {
     const so1 = salesOrder('OMS1001', [{ line: 1, seq: '00101', rejected: true }]);
     const so2 = salesOrder('OMS1002', [{ line: 1, seq: '00201', rejected: true }]);
     env.store.failWhen((r, op) => (op === 'save' && r.id === so2 ? Object.assign(new Error('Record has been changed'), { name: 'RCRD_HAS_BEEN_CHANGED' }) : undefined));
-    const run = runMapReduce(env, SCRIPT);
-    expect(run.reduceErrors.map(([k]) => k)).toEqual([so2]);
-    const [first] = files();
-    expect(read(first)).toBe(`${HEADER}\nOMS1001,00101,${DEFAULT_COMMENT},\n`);
-    const batch = String(state().fields.custrecord_oms_rej_pending_batch);
-    expect(batch).not.toBe('');
-    expect(lines(so1)[0].custcol_oms_rej_export_batch).toBe(batch);
-    expect(state().fields.custrecord_oms_rej_so_item_ex_date ?? null).toBeNull();
+    for (let tryNo = 1; tryNo <= 3; tryNo++) {
+      const run = runMapReduce(env, SCRIPT);
+      expect(run.reduceErrors.map(([k]) => k)).toEqual([so2]);
+      expect(batchRecords()[0].custrecord_oms_idx_status).toBe(tryNo < 3 ? 'UPLOADED' : 'DONE');
+    }
+    const [file] = files();
+    expect(files()).toEqual([file]); // one upload, whatever the retries
+    expect(read(file)).toBe(`${HEADER}\nOMS1001,00101,${DEFAULT_COMMENT},\nOMS1002,00201,${DEFAULT_COMMENT},\n`);
+    expect(lines(so1)[0].custcol_oms_rej_export_batch).not.toBe('');
+    expect(lines(so2)[0].custcol_oms_rej_export_batch).toBe('');
+    const aside = batchRecords().find((b) => b.custrecord_oms_idx_status === 'SET_ASIDE')!;
+    expect(aside.custrecord_oms_idx_keys).toBe(`${so2}:1:00201`);
+    const report = env.sftp.read(env.path(`${DIR}/error/${file.replace(/\.csv$/, '.errors.csv')}`))!;
+    expect(report.split('\n')[0]).toBe('row,internalId,lineId,orderLineId,message');
+    expect(report.split('\n')[1]).toMatch(new RegExp(`^2,${so2},1,00201,.*RCRD_HAS_BEEN_CHANGED`));
 
+    runMapReduce(env, SCRIPT); // the set-aside line is not exported again
+    expect(files()).toEqual([file]);
     env.store.clearFailures();
-    runMapReduce(env, SCRIPT);
-    const second = files().filter((f) => f !== first);
-    expect(second).toHaveLength(1);
-    expect(second[0]).toMatch(/-2-RejectedSalesOrderItemExport\.csv$/); // same batch, never replacing the first file
-    expect(read(second[0])).toBe(`${HEADER}\nOMS1001,00101,${DEFAULT_COMMENT},\nOMS1002,00201,${DEFAULT_COMMENT},\n`);
-    expect(lines(so2)[0].custcol_oms_rej_export_batch).toBe(batch);
-    expect(state().fields.custrecord_oms_rej_pending_batch).toBe('');
-    expect(state().fields.custrecord_oms_rej_so_item_ex_date).toBeInstanceOf(Date);
   });
 
   it('exports a line again after the OMS cleared its rejection and NetSuite rejected it once more', () => {
@@ -288,18 +292,36 @@ describe('HC_MR_ExportedRejectedSalesOrderItemCSV', () => {
     expect(all.every((f) => f.endsWith('-RejectedSalesOrderItemExport.csv'))).toBe(true);
   });
 
-  it('the user event keeps the batch of a line that is still rejected', () => {
+  it('the user event clears the batch only when the rejected flag or the location changes', () => {
     const ue = env.load<{ beforeSubmit(ctx: UserEventContext): void }>('HC_UE_ResetRejectedItemExport');
     env.store.onBeforeSubmit('salesorder', (ctx) => ue.beforeSubmit(ctx));
-    env.params.custscript_oms_ue_rejected_location = '8';
+    env.params[`${P}rejected_location`] = '8';
     const so = salesOrder('OMS1001', [
       { line: 1, seq: '00101', rejected: true },
       { line: 2, seq: '00102', location: '8' },
+      { line: 3, seq: '00103', rejected: true },
     ]);
-    env.params[`${P}rejected_location`] = '8';
     runMapReduce(env, SCRIPT);
     editLine(so, 1, { quantity: 2 });
-    expect(lines(so).map((l) => l.custcol_oms_rej_export_batch === '')).toEqual([false, false]);
+    editLine(so, 2, { quantity: 2 });
+    expect(lines(so).map((l) => l.custcol_oms_rej_export_batch === '')).toEqual([false, false, false]);
+    editLine(so, 3, { location: '12' });
+    expect(lines(so).map((l) => l.custcol_oms_rej_export_batch === '')).toEqual([false, false, true]);
+    runMapReduce(env, SCRIPT); // still rejected at its new location: a new rejection, sent once
+    expect(files()).toHaveLength(2);
+    runMapReduce(env, SCRIPT);
+    expect(files()).toHaveLength(2);
+  });
+
+  it('in location mode, facilityId is the location the line left for "Rejected Orders"', () => {
+    const ue = env.load<{ beforeSubmit(ctx: UserEventContext): void }>('HC_UE_ResetRejectedItemExport');
+    env.store.onBeforeSubmit('salesorder', (ctx) => ue.beforeSubmit(ctx));
+    env.params[`${P}rejected_location`] = '8';
+    const so = salesOrder('OMS1001', [{ line: 1, seq: '00101', location: '12' }]);
+    editLine(so, 1, { location: '8' }); // NetSuite moves the line it cannot fulfil to "Rejected Orders"
+    expect(lines(so)[0].custcol_oms_rej_prev_location).toBe('12');
+    runMapReduce(env, SCRIPT);
+    expect(raw(files()[0])).toMatch(new RegExp(`^${V2_HEADER}\nOMS1001,00101,${DEFAULT_COMMENT},,12,${so}-1-\\d{13}\n$`));
   });
 });
 

@@ -45,6 +45,8 @@ export const LAST_RUN = {
   rejectedItemsPendingBatch: 'custrecord_oms_rej_pending_batch',
   /** When the run that owns the pending batch started (becomes the last-run time on success). */
   rejectedItemsBatchStarted: 'custrecord_oms_rej_batch_started',
+  /** Runs that tried to mark the lines of the UPLOADED rejected-items batch. */
+  rejectedItemsMarkTries: 'custrecord_oms_rej_mark_tries',
 } as const;
 
 /** Sales order fields. */
@@ -59,6 +61,8 @@ export const SO = {
   itemTag: 'custcol_oms_item_tag',
   /** Export batch that sent the line's rejection to the OMS; empty = not exported yet. */
   rejectionExportBatch: 'custcol_oms_rej_export_batch',
+  /** Line: internal id of the location the line left at its last location change (HC_UE_ResetRejectedItemExport). */
+  previousLocation: 'custcol_oms_rej_prev_location',
   itemSublist: 'item',
   line: 'line',
   location: 'location',
@@ -242,6 +246,10 @@ export const REJECTED_ITEMS_EXPORT = {
   fileSuffix: 'RejectedSalesOrderItemExport.csv',
   defaultComments: 'Order Item Rejected from NetSuite',
   paramPrefix: 'custscript_oms_rej_',
+  /** Key of its batch records (customrecord_oms_id_export). */
+  feed: 'salesorder/rejectedorderitem',
+  /** Runs that try to mark a batch's lines before its unsaveable sales orders are set aside. */
+  maxMarkTries: 3,
 } as const;
 
 /**

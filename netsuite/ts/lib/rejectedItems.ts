@@ -1,12 +1,13 @@
 /**
- * Rejected-items export helpers (search, CSV files) for HC_MR_ExportedRejectedSalesOrderItemCSV.
+ * Rejected-items export helpers (search, rows, CSV files) for HC_MR_ExportedRejectedSalesOrderItemCSV.
  */
 import * as format from 'N/format';
+import * as log from 'N/log';
 import * as search from 'N/search';
 import { csvLine, neutralize, utf8Length } from './csv';
 import { REJECTED_ITEMS_EXPORT as EXPORT, SO } from './fields';
 import { utcStamp } from './names';
-import { intParam, param } from './params';
+import { intParam, param, remainingUsage } from './params';
 
 const P = EXPORT.paramPrefix;
 
@@ -70,7 +71,8 @@ function rejectionCriteria(): unknown[] {
   return rejectedLocation ? [checked, 'OR', [SO.location, 'anyof', rejectedLocation]] : [checked];
 }
 
-export function buildSearch(batch: string, lastRun: Date | null, runStart: Date): search.Search {
+/** The rejected lines not exported yet (mark empty), modified in the window when there was a last run. */
+export function buildSearch(lastRun: Date | null, runStart: Date): search.Search {
   const filters: unknown[] = [
     ['mainline', 'is', 'F'],
     'AND',
@@ -78,13 +80,13 @@ export function buildSearch(batch: string, lastRun: Date | null, runStart: Date)
     'AND',
     [SO.lineId, 'isnotempty', ''],
     'AND',
-    [[SO.rejectionExportBatch, 'isempty', ''], 'OR', [SO.rejectionExportBatch, 'is', batch]],
+    [SO.rejectionExportBatch, 'isempty', ''],
   ];
   if (lastRun) {
     const overlapMs = intParam(`${P}overlap_minutes`, 15, 0, 10080) * 60000;
     filters.push('AND', ['lastmodifieddate', 'within', datetime(new Date(lastRun.getTime() - overlapMs)), datetime(new Date(runStart.getTime() + 60000))]);
   }
-  const columns: (string | search.Column)[] = [search.createColumn({ name: 'internalid', sort: search.Sort.ASC }), SO.orderId, SO.lineId, SO.line, SO.location];
+  const columns: (string | search.Column)[] = [search.createColumn({ name: 'internalid', sort: search.Sort.ASC }), SO.orderId, SO.lineId, SO.line, SO.location, SO.previousLocation, SO.rejected];
   for (const f of [param(`${P}comments_field`), param(`${P}reason_field`)]) if (f) columns.push(f);
 
   const savedSearchId = param(`${P}saved_search`);
@@ -112,12 +114,14 @@ export function batchStamp(batch: string): string {
 }
 
 /**
- * `{stamp}-RejectedSalesOrderItemExport.csv`; part k > 1 of a split batch adds `-p{k}`, and a
- * name already taken on the server adds `-{n}` — the name keeps ending with
+ * `{stamp}-{batch tail}-RejectedSalesOrderItemExport.csv` (feeds.md v2: a UTC time stamp and a
+ * unique run id), so a name on the server belongs to one batch only; part k > 1 of a split batch
+ * adds `-p{k}`, and a name already taken adds `-{n}`. The name keeps ending with
  * `-RejectedSalesOrderItemExport.csv`, the pattern the OMS reads.
  */
 export function exportFileName(batch: string, part: number, attempt = 1): string {
-  return [batchStamp(batch), part > 1 ? `p${part}` : '', attempt > 1 ? String(attempt) : '', EXPORT.fileSuffix].filter(Boolean).join('-');
+  const tail = batch.slice(20).replace(/[^A-Za-z0-9]/g, '');
+  return [batchStamp(batch), tail, part > 1 ? `p${part}` : '', attempt > 1 ? String(attempt) : '', EXPORT.fileSuffix].filter(Boolean).join('-');
 }
 
 /** Work done by `csvFiles`: characters measured (a test bounds it; linear in the output). */
@@ -143,7 +147,7 @@ export function csvFiles(batch: string, rows: readonly Row[], maxBytes: number, 
     bytes = headerBytes;
   };
   for (const r of rows) {
-    const line = csvLine([r.orderId, r.orderItemSeqId, neutralize(r.rejectionComments), neutralize(r.rejectionReason), r.facilityId, r.rejectionId]) + '\n';
+    const line = rowLine(r);
     const n = utf8Length(line);
     meter.chars += line.length;
     if (lines.length && bytes + n > maxBytes) flush();
@@ -163,4 +167,83 @@ export function sortRows(rows: Row[]): Row[] {
 /** Drops repeated rows (same rejectionId) of a sorted list (a retried reduce writes again). */
 export function uniqueRows(sorted: Row[]): Row[] {
   return sorted.filter((r, i) => i === 0 || r.rejectionId !== sorted[i - 1].rejectionId || r.orderId !== sorted[i - 1].orderId);
+}
+
+/** One exported line: its batch key (`{so}:{line}:{orderItemSeqId}`, in file row order) and its row. */
+export interface KeyedRow {
+  key: string;
+  row: Row;
+}
+
+export interface Collected {
+  rows: KeyedRow[];
+  /** False when a limit (rows, bytes, governance) stopped the collection or a line lacked an id. */
+  complete: boolean;
+}
+
+/** Usage kept for the batch record saves and the upload (upload 100, list and move). */
+const UPLOAD_RESERVE = 400;
+
+/** The row of one search result of `buildSearch`, or null when the line lacks an OMS id. */
+function rowOf(r: search.Result, batch: string, defaultComments: string): KeyedRow | null {
+  const get = (name: string) => text(r.getValue({ name }));
+  const [line, orderId, seq] = [get(SO.line), get(SO.orderId), get(SO.lineId)];
+  if (!line || !orderId || !seq) return null;
+  const commentsField = param(`${P}comments_field`);
+  const reasonField = param(`${P}reason_field`);
+  const flagged = r.getValue({ name: SO.rejected });
+  // Flagged in place: the line is still at the location that rejected it. Moved to the "Rejected
+  // Orders" location: the location it left (kept by HC_UE_ResetRejectedItemExport).
+  const atRejectedLocation = !(flagged === true || flagged === 'T') && !!param(`${P}rejected_location`);
+  const facilityId = (atRejectedLocation && get(SO.previousLocation)) || get(SO.location);
+  const row: Row = {
+    orderId,
+    orderItemSeqId: seq,
+    rejectionComments: (commentsField && get(commentsField)) || defaultComments,
+    rejectionReason: reasonField ? get(reasonField) : '',
+    facilityId,
+    rejectionId: rejectionId(String(r.id), line, batch),
+  };
+  return { key: `${r.id}:${line}:${seq}`, row };
+}
+
+/**
+ * The rows of a new batch: the lines of `buildSearch` whose `{so}:{line}` is not set aside, within
+ * `max_rows` (25,000 at most, feeds.md v2), `max_file_bytes` and the governance left (checked
+ * before each page of 1,000; a page costs 10 units). What is left waits for the next run.
+ */
+export function collectRows(s: search.Search, batch: string, setAside: ReadonlySet<string>): Collected {
+  const maxRows = intParam(`${P}max_rows`, 20000, 1, 25000);
+  const maxBytes = intParam(`${P}max_file_bytes`, 9000000, 1000, 9500000);
+  const defaultComments = param(`${P}comments`) || EXPORT.defaultComments;
+  const rows: KeyedRow[] = [];
+  let bytes = utf8Length(csvLine(EXPORT.header)) + 1;
+  let complete = true;
+  const paged = s.run();
+  for (let start = 0; ; start += 1000) {
+    if (remainingUsage() < 10 + UPLOAD_RESERVE) {
+      log.audit({ title: 'Governance low', details: `stopped collecting at ${rows.length} row(s); the next run exports the rest` });
+      return { rows, complete: false };
+    }
+    const page = paged.getRange({ start, end: start + 1000 });
+    for (const r of page) {
+      const k = rowOf(r, batch, defaultComments);
+      if (!k) {
+        log.error({ title: 'Rejected line lacks an OMS id', details: `sales order ${r.id}, line ${text(r.getValue({ name: SO.line }))}: not exported` });
+        complete = false;
+        continue;
+      }
+      if (setAside.has(k.key.split(':').slice(0, 2).join(':'))) continue;
+      const size = utf8Length(rowLine(k.row));
+      if (rows.length >= maxRows || bytes + size > maxBytes) return { rows, complete: false };
+      rows.push(k);
+      bytes += size;
+    }
+    if (page.length < 1000) return { rows, complete };
+  }
+}
+
+/** One CSV line of a row (free text neutralised against formula injection). */
+function rowLine(r: Row): string {
+  return csvLine([r.orderId, r.orderItemSeqId, neutralize(r.rejectionComments), neutralize(r.rejectionReason), r.facilityId, r.rejectionId]) + '\n';
 }

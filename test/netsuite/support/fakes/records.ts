@@ -24,6 +24,8 @@ export interface StoredRecord {
 export interface UserEventContext {
   type: string;
   newRecord: FakeRecord;
+  /** The record as stored before this save (edit / xedit only), as NetSuite's `context.oldRecord`. */
+  oldRecord?: FakeRecord;
   UserEventType: Record<string, string>;
   /** runtime.executionContext of the save (CSVIMPORT when a CSV import job saves). */
   executionContext: string;
@@ -112,7 +114,11 @@ export class RecordStore {
       if (e) throw e;
     }
     if (op === 'save' && opts.userEvents !== false) {
-      for (const h of this.hooks.get(rec.data.type) ?? []) h({ type: isNew ? 'create' : 'edit', newRecord: rec, UserEventType: USER_EVENT_TYPE, executionContext: opts.executionContext ?? 'SCHEDULED' });
+      const stored = isNew ? undefined : this.data.get(rec.data.type)?.get(rec.data.id);
+      const oldRecord = stored ? new FakeRecord(this, clone(stored)) : undefined;
+      for (const h of this.hooks.get(rec.data.type) ?? []) {
+        h({ type: isNew ? 'create' : 'edit', newRecord: rec, oldRecord, UserEventType: USER_EVENT_TYPE, executionContext: opts.executionContext ?? 'SCHEDULED' });
+      }
     }
     if (isNew) rec.data.id = String(++this.seq);
     const stored = clone(rec.data);
