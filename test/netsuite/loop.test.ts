@@ -1,0 +1,116 @@
+/**
+ * The whole NetSuite loop in one story (issue 9, item 4): the OMS's real feed jobs on PGlite and
+ * the compiled SuiteScripts in the emulator exchange files through one real SFTP server on
+ * loopback. Every file and record is checked at each step.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createOrder, getOrder } from '../../src/app/orders';
+import { customers, orders } from '../../src/db/schema';
+import { createTestDatabase } from '../support/db';
+import { expectOk, orderBody, seedCatalog } from '../support/fixtures';
+import { buildNetsuite } from './support/build';
+import { runScheduled } from './support/env';
+import { runMapReduce } from './support/mapreduce';
+import { createWorld, type World } from './loop/world';
+
+const csvFiles = (names: string[]) => names.filter((n) => n.endsWith('.csv'));
+
+describe('the NetSuite loop: OMS jobs and SuiteScripts over one real SFTP server', () => {
+  let w: World;
+  let close: () => Promise<void>;
+  const ns = { sub: '', account: '', whNj: '', whCa: '', store: '', sku1: '', sku2: '' };
+  let orderId = '';
+
+  beforeAll(async () => {
+    buildNetsuite();
+    const d = await createTestDatabase('pglite');
+    w = await createWorld(d, (env) => {
+      ns.sub = env.subsidiary('US');
+      ns.account = env.account('Inventory Adjustments');
+      ns.whNj = env.location('NJ Warehouse');
+      ns.whCa = env.location('CA Warehouse');
+      ns.store = env.location('NYC Store');
+      ns.sku1 = env.item('SKU1');
+      ns.sku2 = env.item('SKU2');
+      return { NETSUITE_ADJUSTMENT_ACCOUNT: ns.account, NETSUITE_SUBSIDIARY: ns.sub, NETSUITE_FULFILLMENT_TAG: 'oms-fulfilled' };
+    });
+    close = async () => { await w.close(); await d.close(); };
+    await seedCatalog(d.db, {
+      facilities: [
+        { id: 'WH_NJ', name: 'NJ Warehouse', type: 'WAREHOUSE', fulfillmentSystem: 'NETSUITE', netsuiteLocationId: ns.whNj, postalCode: '07001', ranking: 1 },
+        { id: 'STORE_NYC', name: 'NYC Store', type: 'STORE', fulfillmentSystem: 'OMS', netsuiteLocationId: ns.store, postalCode: '10001', ranking: 2 },
+        { id: 'WH_CA', name: 'CA Warehouse', type: 'WAREHOUSE', fulfillmentSystem: 'NETSUITE', netsuiteLocationId: ns.whCa, postalCode: '90001', ranking: 3 },
+      ],
+      products: [{ id: 'SKU1', netsuiteItemId: ns.sku1 }, { id: 'SKU2', netsuiteItemId: ns.sku2 }],
+      stock: [['SKU1', 'WH_NJ', 5], ['SKU1', 'STORE_NYC', 1], ['SKU1', 'WH_CA', 5], ['SKU2', 'STORE_NYC', 3]],
+    });
+  }, 60_000);
+
+  afterAll(async () => { await close?.(); });
+
+  it('1. the order enters the OMS; NetSuite creates the customer and the order; their ids come back', async () => {
+    const db = w.oms.database.db;
+    const created = expectOk(await db.transaction((tx) => createOrder(tx, orderBody({
+      externalId: 'SHOP-1001',
+      items: [{ productId: 'SKU1', quantity: 3, unitPrice: 10 }, { productId: 'SKU2', quantity: 1, unitPrice: 5 }],
+      payments: [{ method: 'CREDIT_CARD', amount: 35 }],
+    }))));
+    orderId = created.order.id;
+
+    const cust = await w.job('GEN_CRT_CUST_FD');
+    expect(cust.counts).toMatchObject({ filesCreated: 1, rowsExported: 1 });
+    const custFiles = csvFiles(await w.ls('customer/export'));
+    expect(custFiles).toHaveLength(1);
+    runScheduled(w.ns, 'HC_SC_ImportCustomers');
+    w.ns.tasks.runPending();
+    runScheduled(w.ns, 'HC_SC_ImportCustomers');
+    expect(await w.ls('customer/export/archive')).toEqual(custFiles);
+    const nsCustomers = w.ns.store.all('customer').filter((c) => c.fields.custentity_oms_customer_id);
+    expect(nsCustomers).toHaveLength(1);
+    const nsCustomer = nsCustomers[0];
+    expect(nsCustomer.fields.subsidiary).toBe(ns.sub);
+    // Nothing of the customer's name or e-mail is logged by the import.
+    expect(JSON.stringify(w.ns.logs)).not.toMatch(/Lovelace|ada@example/);
+
+    runMapReduce(w.ns, 'HC_MR_ExportedCustomerCSV');
+    const custIds = csvFiles(await w.ls('customer/import'));
+    expect(custIds).toHaveLength(1);
+    expect(await w.read(`customer/import/${custIds[0]}`)).toContain(`,${nsCustomer.id}`);
+    expect((await w.job('IMP_CUST_IDENT')).counts).toMatchObject({ filesApplied: 1, rowsApplied: 1, rowErrors: 0 });
+    const [omsCustomer] = await db.select().from(customers).where(eq(customers.id, created.order.customerId!));
+    expect(omsCustomer.netsuiteCustomerId).toBe(nsCustomer.id);
+
+    const ord = await w.job('GEN_CRT_ORD_FD');
+    expect(ord.counts).toMatchObject({ filesCreated: 1, rowsExported: 2 });
+    const ordFiles = csvFiles(await w.ls('salesorder/export'));
+    expect(ordFiles).toHaveLength(1);
+    runScheduled(w.ns, 'HC_SC_ImportSalesOrders');
+    w.ns.tasks.runPending();
+    runScheduled(w.ns, 'HC_SC_ImportSalesOrders');
+    expect(await w.ls('salesorder/export/archive')).toEqual(ordFiles);
+    const so = w.ns.store.all('salesorder').filter((r) => r.fields[w.ns.ids.SO.orderId] === orderId);
+    expect(so).toHaveLength(1);
+    const lines = so[0].sublists[w.ns.ids.SO.itemSublist];
+    expect(lines.map((l) => [l.item, l.quantity, l[w.ns.ids.SO.lineId]])).toEqual([[ns.sku1, 3, '00001'], [ns.sku2, 1, '00002']]);
+    expect(so[0].fields.entity).toBe(nsCustomer.id);
+
+    runMapReduce(w.ns, 'HC_MR_ExportedSalesOrderCSV');
+    runMapReduce(w.ns, 'HC_MR_ExportedSalesOrderItemCSV');
+    expect(csvFiles(await w.ls('salesorder/import/orderidentification'))).toHaveLength(1);
+    expect(csvFiles(await w.ls('salesorder/import/orderitemattribute'))).toHaveLength(1);
+    expect((await w.job('IMP_ORDER_IDENT')).counts).toMatchObject({ filesApplied: 1, rowsApplied: 1, rowErrors: 0 });
+    expect((await w.job('IMP_ORDER_ITM_ATTR')).counts).toMatchObject({ filesApplied: 1, rowsApplied: 2, rowErrors: 0 });
+    const [omsOrder] = await db.select().from(orders).where(eq(orders.id, orderId));
+    expect(omsOrder.netsuiteOrderId).toBe(so[0].id);
+    const items = (await getOrder(db, orderId))!.items;
+    expect(items.map((i) => [i.seqId, i.netsuiteLineId])).toEqual([['00001', String(lines[0][w.ns.ids.SO.line])], ['00002', String(lines[1][w.ns.ids.SO.line])]]);
+    // Every file the jobs consumed was archived on the server.
+    expect(csvFiles(await w.ls('customer/import'))).toEqual([]);
+    expect(csvFiles(await w.ls('salesorder/import/orderidentification'))).toEqual([]);
+    // The scripts went over SSH to the real server, never to the in-memory fake.
+    expect(w.sftp.calls.filter((c) => c.op === 'download').length).toBeGreaterThanOrEqual(2);
+    expect(w.sftp.calls.filter((c) => c.op === 'upload').length).toBeGreaterThanOrEqual(3);
+    expect(w.ns.sftp.calls).toEqual([]);
+  });
+});
