@@ -31,7 +31,23 @@ import * as error from 'N/error';
 import * as log from 'N/log';
 import * as sftp from 'N/sftp';
 import type { EntryPoints } from 'N/types';
-import { CREATE_SFTP_DIRECTORY, type CsvImportFeed, INVENTORY_ADJUSTMENTS, OUTCOME_FOLDERS, REJECTED_ITEMS_EXPORT, SFTP_FEED_FOLDERS, UPDATE_SALES_ORDERS } from './lib/fields';
+import {
+  CREATE_SFTP_DIRECTORY,
+  type CsvImportFeed,
+  CUSTOMER_DEPOSIT_EXPORT,
+  CUSTOMER_DEPOSIT_IMPORT,
+  CUSTOMER_ID_EXPORT,
+  FULFILLMENT_EXPORT,
+  IMPORT_CUSTOMERS,
+  IMPORT_SALES_ORDERS,
+  INVENTORY_ADJUSTMENTS,
+  LINE_ID_EXPORT,
+  ORDER_ID_EXPORT,
+  OUTCOME_FOLDERS,
+  REJECTED_ITEMS_EXPORT,
+  SFTP_FEED_FOLDERS,
+  UPDATE_SALES_ORDERS,
+} from './lib/fields';
 import { joinPath } from './lib/names';
 import { intParam, param, remainingUsage } from './lib/params';
 import { loadSftpSettings, type SftpSettings } from './lib/sftpClient';
@@ -56,9 +72,18 @@ function folderTree(): string[] {
     for (const outcome of OUTCOME_FOLDERS) add(`${dir}/${outcome}`);
   }
   // The folders the scripts read and write, whatever layout their feed definitions use.
-  const feeds: CsvImportFeed[] = [UPDATE_SALES_ORDERS, INVENTORY_ADJUSTMENTS];
-  for (const f of feeds) for (const d of [f.inboxDir, f.archiveDir, f.failedDir, f.errorDir]) add(`${f.feedDir}/${d}`);
-  add(`${REJECTED_ITEMS_EXPORT.feedDir}/${REJECTED_ITEMS_EXPORT.dir}`);
+  const readers: Pick<CsvImportFeed, 'feedDir' | 'inboxDir' | 'archiveDir' | 'failedDir' | 'errorDir'>[] = [
+    UPDATE_SALES_ORDERS,
+    INVENTORY_ADJUSTMENTS,
+    IMPORT_CUSTOMERS,
+    IMPORT_SALES_ORDERS,
+    CUSTOMER_DEPOSIT_IMPORT,
+  ];
+  for (const f of readers) for (const d of [f.inboxDir, f.archiveDir, f.failedDir, f.errorDir]) add(`${f.feedDir}/${d}`);
+  // The exports write to `dir`; the OMS moves what it read to archive/ or failed/ beneath it, and
+  // the rejected-items export writes its set-aside reports to error/.
+  const writers = [REJECTED_ITEMS_EXPORT, CUSTOMER_ID_EXPORT, ORDER_ID_EXPORT, LINE_ID_EXPORT, CUSTOMER_DEPOSIT_EXPORT, FULFILLMENT_EXPORT];
+  for (const f of writers) for (const d of ['', ...OUTCOME_FOLDERS]) add(`${f.feedDir}/${f.dir}${d ? `/${d}` : ''}`);
   return [...wanted].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 

@@ -62,6 +62,19 @@ describe('HC_SC_CreateSFTPDirectory', () => {
     expect(audits()[0].details).toContain(`${created.length} created, 0 existing`);
   });
 
+  it('creates every folder that a feed definition in lib/fields.ts names, with archive/, failed/ and error/', () => {
+    runScheduled(env, SCRIPT);
+    const ids = env.ids as unknown as Record<string, Record<string, unknown>>;
+    const named: string[] = [];
+    for (const def of Object.values(ids)) {
+      if (!def || typeof def !== 'object' || typeof def.feedDir !== 'string') continue;
+      for (const k of ['dir', 'inboxDir', 'archiveDir', 'failedDir', 'errorDir']) if (typeof def[k] === 'string') named.push(`${def.feedDir}/${def[k]}`);
+      if (typeof def.dir === 'string') for (const o of ['archive', 'failed', 'error']) named.push(`${def.feedDir}/${def.dir}/${o}`);
+    }
+    expect(named).toEqual(expect.arrayContaining(['customer/import', 'salesorder/import/orderpayment/failed', 'salesorder/customerdeposit/error']));
+    for (const rel of named) expect(env.sftp.dirs.has(env.path(rel)), rel).toBe(true);
+  });
+
   it('is idempotent: a second run creates nothing and leaves files in place', () => {
     runScheduled(env, SCRIPT);
     const tree = dirsUnder(SFTP_ROOT);
