@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createOrder, getOrder } from '../../src/app/orders';
+import { runBrokering } from '../../src/app/brokering/run';
+import { approveOrder, createOrder, getOrder } from '../../src/app/orders';
+import { saveProfile } from '../../src/app/routing-profiles';
 import { customers, orders } from '../../src/db/schema';
 import { createTestDatabase } from '../support/db';
 import { expectOk, orderBody, seedCatalog } from '../support/fixtures';
@@ -15,6 +17,13 @@ import { runMapReduce } from './support/mapreduce';
 import { createWorld, type World } from './loop/world';
 
 const csvFiles = (names: string[]) => names.filter((n) => n.endsWith('.csv'));
+
+/** A scheduled CSV-import script: submit, NetSuite runs the import, the next run archives. */
+function importCycle(w: World, script: string): void {
+  runScheduled(w.ns, script);
+  w.ns.tasks.runPending();
+  runScheduled(w.ns, script);
+}
 
 describe('the NetSuite loop: OMS jobs and SuiteScripts over one real SFTP server', () => {
   let w: World;
@@ -45,6 +54,8 @@ describe('the NetSuite loop: OMS jobs and SuiteScripts over one real SFTP server
       products: [{ id: 'SKU1', netsuiteItemId: ns.sku1 }, { id: 'SKU2', netsuiteItemId: ns.sku2 }],
       stock: [['SKU1', 'WH_NJ', 5], ['SKU1', 'STORE_NYC', 1], ['SKU1', 'WH_CA', 5], ['SKU2', 'STORE_NYC', 3]],
     });
+    // The web channel may ship one order from several facilities (routing.md, allowSplitFulfillment).
+    expectOk(await d.db.transaction((tx) => saveProfile(tx, 'web', { name: 'Web', salesChannel: 'WEB', settings: { allowSplitFulfillment: true } }, 'test')));
   }, 60_000);
 
   afterAll(async () => { await close?.(); });
@@ -104,7 +115,8 @@ describe('the NetSuite loop: OMS jobs and SuiteScripts over one real SFTP server
     const [omsOrder] = await db.select().from(orders).where(eq(orders.id, orderId));
     expect(omsOrder.netsuiteOrderId).toBe(so[0].id);
     const items = (await getOrder(db, orderId))!.items;
-    expect(items.map((i) => [i.seqId, i.netsuiteLineId])).toEqual([['00001', String(lines[0][w.ns.ids.SO.line])], ['00002', String(lines[1][w.ns.ids.SO.line])]]);
+    const nsLine = (n: number) => String(lines[n][w.ns.ids.SO.line]);
+    expect(items.map((i) => [i.seqId, i.netsuiteLineId])).toEqual([['00001', nsLine(0)], ['00002', nsLine(1)]]);
     // Every file the jobs consumed was archived on the server.
     expect(csvFiles(await w.ls('customer/import'))).toEqual([]);
     expect(csvFiles(await w.ls('salesorder/import/orderidentification'))).toEqual([]);
@@ -112,5 +124,26 @@ describe('the NetSuite loop: OMS jobs and SuiteScripts over one real SFTP server
     expect(w.sftp.calls.filter((c) => c.op === 'download').length).toBeGreaterThanOrEqual(2);
     expect(w.sftp.calls.filter((c) => c.op === 'upload').length).toBeGreaterThanOrEqual(3);
     expect(w.ns.sftp.calls).toEqual([]);
+  });
+
+  it('2. approved and brokered: the NetSuite line gets the warehouse, the store keeps its item', async () => {
+    const db = w.oms.database.db;
+    expectOk(await db.transaction((tx) => approveOrder(tx, orderId)));
+    await runBrokering(w.oms.database, { trigger: 'test' });
+    const items = (await getOrder(db, orderId))!.items;
+    expect(items.map((i) => [i.seqId, i.status, i.facilityId])).toEqual([['00001', 'ALLOCATED', 'WH_NJ'], ['00002', 'ALLOCATED', 'STORE_NYC']]);
+
+    const brk = await w.job('GEN_BRKR_ORD_FD_NS');
+    expect(brk.counts).toMatchObject({ filesCreated: 1, rowsExported: 1 });
+    const files = csvFiles(await w.ls('salesorder/update'));
+    expect(files).toHaveLength(1);
+    const so = w.ns.store.all('salesorder').find((r) => r.fields[w.ns.ids.SO.orderId] === orderId)!;
+    const text = await w.read(`salesorder/update/${files[0]}`);
+    expect(text.trim().split('\n').slice(1)).toEqual([`${so.id},1,${ns.sku1},${ns.whNj},3,F,F,00001`]);
+
+    importCycle(w, 'HC_SC_UpdateSalesOrders');
+    expect(await w.ls('salesorder/update/archive')).toEqual(files);
+    const lines = w.ns.store.must('salesorder', so.id).sublists[w.ns.ids.SO.itemSublist];
+    expect(lines.map((l) => [l[w.ns.ids.SO.lineId], l[w.ns.ids.SO.location] ?? ''])).toEqual([['00001', ns.whNj], ['00002', '']]);
   });
 });

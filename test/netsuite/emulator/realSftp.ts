@@ -74,7 +74,8 @@ export class RealSftpServer {
       if (String(o.username) !== this.target.username) throw nsError('FTP_INCORRECT_USERNAME', `unknown user ${String(o.username)}`);
       let conn: number;
       try {
-        conn = this.request<number>({ op: 'connect', options: { host: this.target.host, port: this.target.port, username: this.target.username, password, readyTimeout: 10_000 } });
+        const { host, port, username } = this.target;
+        conn = this.request<number>({ op: 'connect', options: { host, port, username, password, readyTimeout: 10_000 } });
       } catch (e) {
         throw nsError('FTP_CANNOT_ESTABLISH_CONNECTION', (e as Error).message);
       }
@@ -146,7 +147,8 @@ export class RealSftpServer {
       removeDirectory: ({ path: p }: { path: string }) => {
         const d = abs(p);
         this.charge({ op: 'removeDirectory', path: d });
-        if (kind(d) !== 'd' || this.request<Entry[]>({ op: 'list', conn, path: d }).some((e) => e.name !== '.' && e.name !== '..')) throw fail('FTP_INVALID_DIRECTORY', `cannot remove ${d}`);
+        const busy = () => this.request<Entry[]>({ op: 'list', conn, path: d }).some((e) => e.name !== '.' && e.name !== '..');
+        if (kind(d) !== 'd' || busy()) throw fail('FTP_INVALID_DIRECTORY', `cannot remove ${d}`);
         this.request({ op: 'rmdir', conn, path: d });
       },
     };
