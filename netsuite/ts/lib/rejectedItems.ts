@@ -11,16 +11,6 @@ import { intParam, param, remainingUsage } from './params';
 
 const P = EXPORT.paramPrefix;
 
-export interface LineRef {
-  line: string;
-  orderId: string;
-  orderItemSeqId: string;
-  comments: string;
-  reason: string;
-  /** Internal id of the line's location (the OMS facility's external id). */
-  location: string;
-}
-
 /** One row of the v2 file (feeds.md v2, "Rejected order items"). */
 export interface Row {
   orderId: string;
@@ -156,17 +146,6 @@ export function csvFiles(batch: string, rows: readonly Row[], maxBytes: number, 
   }
   if (lines.length) flush();
   return docs;
-}
-
-/** By orderId, then orderItemSeqId, then rejectionId. */
-export function sortRows(rows: Row[]): Row[] {
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return rows.sort((a, b) => cmp(a.orderId, b.orderId) || cmp(a.orderItemSeqId, b.orderItemSeqId) || cmp(a.rejectionId, b.rejectionId));
-}
-
-/** Drops repeated rows (same rejectionId) of a sorted list (a retried reduce writes again). */
-export function uniqueRows(sorted: Row[]): Row[] {
-  return sorted.filter((r, i) => i === 0 || r.rejectionId !== sorted[i - 1].rejectionId || r.orderId !== sorted[i - 1].orderId);
 }
 
 /** One exported line: its batch key (`{so}:{line}:{orderItemSeqId}`, in file row order) and its row. */
