@@ -9,7 +9,18 @@
  * its orders are stored in chunks. A malformed file is one error `{ row: 0, field: '(file)' }`
  * and nothing is imported.
  *
- * CSV: one row per order line, UTF-8 (a BOM is accepted), comma-separated, RFC 4180 quoting,
+ * Encoding (both formats, `import-encoding.ts`): UTF-8 with or without a BOM, UTF-16 LE/BE with a
+ * BOM, or the `encoding` option (`latin1`, `windows-1252`) for a file without a BOM. Any other file
+ * (invalid UTF-8 without a BOM) is one `(file)` error naming the file and `--encoding`, and nothing
+ * of it is stored. A `text` source is already decoded.
+ *
+ * Exact repeats: the same order object twice in a JSON file imports once; the repeat is a row error
+ * naming the position it repeats. The same CSV line twice within an order refuses that order (the
+ * repeat is reported with the line it repeats, the order's other lines with `(order)`): whether the
+ * writer meant the quantity twice or pasted a line twice cannot be told, and an order imported the
+ * wrong way could not be corrected by importing the fixed file again (it would count as existing).
+ *
+ * CSV: one row per order line, comma-separated, RFC 4180 quoting,
  * with this header (any column order):
  *
  *   externalId,orderDate,salesChannel,priority,accountingCode,customerExternalId,firstName,
@@ -30,12 +41,16 @@
  * `quantity` at the order's third row). A bad row rejects its whole order: every row of that order
  * is reported, the bad rows first with the reason, then the order's other rows with field
  * `(order)`. The other orders are imported. An unparseable file (e.g. an unclosed quote) is one
- * `(file)` error and nothing is imported: the file is read twice, a first pass checks and counts
- * it (the progress total), the second imports it, so a 100k-line file is never held in memory.
+ * `(file)` error naming the line where the bad record starts, and nothing is imported: the file is
+ * read twice, a first pass checks and counts it (the progress total), the second imports it, so a
+ * 100k-line file is never held in memory.
  *
  * Each order is created in a transaction of its own (and approved in a second one), so an order
- * whose storing throws (a database error) is reported as `(order)` and the import goes on; after
- * 5 such orders in a row the error is thrown (the orders before stay imported).
+ * the database refuses (a statement error with a SQLSTATE) is an `(order)` row error and the import
+ * goes on, however many fail in a row. Only an error that means the database is gone (SQLSTATE
+ * class 08, 57P01-57P05, or no SQLSTATE at all) stops the file: the result gets `stopped` and one
+ * `(file)` error at the order's row saying so; the orders before it stay imported, and importing
+ * the file again takes up the rest (the stored ones count as existing).
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -46,7 +61,8 @@ import type { Db } from '../db/client';
 import { existingExternalIds } from '../db/orders.repo';
 import { approveOrder, createOrder } from './orders';
 import { formatIssues, orderInputSchema, type FieldError } from './order-input';
-import { storageProblem } from './storage-errors';
+import { databaseErrorOf, storageProblem } from './storage-errors';
+import { decodeBytes, decodeChunks, EncodingProblem, type ImportEncoding } from './import-encoding';
 
 export type ImportFormat = 'json' | 'csv';
 export type ImportSource = { path: string; format?: ImportFormat } | { text: string; format: ImportFormat };
@@ -60,10 +76,16 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** Orders stored per chunk (one existence query per chunk); default 200. */
   chunkSize?: number;
+  /** How to read a file without a byte-order mark that is not UTF-8. */
+  encoding?: ImportEncoding;
 }
 
 export interface ImportRowError { row: number; field: string; message: string }
-export interface ImportResult { created: number; existing: number; rejected: ImportRowError[] }
+export interface ImportResult {
+  created: number; existing: number; rejected: ImportRowError[];
+  /** Set when the database went away mid-file: the rest of the file was not imported (see the `(file)` error). */
+  stopped?: true;
+}
 
 /** Required CSV columns; the other known columns may be absent. */
 export const CSV_REQUIRED_COLUMNS = ['externalId', 'productId', 'quantity'] as const;
@@ -93,10 +115,18 @@ const PATH_TO_COLUMN: Record<string, string> = {
 const FILE = '(file)';
 const ORDER = '(order)';
 const MAX_RECORD_BYTES = 1_000_000;
-/** Consecutive orders failing with an unexpected error after which the import stops (the database is likely gone). */
-const MAX_CONSECUTIVE_FAILURES = 5;
+
+const CSV_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quote opened there is never closed',
+  CSV_INVALID_CLOSING_QUOTE: 'a closing quote is followed by other characters',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted cell',
+  CSV_MAX_RECORD_SIZE: `the record is over ${MAX_RECORD_BYTES} bytes`,
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a closing quote is followed by other characters',
+};
 
 class FileProblem extends Error {}
+/** The database is unreachable: the import of the file stops at this order. */
+class DatabaseGone extends Error {}
 
 /** One order to store: its raw API body, the rows it came from and how to name its fields. */
 interface Unit {
@@ -113,11 +143,12 @@ export async function importOrders(db: Db, source: ImportSource, opts: ImportOpt
   if (!format) return fileError(`cannot tell the format of ${(source as { path: string }).path}: use a .json or .csv file, or pass format`);
   try {
     if (format === 'json') {
-      const text = 'text' in source ? source.text : await readText(source.path);
+      const text = 'text' in source ? source.text : await readText(source.path, opts.encoding);
       const list = parseJsonOrders(text);
       return await storeUnits(db, jsonUnits(list), list.length, opts);
     }
-    const open = 'text' in source ? () => Readable.from([source.text]) : () => createReadStream(source.path);
+    const open = 'text' in source ? () => Readable.from([source.text])
+      : () => Readable.from(decodeChunks(createReadStream(source.path), source.path, opts.encoding));
     const total = await scanCsv(open);
     return await storeUnits(db, csvUnits(open), total, opts);
   } catch (e) {
@@ -126,8 +157,13 @@ export async function importOrders(db: Db, source: ImportSource, opts: ImportOpt
   }
 }
 
-function readText(path: string): Promise<string> {
-  return readFile(path, 'utf8').catch((e) => { throw new FileProblem(`cannot read file: ${(e as Error).message}`); });
+async function readText(path: string, encoding: ImportEncoding | undefined): Promise<string> {
+  const bytes = await readFile(path).catch((e) => { throw new FileProblem(`cannot read file: ${(e as Error).message}`); });
+  try {
+    return decodeBytes(bytes, path, encoding);
+  } catch (e) {
+    throw e instanceof EncodingProblem ? new FileProblem(e.message) : e;
+  }
 }
 
 function formatOf(path: string): ImportFormat | undefined {
@@ -143,38 +179,70 @@ const fileError = (message: string): ImportResult => ({ created: 0, existing: 0,
 async function storeUnits(db: Db, units: AsyncIterable<Unit> | Iterable<Unit>, total: number, opts: ImportOptions): Promise<ImportResult> {
   const result: ImportResult = { created: 0, existing: 0, rejected: [] };
   const chunkSize = Math.max(1, opts.chunkSize ?? 200);
-  const state = { done: 0, failures: 0 };
+  const state: StoreState = { done: 0 };
   opts.onProgress?.(0, total);
   let chunk: Unit[] = [];
-  for await (const u of units) {
-    chunk.push(u);
-    if (chunk.length >= chunkSize) { await storeChunk(db, chunk, total, opts, result, state); chunk = []; }
+  try {
+    for await (const u of units) {
+      chunk.push(u);
+      if (chunk.length >= chunkSize) { await storeChunk(db, chunk, total, opts, result, state); chunk = []; }
+    }
+    if (chunk.length) await storeChunk(db, chunk, total, opts, result, state);
+  } catch (e) {
+    if (!(e instanceof DatabaseGone)) throw e;
+    result.rejected.push({ row: state.at ?? 0, field: FILE, message: e.message });
+    result.stopped = true;
   }
-  if (chunk.length) await storeChunk(db, chunk, total, opts, result, state);
   return result;
 }
 
-async function storeChunk(db: Db, chunk: Unit[], total: number, opts: ImportOptions, result: ImportResult, state: { done: number; failures: number }) {
+/** Why an error thrown by the database means it is gone (connection lost or refused), else undefined. */
+function goneReason(err: unknown): string | undefined {
+  const e = databaseErrorOf(err);
+  if (e) return e.code.startsWith('08') || /^57P0[1-5]$/.test(e.code) ? `SQLSTATE ${e.code}` : undefined;
+  for (let c = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; c && depth < 5; c = c.cause as typeof c, depth++) {
+    if (typeof c.code === 'string' && /^E[A-Z]+$/.test(c.code)) return `no SQLSTATE, ${c.code}`;
+  }
+  return 'no SQLSTATE: the connection failed, or an unexpected error (see the server log)';
+}
+
+/** Throws DatabaseGone when `err` means the database is gone; otherwise returns so the caller reports the row. */
+function stopIfGone(err: unknown, u: Unit, state: { done: number }): void {
+  const reason = goneReason(err);
+  if (!reason) return;
+  const id = externalIdOf(u.raw);
+  throw new DatabaseGone(`import stopped at row ${u.rows[0]}${id ? ` (order ${id})` : ''}: the database is unreachable (${reason}); `
+    + `the ${state.done} order(s) before it were processed, the rest of the file was not imported: import the file again when the database is back`);
+}
+
+type StoreState = { done: number; at?: number };
+
+async function storeChunk(db: Db, chunk: Unit[], total: number, opts: ImportOptions, result: ImportResult, state: StoreState) {
   const actor = opts.actor ?? 'import';
   const checked = chunk.map((u) => ({ u, errors: validate(u) }));
   // One query tells which orders of the chunk are already stored (a re-import stays cheap).
   const ids = checked.filter((c) => !c.errors.length).map((c) => externalIdOf(c.u.raw)).filter((x): x is string => !!x);
-  const known = ids.length ? await existingExternalIds(db, ids) : new Set<string | null>();
+  let known = new Set<string | null>();
+  if (ids.length) {
+    // Not knowing is harmless (createOrder is idempotent on externalId); a database gone is not.
+    known = await existingExternalIds(db, ids).catch((e: unknown) => { state.at = chunk[0].rows[0]; stopIfGone(e, chunk[0], state); return known; });
+  }
   for (const { u, errors } of checked) {
+    state.at = u.rows[0];
     if (errors.length) reject(result, u, errors);
     else if (known.has(externalIdOf(u.raw)!)) result.existing++;
-    else await storeOne(db, u, actor, opts.approve === true, result, state);
+    else await storeOne(db, u, { actor, approve: opts.approve === true }, result, state);
     opts.onProgress?.(++state.done, total);
   }
 }
 
-async function storeOne(db: Db, u: Unit, actor: string, approve: boolean, result: ImportResult, state: { failures: number }) {
+async function storeOne(db: Db, u: Unit, how: { actor: string; approve: boolean }, result: ImportResult, state: StoreState) {
+  const { actor, approve } = how;
   let r: Awaited<ReturnType<typeof createOrder>>;
   try {
     r = await db.transaction((tx) => createOrder(tx, u.raw, actor));
-    state.failures = 0;
   } catch (e) {
-    if (++state.failures >= MAX_CONSECUTIVE_FAILURES) throw e;
+    stopIfGone(e, u, state);
     reject(result, u, [{ ...u.locate(ORDER), message: `could not be stored: ${storageProblem(e)}` }]);
     return;
   }
@@ -184,8 +252,15 @@ async function storeOne(db: Db, u: Unit, actor: string, approve: boolean, result
   result.created++;
   if (approve) {
     const id = r.order.id;
-    const a = await db.transaction((tx) => approveOrder(tx, id, actor));
-    if (a.kind !== 'ok') result.rejected.push({ ...u.locate(ORDER), message: `created as ${r.order.id} but not approved: ${a.message}` });
+    let why: string | undefined;
+    try {
+      const a = await db.transaction((tx) => approveOrder(tx, id, actor));
+      if (a.kind !== 'ok') why = a.message;
+    } catch (e) {
+      stopIfGone(e, u, state);
+      why = `could not be stored: ${storageProblem(e)}`;
+    }
+    if (why) result.rejected.push({ ...u.locate(ORDER), message: `created as ${id} but not approved: ${why}` });
   }
 }
 
@@ -241,10 +316,26 @@ function parseJsonOrders(text: string): unknown[] {
   throw new FileProblem('expected a JSON array of orders or an object { "orders": [...] }');
 }
 
+/** A JSON value as text with its object keys sorted, so two equal orders give the same text. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
 function* jsonUnits(list: unknown[]): Iterable<Unit> {
+  const firstAt = new Map<string, number>();
   for (let i = 0; i < list.length; i++) {
     const row = i + 1;
-    yield { raw: list[i], rows: [row], pre: [], locate: (path) => ({ row, field: path === '(body)' ? ORDER : path }) };
+    const pre: ImportRowError[] = [];
+    const key = canonical(list[i]);
+    const seen = firstAt.get(key);
+    if (seen === undefined) firstAt.set(key, row);
+    else pre.push({ row, field: ORDER, message: `repeats order ${seen} of the file exactly: the same order twice is imported once` });
+    yield { raw: list[i], rows: [row], pre, locate: (path) => ({ row, field: path === '(body)' ? ORDER : path }) };
   }
 }
 
@@ -252,11 +343,17 @@ function* jsonUnits(list: unknown[]): Iterable<Unit> {
 // CSV
 
 /** A data row: its first line, its non-empty cells by column, and its cell count when it differs from the header's. */
-interface CsvRecord { line: number; cells: Record<string, string>; badWidth?: [found: number, expected: number] }
+interface CsvRecord { line: number; cells: Record<string, string>; key: string; badWidth?: [found: number, expected: number] }
 
 /** Data rows of a CSV file with their starting line; throws FileProblem on a file-level problem. */
 async function* csvRecords(open: () => Readable): AsyncGenerator<CsvRecord> {
-  const parser = parse({ bom: true, raw: true, relax_column_count: true, skip_empty_lines: false, max_record_size: MAX_RECORD_BYTES });
+  // The iterator lags behind the parser, which may have read records ahead when it fails; the
+  // parser tells on_record each record's last line as it parses, so the next record starts after it.
+  let parsedTo = 0;
+  const onRecord = (rec: { record: string[] }, ctx: { lines: number }) => { parsedTo = ctx.lines; return rec; };
+  const parser = parse({
+    bom: true, raw: true, relax_column_count: true, skip_empty_lines: false, max_record_size: MAX_RECORD_BYTES, on_record: onRecord as never,
+  });
   pipeline(open(), parser, () => { /* errors surface through the parser's iterator */ });
   let line = 1;
   let header: string[] | undefined;
@@ -268,13 +365,15 @@ async function* csvRecords(open: () => Readable): AsyncGenerator<CsvRecord> {
       if (!header) { header = checkHeader(record); continue; }
       const cells: Record<string, string> = {};
       header.forEach((h, i) => { const v = record[i]?.trim(); if (v) cells[h] = v; });
-      yield { line: at, cells, badWidth: record.length === header.length ? undefined : [record.length, header.length] };
+      yield { line: at, cells, key: JSON.stringify(record), badWidth: record.length === header.length ? undefined : [record.length, header.length] };
     }
   } catch (e) {
     if (e instanceof FileProblem) throw e;
-    const err = e as { code?: string; lines?: number; message?: string };
+    if (e instanceof EncodingProblem) throw new FileProblem(e.message);
+    const err = e as { code?: string; message?: string };
     if (typeof err.code === 'string' && (err.code.startsWith('CSV_') || err.code === 'INVALID_OPENING_QUOTE')) {
-      throw new FileProblem(`unparseable CSV (${err.code}${err.lines ? ` near line ${err.lines}` : ''}): ${err.message}`);
+      // The parser's own message names the line where it gave up (for an unclosed quote, the end of the file).
+      throw new FileProblem(`unparseable CSV: the record starting at line ${parsedTo + 1} is broken (${err.code}: ${CSV_PROBLEMS[err.code] ?? 'bad quoting'})`);
     }
     throw new FileProblem(`cannot read file: ${err.message ?? String(e)}`);
   } finally {
@@ -335,7 +434,11 @@ function csvUnit(group: CsvRecord[]): Unit {
   const pre: ImportRowError[] = [];
   const source = new Map<string, number>();
   const order: Record<string, unknown> = {};
+  const lineOf = new Map<string, number>();
   for (const rec of group) {
+    const same = lineOf.get(rec.key);
+    if (same === undefined) lineOf.set(rec.key, rec.line);
+    else pre.push({ row: rec.line, field: '(row)', message: `repeats line ${same} exactly: give the quantity on one line` });
     if (rec.badWidth) pre.push({ row: rec.line, field: '(row)', message: `has ${rec.badWidth[0]} cells, the header has ${rec.badWidth[1]} columns` });
     for (const col of CSV_ORDER_COLUMNS) {
       const v = rec.cells[col];

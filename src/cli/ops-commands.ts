@@ -15,13 +15,17 @@ export function registerOpsCommands(program: Command) {
   program.command('import').description('Import data').command('orders <file>')
     .description('Import orders from a JSON or CSV file (idempotent on externalId)')
     .option('--approve', 'approve the imported orders')
-    .action((file: string, o: { approve?: boolean }) => withDatabase(async (d) => {
+    .option('--encoding <name>', 'read a file that has no byte-order mark and is not UTF-8 as latin1 or windows-1252')
+    .action((file: string, o: { approve?: boolean; encoding?: string }) => withDatabase(async (d) => {
+      const { isImportEncoding } = await import('../app/import-encoding');
+      const encoding = o.encoding?.toLowerCase();
+      if (encoding !== undefined && !isImportEncoding(encoding)) throw new UsageError(`--encoding: must be latin1 or windows-1252, not ${o.encoding}`);
       const { importOrders } = await import('../app/import-orders');
       const { SingleBar, Presets } = await import('cli-progress');
       const bar = new SingleBar({ stream: process.stderr, noTTYOutput: false, clearOnComplete: true }, Presets.shades_classic);
       let started = false;
       const r = await importOrders(d.db, { path: file }, {
-        actor: 'cli', approve: o.approve,
+        actor: 'cli', approve: o.approve, encoding,
         onProgress: (done, total) => {
           if (total < 500) return;
           if (!started) { bar.start(total, 0); started = true; }
@@ -31,7 +35,9 @@ export function registerOpsCommands(program: Command) {
       if (started) bar.stop();
       process.stdout.write(`created ${r.created}, existing ${r.existing}, rejected rows ${r.rejected.length}\n`);
       for (const e of r.rejected) printProblem(`row ${e.row}: ${e.field}: ${e.message}`);
-      if (r.rejected.length) process.exitCode = 2;
+      // Stopped (the database went away): 1, like any failed command, but with the one message above and no stack.
+      if (r.stopped) process.exitCode = 1;
+      else if (r.rejected.length) process.exitCode = 2;
     }));
 
   program.command('demo').description('Demo data').command('seed').description('Seed demo stores, warehouses, products, inventory and orders')

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { importOrders, CSV_HEADER, type ImportResult } from '../../src/app/import-orders';
 import { listOrders } from '../../src/app/orders';
 import { customers, orderItems, orders } from '../../src/db/schema';
-import type { Database } from '../../src/db/client';
+import type { Database, Db } from '../../src/db/client';
 import { createTestDatabase, ENGINES } from '../support/db';
 import { seedCatalog, STORE_NYC, WH_NJ } from '../support/fixtures';
 
@@ -181,5 +183,141 @@ describe.each(ENGINES)('order import on %s', (engine) => {
     const again = await importOrders(d.db, { path: fixture('orders.json') }, { approve: true });
     expect(again.existing).toBe(2);
     expect((await stored('JSON-1'))!.status).toBe('CREATED');
+  });
+
+  describe('encodings', () => {
+    let dir: string;
+    beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'oms-import-')); });
+    afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+    const lat = readFileSync(fixture('latin1.csv'));
+    const csvText = lat.toString('latin1');
+
+    it('refuses a Latin-1 file without --encoding (one file error naming the file and the option), and reads it with latin1 or windows-1252', async () => {
+      const r = await importOrders(d.db, { path: fixture('latin1.csv') });
+      expect(r.created).toBe(0);
+      expect(r.rejected).toHaveLength(1);
+      expect(r.rejected[0]).toMatchObject({ row: 0, field: '(file)' });
+      expect(r.rejected[0].message).toContain(fixture('latin1.csv'));
+      expect(r.rejected[0].message).toMatch(/--encoding latin1 or --encoding windows-1252/);
+      expect(await count()).toBe(0);
+      for (const [encoding, id] of [['latin1', 'LAT-1'], ['windows-1252', 'W-1']] as const) {
+        const path = join(dir, `${id}.csv`);
+        writeFileSync(path, Buffer.from(csvText.replace('LAT-1', id), 'latin1'));
+        expect(await importOrders(d.db, { path }, { encoding })).toEqual({ created: 1, existing: 0, rejected: [] });
+        expect((await stored(id))!.shipTo).toMatchObject({ name: 'Zoë Müller', address1: 'Königstraße 5', city: 'Köln' });
+      }
+      const json = join(dir, 'latin1.json');
+      const order = { externalId: 'LAT-J', shipTo: { name: 'Zoë Müller', address1: 'x', postalCode: '50667', country: 'DE' }, items: [{ productId: 'SKU1', quantity: 1 }] };
+      writeFileSync(json, Buffer.from(JSON.stringify([order]), 'latin1'));
+      expect((await importOrders(d.db, { path: json })).rejected[0].message).toMatch(/latin1\.json is not UTF-8.*--encoding/);
+      expect((await importOrders(d.db, { path: json }, { encoding: 'latin1' })).created).toBe(1);
+      expect((await stored('LAT-J'))!.shipTo.name).toBe('Zoë Müller');
+    });
+
+    it('reads UTF-8 with and without a BOM and UTF-16 LE and BE with a BOM; refuses UTF-16 without a BOM', async () => {
+      const utf8 = csvText.replace(/\n$/, '');
+      const be = (t: string) => { const b = Buffer.from(t, 'utf16le'); b.swap16(); return b; };
+      const files: [string, Buffer][] = [
+        ['U8', Buffer.from(utf8.replace('LAT-1', 'U8'))],
+        ['U8BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(utf8.replace('LAT-1', 'U8BOM'))])],
+        ['U16LE', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf8.replace('LAT-1', 'U16LE'), 'utf16le')])],
+        ['U16BE', Buffer.concat([Buffer.from([0xfe, 0xff]), be(utf8.replace('LAT-1', 'U16BE'))])],
+      ];
+      for (const [id, bytes] of files) {
+        const path = join(dir, `${id}.csv`);
+        writeFileSync(path, bytes);
+        // A BOM decides even when an encoding is passed.
+        expect(await importOrders(d.db, { path }, { encoding: id === 'U8' ? undefined : 'latin1' }), id).toEqual({ created: 1, existing: 0, rejected: [] });
+        expect((await stored(id))!.shipTo.name, id).toBe('Zoë Müller');
+      }
+      const noBom = join(dir, 'no-bom.csv');
+      writeFileSync(noBom, Buffer.from(utf8.replace('LAT-1', 'NOBOM'), 'utf16le'));
+      expect((await importOrders(d.db, { path: noBom })).rejected).toEqual([{ row: 0, field: '(file)', message: expect.stringMatching(/no-bom\.csv is not UTF-8/) }]);
+      // ASCII in UTF-16 is valid UTF-8 byte by byte: its NULs tell it.
+      writeFileSync(noBom, Buffer.from(`${CSV_HEADER.join(',')}\nNOBOM,,WEB,,,,,,,,,1 Main St,,,,10002,US,,SKU1,1,1\n`, 'utf16le'));
+      expect((await importOrders(d.db, { path: noBom })).rejected).toEqual([{ row: 0, field: '(file)', message: expect.stringMatching(/no-bom\.csv.*NUL/) }]);
+      expect(await count()).toBe(4);
+    });
+  });
+
+  describe('database errors', () => {
+    const order = (i: number, refused: boolean) => ({
+      externalId: `DBR-${i}`, shipTo: { name: refused ? 'Refuse Me' : `Fine ${i}`, address1: '1 Main St', postalCode: '10002', country: 'US' },
+      items: [{ productId: 'SKU1', quantity: 1 }],
+    });
+
+    it('a run of refused orders is a run of row errors; the good orders after them are stored', async () => {
+      await d.query("alter table orders add constraint test_refused check (coalesce(ship_to->>'name', '') <> 'Refuse Me')");
+      const list = [...Array.from({ length: 8 }, (_, i) => order(i + 1, true)), order(9, false), order(10, false)];
+      const r = await importOrders(d.db, { text: JSON.stringify(list), format: 'json' }, { chunkSize: 3 });
+      expect(r.created).toBe(2);
+      expect(r.stopped).toBeUndefined();
+      expect(pairs(r)).toEqual(Array.from({ length: 8 }, (_, i) => [i + 1, '(order)']));
+      expect(r.rejected.every((e) => /SQLSTATE 23514, constraint test_refused/.test(e.message))).toBe(true);
+      expect(await stored('DBR-9')).toBeDefined();
+      expect(await stored('DBR-10')).toBeDefined();
+    });
+
+    /** The test database, whose transactions fail with `error` from the `from`-th one on. */
+    function goneAfter(from: number, error: Error): Db {
+      let n = 0;
+      const real = d.db;
+      return new Proxy(real, {
+        get(target, prop, receiver) {
+          if (prop !== 'transaction') return Reflect.get(target, prop, receiver);
+          return (fn: (tx: unknown) => Promise<unknown>) => (++n >= from ? Promise.reject(error) : real.transaction(fn as never));
+        },
+      }) as Db;
+    }
+
+    it.each([
+      ['SQLSTATE 57P01', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }), /SQLSTATE 57P01/],
+      ['SQLSTATE 08006', Object.assign(new Error('connection failure'), { code: '08006' }), /SQLSTATE 08006/],
+      ['no SQLSTATE', new Error('Connection terminated unexpectedly'), /no SQLSTATE/],
+    ])('a database gone (%s) stops the file with one file error; the orders before stay stored', async (_label, error, reason) => {
+      const list = Array.from({ length: 6 }, (_, i) => order(i + 1, false));
+      const r = await importOrders(goneAfter(3, error), { text: JSON.stringify(list), format: 'json' });
+      expect(r.created).toBe(2);
+      expect(r.stopped).toBe(true);
+      expect(r.rejected).toEqual([{ row: 3, field: '(file)', message: expect.stringMatching(reason) }]);
+      expect(r.rejected[0].message).toMatch(/import stopped at row 3 \(order DBR-3\).*import the file again/);
+      expect(r.rejected[0].message).not.toMatch(/Connection terminated|administrator/);
+      expect(await count()).toBe(2);
+      // Importing again when the database is back takes up the rest.
+      expect(await importOrders(d.db, { text: JSON.stringify(list), format: 'json' })).toEqual({ created: 4, existing: 2, rejected: [] });
+    });
+  });
+
+  it('an exactly repeated CSV line refuses its order, naming the line it repeats; a repeated JSON order imports once', async () => {
+    const line = (id: string, sku: string) => `${id},,WEB,,,,,,,,,1 Main St,,,,10002,US,,${sku},1,1`;
+    const csv = [CSV_HEADER.join(','), line('REP-1', 'SKU1'), line('REP-1', 'SKU2'), line('REP-1', 'SKU1'), line('REP-2', 'SKU1'), line('REP-2', 'SKU2')].join('\n');
+    const r = await importOrders(d.db, { text: csv, format: 'csv' });
+    expect(r.created).toBe(1);
+    expect(pairs(r)).toEqual([[4, '(row)'], [2, '(order)'], [3, '(order)']]);
+    expect(r.rejected[0].message).toMatch(/repeats line 2 exactly/);
+    expect(await stored('REP-1')).toBeUndefined();
+    expect((await stored('REP-2'))!.items).toHaveLength(2);
+
+    const o = { externalId: 'REP-J', shipTo: { address1: '1 Main St', postalCode: '10002', country: 'US' }, items: [{ productId: 'SKU1', quantity: 1 }] };
+    const reordered = { items: o.items, shipTo: { country: 'US', postalCode: '10002', address1: '1 Main St' }, externalId: 'REP-J' };
+    const j = await importOrders(d.db, { text: JSON.stringify([o, { ...o, externalId: 'REP-K' }, reordered]), format: 'json' });
+    expect(j.created).toBe(2);
+    expect(j.rejected).toEqual([{ row: 3, field: '(order)', message: expect.stringMatching(/repeats order 1 of the file exactly/) }]);
+    expect((await stored('REP-J'))!.items).toHaveLength(1);
+  });
+
+  it('a broken quote deep in a generated file is reported at the exact line where its record starts', async () => {
+    // 25,000 records of two physical lines each (a quoted two-line address): lines 2..50,001.
+    const good = Array.from({ length: 25_000 }, (_, i) => `DEEP-${i},,WEB,,,,,,,,,"1 Main St\nFloor ${i}",,,,10002,US,,SKU1,1,1`);
+    const after = Array.from({ length: 6_000 }, (_, i) => `AFTER-${i},,WEB,,,,,,,,,1 Main St,,,,10002,US,,SKU1,1,1`);
+    const big = [CSV_HEADER.join(','), ...good, 'DEEP-X,,WEB,,,,,,,,,"1 Main St,,,,10002,US,,SKU1,1,1', ...after].join('\n');
+    const r = await importOrders(d.db, { text: big, format: 'csv' });
+    expect(r.rejected).toEqual([{ row: 0, field: '(file)', message: expect.stringMatching(/record starting at line 50002 is broken \(CSV_QUOTE_NOT_CLOSED/) }]);
+    expect(r.rejected[0].message).not.toMatch(/line (?!50002)\d+/);
+    // A closing quote followed by text, after a blank line and CRLF endings.
+    const crlf = [CSV_HEADER.join(','), good[0], '', good[1], 'BAD,,WEB,,,,,,,,,"1 Main"x,,,,10002,US,,SKU1,1,1', good[2]].join('\r\n');
+    const r2 = await importOrders(d.db, { text: crlf, format: 'csv' });
+    expect(r2.rejected[0].message).toMatch(/record starting at line 7 is broken \(CSV_INVALID_CLOSING_QUOTE/);
+    expect(await count()).toBe(0);
   });
 });
