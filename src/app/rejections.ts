@@ -12,8 +12,8 @@ import { lockOrder, orderItemRow, type OrderItemRow } from '../db/orders.repo';
 import { excludeFacility, insertRejection, rejectionReasonRow, rejectionReasonRows, type RejectionReasonRow } from '../db/rejections.repo';
 import { rejectionOnHandDelta } from '../domain/inventory';
 import { newId } from '../domain/ids';
-import { illegal, invalidField, notFound, type Failure } from '../domain/result';
-import { moveItems, refreshOrderStatus } from './orders';
+import { conflict, illegal, invalidField, notFound, type Failure } from '../domain/result';
+import { getItemHistory, moveItems, refreshOrderStatus } from './orders';
 
 export interface RejectInput {
   orderId: string;
@@ -82,6 +82,17 @@ async function lockedItem(tx: Tx, input: RejectInput, locked?: LockedItem): Prom
   return (await orderItemRow(tx, input.orderId, input.seqId)) ?? notFound('order item', `${input.orderId}/${input.seqId}`);
 }
 
+/**
+ * The item is not at the caller's facility, but was there: another operation (a parallel reject
+ * that won, a brokering of the freed item) moved it meanwhile. That is a conflict, not "not found";
+ * an item that was never at the facility gets undefined (the caller answers "not found", leaking nothing).
+ */
+async function movedAway(tx: Tx, item: { orderId: string; seqId: string }, facilityId: string): Promise<Failure | undefined> {
+  const history = await getItemHistory(tx, item.orderId, item.seqId);
+  if (!history.some((h) => h.fromFacilityId === facilityId)) return undefined;
+  return conflict(`item ${item.orderId}/${item.seqId} is no longer at ${facilityId}: another operation moved it`);
+}
+
 /** Checks the item, the reason and the facility under the order's lock; nothing is written. */
 async function checkRejectable(
   tx: Tx, input: RejectInput, locked?: LockedItem,
@@ -90,7 +101,9 @@ async function checkRejectable(
   const ref = `${input.orderId}/${input.seqId}`;
   const item = await lockedItem(tx, input, locked);
   if ('kind' in item) return item;
-  if (input.expectedFacilityId && item.facilityId !== input.expectedFacilityId) return notFound('order item', `${ref} at ${input.expectedFacilityId}`);
+  if (input.expectedFacilityId && item.facilityId !== input.expectedFacilityId) {
+    return (await movedAway(tx, input, input.expectedFacilityId)) ?? notFound('order item', `${ref} at ${input.expectedFacilityId}`);
+  }
   const reason = reasonId ? await rejectionReasonRow(tx, reasonId) : undefined;
   if (input.source === 'STORE' && !reasonId) return invalidField('reasonId', 'is required');
   if (input.source === 'STORE' && !reason) return invalidField('reasonId', `unknown rejection reason ${reasonId}`);

@@ -12,6 +12,7 @@ import { facilityExclusions, rejections, variances } from '../../src/db/schema';
 import type { Database } from '../../src/db/client';
 import { createTestDatabase, ENGINES } from '../support/db';
 import { expectOk, orderBody, seedCatalog, STORE_NYC, WH_CA, WH_NJ } from '../support/fixtures';
+import { packItem, shipItem } from '../../src/app/fulfilment';
 
 describe.each(ENGINES)('rejections on %s', (engine) => {
   let d: Database;
@@ -46,6 +47,20 @@ describe.each(ENGINES)('rejections on %s', (engine) => {
     const h = await getItemHistory(d.db, o.id, '00001');
     expect(h.map((x) => x.toFacilityId)).toEqual([null, '_NA_', 'STORE_NYC', '_NA_', 'WH_CA']);
     expect(await ledgerInconsistencies(d.db)).toEqual([]);
+  });
+
+  it('ten parallel store rejects of one item: one wins, the others get conflict from the use case', async () => {
+    const o = await allocated('SKU1');
+    expect(o.items[0].facilityId).toBe('STORE_NYC');
+    const input = { orderId: o.id, seqId: '00001', reasonId: 'NO_VARIANCE_LOG', source: 'STORE' as const, actor: 'clerk', expectedFacilityId: 'STORE_NYC' };
+    const all = await Promise.all(Array.from({ length: 10 }, () => d.db.transaction((tx) => rejectItem(tx, input))));
+    expect(all.filter((r) => r.kind === 'ok')).toHaveLength(1);
+    const moved = `item ${o.id}/00001 is no longer at STORE_NYC: another operation moved it`;
+    expect(all.filter((r) => r.kind !== 'ok')).toEqual(Array(9).fill({ kind: 'conflict', message: moved }));
+    // A facility that never held the item still answers "not found": nothing about other stores leaks.
+    const elsewhere = await d.db.transaction((tx) => rejectItem(tx, { ...input, expectedFacilityId: 'WH_CA' }));
+    expect(elsewhere).toMatchObject({ kind: 'not_found' });
+    expect(await d.db.select().from(rejections)).toHaveLength(1);
   });
 
   it('reason types: no variance, zero out; VAR_FOUND pushes a positive delta; unknown reason refused', async () => {
@@ -116,7 +131,6 @@ describe.each(ENGINES)('rejections on %s', (engine) => {
   });
 });
 
-import { packItem, shipItem } from '../../src/app/fulfilment';
 
 describe.each(ENGINES)('store pack and ship on %s', (engine) => {
   let d: Database;

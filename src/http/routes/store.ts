@@ -5,9 +5,6 @@ import { reply } from '../errors';
 import { listRejectionReasons, rejectItem } from '../../app/rejections';
 import { packItem, shipItem } from '../../app/fulfilment';
 import { openItemsAtStore, storeFacility } from '../../app/catalog';
-import { getItemHistory } from '../../app/orders';
-import { conflict } from '../../domain/result';
-import type { Db } from '../../db/client';
 import { LIMITS, zKey, zSafeString } from '../../domain/limits';
 
 /**
@@ -57,18 +54,7 @@ export function storeRoutes(app: App, ctx: HttpContext) {
       orderId: req.params.orderId, seqId: req.params.seqId, reasonId: req.body.reasonId, comments: req.body.comments,
       source: 'STORE', actor: actor(req), expectedFacilityId: req.params.facilityId, exclusionDays: ctx.config.REJECTION_EXCLUSION_DAYS,
     }));
-    if (r.kind === 'not_found' && (await leftFacility(db, req.params))) {
-      const { orderId, seqId, facilityId } = req.params;
-      return reply(res, conflict(`item ${orderId}/${seqId} is no longer at ${facilityId}: another operation moved it`), () => null);
-    }
     return reply(res, r, (x) => x);
   });
 }
 
-/**
- * Whether the item was at the facility and has left it: a reject that lost the race to another
- * reject (or a pack, ship) of the same item finds it gone, which is a conflict, not "not found".
- */
-async function leftFacility(db: Db, p: { facilityId: string; orderId: string; seqId: string }): Promise<boolean> {
-  return (await getItemHistory(db, p.orderId, p.seqId)).some((h) => h.fromFacilityId === p.facilityId);
-}
