@@ -52,7 +52,7 @@ describe('the NetSuite loop: OMS jobs and SuiteScripts over one real SFTP server
         { id: 'WH_CA', name: 'CA Warehouse', type: 'WAREHOUSE', fulfillmentSystem: 'NETSUITE', netsuiteLocationId: ns.whCa, postalCode: '90001', ranking: 3 },
       ],
       products: [{ id: 'SKU1', netsuiteItemId: ns.sku1 }, { id: 'SKU2', netsuiteItemId: ns.sku2 }],
-      stock: [['SKU1', 'WH_NJ', 5], ['SKU1', 'STORE_NYC', 1], ['SKU1', 'WH_CA', 5], ['SKU2', 'STORE_NYC', 3]],
+      stock: [['SKU1', 'WH_NJ', 5], ['SKU1', 'STORE_NYC', 1], ['SKU1', 'WH_CA', 2], ['SKU2', 'STORE_NYC', 3]],
     });
     // The web channel may ship one order from several facilities (routing.md, allowSplitFulfillment).
     expectOk(await d.db.transaction((tx) => saveProfile(tx, 'web', { name: 'Web', salesChannel: 'WEB', settings: { allowSplitFulfillment: true } }, 'test')));
@@ -145,5 +145,28 @@ describe('the NetSuite loop: OMS jobs and SuiteScripts over one real SFTP server
     expect(await w.ls('salesorder/update/archive')).toEqual(files);
     const lines = w.ns.store.must('salesorder', so.id).sublists[w.ns.ids.SO.itemSublist];
     expect(lines.map((l) => [l[w.ns.ids.SO.lineId], l[w.ns.ids.SO.location] ?? ''])).toEqual([['00001', ns.whNj], ['00002', '']]);
+  });
+
+  it('3. a NetSuite user rejects the warehouse line; the rejection file puts it back in the brokering queue', async () => {
+    const db = w.oms.database.db;
+    const so = w.ns.store.all('salesorder').find((r) => r.fields[w.ns.ids.SO.orderId] === orderId)!;
+    const rec = (w.ns.modules['N/record'] as { load(o: object): any }).load({ type: 'salesorder', id: so.id });
+    const idx = rec.findSublistLineWithValue({ sublistId: w.ns.ids.SO.itemSublist, fieldId: w.ns.ids.SO.lineId, value: '00001' });
+    rec.setSublistValue({ sublistId: w.ns.ids.SO.itemSublist, fieldId: w.ns.ids.SO.rejected, line: idx, value: true });
+    rec.save();
+
+    const run = runMapReduce(w.ns, 'HC_MR_ExportedRejectedSalesOrderItemCSV');
+    expect(run).toMatchObject({ inputError: '', mapErrors: [], reduceErrors: [] });
+    const files = csvFiles(await w.ls('salesorder/rejectedorderitem'));
+    expect(files).toHaveLength(1);
+    const rows = (await w.read(`salesorder/rejectedorderitem/${files[0]}`)).trim().split('\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[1].startsWith(`${orderId},00001,`)).toBe(true);
+
+    const rj = await w.job('IMP_ORDER_ITM_RJCT');
+    expect(rj.counts).toMatchObject({ filesApplied: 1, rowsApplied: 1, rowErrors: 0 });
+    expect(await w.ls('salesorder/rejectedorderitem/archive')).toEqual(files);
+    const items = (await getOrder(db, orderId))!.items;
+    expect(items.map((i) => [i.seqId, i.status, i.facilityId])).toEqual([['00001', 'APPROVED', '_NA_'], ['00002', 'ALLOCATED', 'STORE_NYC']]);
   });
 });
