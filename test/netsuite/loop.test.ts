@@ -169,4 +169,35 @@ describe('the NetSuite loop: OMS jobs and SuiteScripts over one real SFTP server
     const items = (await getOrder(db, orderId))!.items;
     expect(items.map((i) => [i.seqId, i.status, i.facilityId])).toEqual([['00001', 'APPROVED', '_NA_'], ['00002', 'ALLOCATED', 'STORE_NYC']]);
   });
+
+  it('3b. brokering splits the rejected line across the store and the other warehouse; the piece reaches NetSuite', async () => {
+    const db = w.oms.database.db;
+    await runBrokering(w.oms.database, { trigger: 'test' });
+    const items = (await getOrder(db, orderId))!.items;
+    const pieces = items.filter((i) => i.seqId === '00001' || i.parentSeqId === '00001');
+    expect(pieces.map((i) => [i.status, i.facilityId, i.quantity]).sort()).toEqual([['ALLOCATED', 'STORE_NYC', 1], ['ALLOCATED', 'WH_CA', 2]]);
+    const brk = await w.job('GEN_BRKR_ORD_FD_NS');
+    expect(brk.counts).toMatchObject({ filesCreated: 1 });
+    const files = csvFiles(await w.ls('salesorder/update'));
+    expect(files).toHaveLength(1);
+    const so = w.ns.store.all('salesorder').find((r) => r.fields[w.ns.ids.SO.orderId] === orderId)!;
+    const newSeq = pieces.find((i) => i.facilityId === 'WH_CA')!.seqId;
+    // The original line keeps its NetSuite line with the store's share; the warehouse piece is a new line (no line id yet).
+    expect((await w.read(`salesorder/update/${files[0]}`)).trim().split('\n').slice(1)).toEqual([
+      `${so.id},1,${ns.sku1},,1,F,F,00001`,
+      `${so.id},,${ns.sku1},${ns.whCa},2,F,F,${newSeq}`,
+    ]);
+
+    importCycle(w, 'HC_SC_UpdateSalesOrders');
+    expect(csvFiles(await w.ls('salesorder/update/archive'))).toContain(files[0]);
+    const lines = w.ns.store.must('salesorder', so.id).sublists[w.ns.ids.SO.itemSublist];
+    const byOms = (seq: string) => lines.find((l) => l[w.ns.ids.SO.lineId] === seq)!;
+    expect([byOms('00001').quantity, byOms(newSeq).quantity, byOms(newSeq)[w.ns.ids.SO.location]]).toEqual([1, 2, ns.whCa]);
+
+    runMapReduce(w.ns, 'HC_MR_ExportedSalesOrderItemCSV');
+    const attr = await w.job('IMP_ORDER_ITM_ATTR');
+    expect(attr.counts).toMatchObject({ filesApplied: 1, rowsApplied: 1, rowErrors: 0 });
+    const after = (await getOrder(db, orderId))!.items.find((i) => i.seqId === newSeq)!;
+    expect(after.netsuiteLineId).toBe(String(byOms(newSeq)[w.ns.ids.SO.line]));
+  });
 });
