@@ -9,11 +9,11 @@ import { closeReservation } from '../db/inventory.repo';
 import { lockOrder, orderItemRow, type OrderItemRow } from '../db/orders.repo';
 import { transitionItem, type ItemStatus } from '../domain/lifecycle';
 import { illegal, invalidField, notFound, type Failure } from '../domain/result';
-import { moveItems, refreshOrderStatus } from './orders';
+import { movedAway, moveItems, refreshOrderStatus } from './orders';
 
 export interface FulfilInput {
   orderId: string; seqId: string; actor: string;
-  /** The facility the caller acts for; an item elsewhere is "not found". */
+  /** The facility the caller acts for; an item elsewhere is "not found" (a conflict when it was there and was moved meanwhile). */
   facilityId?: string;
   trackingNumber?: string; carrier?: string;
 }
@@ -25,7 +25,10 @@ export type FulfilResult = { kind: 'ok'; item: Item } | { kind: 'noop'; message:
 async function withItem(tx: Tx, input: FulfilInput, fn: (item: Item) => Promise<FulfilResult>): Promise<FulfilResult> {
   if (!(await lockOrder(tx, input.orderId))) return notFound('order', input.orderId);
   const item = await orderItemRow(tx, input.orderId, input.seqId);
-  if (!item || (input.facilityId && item.facilityId !== input.facilityId)) return notFound('order item', itemRef(input));
+  if (item && input.facilityId && item.facilityId !== input.facilityId) {
+    return (await movedAway(tx, item, input.facilityId)) ?? notFound('order item', itemRef(input));
+  }
+  if (!item) return notFound('order item', itemRef(input));
   return fn(item);
 }
 
@@ -83,7 +86,10 @@ export async function markShipped(tx: Tx, input: ShipInput): Promise<ShipResult>
   const { orderId, seqId } = input;
   if (!(await lockOrder(tx, orderId))) return unknown(`unknown order ${orderId}`, 'orderId');
   const item = await orderItemRow(tx, orderId, seqId);
-  if (!item || (input.facilityId && item.facilityId !== input.facilityId)) return unknown(`unknown order item ${itemRef(input)}`, 'orderItemSeqId');
+  if (item && input.facilityId && item.facilityId !== input.facilityId) {
+    return (await movedAway(tx, item, input.facilityId)) ?? unknown(`unknown order item ${itemRef(input)}`, 'orderItemSeqId');
+  }
+  if (!item) return unknown(`unknown order item ${itemRef(input)}`, 'orderItemSeqId');
   if (item.status === 'SHIPPED') return { kind: 'noop', message: `item ${orderId}/${seqId} is already shipped` };
   const refused = await shipRefusal(tx, input, item);
   if (refused) return refused;

@@ -16,7 +16,7 @@ import {
 import { BROKERING_QUEUE } from '../db/reference-data';
 import { deriveOrderStatus, transitionItem, type ItemEvent, type ItemStatus } from '../domain/lifecycle';
 import { itemSeqId, newId } from '../domain/ids';
-import { illegal, invalid, notFound, type Failure } from '../domain/result';
+import { conflict, illegal, invalid, notFound, type Failure } from '../domain/result';
 import { lookupUsZip } from '../geo/zip';
 import { parseOrderInput, type FieldError, type OrderInput } from './order-input';
 
@@ -227,4 +227,15 @@ export async function moveItems(
 /** An item's moves, oldest first. */
 export function getItemHistory(db: Db, orderId: string, seqId: string) {
   return itemHistoryRows(db, orderId, seqId);
+}
+
+/**
+ * The item is not at the caller's facility, but was there: another operation (a parallel reject
+ * that won, a brokering of the freed item) moved it meanwhile. That is a conflict, not "not found";
+ * an item that was never at the facility gets undefined (the caller answers "not found", leaking nothing).
+ */
+export async function movedAway(tx: Tx, item: { orderId: string; seqId: string }, facilityId: string): Promise<Failure | undefined> {
+  const history = await getItemHistory(tx, item.orderId, item.seqId);
+  if (!history.some((h) => h.fromFacilityId === facilityId)) return undefined;
+  return conflict(`item ${item.orderId}/${item.seqId} is no longer at ${facilityId}: another operation moved it`);
 }

@@ -12,8 +12,8 @@ import { lockOrder, orderItemRow, type OrderItemRow } from '../db/orders.repo';
 import { excludeFacility, insertRejection, rejectionReasonRow, rejectionReasonRows, type RejectionReasonRow } from '../db/rejections.repo';
 import { rejectionOnHandDelta } from '../domain/inventory';
 import { newId } from '../domain/ids';
-import { conflict, illegal, invalidField, notFound, type Failure } from '../domain/result';
-import { getItemHistory, moveItems, refreshOrderStatus } from './orders';
+import { illegal, invalidField, notFound, type Failure } from '../domain/result';
+import { movedAway, moveItems, refreshOrderStatus } from './orders';
 
 export interface RejectInput {
   orderId: string;
@@ -82,16 +82,6 @@ async function lockedItem(tx: Tx, input: RejectInput, locked?: LockedItem): Prom
   return (await orderItemRow(tx, input.orderId, input.seqId)) ?? notFound('order item', `${input.orderId}/${input.seqId}`);
 }
 
-/**
- * The item is not at the caller's facility, but was there: another operation (a parallel reject
- * that won, a brokering of the freed item) moved it meanwhile. That is a conflict, not "not found";
- * an item that was never at the facility gets undefined (the caller answers "not found", leaking nothing).
- */
-async function movedAway(tx: Tx, item: { orderId: string; seqId: string }, facilityId: string): Promise<Failure | undefined> {
-  const history = await getItemHistory(tx, item.orderId, item.seqId);
-  if (!history.some((h) => h.fromFacilityId === facilityId)) return undefined;
-  return conflict(`item ${item.orderId}/${item.seqId} is no longer at ${facilityId}: another operation moved it`);
-}
 
 /** Checks the item, the reason and the facility under the order's lock; nothing is written. */
 async function checkRejectable(

@@ -140,6 +140,21 @@ describe.each(ENGINES)('store pack and ship on %s', (engine) => {
   });
   afterEach(async () => { await d.close(); });
 
+  it('pack or ship of an item another operation took away from the store is a conflict; a store it never was at gets not found', async () => {
+    const { order } = expectOk(await d.db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'SKU1', quantity: 1 }] }))));
+    expectOk(await d.db.transaction((tx) => approveOrder(tx, order.id)));
+    await runBrokering(d, { trigger: 'test' });
+    const at = (facilityId: string) => ({ orderId: order.id, seqId: '00001', actor: 'tab-2', facilityId });
+    expect(await d.db.transaction((tx) => rejectItem(tx, {
+      orderId: order.id, seqId: '00001', reasonId: 'NO_VARIANCE_LOG', source: 'STORE', actor: 'tab-1', expectedFacilityId: 'STORE_NYC',
+    }))).toMatchObject({ kind: 'ok', fromFacilityId: 'STORE_NYC' });
+    const moved = { kind: 'conflict', message: `item ${order.id}/00001 is no longer at STORE_NYC: another operation moved it` };
+    expect(await d.db.transaction((tx) => packItem(tx, at('STORE_NYC')))).toEqual(moved);
+    expect(await d.db.transaction((tx) => shipItem(tx, at('STORE_NYC')))).toEqual(moved);
+    expect((await d.db.transaction((tx) => packItem(tx, at('STORE_BOS')))).kind).toBe('not_found');
+    expect((await d.db.transaction((tx) => shipItem(tx, at('STORE_BOS')))).kind).toBe('not_found');
+  });
+
   it('pack then ship consumes the reservation; repeats are no-ops; other stores see nothing', async () => {
     const { order } = expectOk(await d.db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'SKU1', quantity: 2 }] }))));
     expect((await d.db.transaction((tx) => packItem(tx, { orderId: order.id, seqId: '00001', actor: 'c' }))).kind).toBe('illegal_transition');
