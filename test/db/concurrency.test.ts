@@ -88,7 +88,10 @@ describe.skipIf(!ENGINES.includes('postgres'))('concurrent brokering on PostgreS
 
   it('negative control: with locking disabled the same test finds overselling', async () => {
     await setup();
-    await together(d.url!, [{ mode: 'unlocked-broker', ms: 3000 }, { mode: 'unlocked-broker', ms: 3000 }, { mode: 'unlocked-broker', ms: 3000 }]);
+    // The three brokers' first stock reads meet at a barrier, so they plan from the same stock.
+    await d.query('create table negative_control_barrier (n int not null); insert into negative_control_barrier values (0)');
+    const env = { NEGATIVE_CONTROL_PEERS: '3' };
+    await together(d.url!, [{ mode: 'unlocked-broker', ms: 3000, env }, { mode: 'unlocked-broker', ms: 3000, env }, { mode: 'unlocked-broker', ms: 3000, env }]);
     expect((await violations(d)).length).toBeGreaterThan(0);
   });
 });

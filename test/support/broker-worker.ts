@@ -23,6 +23,27 @@ await d.query('select pg_advisory_unlock_shared(727100)');
 const until = Date.now() + Number(ms);
 let ops = 0;
 
+/**
+ * With NEGATIVE_CONTROL_PEERS=n, the first stock read of each unlocked broker waits (through the
+ * `negative_control_barrier` row the test creates) until all n have read: every one of them then
+ * plans from the same stock before any writes, so the race the control must expose happens for
+ * certain, however the machine schedules the processes. Without it, a 30 ms pause widens the window.
+ */
+const peers = Number(process.env.NEGATIVE_CONTROL_PEERS ?? 0);
+let readOnce = false;
+async function afterRead(): Promise<void> {
+  if (peers <= 0 || readOnce) {
+    await new Promise((res) => setTimeout(res, 30));
+    return;
+  }
+  readOnce = true;
+  await d.query('update negative_control_barrier set n = n + 1');
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && (await d.query<{ n: number }>('select n from negative_control_barrier')).rows[0].n < peers) {
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
 /** Reads stock like brokering does, but without `for update`, and widens the race window. */
 const unlocked: StockAccess = {
   guardReservations: false,
@@ -33,7 +54,7 @@ const unlocked: StockAccess = {
       from inventory_levels il join facilities f on f.id = il.facility_id
       where il.product_id = any(${sql.param([...productIds].sort())}::text[]) and f.type <> 'VIRTUAL'
       order by il.product_id, il.facility_id`);
-    await new Promise((res) => setTimeout(res, 30));
+    await afterRead();
     return (r as unknown as { rows: any[] }).rows.map((l) => ({ ...l, onHand: Number(l.onHand), reserved: Number(l.reserved), safetyStock: Number(l.safetyStock) }));
   },
 };
