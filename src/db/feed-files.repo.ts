@@ -21,16 +21,7 @@ export type FeedFileErrors = NonNullable<FeedFileRow['errors']>;
  * of the row it applies: the key commits with the row's effects, or not at all.
  */
 export async function claimKey(tx: Tx, feed: string, key: string, fileId: string, row: number): Promise<boolean> {
-  const r = await queryRows(tx, sql`
-    insert into feed_rows_applied (
-      feed,
-      business_key,
-      feed_file_id,
-      row_number)
-    values (${feed}, ${key}, ${fileId}, ${row})
-    on conflict do nothing
-    returning business_key`);
-  return r.length > 0;
+  return (await claimKeys(tx, feed, [{ key, row }], fileId)) === 1;
 }
 
 /** The keys among `keys` already applied. */
