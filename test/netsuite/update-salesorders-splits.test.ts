@@ -135,7 +135,22 @@ describe('HC_SC_UpdateSalesOrders: split lines through N/record', () => {
     expect(lines(b).map((l) => l.seq)).toEqual(['00801', '00802']);
     expect([savesOf.get(a), savesOf.get(b)]).toEqual([1, 1]);
     expect(ls(`${INBOX}/archive`)).toEqual(['brokered_5.csv']);
-    // Every row went through N/record: the import's path for such a file writes its report, with no row refused.
-    expect(env.sftp.read(env.path(`${INBOX}/error/brokered_5.errors.csv`))).toBe(`${REPORT_HEADER}\n`);
+    // Every row went through N/record and applied: no row refused, so no refusal report (feeds.md v2 "Refusals":
+    // a report lists the rows NetSuite could not apply; a file the CSV import applied whole has none either).
+    expect(ls(`${INBOX}/error`)).toEqual([]);
+  });
+
+  it('a file of split rows only, one sales order refused: its rows are reported, the applied order is not', () => {
+    const bad = env.salesOrder('OMS9', [{ item, quantity: 2, location: east, orderLineId: '00901' }]);
+    const good = env.salesOrder('OMS10', [{ item, quantity: 2, location: east, orderLineId: '01001' }]);
+    env.store.failWhen((r, op) => (op === 'save' && r.id === bad ? Object.assign(new Error('Record has been changed'), { name: 'RCRD_HAS_BEEN_CHANGED' }) : undefined));
+    put('brokered_6.csv', [`${good},1,${item},${east},1,F,F,01001`, `${good},,${item},${west},1,F,F,01002`, `${bad},1,${item},${east},1,F,F,00901`, `${bad},,${item},${west},1,F,F,00902`]);
+    runToArchive();
+    expect(env.tasks.tasks).toHaveLength(0);
+    expect(lines(good).map((l) => l.seq)).toEqual(['01001', '01002']);
+    expect(ls(`${INBOX}/archive`)).toEqual(['brokered_6.csv']);
+    const report = env.sftp.read(env.path(`${INBOX}/error/brokered_6.errors.csv`))!.trim().split('\n');
+    expect(report[0]).toBe(REPORT_HEADER);
+    expect(report.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([`3,${bad},1,00901`, `4,${bad},,00902`]);
   });
 });

@@ -326,8 +326,17 @@ function submitFile(run: Run, f: RemoteFile): TrackedImport | null {
     }
     const prepared = prepareFile(run.rules, contents);
     trackId = trackSubmitting(feed.feed, f.name, sha256, f.size);
+    if (prepared.origin.length === 0 && prepared.refused.length === 0) {
+      // Every row was applied before the import (the split path of the sales order update): nothing
+      // to submit and nothing refused, so no row report, as for an import that refused no row
+      // (feeds.md v2 "Refusals": a report lists the rows NetSuite could not apply).
+      moveFile(conn, feed.inboxDir, feed.archiveDir, f.name);
+      trackFinished(trackId, 'COMPLETE', 'every row applied before the import; nothing to submit');
+      result.archived.push(f.name);
+      return null;
+    }
     if (prepared.origin.length === 0) {
-      // Every row was refused before the import: report them, nothing to submit.
+      // Every row was refused or applied before the import: report the refused ones, nothing to submit.
       const report = writeRowReport(run, f.name, contents, prepared, []);
       moveFile(conn, feed.inboxDir, feed.archiveDir, f.name);
       trackFinished(trackId, 'COMPLETE', `${prepared.refused.length} row(s) refused before import; see ${report}`);
