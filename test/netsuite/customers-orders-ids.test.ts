@@ -16,6 +16,7 @@ import {
   type SalesOrderLineRow,
 } from '../../src/feeds/codec';
 import { addEntityAndOrderFields } from './emulator/entityAndOrderFields';
+import { installTransactions } from './emulator/transactions';
 import { buildNetsuite } from './support/build';
 import { createEnv, type NsEnv, runScheduled } from './support/env';
 import { nsError } from './support/fakes/misc';
@@ -175,6 +176,16 @@ describe('sales orders in, order and line ids back', () => {
     ]);
     for (const s of [CUSTOMER_IDS, ORDER_IDS, LINE_IDS]) runMapReduce(env, s);
     expect([files(DIRS.customer), files(DIRS.order), files(DIRS.line)].map((f) => f.length)).toEqual([1, 1, 1]);
+  });
+
+  it('creates the orders Pending Fulfillment in an account whose default sales order status is Pending Approval', async () => {
+    installTransactions(env, { defaultSalesOrderStatus: 'SalesOrd:A' });
+    const { o1, o2 } = await chain();
+    expect([o1, o2].map((id) => env.store.must('salesorder', id).fields.status)).toEqual(['SalesOrd:B', 'SalesOrd:B']);
+    // So the warehouse can fulfil them (an order Pending Approval cannot be).
+    env.gov.reset(10_000);
+    const f = (env.modules['N/record'] as { transform(o: object): { save(): number } }).transform({ fromType: 'salesorder', fromId: o1, toType: 'itemfulfillment' });
+    expect(f.save()).toBeGreaterThan(0);
   });
 
   it('refuses every row of an order whose date is not M/D/YYYY, and imports the other orders', async () => {

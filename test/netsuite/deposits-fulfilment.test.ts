@@ -179,6 +179,23 @@ describe('fulfilment both ways and the invoice', () => {
     expect(deposits()[0].fields.status).toBe('CustDep:C');
   });
 
+  it("a new sales order takes the account's default status; Pending Approval cannot be fulfilled", () => {
+    const rec = () => env.modules['N/record'] as { create(o: object): { setValue(o: object): void; save(): number }; transform(o: object): unknown };
+    const create = () => {
+      env.gov.reset(10_000);
+      const so = rec().create({ type: 'salesorder' });
+      so.setValue({ fieldId: 'entity', value: env.customer() });
+      return String(so.save());
+    };
+    expect(env.store.must('salesorder', create()).fields.status).toBe('SalesOrd:B');
+
+    env = createEnv();
+    installTransactions(env, { defaultSalesOrderStatus: 'SalesOrd:A' });
+    const pending = create();
+    expect(env.store.must('salesorder', pending).fields.status).toBe('SalesOrd:A');
+    expect(() => rec().transform({ fromType: 'salesorder', fromId: pending, toType: 'itemfulfillment' })).toThrow(/Pending Approval/);
+  });
+
   it('stops before its governance runs out and carries on next run', () => {
     const orders = [1, 2, 3].map((n) => env.salesOrder(`OMS${n}`, [{ item, quantity: 1, location: store, orderLineId: '00101' }], { status: 'SalesOrd:B' }));
     for (const so of orders) env.store.must('salesorder', so).sublists.item[0].custcol_oms_item_tag = 'oms-fulfilled';

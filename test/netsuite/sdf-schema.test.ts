@@ -355,13 +355,20 @@ describe('SDF objects (netsuite/src/Objects)', () => {
           const ref = child(fm, 'columnreference');
           const where = `${o.file} ${target}.${field}`;
           expect(field, where).toMatch(/^([A-Z][A-Z0-9_]*|\[scriptid=[a-z0-9_]+\])$/);
-          expect(ref, `${where}: columnreference`).toBeDefined();
-          expect(files, `${where}: file`).toContain(value(ref!, 'file'));
-          const column = value(ref!, 'column') ?? '';
-          expect(column, where).not.toBe('');
-          // One column feeds one field of a record mapping; a column name is unique in the file.
-          expect(columns.has(`${target}\0${column}`), `${where}: column ${column} mapped twice`).toBe(false);
-          columns.add(`${target}\0${column}`);
+          // "Defining Record and Field Mappings for Saved CSV Import Maps in XML Definitions": the field
+          // element is paired with either a value element (a constant) or a columnreference element.
+          const constant = child(fm, 'value');
+          expect(Boolean(ref) !== Boolean(constant), `${where}: exactly one of columnreference, value`).toBe(true);
+          if (constant) {
+            expect(value(fm, 'value') ?? '', `${where}: empty constant`).not.toBe('');
+          } else {
+            expect(files, `${where}: file`).toContain(value(ref!, 'file'));
+            const column = value(ref!, 'column') ?? '';
+            expect(column, where).not.toBe('');
+            // One column feeds one field of a record mapping; a column name is unique in the file.
+            expect(columns.has(`${target}\0${column}`), `${where}: column ${column} mapped twice`).toBe(false);
+            columns.add(`${target}\0${column}`);
+          }
           const custom = /^\[scriptid=([a-z0-9_]+)\]$/.exec(field);
           if (custom) {
             const def = fields.get(custom[1]);

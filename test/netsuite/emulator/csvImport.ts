@@ -63,7 +63,8 @@ function convert(ctx: ImportContext, def: FieldDef, m: FieldMapping, raw: string
   const label = fieldId(m.field);
   switch (def.type) {
     case 'text':
-      return raw;
+      if (def.values && !def.values.includes(v)) throw new RowError(`Invalid ${label} reference key ${raw}.`);
+      return def.values ? v : raw;
     case 'integer':
     case 'float': {
       const n = Number(v);

@@ -14,6 +14,8 @@ export interface FieldDef {
   type: FieldType;
   /** Record types a select field may point to. */
   ref?: string[];
+  /** A list field's values (internal ids of a standard list such as a sales order's status). */
+  values?: string[];
   mandatory?: boolean;
 }
 
@@ -43,6 +45,8 @@ const STANDARD: Record<string, RecordDef> = {
       tranid: text,
       externalid: text,
       memo: text,
+      // Sales order status (Records Browser: salesorder › orderstatus): A Pending Approval, B Pending Fulfillment.
+      orderstatus: { type: 'text', values: ['A', 'B'] },
     },
     sublists: {
       item: {

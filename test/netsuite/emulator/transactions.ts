@@ -18,6 +18,11 @@
  *   `CustInvc:B` (Paid In Full).
  * - A sales order's `status` follows as the search filter ids: `SalesOrd:B` (pending fulfilment),
  *   `SalesOrd:D` (partially fulfilled), `SalesOrd:F` (pending billing), `SalesOrd:G` (billed).
+ *   A new sales order takes its `orderstatus` (A Pending Approval, B Pending Fulfillment) when it
+ *   is set, else the account's "Default Sales Order Status" (Help: "Order Management Accounting
+ *   Preferences"; `defaultSalesOrderStatus`, Pending Fulfillment unless told). An order Pending
+ *   Approval cannot be fulfilled (Help: "Approving Sales Orders": it must be approved before
+ *   NetSuite can process it).
  * - External IDs are unique per record type: a second customer deposit with one fails DUP_RCRD.
  * - `search.lookupFields` (1 unit): select fields as `[{value, text}]`, others as values.
  */
@@ -59,6 +64,7 @@ function lineOf(so: StoredRecord, orderline: unknown): Fields {
 }
 
 function toFulfillment(store: RecordStore, so: StoredRecord): TransformedRecord {
+  if (so.fields.status === 'SalesOrd:A') throw nsError('INVALID_INITIALIZE_REF', `sales order ${so.id} is Pending Approval: approve it before fulfilling it`);
   const lines = openLines(so)
     .filter((l) => num(l.quantity) - num(l.quantityfulfilled) > 0)
     .map((l) => {
@@ -121,9 +127,19 @@ function toInvoice(store: RecordStore, so: StoredRecord): TransformedRecord {
   return new TransformedRecord(store, data, () => undefined, after);
 }
 
+export interface TransactionOptions {
+  /** The account's Default Sales Order Status preference: `SalesOrd:A` (Pending Approval) or `SalesOrd:B` (Pending Fulfillment, the default here). */
+  defaultSalesOrderStatus?: 'SalesOrd:A' | 'SalesOrd:B';
+}
+
 /** Adds the records and transforms above to `env`'s N/record and N/search (new names only). */
-export function installTransactions(env: NsEnv): void {
+export function installTransactions(env: NsEnv, opts: TransactionOptions = {}): void {
   const { store, gov } = env;
+  store.onCreate('salesorder', (fields) => {
+    if (fields.status) return;
+    fields.status = fields.orderstatus ? `SalesOrd:${String(fields.orderstatus)}` : (opts.defaultSalesOrderStatus ?? 'SalesOrd:B');
+    fields.orderstatus = String(fields.status).slice(-1);
+  });
   const rec = env.modules['N/record'] as Record<string, unknown> & { Type: Record<string, string> };
   const srch = env.modules['N/search'] as Record<string, unknown> & { Type: Record<string, string> };
   const types = { CUSTOMER_DEPOSIT: 'customerdeposit', ITEM_FULFILLMENT: 'itemfulfillment', INVOICE: 'invoice', DEPOSIT_APPLICATION: 'depositapplication' };

@@ -60,6 +60,7 @@ export class RecordStore {
   private data = new Map<string, Map<string, StoredRecord>>();
   private seq = 100;
   private hooks = new Map<string, ((ctx: UserEventContext) => void)[]>();
+  private defaults = new Map<string, ((fields: Fields) => void)[]>();
   private saveFailures: ((r: StoredRecord, op: string) => Error | undefined)[] = [];
   readonly savedSearches = new Map<string, SavedSearch>();
   /** Every search created or loaded, for assertions on filters. */
@@ -91,6 +92,14 @@ export class RecordStore {
     this.hooks.set(type, [...(this.hooks.get(type) ?? []), hook]);
   }
 
+  /**
+   * Field defaults NetSuite gives a new record of `type` when it is first saved (account
+   * preferences, not user events: they apply whatever the save's context, a CSV import included).
+   */
+  onCreate(type: string, fill: (fields: Fields) => void): void {
+    this.defaults.set(type, [...(this.defaults.get(type) ?? []), fill]);
+  }
+
   /** Makes matching saves / submitFields throw. */
   failWhen(f: (r: StoredRecord, op: string) => Error | undefined): void {
     this.saveFailures.push(f);
@@ -113,6 +122,7 @@ export class RecordStore {
       const e = f(rec.data, op);
       if (e) throw e;
     }
+    if (isNew) for (const fill of this.defaults.get(rec.data.type) ?? []) fill(rec.data.fields);
     if (op === 'save' && opts.userEvents !== false) {
       const stored = isNew ? undefined : this.data.get(rec.data.type)?.get(rec.data.id);
       const oldRecord = stored ? new FakeRecord(this, clone(stored)) : undefined;
