@@ -12,11 +12,11 @@ import { Worker } from 'node:worker_threads';
 import type { Database } from '../../../src/db/client';
 import { SftpTransport } from '../../../src/sftp';
 import { feedJob, type FeedJobName } from '../../../src/feeds/jobs';
-import type { FeedConfig, FeedDeps } from '../../../src/feeds/common';
-import { recordingContext } from '../../feeds/helpers';
+import type { FeedConfig, FeedDeps, JobContext, RowError } from '../../../src/feeds/common';
 import { addEntityAndOrderFields } from '../emulator/entityAndOrderFields';
 import { RealSftpServer } from '../emulator/realSftp';
-import { createEnv, FOLDERS, type NsEnv, SFTP_ROOT } from '../support/env';
+import { installTransactions } from '../emulator/transactions';
+import { createEnv, type NsEnv, runScheduled, SFTP_ROOT } from '../support/env';
 
 export interface ServerInfo {
   host: string;
@@ -29,15 +29,8 @@ export interface ServerInfo {
   homeDir: string;
 }
 
-/** The NetSuite folders HC_SC_CreateSFTPDirectory makes that the loop's scripts and jobs use. */
-export const LOOP_FOLDERS = [
-  ...FOLDERS,
-  'customer/export/archive', 'customer/export/error', 'customer/export/failed', 'customer/import/archive',
-  'salesorder/export/archive', 'salesorder/export/error', 'salesorder/export/failed',
-  'salesorder/import/orderidentification/archive', 'salesorder/import/orderitemattribute/archive',
-  'salesorder/import/fulfillment/archive', 'salesorder/import/orderpayment/archive',
-  'salesorder/customerdeposit/archive', 'salesorder/customerdeposit/error', 'salesorder/customerdeposit/failed',
-];
+/** What one OMS feed job run did. */
+export interface JobRun { counts: Record<string, number>; rowErrors: unknown[]; runId: string }
 
 export interface World {
   server: ServerInfo;
@@ -45,7 +38,9 @@ export interface World {
   sftp: RealSftpServer;
   oms: { database: Database; transport: SftpTransport; deps: FeedDeps };
   /** Runs one OMS feed job; returns its counts and the row errors it reported. */
-  job(name: FeedJobName): Promise<{ counts: Record<string, number>; rowErrors: unknown[]; runId: string }>;
+  job(name: FeedJobName): Promise<JobRun>;
+  /** Writes a file on the server (someone sends a file again). */
+  write(rel: string, text: string): Promise<void>;
   /** Names of the files (not folders) in a folder under the integration root, read on disk. */
   ls(rel: string): Promise<string[]>;
   read(rel: string): Promise<string>;
@@ -70,26 +65,47 @@ async function startServer(username: string): Promise<{ info: ServerInfo; stop: 
   return { info, stop };
 }
 
+/** A job context that keeps the counts and row errors (world.ts runs outside vitest too: the demo). */
+function jobContext(runId: string): JobContext & { counts: Record<string, number>; rowErrors: RowError[] } {
+  const counts: Record<string, number> = {};
+  const rowErrors: RowError[] = [];
+  const noop = () => {};
+  return {
+    runId, params: {}, counts, rowErrors,
+    log: { debug: noop, info: noop, warn: noop, error: noop },
+    addFile: noop,
+    addRowError: (e) => void rowErrors.push(e),
+    count: (k, n = 1) => void (counts[k] = (counts[k] ?? 0) + n),
+  };
+}
+
+/**
+ * Starts the server and both sides. The NetSuite folder tree is made the way an administrator
+ * makes it, by running HC_SC_CreateSFTPDirectory once against the (empty) server.
+ */
 export async function createWorld(database: Database, config: (ns: NsEnv) => FeedConfig, clock?: () => Date): Promise<World> {
   const { info: server, stop } = await startServer('oms');
   const disk = (rel: string) => path.join(server.rootDir, SFTP_ROOT, rel);
-  for (const f of LOOP_FOLDERS) await fsp.mkdir(disk(f), { recursive: true });
   const ns = createEnv({ credential: 'custsecret_oms_sftp' });
   addEntityAndOrderFields(ns.tasks.schema);
+  // An account that approves its sales orders: the OMS's orders must come in Pending Fulfillment all the same.
+  installTransactions(ns, { defaultSalesOrderStatus: 'SalesOrd:A' });
   const sftp = new RealSftpServer(ns.gov, { host: server.host, port: server.port, username: 'oms', secrets: { custsecret_oms_sftp: server.password } });
   ns.modules['N/sftp'] = sftp.module();
   const c = ns.ids.SFTP_CONFIG;
   ns.store.must(c.type, ns.sftpConfigId).fields[c.server] = server.host;
   ns.store.must(c.type, ns.sftpConfigId).fields[c.port] = server.port;
+  runScheduled(ns, 'HC_SC_CreateSFTPDirectory');
   const transport = new SftpTransport({
     host: server.host, port: server.port, username: server.username, password: server.password, hostKeySha256: server.hostKeySha256,
     retry: { attempts: 3, baseDelayMs: 10, jitter: 0 }, readyTimeoutMs: 5000,
   });
   const deps: FeedDeps = { database, transport, config: config(ns), clock };
+  let runs = 0;
   return {
     server, ns, sftp, oms: { database, transport, deps },
     async job(name) {
-      const ctx = recordingContext({});
+      const ctx = jobContext(`RUN-LOOP-${++runs}`);
       const result = await feedJob(deps, name).handler(ctx);
       return { counts: { ...ctx.counts, ...result.counts }, rowErrors: ctx.rowErrors, runId: ctx.runId };
     },
@@ -98,6 +114,7 @@ export async function createWorld(database: Database, config: (ns: NsEnv) => Fee
       return entries.filter((e) => e.isFile()).map((e) => e.name).sort();
     },
     read: (rel) => fsp.readFile(disk(rel), 'utf8'),
+    write: (rel, text) => fsp.writeFile(disk(rel), text),
     async close() {
       await transport.close();
       await sftp.close();
