@@ -12,6 +12,7 @@ import { lookupUsZip } from '../geo/zip';
 import { formatIssues } from './order-input';
 import { INT4_MAX, LIMITS, textProblem, zInteger, zKey, zShortText } from '../domain/limits';
 import { VIRTUAL_FACILITIES } from '../db/reference-data';
+import { boundedPage, pageOf, readAhead, type Page, type PageQuery } from '../domain/paging';
 
 const FACILITY_TYPES = ['STORE', 'WAREHOUSE', 'VIRTUAL'] as const;
 
@@ -98,10 +99,22 @@ export async function upsertFacility(tx: Tx, raw: unknown): Promise<{ kind: 'ok'
   return { kind: 'ok', facility };
 }
 
-/** A page of products by id (at most 1,000). */
-export const listProducts = (db: Db, limit = 100, offset = 0) => productRows(db, Math.min(limit, 1000), offset);
+/** The largest page of a catalog list, and its default. */
+const PAGE_MAX = 1000, PAGE_DEFAULT = 100;
+
+/** A page of products by id (at most 1,000, default 100). */
+export async function listProducts(db: Db, q: Partial<PageQuery> = {}): Promise<Page<ProductRow>> {
+  const page = boundedPage(q, PAGE_MAX, PAGE_DEFAULT);
+  const ahead = readAhead(page);
+  return pageOf(await productRows(db, ahead.limit, ahead.offset), page);
+}
 export const getProduct = (db: Db, pid: string) => productRow(db, pid);
-export const listFacilities = (db: Db) => facilityRows(db);
+/** A page of facilities by id, the virtual ones included (at most 1,000, default 100). */
+export async function listFacilities(db: Db, q: Partial<PageQuery> = {}): Promise<Page<FacilityRow>> {
+  const page = boundedPage(q, PAGE_MAX, PAGE_DEFAULT);
+  const ahead = readAhead(page);
+  return pageOf(await facilityRows(db, ahead.limit, ahead.offset), page);
+}
 export const getFacility = (db: Db, fid: string) => facilityRow(db, fid);
 
 async function checkStockLocation(db: Db, productId: string, facilityId: string): Promise<Failure | null> {
@@ -152,9 +165,17 @@ function reasonTextProblem(reason: string): string | undefined {
   return textProblem(reason) ?? (reason.length > LIMITS.idLength ? `must be at most ${LIMITS.idLength} characters` : undefined);
 }
 
-/** Inventory levels with available-to-promise, by product and facility. */
-export async function getAvailability(db: Db, filter: { productId?: string; facilityId?: string }) {
+/** Inventory levels with available-to-promise of a product, a facility, or one product at one facility. */
+export async function getAvailability(db: Db, filter: { productId?: string; facilityId?: string }): Promise<LevelRow[]> {
   return readLevels(db, filter);
+}
+
+/** A page of inventory levels with available-to-promise, by product and facility (at most 1,000, default 100). */
+export async function listInventory(
+  db: Db, filter: { productId?: string; facilityId?: string } & Partial<PageQuery> = {},
+): Promise<Page<LevelRow>> {
+  const page = boundedPage(filter, PAGE_MAX, PAGE_DEFAULT);
+  return pageOf(await readLevels(db, { productId: filter.productId, facilityId: filter.facilityId }, readAhead(page)), page);
 }
 
 export type StoreFacilityResult = { kind: 'ok'; facility: FacilityRow } | Failure;

@@ -19,6 +19,7 @@ import { itemSeqId, newId } from '../domain/ids';
 import { conflict, illegal, invalid, notFound, type Failure } from '../domain/result';
 import { lookupUsZip } from '../geo/zip';
 import { parseOrderInput, type FieldError, type OrderInput } from './order-input';
+import { boundedPage, pageOf, readAhead, type Page } from '../domain/paging';
 
 /** Re-exported for the use cases that move items of a locked order (brokering's Exception retry). */
 export { lockOrder } from '../db/orders.repo';
@@ -146,9 +147,10 @@ export async function getOrder(db: Db, id: string): Promise<Order | undefined> {
 
 export interface OrderFilter { status?: string; facilityId?: string; from?: Date; to?: Date; limit?: number; offset?: number }
 
-/** Orders, newest first (at most 500); `facilityId` matches orders with an item at that facility. */
-export function listOrders(db: Db, f: OrderFilter): Promise<OrderRow[]> {
-  return orderRows(db, { ...f, limit: Math.min(f.limit ?? 50, 500), offset: f.offset ?? 0 });
+/** A page of orders, newest first (at most 500, default 50); `facilityId` matches orders with an item at that facility. */
+export async function listOrders(db: Db, f: OrderFilter): Promise<Page<OrderRow>> {
+  const page = boundedPage(f, 500, 50);
+  return pageOf(await orderRows(db, { ...f, ...readAhead(page) }), page);
 }
 
 /** Re-derives and stores the order status from its items. */

@@ -4,6 +4,14 @@ import { getRun, listExceptions, orderExplanation, retryException, runBrokering 
 import { getConfig, printJson, UsageError, withDatabase } from './support';
 import { registerJobCommands } from './jobs-commands';
 
+/** The `--limit` / `--offset` of `exceptions list`, checked (a `UsageError` naming the option). */
+export function exceptionsPage(o: { limit: string; offset: string }): { limit: number; offset: number } {
+  const limit = Number(o.limit), offset = Number(o.offset);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit: must be a whole number from 1 to 1000, not ${o.limit}`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 2_147_483_647) throw new UsageError(`--offset: must be a whole number from 0, not ${o.offset}`);
+  return { limit, offset };
+}
+
 export function registerBrokeringCommands(program: Command) {
   const broker = program.command('broker').description('Brokering');
   broker.command('run').description('Route the whole brokering queue now').action(() => withDatabase(async (d) => {
@@ -22,7 +30,13 @@ export function registerBrokeringCommands(program: Command) {
     printJson(r.decisions);
   }));
   const ex = program.command('exceptions').description('Orders in Exception');
-  ex.command('list').action(() => withDatabase(async (d) => printJson(await listExceptions(d.db))));
+  ex.command('list').description('A page of the orders in Exception, most recently changed first')
+    .option('--limit <n>', 'orders per page (1 to 1000)', '100').option('--offset <n>', 'orders to skip', '0')
+    .action((o: { limit: string; offset: string }) => withDatabase(async (d) => {
+      const p = await listExceptions(d.db, exceptionsPage(o));
+      printJson(p.rows);
+      if (p.nextOffset !== null) process.stderr.write(`oms: more orders in Exception: --offset ${p.nextOffset}\n`);
+    }));
   ex.command('retry <orderId>').description('Move an Exception order back to the brokering queue').action((id: string) => withDatabase(async (d) => {
     const r = await d.db.transaction((tx) => retryException(tx, id, 'cli'));
     if (r.kind !== 'ok') throw new UsageError(r.message);

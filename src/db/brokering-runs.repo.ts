@@ -29,8 +29,8 @@ export async function finishBrokeringRun(
 }
 
 /** The latest runs, newest first. */
-export function listBrokeringRuns(db: Db, limit: number) {
-  return db.select().from(brokeringRuns).orderBy(desc(brokeringRuns.startedAt)).limit(limit);
+export function listBrokeringRuns(db: Db, limit: number, offset: number) {
+  return db.select().from(brokeringRuns).orderBy(desc(brokeringRuns.startedAt), desc(brokeringRuns.id)).limit(limit).offset(offset);
 }
 
 export async function findBrokeringRun(db: Db, id: string) {

@@ -5,7 +5,7 @@
  * deadlock) and the facilities with the orders they took today. Also the reads of the results
  * (routing decisions, the Exception list) and the what-if replay's order lines.
  */
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './client';
 import { BROKERING_QUEUE } from './reference-data';
 import { queryRows } from './rows';
@@ -192,8 +192,8 @@ export function orderDecisions(db: Db, orderId: string) {
   return db.select().from(routingDecisions).where(eq(routingDecisions.orderId, orderId)).orderBy(desc(routingDecisions.id)).limit(50);
 }
 
-/** Orders in Exception with their reason, most recently changed first. */
-export function exceptionOrders(db: Db, limit: number) {
+/** A page of the orders in Exception with their reason, most recently changed first. */
+export function exceptionOrders(db: Db, limit: number, offset: number) {
   return db.select({
     id: orders.id,
     externalId: orders.externalId,
@@ -201,7 +201,7 @@ export function exceptionOrders(db: Db, limit: number) {
     message: orders.exceptionMessage,
     orderDate: orders.orderDate,
     updatedAt: orders.updatedAt,
-  }).from(orders).where(eq(orders.status, 'EXCEPTION')).orderBy(desc(orders.updatedAt)).limit(limit);
+  }).from(orders).where(eq(orders.status, 'EXCEPTION')).orderBy(desc(orders.updatedAt), asc(orders.id)).limit(limit).offset(offset);
 }
 
 /** The order's items parked in Exception. */

@@ -28,9 +28,9 @@ export async function productRow(db: Db, id: string): Promise<ProductRow | undef
   return p;
 }
 
-/** Every facility by id, the virtual ones included. */
-export function facilityRows(db: Db): Promise<FacilityRow[]> {
-  return db.select().from(facilities).orderBy(asc(facilities.id));
+/** A page of facilities by id, the virtual ones included. */
+export function facilityRows(db: Db, limit: number, offset: number): Promise<FacilityRow[]> {
+  return db.select().from(facilities).orderBy(asc(facilities.id)).limit(limit).offset(offset);
 }
 
 export async function facilityRow(db: Db, id: string): Promise<FacilityRow | undefined> {

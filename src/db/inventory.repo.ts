@@ -14,8 +14,10 @@ export type LedgerKind = 'SET_ON_HAND' | 'ADJUST' | 'VARIANCE' | 'RESERVE' | 'RE
 
 export interface LevelRow { productId: string; facilityId: string; onHand: number; reserved: number; safetyStock: number; available: number }
 
-/** Availability rows with the effective safety stock and derived available-to-promise. */
-export async function readLevels(db: Db, filter: { productId?: string; facilityId?: string; productIds?: string[] }): Promise<LevelRow[]> {
+/** Availability rows with the effective safety stock and derived available-to-promise, by product and facility (a page of them when given). */
+export async function readLevels(
+  db: Db, filter: { productId?: string; facilityId?: string; productIds?: string[] }, page?: { limit: number; offset: number },
+): Promise<LevelRow[]> {
   const conds = [sql`true`];
   if (filter.productId) conds.push(sql`il.product_id = ${filter.productId}`);
   if (filter.facilityId) conds.push(sql`il.facility_id = ${filter.facilityId}`);
@@ -30,7 +32,8 @@ export async function readLevels(db: Db, filter: { productId?: string; facilityI
     from inventory_levels il
     join facilities f on f.id = il.facility_id
     where ${sql.join(conds, sql` and `)}
-    order by il.product_id, il.facility_id`);
+    order by il.product_id, il.facility_id
+    ${page ? sql`limit ${page.limit} offset ${page.offset}` : sql``}`);
   return rows<LevelRow>(r).map((x) => ({
     ...x, onHand: Number(x.onHand), reserved: Number(x.reserved), safetyStock: Number(x.safetyStock), available: Number(x.available),
   }));

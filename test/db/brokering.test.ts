@@ -55,7 +55,7 @@ describe.each(ENGINES)('brokering runs on %s', (engine) => {
     expect(e.status).toBe('EXCEPTION');
     expect(e.exceptionReason).toBe('INSUFFICIENT_STOCK');
     expect(e.items[0]).toMatchObject({ status: 'EXCEPTION', facilityId: 'EXCEPTION_PARKING' });
-    expect((await listExceptions(d.db)).map((x) => [x.id, x.reason])).toEqual([[early, 'INSUFFICIENT_STOCK']]);
+    expect((await listExceptions(d.db)).rows.map((x) => [x.id, x.reason])).toEqual([[early, 'INSUFFICIENT_STOCK']]);
     // Retry: back to the queue; still no stock → Exception again.
     expect(expectOk(await d.db.transaction((tx) => retryException(tx, early))).order.items[0]).toMatchObject({ status: 'APPROVED', facilityId: '_NA_' });
     expect((await d.db.transaction((tx) => retryException(tx, early))).kind).toBe('illegal_transition');

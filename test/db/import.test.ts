@@ -80,7 +80,7 @@ describe.each(ENGINES)('order import on %s', (engine) => {
     expect(msg(15, 'postalCode')).toMatch(/differs from line 14/);
     expect(msg(16, 'externalId')).toMatch(/already appeared at line 2/);
 
-    expect((await listOrders(d.db, {})).map((o) => o.externalId).sort()).toEqual(['GOOD-1', 'GOOD-2']);
+    expect((await listOrders(d.db, {})).rows.map((o) => o.externalId).sort()).toEqual(['GOOD-1', 'GOOD-2']);
     expect((await stored('GOOD-1'))!.items.map((i) => i.productId)).toEqual(['SKU1', 'SKU2']);
     expect((await stored('GOOD-1'))!.shipTo.address1).toBe('12 Main St\nFloor 2');
     expect(await stored('GOOD-2')).toMatchObject({ originFacilityId: 'STORE_NYC', priority: 2 });
@@ -98,7 +98,7 @@ describe.each(ENGINES)('order import on %s', (engine) => {
     expect(r.rejected[1].message).toBe('must be a positive integer');
     expect(r.rejected[2].message).toBe('is required');
     expect(r.rejected[3].message).toMatch(/unknown facility NOPE/);
-    expect((await listOrders(d.db, {})).map((o) => o.externalId).sort()).toEqual(['JB-GOOD', 'JB-GOOD-2', 'JSON-1', 'JSON-2']);
+    expect((await listOrders(d.db, {})).rows.map((o) => o.externalId).sort()).toEqual(['JB-GOOD', 'JB-GOOD-2', 'JSON-1', 'JSON-2']);
   });
 
   it('an order the database refuses is a row error naming the constraint, without the customer\'s data; the next order is stored', async () => {

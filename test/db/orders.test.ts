@@ -27,7 +27,7 @@ describe.each(ENGINES)('orders and ledger on %s', (engine) => {
     const again = expectOk(await d.db.transaction((tx) => createOrder(tx, body)));
     expect(again.kind).toBe('existing');
     expect(again.order.id).toBe(r.order.id);
-    expect((await listOrders(d.db, {})).length).toBe(1);
+    expect((await listOrders(d.db, {})).rows.length).toBe(1);
     const hist = await getItemHistory(d.db, r.order.id, '00001');
     expect(hist.map((h) => h.toStatus)).toEqual(['CREATED']);
   });
@@ -50,7 +50,7 @@ describe.each(ENGINES)('orders and ledger on %s', (engine) => {
     const r = await d.db.transaction((tx) => createOrder(tx, orderBody({ items: [{ productId: 'SKU1', quantity: 1 }, { productId: 'UNKNOWN', quantity: 1 }] })));
     expect(r.kind).toBe('invalid');
     if (r.kind === 'invalid') expect(r.message).toContain('items[1].productId');
-    expect(await listOrders(d.db, {})).toEqual([]);
+    expect(await listOrders(d.db, {})).toEqual({ rows: [], nextOffset: null });
   });
 
   it('auto-creates unknown products when the profile allows it, even when the id is another product\'s SKU', async () => {

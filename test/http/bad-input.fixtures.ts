@@ -154,6 +154,11 @@ function pathAndQueryRequests(): BadRequest[] {
   rows.push(
     g('/orders?from=2024-02-30', 'from'), g('/orders?to=yesterday', 'to'), g('/orders?to=0', 'to'), g('/orders?offset=1e30', 'offset'),
     g('/orders?limit=0', 'limit'), g('/orders?status=NOPE', 'status'), g('/products?offset=99999999999', 'offset'),
+    // Bounded lists: a limit past the list's maximum, or not a whole number from 1, names limit.
+    g('/inventory?limit=0', 'limit'), g('/inventory?limit=1001', 'limit'), g('/inventory?limit=ten', 'limit'), g('/inventory?limit=2.5', 'limit'),
+    g('/inventory?offset=-1', 'offset'), g('/inventory?offset=1e30', 'offset'), g('/facilities?limit=1001', 'limit'), g('/facilities?offset=x', 'offset'),
+    g('/exceptions?limit=0', 'limit'), g('/exceptions?limit=1001', 'limit'), g('/exceptions?offset=-5', 'offset'), g('/brokering/runs?limit=201', 'limit'),
+    g('/brokering/runs?offset=-1', 'offset'), g('/products?limit=1001', 'limit'), g('/orders?limit=501', 'limit'),
     p('/netsuite/refusals/1e30/resend', 'id'), p('/netsuite/refusals/-1/dismiss', 'id'),
     g('/facilities/NO_SUCH/items', 'facility'), g('/facilities/WH_NJ/items', 'facility'), g('/facilities/_NA_/items', 'facility'),
   );

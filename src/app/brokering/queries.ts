@@ -5,9 +5,14 @@ import { exceptionItems, exceptionOrders, orderDecisions, runDecisions } from '.
 import { BROKERING_QUEUE } from '../../db/reference-data';
 import { lockOrder, moveItems, refreshOrderStatus, getOrder } from '../orders';
 import { illegal, notFound, type Failure } from '../../domain/result';
+import { boundedPage, pageOf, readAhead, type PageQuery } from '../../domain/paging';
 
-/** The latest runs, newest first (at most 200). */
-export const listRuns = (db: Db, limit = 20) => listBrokeringRuns(db, Math.min(limit, 200));
+/** A page of the runs, newest first (at most 200, default 20). */
+export async function listRuns(db: Db, q: Partial<PageQuery> = {}) {
+  const page = boundedPage(q, 200, 20);
+  const ahead = readAhead(page);
+  return pageOf(await listBrokeringRuns(db, ahead.limit, ahead.offset), page);
+}
 
 /** A run with its decisions (order, status, exception reason; at most 5,000). */
 export async function getRun(db: Db, id: string) {
@@ -23,9 +28,11 @@ export async function orderExplanation(db: Db, orderId: string) {
   return { kind: 'ok' as const, decisions: rows.map((r) => ({ runId: r.runId, status: r.status, at: r.createdAt, result: r.result })) };
 }
 
-/** Orders in Exception with their reason (at most 1,000). */
-export async function listExceptions(db: Db, limit = 100) {
-  return exceptionOrders(db, Math.min(limit, 1000));
+/** A page of the orders in Exception with their reason, most recently changed first (at most 1,000, default 100). */
+export async function listExceptions(db: Db, q: Partial<PageQuery> = {}) {
+  const page = boundedPage(q, 1000, 100);
+  const ahead = readAhead(page);
+  return pageOf(await exceptionOrders(db, ahead.limit, ahead.offset), page);
 }
 
 type OrderView = NonNullable<Awaited<ReturnType<typeof getOrder>>>;

@@ -5,6 +5,7 @@ import { getRun, listExceptions, listRuns, orderExplanation, retryException, run
 import { getProfile, listProfiles, profileHistory, saveProfile, settingsInputSchema } from '../../app/routing-profiles';
 import { notFound } from '../../domain/result';
 import { refineStorable, zKey, zShortText } from '../../domain/limits';
+import { zPageQuery } from '../../domain/paging';
 
 const idParam = z.object({ id: zKey() });
 
@@ -44,14 +45,20 @@ export function brokeringRoutes(app: App, ctx: HttpContext) {
     const kind = ctx.lifecycle?.draining ? 'draining' as const : 'run_failed' as const;
     return reply(res, { kind, message: run.error ?? 'brokering run failed', run }, () => null);
   });
-  app.get('/brokering/runs', { schema: { tags: ['brokering'], querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }) } },
-    async (req) => ({ runs: await listRuns(db, req.query.limit) }));
+  app.get('/brokering/runs', { schema: { tags: ['brokering'], summary: 'A page of the runs, newest first', querystring: zPageQuery(200, 20) } },
+    async (req) => {
+      const p = await listRuns(db, req.query);
+      return { runs: p.rows, nextOffset: p.nextOffset };
+    });
   app.get('/brokering/runs/:id', { schema: { tags: ['brokering'], summary: "A run's counts and per-order results", params: idParam } },
     async (req, res) => reply(res, await getRun(db, req.params.id), (x) => ({ ...x.run, decisions: x.decisions })));
   app.get('/orders/:id/routing', { schema: { tags: ['brokering'], summary: "An order's routing explanations, newest first", params: idParam } },
     async (req, res) => reply(res, await orderExplanation(db, req.params.id), (x) => ({ decisions: x.decisions })));
-  app.get('/exceptions', { schema: { tags: ['brokering'], summary: 'Orders in Exception with their reason' } },
-    async () => ({ exceptions: await listExceptions(db) }));
+  app.get('/exceptions', { schema: { tags: ['brokering'], summary: 'Orders in Exception, newest change first', querystring: zPageQuery(1000, 100) } },
+    async (req) => {
+      const p = await listExceptions(db, req.query);
+      return { exceptions: p.rows, nextOffset: p.nextOffset };
+    });
   app.post('/exceptions/:id/retry', { schema: { tags: ['brokering'], summary: 'Move an Exception order back to the brokering queue', params: idParam } },
     async (req, res) => reply(res, await inTransaction(ctx, (tx) => retryException(tx, req.params.id, 'api')), (x) => x.order));
 }

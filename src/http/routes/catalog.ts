@@ -2,20 +2,24 @@ import { z } from 'zod';
 import { inTransaction, type App, type HttpContext } from '../context';
 import { reply } from '../errors';
 import {
-  adjustInventory, facilitySchema, getAvailability, getFacility, getProduct, listFacilities, listProducts, productSchema,
+  adjustInventory, facilitySchema, getFacility, getProduct, listFacilities, listInventory, listProducts, productSchema,
   setInventory, upsertFacility, upsertProduct,
 } from '../../app/catalog';
 import { notFound } from '../../domain/result';
-import { INT4_MAX, zKey } from '../../domain/limits';
+import { zKey } from '../../domain/limits';
+import { zPageQuery } from '../../domain/paging';
 
 const idParam = z.object({ id: zKey() });
-const page = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0) });
+const page = zPageQuery(1000, 100);
 const stockAt = z.object({ productId: zKey(), facilityId: zKey() });
 
 export function catalogRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
-  app.get('/products', { schema: { tags: ['catalog'], querystring: page } },
-    async (req) => ({ products: await listProducts(db, req.query.limit, req.query.offset) }));
+  app.get('/products', { schema: { tags: ['catalog'], summary: 'A page of products by id (nextOffset: the next page, null on the last)', querystring: page } },
+    async (req) => {
+      const p = await listProducts(db, req.query);
+      return { products: p.rows, nextOffset: p.nextOffset };
+    });
   app.get('/products/:id', { schema: { tags: ['catalog'], params: idParam } }, async (req, res) =>
     (await getProduct(db, req.params.id)) ?? reply(res, notFound('product', req.params.id), () => null));
   app.put('/products/:id', { schema: { tags: ['catalog'], params: idParam, body: productSchema.omit({ id: true }).partial() } }, async (req, res) => {
@@ -23,7 +27,10 @@ export function catalogRoutes(app: App, ctx: HttpContext) {
     return reply(res, r, (x) => x.product);
   });
 
-  app.get('/facilities', { schema: { tags: ['catalog'] } }, async () => ({ facilities: await listFacilities(db) }));
+  app.get('/facilities', { schema: { tags: ['catalog'], summary: 'A page of facilities by id, virtual ones included', querystring: page } }, async (req) => {
+    const p = await listFacilities(db, req.query);
+    return { facilities: p.rows, nextOffset: p.nextOffset };
+  });
   app.get('/facilities/:id', { schema: { tags: ['catalog'], params: idParam } }, async (req, res) =>
     (await getFacility(db, req.params.id)) ?? reply(res, notFound('facility', req.params.id), () => null));
   app.put('/facilities/:id', {
@@ -35,10 +42,13 @@ export function catalogRoutes(app: App, ctx: HttpContext) {
 
   app.get('/inventory', {
     schema: {
-      tags: ['inventory'], summary: 'On hand, reserved, safety stock and available-to-promise',
-      querystring: z.object({ productId: zKey().optional(), facilityId: zKey().optional() }),
+      tags: ['inventory'], summary: 'A page of on hand, reserved, safety stock and available-to-promise, by product and facility',
+      querystring: page.extend({ productId: zKey().optional(), facilityId: zKey().optional() }),
     },
-  }, async (req) => ({ inventory: await getAvailability(db, req.query) }));
+  }, async (req) => {
+    const p = await listInventory(db, req.query);
+    return { inventory: p.rows, nextOffset: p.nextOffset };
+  });
   app.put('/inventory/:productId/:facilityId', {
     schema: { tags: ['inventory'], summary: 'Set on hand (a count)', params: stockAt, body: z.object({ onHand: z.number() }) },
   }, async (req, res) => {

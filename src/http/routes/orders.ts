@@ -6,7 +6,8 @@ import { getOrderDetail } from '../../app/netsuite-state';
 import { ORDER_STATUSES } from '../../domain/lifecycle';
 import { notFound } from '../../domain/result';
 import { orderInputSchema } from '../../app/order-input';
-import { INT4_MAX, zIsoDate, zKey } from '../../domain/limits';
+import { zIsoDate, zKey } from '../../domain/limits';
+import { zPageQuery } from '../../domain/paging';
 
 const idParam = z.object({ id: zKey() });
 
@@ -17,14 +18,16 @@ export function orderRoutes(app: App, ctx: HttpContext) {
   }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => createOrder(tx, req.body, 'api')), (x) => x.order));
   app.get('/orders', {
     schema: {
-      tags: ['orders'], summary: 'List orders',
-      querystring: z.object({
+      tags: ['orders'], summary: 'A page of orders, newest first (nextOffset: the next page, null on the last)',
+      querystring: zPageQuery(500, 50).extend({
         status: z.enum(ORDER_STATUSES).optional(), facilityId: zKey().optional(),
         from: zIsoDate().optional(), to: zIsoDate().optional(),
-        limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
       }),
     },
-  }, async (req) => ({ orders: await listOrders(db, req.query) }));
+  }, async (req) => {
+    const p = await listOrders(db, req.query);
+    return { orders: p.rows, nextOffset: p.nextOffset };
+  });
   app.get('/orders/:id', {
     schema: { tags: ['orders'], summary: 'An order with its items; each item has `netsuite`: where it stands with NetSuite', params: idParam },
   }, async (req, res) => {

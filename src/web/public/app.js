@@ -62,7 +62,13 @@ const itemPath = (it, action) => `/facilities/${seg(state.storeId)}/items/${seg(
 
 async function loadStores() {
   if (!state.stores) {
-    const { facilities } = await api('/facilities');
+    // The list comes a page at a time (nextOffset: the next page, null after the last).
+    const facilities = [];
+    for (let offset = 0; offset !== null;) {
+      const page = await api(`/facilities?limit=1000&offset=${offset}`);
+      facilities.push(...page.facilities);
+      offset = page.nextOffset;
+    }
     state.stores = facilities.filter((f) => f.type === 'STORE' && f.active)
       .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
