@@ -18,6 +18,10 @@ export interface QueueKey { priority: number; orderDate: Date; id: string }
 export interface ClaimedOrder {
   id: string; priority: number; orderDate: Date; salesChannel: string; accountingCode: string | null;
   shipTo: { country: string; market?: string; postalCode?: string; latitude?: number; longitude?: number };
+  /** Every item of the order, by seq (read after the claim, so statuses are current). */
+  items: ItemFact[];
+  /** The facilities each item (by seq) must not be offered to; expired exclusions left out. */
+  exclusions: Map<string, string[]>;
 }
 
 export interface ItemFact {
@@ -37,45 +41,60 @@ function afterKey(k: QueueKey): SQL {
                      or (o.order_date = ${date}::timestamptz and o.id > ${k.id}))))`;
 }
 
-/**
- * The next batch of orders with queued items after `after` (keyset), in queue order, locked for
- * this transaction; orders another run holds are skipped. `orderIds`: only these orders.
- */
-export async function claimBatch(tx: Tx, after: QueueKey | null, limit: number, orderIds?: string[]): Promise<ClaimedOrder[]> {
-  const claimed = await queryRows<ClaimedOrder>(tx, sql`
-    select o.id,
-           o.priority,
-           o.order_date as "orderDate",
-           o.sales_channel as "salesChannel",
-           o.accounting_code as "accountingCode",
-           o.ship_to as "shipTo"
-    from orders o
-    where exists (select 1
-                  from order_items queued
-                  where queued.order_id = o.id
-                    and queued.facility_id = ${BROKERING_QUEUE}
-                    and queued.status = 'APPROVED')
-      ${after ? afterKey(after) : sql``}
-      ${orderIds ? sql`and o.id = any(${sql.param(orderIds)}::text[])` : sql``}
-    order by o.priority desc, o.order_date asc, o.id asc
-    limit ${limit}
-    for update of o skip locked`);
-  return claimed.map((o) => ({ ...o, orderDate: new Date(o.orderDate) }));
+/** A claimed order as the claim returns it: its items and exclusions as JSON arrays of positional tuples. */
+interface ClaimRow extends Omit<ClaimedOrder, 'items' | 'exclusions'> {
+  items: [string, string, number, string, string | null, string][] | null;
+  exclusions: [string, string][] | null;
 }
 
-/** Every item of these orders, by order and seq (read after the claim, so statuses are current). */
-export async function loadItems(db: Db, orderIds: string[]): Promise<ItemFact[]> {
-  return queryRows<ItemFact>(db, sql`
-    select order_id as "orderId",
-           seq_id as "seqId",
-           product_id as "productId",
-           quantity,
-           status,
-           facility_id as "facilityId",
-           unit_price as "unitPrice"
-    from order_items
-    where order_id = any(${sql.param(orderIds)}::text[])
-    order by order_id, seq_id`);
+/**
+ * The next batch of orders with queued items after `after` (keyset), in queue order, locked for
+ * this transaction; orders another run holds are skipped. `orderIds`: only these orders. One
+ * statement: the queue keys are sorted and locked first (a narrow sort), then each claimed order
+ * is read with all its items and exclusions.
+ */
+export async function claimBatch(tx: Tx, after: QueueKey | null, limit: number, orderIds?: string[]): Promise<ClaimedOrder[]> {
+  const claimed = await queryRows<ClaimRow>(tx, sql`
+    with claimed as (
+      select o.id,
+             o.priority,
+             o.order_date
+      from orders o
+      where exists (select 1
+                    from order_items queued
+                    where queued.order_id = o.id
+                      and queued.facility_id = ${BROKERING_QUEUE}
+                      and queued.status = 'APPROVED')
+        ${after ? afterKey(after) : sql``}
+        ${orderIds ? sql`and o.id = any(${sql.param(orderIds)}::text[])` : sql``}
+      order by o.priority desc, o.order_date asc, o.id asc
+      limit ${limit}
+      for update of o skip locked)
+    select c.id,
+           c.priority,
+           c.order_date as "orderDate",
+           o.sales_channel as "salesChannel",
+           o.accounting_code as "accountingCode",
+           o.ship_to as "shipTo",
+           (select json_agg(json_build_array(i.seq_id, i.product_id, i.quantity, i.status, i.facility_id, i.unit_price::text) order by i.seq_id)
+            from order_items i
+            where i.order_id = c.id) as items,
+           (select json_agg(json_build_array(x.order_item_seq_id, x.facility_id))
+            from facility_exclusions x
+            where x.order_id = c.id
+              and (x.until is null or x.until > now())) as exclusions
+    from claimed c
+    join orders o on o.id = c.id
+    order by c.priority desc, c.order_date asc, c.id asc`);
+  return claimed.map(claimedOrder);
+}
+
+function claimedOrder(o: ClaimRow): ClaimedOrder {
+  const items = (o.items ?? []).map(([seqId, productId, quantity, status, facilityId, unitPrice]) =>
+    ({ orderId: o.id, seqId, productId, quantity, status, facilityId, unitPrice }));
+  const exclusions = new Map<string, string[]>();
+  for (const [seq, facilityId] of o.exclusions ?? []) exclusions.set(seq, [...(exclusions.get(seq) ?? []), facilityId]);
+  return { ...o, orderDate: new Date(o.orderDate), items, exclusions };
 }
 
 /** Facilities excluded per item (`orderId/seq` → facility ids), expired exclusions ignored. */

@@ -5,7 +5,7 @@ import { getAvailability } from '../../src/app/catalog';
 import { getRun, listExceptions, orderExplanation, retryException, runBrokering } from '../../src/app/brokering';
 import { saveProfile } from '../../src/app/routing-profiles';
 import { ledgerInconsistencies } from '../../src/db/inventory.repo';
-import { facilityExclusions, reservations } from '../../src/db/schema';
+import { facilities, facilityExclusions, facilityOrderCounts, reservations } from '../../src/db/schema';
 import type { Database } from '../../src/db/client';
 import { createTestDatabase, ENGINES } from '../support/db';
 import { expectOk, orderBody, seedCatalog, STORE_NYC, WH_CA, WH_NJ } from '../support/fixtures';
@@ -88,5 +88,22 @@ describe.each(ENGINES)('brokering runs on %s', (engine) => {
     await d.db.insert(facilityExclusions).values({ orderId: id, orderItemSeqId: '00001', facilityId: 'WH_NJ', reason: 'test' });
     await runBrokering(d, { trigger: 'test' });
     expect((await getOrder(d.db, id))!.items[0].facilityId).toBe('STORE_NYC');
+  });
+
+  it("counts the orders a facility took in one profile segment of a batch when the next segment is routed (daily limit)", async () => {
+    await d.db.update(facilities).set({ dailyOrderLimit: 2 }).where(eq(facilities.id, 'WH_NJ'));
+    expectOk(await d.db.transaction((tx) => saveProfile(tx, 'pos', { name: 'POS', salesChannel: 'POS', settings: {} }, 'test')));
+    // One batch, two segments in queue order: two WEB orders (default profile), then two POS orders. All prefer WH_NJ (ranking 1).
+    const web = [await order({ orderDate: '2026-11-01T01:00:00Z' }), await order({ orderDate: '2026-11-01T02:00:00Z' })];
+    const pos = [await order({ salesChannel: 'POS', orderDate: '2026-11-01T03:00:00Z' }), await order({ salesChannel: 'POS', orderDate: '2026-11-01T04:00:00Z' })];
+    const run = await runBrokering(d, { trigger: 'test' });
+    expect(run).toMatchObject({ status: 'COMPLETED', orders: 4 });
+    const placed = new Map<string, string | null>();
+    for (const id of [...web, ...pos]) placed.set(id, (await getOrder(d.db, id))!.items[0].facilityId);
+    expect([...placed].filter(([, f]) => f === 'WH_NJ').map(([id]) => id)).toEqual(web);
+    expect(placed.get(pos[0])).toBe('STORE_NYC');
+    const [count] = await d.db.select().from(facilityOrderCounts).where(eq(facilityOrderCounts.facilityId, 'WH_NJ'));
+    expect(count.count).toBe(2);
+    expect(await ledgerInconsistencies(d.db)).toEqual([]);
   });
 });

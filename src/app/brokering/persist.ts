@@ -1,34 +1,24 @@
 /**
- * Turning routing results into a plan of rows, and writing a whole batch's plan with set-based
- * statements in the caller's transaction: reservations (guarded), ledger, items (split where a
+ * Turning routing results into a plan of rows, and writing a whole batch's plan in the caller's
+ * transaction with one set-based statement: reservations (guarded), ledger, items (split where a
  * line was split), history, explanations, order statuses and daily order counts.
  */
 import type { Tx } from '../../db/client';
 import {
-  addFacilityOrderCounts,
-  insertReservations,
-  insertRoutingDecisions,
-  insertSplitItems,
-  reserveLevels,
-  updatePlannedItems,
-  updateRoutedOrders,
+  writeBrokeringPlan,
   type LevelReservation,
   type PlannedDecision,
   type PlannedItemUpdate,
+  type PlannedMove,
   type PlannedReservation,
   type RoutedOrder,
   type SplitItem,
 } from '../../db/brokering-plan.repo';
 import type { ItemFact, LockedLevel } from '../../db/brokering.repo';
-import { insertLedgerRows } from '../../db/feed-bulk.repo';
-import { recordHistory, type HistoryRow } from '../../db/history.repo';
 import { BROKERING_QUEUE, EXCEPTION_PARKING } from '../../db/reference-data';
 import { itemSeqId } from '../../domain/ids';
 import { deriveOrderStatus, transitionItem, type ItemStatus } from '../../domain/lifecycle';
 import type { InventoryLeft, OrderResult, StockRow } from '../../domain/routing/types';
-
-/** An item move of the plan; the run and its actor are added when it is written. */
-export type PlannedMove = Omit<HistoryRow, 'actor' | 'runId'>;
 
 export interface Plan {
   reservations: PlannedReservation[];
@@ -60,27 +50,37 @@ const levelKey = (productId: string, facilityId: string) => `${productId}\u0000$
  * line after it took nothing. This is no second availability state: it holds only those units.
  */
 export class BackorderStock {
-  private readonly left = new Map<string, number>();
+  private left: Map<string, number> | null = null;
 
-  constructor(given: readonly StockRow[], returned: readonly InventoryLeft[], placedInFull: readonly LevelReservation[]) {
-    for (const r of given) this.add(r.productId, r.facilityId, r.available);
-    for (const r of returned) this.add(r.productId, r.facilityId, -r.available);
-    for (const r of placedInFull) this.add(r.productId, r.facilityId, -r.quantity);
-    for (const [k, n] of this.left) {
+  constructor(
+    private readonly given: readonly StockRow[],
+    private readonly returned: readonly InventoryLeft[],
+    private readonly placedInFull: readonly LevelReservation[],
+  ) {}
+
+  /** What the backordered lines hold per row; counted on the first backordered line (most calls have none). */
+  private held(): Map<string, number> {
+    if (this.left) return this.left;
+    const left = new Map<string, number>();
+    const add = (productId: string, facilityId: string, n: number) => {
+      const k = levelKey(productId, facilityId);
+      left.set(k, (left.get(k) ?? 0) + n);
+    };
+    for (const r of this.given) add(r.productId, r.facilityId, r.available);
+    for (const r of this.returned) add(r.productId, r.facilityId, -r.available);
+    for (const r of this.placedInFull) add(r.productId, r.facilityId, -r.quantity);
+    for (const [k, n] of left) {
       if (n < 0) throw new Error(`routing placed ${-n} more units of ${k.replace('\u0000', '@')} than it took from stock`);
     }
-  }
-
-  private add(productId: string, facilityId: string, n: number) {
-    const k = levelKey(productId, facilityId);
-    this.left.set(k, (this.left.get(k) ?? 0) + n);
+    return (this.left = left);
   }
 
   /** The units the next backordered line of `quantity` at this facility holds. */
   take(productId: string, facilityId: string, quantity: number): number {
+    const left = this.held();
     const k = levelKey(productId, facilityId);
-    const held = Math.min(quantity, this.left.get(k) ?? 0);
-    this.left.set(k, (this.left.get(k) ?? 0) - held);
+    const held = Math.min(quantity, left.get(k) ?? 0);
+    left.set(k, (left.get(k) ?? 0) - held);
     return held;
   }
 }
@@ -240,27 +240,13 @@ function perLevel(reservations: readonly PlannedReservation[]): LevelReservation
 /** What is written with a plan: the run, its actor, the day of the order counts, and whether reservations are guarded. */
 export interface PlanContext { runId: string; actor: string; day: string; guardReservations: boolean }
 
-/** Reserves the plan's stock (guarded: throws when the guard refuses a row), its reservations and their RESERVE ledger rows. */
-async function reserve(tx: Tx, reservations: PlannedReservation[], c: PlanContext) {
-  const levels = perLevel(reservations);
-  if ((await reserveLevels(tx, levels, c.guardReservations)) !== levels.length) {
-    throw new Error('reservation guard refused a planned reservation (stock changed under lock)');
-  }
-  await insertReservations(tx, c.runId, reservations);
-  await insertLedgerRows(tx, reservations.filter((r) => r.quantity > 0).map((r) => ({
-    productId: r.productId, facilityId: r.facilityId, kind: 'RESERVE', onHandDelta: 0, reservedDelta: r.quantity,
-    reason: `run ${c.runId}`, orderId: r.orderId, seqId: r.seq, actor: c.actor,
-  })));
-}
-
-/** Writes the plan in the caller's transaction: every statement commits with the others or none does. */
+/**
+ * Writes the plan in the caller's transaction, in one statement; throws when the guard refused a
+ * planned reservation (the caller's transaction then rolls back: nothing of the batch is written).
+ */
 export async function writePlan(tx: Tx, plan: Plan, c: PlanContext) {
-  await reserve(tx, plan.reservations, c);
-  await updatePlannedItems(tx, plan.itemUpdates);
-  await insertSplitItems(tx, plan.newItems);
-  await recordHistory(tx, plan.history.map((h) => ({ ...h, actor: c.actor, runId: c.runId })));
-  await insertRoutingDecisions(tx, c.runId, plan.decisions);
-  await updateRoutedOrders(tx, plan.orders);
-  const counts = [...plan.facilityOrders].sort(([a], [b]) => (a < b ? -1 : 1)).map(([facilityId, orders]) => ({ facilityId, orders }));
-  await addFacilityOrderCounts(tx, c.day, counts);
+  const facilityOrders = [...plan.facilityOrders].sort(([a], [b]) => (a < b ? -1 : 1)).map(([facilityId, orders]) => ({ facilityId, orders }));
+  const levels = perLevel(plan.reservations);
+  const reserved = await writeBrokeringPlan(tx, { ...plan, levels, facilityOrders, runId: c.runId, actor: c.actor, day: c.day, guard: c.guardReservations });
+  if (reserved !== levels.length) throw new Error('reservation guard refused a planned reservation (stock changed under lock)');
 }

@@ -21,9 +21,7 @@ import {
 import {
   claimBatch,
   dayKey,
-  loadExclusions,
   loadFacilities,
-  loadItems,
   loadProducts,
   lockLevels,
   type ClaimedOrder,
@@ -64,7 +62,12 @@ export interface RunOptions {
    * control injects an unlocked read and no guard, to prove the test can see overselling.
    */
   stockAccess?: StockAccess;
+  /** Hears how long each phase of each batch took, in ms (profiling: the bench sums them). */
+  onPhase?: (phase: BatchPhase, ms: number) => void;
 }
+
+/** The phases of a batch: claiming its orders, reading their facts, locking their stock rows, routing, writing, committing. */
+export type BatchPhase = 'claim' | 'facts' | 'locks' | 'routing' | 'writes' | 'commit';
 
 export interface StockAccess {
   /** The inventory rows of these products, read in the batch's transaction. */
@@ -116,14 +119,16 @@ export async function runBrokering(database: Database, opts: RunOptions): Promis
 async function routeQueue(db: Db, id: string, opts: RunOptions, totals: BrokeringProgress): Promise<string | undefined> {
   const actor = opts.actor ?? `brokering:${opts.trigger}`;
   const profiles = await profilesByChannel(db);
-  const run: RunContext = { runId: id, actor, profiles, facilities: await loadFacilities(db), opts };
+  const run: RunContext = { runId: id, actor, profiles, facilities: await loadFacilities(db), products: new Map(), opts };
   let after: QueueKey | null = null;
   for (let batches = 0; ; batches++) {
     if (opts.signal?.aborted) {
       return `interrupted: the process is shutting down; stopped after ${batches} batches (${totals.orders} orders), `
         + 'the rest of the queue is left for the next run';
     }
-    const r = await db.transaction(async (tx) => routeBatch(tx, run, after));
+    const lap = phaseClock(opts.onPhase);
+    const r = await db.transaction(async (tx) => routeBatch(tx, run, after, lap));
+    lap('commit');
     if (!r) return undefined;
     after = r.last;
     for (const k of Object.keys(totals) as (keyof BrokeringProgress)[]) totals[k] += r.counts[k];
@@ -137,23 +142,34 @@ async function routeQueue(db: Db, id: string, opts: RunOptions, totals: Brokerin
 
 type Profiles = Awaited<ReturnType<typeof profilesByChannel>>;
 
-/** What stays the same for every batch of a run. */
-interface RunContext { runId: string; actor: string; facilities: Facility[]; profiles: Profiles; opts: RunOptions }
+/** What stays the same for every batch of a run; `products` grows with the products the batches meet. */
+interface RunContext { runId: string; actor: string; facilities: Facility[]; profiles: Profiles; products: Map<string, Product>; opts: RunOptions }
 
-/** The facts of a claimed batch: its orders' items (by order) and exclusions, the products, and the stock rows read. */
-interface BatchFacts {
-  claimed: ClaimedOrder[]; itemsByOrder: Map<string, ItemFact[]>; exclusions: Map<string, string[]>; products: Product[]; levels: LockedLevel[];
+/** The facts of a claimed batch: its orders (with their items and exclusions), the products, and the stock rows read. */
+interface BatchFacts { claimed: ClaimedOrder[]; itemsByOrder: Map<string, ItemFact[]>; products: Product[]; levels: LockedLevel[] }
+
+/** Times each phase of a batch for `RunOptions.onPhase`. */
+function phaseClock(onPhase: RunOptions['onPhase']) {
+  let t = performance.now();
+  return (phase: BatchPhase) => {
+    const now = performance.now();
+    onPhase?.(phase, now - t);
+    t = now;
+  };
 }
 
 /** Claims, routes and writes the next batch in `tx`; null when the queue after `after` is empty. */
-async function routeBatch(tx: Tx, run: RunContext, after: QueueKey | null) {
+async function routeBatch(tx: Tx, run: RunContext, after: QueueKey | null, lap: (p: BatchPhase) => void) {
   const { opts } = run;
   const claimed = await claimBatch(tx, after, opts.batchSize ?? DEFAULT_BATCH_SIZE, opts.orderIds);
+  lap('claim');
   if (claimed.length === 0) return null;
   const access = opts.stockAccess ?? LOCKED_STOCK;
-  const facts = await loadBatch(tx, claimed, access);
+  const facts = await loadBatch(tx, run, claimed, access, lap);
   const { plan, orders, items } = planBatch(run, facts);
+  lap('routing');
   await writePlan(tx, plan, { runId: run.runId, actor: run.actor, day: dayKey(), guardReservations: access.guardReservations });
+  lap('writes');
   const last = claimed[claimed.length - 1];
   return {
     last: { priority: last.priority, orderDate: last.orderDate, id: last.id },
@@ -162,45 +178,53 @@ async function routeBatch(tx: Tx, run: RunContext, after: QueueKey | null) {
   };
 }
 
-/** Reads the claimed orders' items, exclusions and products, and their stock through `access`. */
-async function loadBatch(tx: Tx, claimed: ClaimedOrder[], access: StockAccess): Promise<BatchFacts> {
-  const ids = claimed.map((o) => o.id);
-  const items = await loadItems(tx, ids);
-  const exclusions = await loadExclusions(tx, ids);
-  const itemsByOrder = new Map<string, ItemFact[]>();
-  for (const it of items) itemsByOrder.set(it.orderId, [...(itemsByOrder.get(it.orderId) ?? []), it]);
-  const productIds = [...new Set(items.map((i) => i.productId))];
-  const products = await loadProducts(tx, productIds);
+/** The products of the claimed orders (read once per run) and their stock, read through `access`. */
+async function loadBatch(tx: Tx, run: RunContext, claimed: ClaimedOrder[], access: StockAccess, lap: (p: BatchPhase) => void): Promise<BatchFacts> {
+  const itemsByOrder = new Map(claimed.map((o) => [o.id, o.items]));
+  const productIds = [...new Set(claimed.flatMap((o) => o.items.map((i) => i.productId)))];
+  const unknown = productIds.filter((id) => !run.products.has(id));
+  if (unknown.length) for (const p of await loadProducts(tx, unknown)) run.products.set(p.id, p);
+  const products = productIds.flatMap((id) => run.products.get(id) ?? []);
+  lap('facts');
   const levels = await access.readLevels(tx, productIds);
-  return { claimed, itemsByOrder, exclusions, products, levels };
+  lap('locks');
+  return { claimed, itemsByOrder, products, levels };
 }
 
 const isQueued = (i: ItemFact) => i.status === 'APPROVED' && i.facilityId === BROKERING_QUEUE;
 
 /** The order as the engine sees it: its queued items only. */
-function toRoute(o: ClaimedOrder, facts: BatchFacts): RoutingOrder {
+function toRoute(o: ClaimedOrder): RoutingOrder {
   return {
     id: o.id, accountingCode: o.accountingCode, priority: o.priority, orderDate: o.orderDate.toISOString(),
     shipTo: { country: o.shipTo.country, market: o.shipTo.market, postalCode: o.shipTo.postalCode, latitude: o.shipTo.latitude, longitude: o.shipTo.longitude },
-    items: (facts.itemsByOrder.get(o.id) ?? []).filter(isQueued)
-      .map((i) => ({ seq: i.seqId, productId: i.productId, quantity: i.quantity, rejectedFacilityIds: facts.exclusions.get(`${o.id}/${i.seqId}`) ?? [] })),
+    items: o.items.filter(isQueued)
+      .map((i) => ({ seq: i.seqId, productId: i.productId, quantity: i.quantity, rejectedFacilityIds: o.exclusions.get(i.seqId) ?? [] })),
   };
 }
 
 /**
  * Routes the batch in queue order and plans what to write. Consecutive orders of one profile go
- * to the engine together; each call starts from the stock the engine returned from the previous one.
+ * to the engine together; each call starts from the stock the engine returned from the previous
+ * one, and from the orders each facility took so far in the batch (daily order limits).
  */
 function planBatch(run: RunContext, facts: BatchFacts): { plan: Plan; orders: number; items: number } {
-  const routable = facts.claimed.map((o) => ({ o, r: toRoute(o, facts) })).filter((x) => x.r.items.length > 0);
+  const routable = facts.claimed.map((o) => ({ o, r: toRoute(o) })).filter((x) => x.r.items.length > 0);
   const plan = emptyPlan();
   let stock = availableStock(facts.levels);
   for (const { profile, items: segment } of profileSegments(routable, (x) => x.o.salesChannel, run.profiles)) {
     const orders = segment.map((s) => s.r);
-    const out = routeOrders({ settings: profile.settings, facilities: run.facilities, products: facts.products, inventory: stock, orders });
+    const facilities = withOrdersTaken(run.facilities, plan.facilityOrders);
+    const out = routeOrders({ settings: profile.settings, facilities, products: facts.products, inventory: stock, orders });
     const backorders = new BackorderStock(stock, out.inventory, placedInFull(out.orders, facts.itemsByOrder));
-    out.orders.forEach((result, k) => planOrder(plan, segment[k].o.id, facts.itemsByOrder.get(segment[k].o.id)!, result, backorders));
+    out.orders.forEach((result, k) => planOrder(plan, segment[k].o.id, segment[k].o.items, result, backorders));
     stock = out.inventory;
   }
   return { plan, orders: routable.length, items: routable.reduce((n, x) => n + x.r.items.length, 0) };
+}
+
+/** The facilities with the orders they took today counting `taken` (orders of the batch planned so far). */
+function withOrdersTaken(facilities: Facility[], taken: ReadonlyMap<string, number>): Facility[] {
+  if (taken.size === 0) return facilities;
+  return facilities.map((f) => (taken.has(f.id) ? { ...f, ordersToday: (f.ordersToday ?? 0) + taken.get(f.id)! } : f));
 }
