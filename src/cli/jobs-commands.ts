@@ -4,11 +4,12 @@
  * stderr and in the run history) and 2 on bad input (unknown job, unknown param or bad value).
  */
 import type { Command } from 'commander';
-import { listJobs, listRuns, parseParamArgs, runJobNow, seedJobDefinitions, setJobEnabled } from '../jobs';
-import { buildJobRegistry } from '../wiring';
-import { createLogger } from '../log';
 import type { Database } from '../db/client';
+import type { JobRegistry } from '../jobs';
 import { getConfig, printJson, printProblem, UsageError, withDatabase } from './support';
+
+/** The job admin, loaded by the action that runs (not at the CLI's start). */
+const jobsModule = () => import('../jobs');
 
 /** Exit status of a skipped run. */
 export const EXIT_SKIPPED = 3;
@@ -16,15 +17,16 @@ export const EXIT_SKIPPED = 3;
 const collect = (v: string, all: string[]) => [...all, v];
 
 export function registerJobCommands(jobs: Command) {
-  jobs.command('list').action(() => withDatabase(async (d) => withRegistry(d, 'silent', async () => printJson(await listJobs(d.db)))));
+  jobs.command('list').action(() => withDatabase(async (d) => withRegistry(d, 'silent', async () => printJson(await (await jobsModule()).listJobs(d.db)))));
   jobs.command('runs [name]').description('Run history')
-    .action((name: string | undefined) => withDatabase(async (d) => printJson(await listRuns(d.db, { name, limit: 50 }))));
+    .action((name: string | undefined) => withDatabase(async (d) => printJson(await (await jobsModule()).listRuns(d.db, { name, limit: 50 }))));
   jobs.command('run <name>').description('Run a job now in this process (exit 0 completed, 1 failed, 3 skipped, 2 bad input)')
     .option('--param <key=value>', 'a param of this run (repeatable); the value is JSON when it parses, else text', collect, [])
     .action((name: string, o: { param: string[] }) => withDatabase(async (d) => {
+      const { parseParamArgs, runJobNow } = await jobsModule();
       const parsed = parseParamArgs(o.param);
       if (!parsed.ok) throw new UsageError(parsed.message);
-      const config = getConfig();
+      const config = await getConfig();
       await withRegistry(d, config.LOG_LEVEL, async (registry) => {
         const r = await runJobNow(d, registry, name, 'cli', { params: parsed.params, staleAfterMs: config.OMS_JOB_STALE_AFTER_SECONDS * 1000 });
         if (r.kind === 'not_found' || r.kind === 'invalid') throw new UsageError(r.message);
@@ -34,22 +36,23 @@ export function registerJobCommands(jobs: Command) {
           process.exitCode = EXIT_SKIPPED;
         }
         if (r.kind === 'failed') {
-          printProblem(`oms: failed: ${r.error}`);
+          await printProblem(`oms: failed: ${r.error}`);
           process.exitCode = 1;
         }
       });
     }));
   for (const [cmd, enabled] of [['pause', false], ['resume', true]] as const) {
     jobs.command(`${cmd} <name>`).action((name: string) => withDatabase(async (d) => {
-      const r = await setJobEnabled(d.db, undefined, name, enabled);
+      const r = await (await jobsModule()).setJobEnabled(d.db, undefined, name, enabled);
       if (r.kind !== 'ok') throw new UsageError(r.message);
       printJson(r.job);
     }));
   }
 }
 
-async function withRegistry(d: Database, level: string, fn: (registry: Awaited<ReturnType<typeof buildJobRegistry>>['registry']) => Promise<void>) {
-  const { registry, close } = await buildJobRegistry(d, getConfig(), createLogger(level));
+async function withRegistry(d: Database, level: string, fn: (registry: JobRegistry) => Promise<void>) {
+  const [{ seedJobDefinitions }, { buildJobRegistry }, { createLogger }] = await Promise.all([jobsModule(), import('../wiring'), import('../log')]);
+  const { registry, close } = await buildJobRegistry(d, await getConfig(), createLogger(level));
   try {
     await seedJobDefinitions(d.db, registry);
     await fn(registry);

@@ -1,11 +1,9 @@
 /**
  * The `oms` command. Bad input exits with status 2 and one message on stderr; an unexpected
- * failure exits with 1.
+ * failure exits with 1. Its start loads commander and the command files only: every action
+ * imports what it needs (`import()`), so `oms --help` does not load the server, the database or zod.
  */
 import { Command, CommanderError } from 'commander';
-import { ConfigError, loadConfig } from '../config';
-import { startOms } from '../main';
-import { FolderOwnedError } from '../db/owner';
 import { embeddedOwner, printProblem, problemText, UsageError, withDatabase } from './support';
 import { commandPath, goesThroughServer, runThroughServer } from './via-server';
 import { registerOpsCommands } from './ops-commands';
@@ -20,6 +18,7 @@ program.command('serve').description('Start the HTTP server, jobs and the Store 
   .option('--port <port>', 'port (overrides PORT)')
   .action(async (o: { demo?: boolean; port?: string }) => {
     const env = { ...process.env, ...(o.port ? { PORT: o.port } : {}) };
+    const [{ loadConfig }, { startOms }] = await Promise.all([import('../config'), import('../main')]);
     const oms = await startOms(loadConfig(env), { demo: o.demo });
     // Other `oms` processes find the server through the lock of the embedded folder.
     oms.database.owner?.announce(oms.url);
@@ -44,7 +43,7 @@ class RanThroughServer extends Error {}
 program.hook('preAction', async (_root, cmd) => {
   const path = commandPath(cmd);
   if (!goesThroughServer(path)) return;
-  const owner = embeddedOwner();
+  const owner = await embeddedOwner();
   if (!owner?.url) return;
   await runThroughServer(owner.url, path, cmd);
   throw new RanThroughServer();
@@ -53,6 +52,12 @@ program.hook('preAction', async (_root, cmd) => {
 registerOpsCommands(program);
 registerBrokeringCommands(program);
 registerNetsuiteCommands(program);
+
+/** A bad configuration, or the embedded folder held by another process: both are bad input (exit 2). */
+async function isConfigOrOwnerError(e: unknown): Promise<boolean> {
+  const [{ ConfigError }, { FolderOwnedError }] = await Promise.all([import('../config'), import('../db/owner')]);
+  return e instanceof ConfigError || e instanceof FolderOwnedError;
+}
 
 async function main() {
   try {
@@ -63,12 +68,12 @@ async function main() {
       process.exitCode = e.exitCode === 0 ? 0 : 2;
       return;
     }
-    if (e instanceof UsageError || e instanceof ConfigError || e instanceof FolderOwnedError) {
-      printProblem(`oms: ${e.message}`);
+    if (e instanceof UsageError || await isConfigOrOwnerError(e)) {
+      await printProblem(`oms: ${(e as Error).message}`);
       process.exitCode = 2;
       return;
     }
-    printProblem(`oms: unexpected error: ${problemText(e)}`);
+    await printProblem(`oms: unexpected error: ${await problemText(e)}`);
     process.exitCode = 1;
   }
 }

@@ -1,7 +1,11 @@
 /** `oms netsuite …`: NetSuite's refusals (rows of our files NetSuite could not apply). */
 import type { Command } from 'commander';
-import { dismissRefusal, listNetsuiteRefusals, REFUSAL_STATUSES, resendRefusal, type RefusalResult } from '../app/netsuite-refusals';
+import type { REFUSAL_STATUSES as Statuses, RefusalResult } from '../app/netsuite-refusals';
 import { printJson, UsageError, withDatabase } from './support';
+
+/** The use cases' statuses (the type keeps the two lists equal), here so that the help needs no database code. */
+const REFUSAL_STATUSES: typeof Statuses = ['OPEN', 'RESENT', 'DISMISSED'];
+const refusals = () => import('../app/netsuite-refusals');
 
 function refusalId(raw: string): number {
   const n = Number(raw);
@@ -28,16 +32,22 @@ export function registerNetsuiteCommands(program: Command) {
     .action((o: { status: string; order?: string }) => {
       const status = REFUSAL_STATUSES.find((s) => s === o.status.toUpperCase());
       if (!status) throw new UsageError(`--status: must be one of ${REFUSAL_STATUSES.join(', ')}`);
-      return withDatabase(async (d) => printJson(await listNetsuiteRefusals(d.db, { status, orderId: o.order })));
+      return withDatabase(async (d) => printJson(await (await refusals()).listNetsuiteRefusals(d.db, { status, orderId: o.order })));
     });
   ns.command('resend <id>').description('Re-send the refused row with the next export of its feed')
     .action((id: string) => {
       const n = refusalId(id);
-      return withDatabase(async (d) => finish(await d.db.transaction((tx) => resendRefusal(tx, n, 'cli'))));
+      return withDatabase(async (d) => {
+        const { resendRefusal } = await refusals();
+        return finish(await d.db.transaction((tx) => resendRefusal(tx, n, 'cli')));
+      });
     });
   ns.command('dismiss <id>').description('Close a refusal without re-sending')
     .action((id: string) => {
       const n = refusalId(id);
-      return withDatabase(async (d) => finish(await d.db.transaction((tx) => dismissRefusal(tx, n, 'cli'))));
+      return withDatabase(async (d) => {
+        const { dismissRefusal } = await refusals();
+        return finish(await d.db.transaction((tx) => dismissRefusal(tx, n, 'cli')));
+      });
     });
 }

@@ -1,12 +1,12 @@
 /** Commands over orders, imports, demo data and routing scenarios. */
 import type { Command } from 'commander';
-import { getOrderDetail } from '../app/netsuite-state';
 import { printJson, printProblem, UsageError, withDatabase } from './support';
 
 export function registerOpsCommands(program: Command) {
   const orders = program.command('orders').description('Orders');
   orders.command('show <id>').description('Print an order with its items, each with where it stands with NetSuite')
     .action((id: string) => withDatabase(async (d) => {
+      const { getOrderDetail } = await import('../app/netsuite-state');
       const o = await getOrderDetail(d.db, id);
       if (!o) throw new UsageError(`order ${id} not found`);
       printJson(o);
@@ -34,7 +34,7 @@ export function registerOpsCommands(program: Command) {
       });
       if (started) bar.stop();
       process.stdout.write(`created ${r.created}, existing ${r.existing}, rejected rows ${r.rejected.length}\n`);
-      for (const e of r.rejected) printProblem(`row ${e.row}: ${e.field}: ${e.message}`);
+      for (const e of r.rejected) await printProblem(`row ${e.row}: ${e.field}: ${e.message}`);
       // Stopped (the database went away): 1, like any failed command, but with the one message above and no stack.
       if (r.stopped) process.exitCode = 1;
       else if (r.rejected.length) process.exitCode = 2;

@@ -5,7 +5,6 @@
  * other command that opens the database is refused by the lock (`FolderOwnedError`).
  */
 import type { Command } from 'commander';
-import { parseParamArgs } from '../jobs';
 import { EXIT_SKIPPED } from './jobs-commands';
 import { printJson, printProblem, UsageError } from './support';
 
@@ -22,6 +21,7 @@ const setEnabled = (enabled: boolean): ServerCommand => async (call, [name]) => 
 };
 
 const runJob: ServerCommand = async (call, [name], opts) => {
+  const { parseParamArgs } = await import('../jobs/params');
   const parsed = parseParamArgs(opts.param ?? []);
   if (!parsed.ok) throw new UsageError(parsed.message);
   const r = await call(`/jobs/${encodeURIComponent(name)}/run`, { method: 'POST', body: { params: parsed.params } });
@@ -33,7 +33,7 @@ const runJob: ServerCommand = async (call, [name], opts) => {
   }
   if (r.status === 500 && r.body.kind === 'failed') {
     printJson(r.body);
-    printProblem(`oms: failed: ${r.body.error}`);
+    await printProblem(`oms: failed: ${r.body.error}`);
     process.exitCode = 1;
     return;
   }

@@ -2,11 +2,22 @@
  * The Store Fulfillment App: a static, build-free web app (src/web/public) served under /app/.
  * It talks only to the public HTTP API of this server (same origin), so it needs no context.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
-export const WEB_ROOT = fileURLToPath(new URL('./public/', import.meta.url));
+/** src/web/public of the package: the package root is found above this module (src/web/ in the sources, a chunk of dist/ in the build). */
+function webRoot(): string {
+  const here = fileURLToPath(import.meta.url);
+  for (let dir = dirname(here); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'src', 'web', 'public', 'index.html'))) return join(dir, 'src', 'web', 'public/');
+    if (dirname(dir) === dir) throw new Error(`no src/web/public/index.html in a folder above ${here}`);
+  }
+}
+
+export const WEB_ROOT = webRoot();
 
 /**
  * Serves the app under /app/ (and redirects / and /app there). Its security headers (a same-origin

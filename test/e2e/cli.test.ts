@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './built';
 import { loadConfig } from '../../src/config';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-cli-'));
@@ -12,6 +13,8 @@ const oms = (args: string[], env: Record<string, string> = {}) => {
   const r = spawnSync(process.execPath, ['bin/oms.js', ...args], { env: { ...process.env, OMS_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent', ...env }, encoding: 'utf8', timeout: 180_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
+
+beforeAll(ensureBuilt, 120_000); // bin/oms.js runs the build in dist/
 
 describe('oms CLI', { timeout: 300_000 }, () => {
   it('imports orders: good file exit 0, bad rows reported with exit 2, second import creates nothing', () => {

@@ -8,7 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './built';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-owner-'));
 const lock = join(dir, 'pglite', 'oms-owner.lock');
@@ -44,6 +45,8 @@ const oms = (args: string[]) => {
 };
 
 const job = async (url: string, name: string) => (await (await fetch(`${url}/jobs/${name}`)).json()) as { enabled: boolean };
+
+beforeAll(ensureBuilt, 120_000); // bin/oms.js runs the build in dist/
 
 describe('the embedded database has one owner', () => {
   it('CLI commands go through the running server or are refused; a pause survives a restart; a stale lock is taken over', async () => {

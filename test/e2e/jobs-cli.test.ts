@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './built';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-jobs-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -11,6 +12,8 @@ const oms = (args: string[]) => {
   const r = spawnSync(process.execPath, ['bin/oms.js', ...args], { env: { ...process.env, OMS_DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 180_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
+
+beforeAll(ensureBuilt, 120_000); // bin/oms.js runs the build in dist/
 
 describe('oms jobs run', { timeout: 300_000 }, () => {
   it('exit codes: completed 0, bad or unknown param 2, skipped 3 with the reason on stderr', () => {

@@ -10,7 +10,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './built';
 import { openDatabase } from '../../src/db/client';
 import { migrateDatabase } from '../../src/db/migrate';
 
@@ -62,6 +63,8 @@ function serve(): Promise<{ url: string; stop: () => Promise<string> }> {
 }
 
 const leaks = (text: string) => secrets.filter((s) => text.toLowerCase().includes(s.toLowerCase()));
+
+beforeAll(ensureBuilt, 120_000); // bin/oms.js runs the build in dist/
 
 describe('customer data never reaches the logs, the CLI output or the row errors', () => {
   it('a failed insert over HTTP, bad import rows and a CLI error hold no name, street, phone or e-mail', async () => {

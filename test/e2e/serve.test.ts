@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './built';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-serve-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,6 +33,8 @@ function start(): Promise<{ p: ChildProcess; url: string; logs: string[] }> {
 }
 
 const stop = (p: ChildProcess) => new Promise<number | null>((resolve) => { p.removeAllListeners('exit'); p.on('exit', (code) => resolve(code)); p.kill('SIGTERM'); });
+
+beforeAll(ensureBuilt, 120_000); // bin/oms.js runs the build in dist/
 
 describe('oms serve --demo (the start command)', () => {
   it('seeds demo data on first run, serves, stops on SIGTERM, and restarts on the same data', async () => {

@@ -57,8 +57,9 @@ export async function chapter4(s: Story): Promise<Chapter4> {
   need(adjustments().length === 1, `HC_SC_ImportInventoryAdjustment left ${adjustments().length} inventory adjustments, not 1`);
   const adj = adjustments()[0];
   const line = adj.sublists.inventory[0];
-  say(`HC_SC_ImportInventoryAdjustment imported it (custimport_oms_inventoryadjustment): inventory adjustment ${adj.id}, External ID ${String(adj.fields.externalid)},`);
-  say(`  SKU2 ${String(line.adjustqtyby)} at ${place(s, line.location)}, account ${String(adj.fields.account)}, dated ${mdy(adj.fields.trandate)}; file moved to ${ADJ}/archive/.`);
+  say('HC_SC_ImportInventoryAdjustment imported it (custimport_oms_inventoryadjustment):');
+  say(`  inventory adjustment ${adj.id}, External ID ${String(adj.fields.externalid)}, SKU2 ${String(line.adjustqtyby)} at ${place(s, line.location)},`);
+  say(`  account ${String(adj.fields.account)}, dated ${mdy(adj.fields.trandate)}; file moved to ${ADJ}/archive/.`);
 
   // The same file again under its name: a reader takes a file once (name + SHA-256), it is archived without an import.
   await w.write(`${ADJ}/csv/${file}`, text);
@@ -73,7 +74,8 @@ export async function chapter4(s: Story): Promise<Chapter4> {
   const importsOfResent = tasks() - t0;
   need(adjustments().length === 1, `after the file came twice more there are ${adjustments().length} inventory adjustments, not 1`);
   say(`The same file sent again under its own name was archived as a duplicate, not imported; sent as ${resent} it was imported`);
-  say(`  and updated adjustment ${adj.id} by its External ID: still one adjustment, SKU2 ${String(adjustments()[0].sublists.inventory.map((l) => l.adjustqtyby).join(', '))}.`);
+  const qty = adjustments()[0].sublists.inventory.map((l) => String(l.adjustqtyby)).join(', ');
+  say(`  and updated adjustment ${adj.id} by its External ID: still one adjustment, SKU2 ${qty}.`);
 
   await runBrokering(w.oms.database, { trigger: 'test' });
   const item = (await items(s)).find((i) => i.seqId === '00002')!;
@@ -124,14 +126,16 @@ function warehouseShips(s: Story, location: string): { id: string; lines: string
 export async function chapter5(s: Story): Promise<Chapter5> {
   const { w, say } = s;
   const shipped = warehouseShips(s, s.ids.whCa);
-  say(`The CA Warehouse shipped sales order ${s.soId} lines ${shipped.lines.join(' and ')} in NetSuite: item fulfilment ${shipped.id}, status Shipped, UPS 1ZCA00000001.`);
+  say(`The CA Warehouse shipped sales order ${s.soId} lines ${shipped.lines.join(' and ')} in NetSuite:`);
+  say(`  item fulfilment ${shipped.id}, status Shipped, UPS 1ZCA00000001.`);
   mapReduce(w, 'HC_MR_ExportedSalesOrderFulfillmentCSV');
   const [exportFile] = await newFiles(s, 'salesorder/import/fulfillment');
   need(exportFile, 'HC_MR_ExportedSalesOrderFulfillmentCSV wrote no file');
   const exportText = await w.read(`salesorder/import/fulfillment/${exportFile}`);
   const shipments = await job(s, 'IMP_ODR_ITM_FLFLMNT');
   const done = (await items(s)).filter((i) => i.status === 'SHIPPED').map((i) => i.seqId);
-  say(`HC_MR_ExportedSalesOrderFulfillmentCSV wrote salesorder/import/fulfillment/${exportFile}; IMP_ODR_ITM_FLFLMNT marked items ${done.join(' and ')} shipped in the OMS.`);
+  say(`HC_MR_ExportedSalesOrderFulfillmentCSV wrote salesorder/import/fulfillment/${exportFile};`);
+  say(`  IMP_ODR_ITM_FLFLMNT marked items ${done.join(' and ')} shipped in the OMS.`);
 
   const store = { orderId: s.orderId, seqId: '00001', actor: 'store:STORE_NYC', facilityId: 'STORE_NYC' };
   ok(await s.db.transaction((tx) => packItem(tx, store)), 'pack');
@@ -139,7 +143,8 @@ export async function chapter5(s: Story): Promise<Chapter5> {
   say('The NYC Store packed and shipped item 00001 (SKU1 × 1) in the OMS.');
   const storeUpdate = await updateSalesOrders(s, 'GEN_FLFLD_ORD_FD_NS');
   const tagged = lineOf(s, '00001');
-  say(`Sales order ${s.soId} line ${String(tagged.line)} tagged ${String(tagged[SO_FIELDS(s).itemTag ?? 'custcol_oms_item_tag'])} at ${place(s, tagged[SO_FIELDS(s).location])}.`);
+  const tag = String(tagged[SO_FIELDS(s).itemTag ?? 'custcol_oms_item_tag']);
+  say(`Sales order ${s.soId} line ${String(tagged.line)} tagged ${tag} at ${place(s, tagged[SO_FIELDS(s).location])}.`);
   runScheduled(w.ns, 'HC_SC_CreateItemFulfillment');
   runScheduled(w.ns, 'HC_SC_CreateItemFulfillment');
   const ours = w.ns.store.all('itemfulfillment').filter((f) => f.id !== shipped.id);
@@ -149,7 +154,9 @@ export async function chapter5(s: Story): Promise<Chapter5> {
   mapReduce(w, 'HC_MR_ExportedSalesOrderFulfillmentCSV');
   const exportFilesAfter = await newFiles(s, 'salesorder/import/fulfillment');
   say(`HC_MR_ExportedSalesOrderFulfillmentCSV ran again and sent ${exportFilesAfter.length} files: the store's fulfilment came from the OMS.`);
-  return { warehouseFulfilment: shipped.id, shippedLines: shipped.lines, exportFile, exportText, shipments, storeUpdate, storeFulfilment: ours[0], exportFilesAfter };
+  return {
+    warehouseFulfilment: shipped.id, shippedLines: shipped.lines, exportFile, exportText, shipments, storeUpdate, storeFulfilment: ours[0], exportFilesAfter,
+  };
 }
 
 export interface Chapter6 {
@@ -176,7 +183,8 @@ export async function chapter6(s: Story): Promise<Chapter6> {
   mapReduce(w, 'HC_MR_CreateCustomerDeposit');
   need(deposits().length === 1, `HC_MR_CreateCustomerDeposit created ${deposits().length} deposits, not 1`);
   const dep = deposits()[0];
-  say(`HC_MR_CreateCustomerDeposit created customer deposit ${dep.id} of ${money(dep.fields.payment)} on sales order ${s.soId}, External ID ${String(dep.fields.externalid)}; file archived.`);
+  say(`HC_MR_CreateCustomerDeposit created customer deposit ${dep.id} of ${money(dep.fields.payment)} on sales order ${s.soId},`);
+  say(`  External ID ${String(dep.fields.externalid)}; file archived.`);
   await w.write(`${DEPOSITS}/${file}`, text);
   mapReduce(w, 'HC_MR_CreateCustomerDeposit');
   const resent = file.replace(/\.json$/, '_resent.json');
@@ -190,7 +198,8 @@ export async function chapter6(s: Story): Promise<Chapter6> {
   need(idFile, 'HC_MR_ExportedCustomerDepositCSV wrote no file');
   const idText = await w.read(`salesorder/import/orderpayment/${idFile}`);
   const depositIds = await job(s, 'IMP_CUST_DEP_IDENT');
-  say(`HC_MR_ExportedCustomerDepositCSV wrote salesorder/import/orderpayment/${idFile}; IMP_CUST_DEP_IDENT stored deposit id ${dep.id} on payment ${paymentId}.`);
+  say(`HC_MR_ExportedCustomerDepositCSV wrote salesorder/import/orderpayment/${idFile};`);
+  say(`  IMP_CUST_DEP_IDENT stored deposit id ${dep.id} on payment ${paymentId}.`);
 
   runScheduled(w.ns, 'HC_SC_CreateSalesOrderInvoice');
   runScheduled(w.ns, 'HC_SC_CreateSalesOrderInvoice');
@@ -200,7 +209,8 @@ export async function chapter6(s: Story): Promise<Chapter6> {
   const applied = w.ns.store.all('depositapplication').filter((a) => a.fields.deposit === dep.id);
   const paid = inv.fields.status === 'CustInvc:B' ? 'Paid In Full' : 'Open';
   say(`HC_SC_CreateSalesOrderInvoice (run twice) invoiced sales order ${s.soId} once: invoice ${inv.id}, ${money(inv.fields.total)}, ${paid};`);
-  say(`  deposit ${dep.id} applied to it (${applied.map((a) => money(a.fields.amount)).join(', ')}), ${w.ns.store.must('customerdeposit', dep.id).fields.status === 'CustDep:C' ? 'fully applied' : 'not fully applied'}.`);
+  const full = w.ns.store.must('customerdeposit', dep.id).fields.status === 'CustDep:C' ? 'fully applied' : 'not fully applied';
+  say(`  deposit ${dep.id} applied to it (${applied.map((a) => money(a.fields.amount)).join(', ')}), ${full}.`);
   return { paymentId, feed, file, text, resent, idFile, idText, depositIds };
 }
 

@@ -129,7 +129,8 @@ export async function openStory(database: Database, say: (line: string) => void 
     stock: [['SKU1', 'WH_NJ', 5], ['SKU1', 'STORE_NYC', 1], ['SKU1', 'WH_CA', 2], ['SKU2', 'STORE_NYC', 3], ['SKU2', 'WH_CA', 1]],
   });
   // The web channel may ship one order from several facilities (routing.md, allowSplitFulfillment).
-  ok(await db.transaction((tx) => saveProfile(tx, 'web', { name: 'Web', salesChannel: 'WEB', settings: { allowSplitFulfillment: true } }, 'story')), 'routing profile');
+  const web = { name: 'Web', salesChannel: 'WEB', settings: { allowSplitFulfillment: true } };
+  ok(await db.transaction((tx) => saveProfile(tx, 'web', web, 'story')), 'routing profile');
   say(`NetSuite account: subsidiary US (${ids.sub}), adjustment account ${ids.account}, items SKU1 (${ids.sku1}) and SKU2 (${ids.sku2}),`);
   say(`  locations NJ Warehouse (${ids.whNj}), CA Warehouse (${ids.whCa}), NYC Store (${ids.store}).`);
   say('OMS: WH_NJ and WH_CA are fulfilled in NetSuite, STORE_NYC by the store; SFTP server on loopback, folders made by HC_SC_CreateSFTPDirectory.');
@@ -159,7 +160,8 @@ export async function chapter1(s: Story): Promise<Chapter1> {
   const nsCustomers = w.ns.store.all('customer').filter((c) => c.fields.custentity_oms_customer_id);
   need(nsCustomers.length === 1, `HC_SC_ImportCustomers created ${nsCustomers.length} customers, not 1`);
   s.nsCustomerId = nsCustomers[0].id;
-  say(`HC_SC_ImportCustomers imported it (saved CSV import custimport_oms_customer): customer ${s.nsCustomerId} created; file moved to customer/export/archive/.`);
+  say(`HC_SC_ImportCustomers imported it (saved CSV import custimport_oms_customer): customer ${s.nsCustomerId} created;`);
+  say('  file moved to customer/export/archive/.');
   mapReduce(w, 'HC_MR_ExportedCustomerCSV');
   const [customerIdFile] = await newFiles(s, 'customer/import');
   need(customerIdFile, 'HC_MR_ExportedCustomerCSV wrote no file');
@@ -174,8 +176,10 @@ export async function chapter1(s: Story): Promise<Chapter1> {
   const so = w.ns.store.all('salesorder').filter((r) => r.fields[SO_FIELDS(s).orderId] === s.orderId);
   need(so.length === 1, `HC_SC_ImportSalesOrders created ${so.length} sales orders for ${s.orderId}, not 1`);
   s.soId = so[0].id;
-  const lines = soLines(s).map((l) => `line ${String(l.line)} ${l.item === s.ids.sku1 ? 'SKU1' : 'SKU2'} × ${String(l.quantity)} (OMS item ${String(l[SO_FIELDS(s).lineId])})`);
-  say(`HC_SC_ImportSalesOrders imported it (custimport_oms_add_salesorders): sales order ${s.soId} created for customer ${s.nsCustomerId}: ${lines.join(', ')}.`);
+  const sku = (l: Fields) => (l.item === s.ids.sku1 ? 'SKU1' : 'SKU2');
+  const lines = soLines(s).map((l) => `line ${String(l.line)} ${sku(l)} × ${String(l.quantity)} (OMS item ${String(l[SO_FIELDS(s).lineId])})`);
+  say(`HC_SC_ImportSalesOrders imported it (custimport_oms_add_salesorders): sales order ${s.soId} created for customer ${s.nsCustomerId}:`);
+  say(`  ${lines.join(', ')}.`);
   mapReduce(w, 'HC_MR_ExportedSalesOrderCSV');
   mapReduce(w, 'HC_MR_ExportedSalesOrderItemCSV');
   const orderIdFiles = await newFiles(s, 'salesorder/import/orderidentification');
@@ -209,7 +213,8 @@ export async function chapter2(s: Story): Promise<UpdateRun> {
   const at = (await items(s)).map((i) => `item ${i.seqId} at ${i.facilityId}`).join(', ');
   s.say(`OMS approved order ${s.orderId}; brokering allocated ${at}.`);
   const run = await updateSalesOrders(s, 'GEN_BRKR_ORD_FD_NS');
-  s.say(`Sales order ${s.soId} line ${String(lineOf(s, '00001').line)} location set to ${place(s, lineOf(s, '00001')[SO_FIELDS(s).location])}; the store's item 00002 is not sent.`);
+  const l1 = lineOf(s, '00001');
+  s.say(`Sales order ${s.soId} line ${String(l1.line)} location set to ${place(s, l1[SO_FIELDS(s).location])}; the store's item 00002 is not sent.`);
   return run;
 }
 
@@ -230,7 +235,8 @@ export async function chapter3(s: Story): Promise<Chapter3> {
   const exportText = await w.read(`salesorder/rejectedorderitem/${exportFile}`);
   const rejections = await job(s, 'IMP_ORDER_ITM_RJCT');
   const item = (await items(s)).find((i) => i.seqId === '00001')!;
-  s.say(`HC_MR_ExportedRejectedSalesOrderItemCSV wrote salesorder/rejectedorderitem/${exportFile}; IMP_ORDER_ITM_RJCT put item 00001 back in the brokering queue (${item.status}).`);
+  s.say(`HC_MR_ExportedRejectedSalesOrderItemCSV wrote salesorder/rejectedorderitem/${exportFile};`);
+  s.say(`  IMP_ORDER_ITM_RJCT put item 00001 back in the brokering queue (${item.status}).`);
   return { exportFile, exportText, rejections };
 }
 
@@ -246,7 +252,8 @@ export async function chapter3b(s: Story): Promise<Chapter3b> {
   const run = await updateSalesOrders(s, 'GEN_BRKR_ORD_FD_NS');
   const orig = lineOf(s, '00001');
   const added = lineOf(s, piece.seqId);
-  s.say(`Sales order ${s.soId}: line ${String(orig.line)} quantity reduced to ${String(orig.quantity)} (the store's share); line ${String(added.line)} added, SKU1 × ${String(added.quantity)} at ${place(s, added[SO_FIELDS(s).location])} (OMS item ${piece.seqId}).`);
+  s.say(`Sales order ${s.soId}: line ${String(orig.line)} quantity reduced to ${String(orig.quantity)} (the store's share);`);
+  s.say(`  line ${String(added.line)} added, SKU1 × ${String(added.quantity)} at ${place(s, added[SO_FIELDS(s).location])} (OMS item ${piece.seqId}).`);
   mapReduce(s.w, 'HC_MR_ExportedSalesOrderItemCSV');
   const lineIds = await job(s, 'IMP_ORDER_ITM_ATTR');
   s.say(`HC_MR_ExportedSalesOrderItemCSV sent line id ${String(added.line)} back; IMP_ORDER_ITM_ATTR stored it on item ${piece.seqId}.`);
