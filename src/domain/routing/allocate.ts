@@ -5,8 +5,8 @@
  */
 import { isCandidate } from './candidates';
 import { listIds, slotAt, slotEnd, slotStart, usable, type CandidateSet, type RoutingContext, type StockState } from './context';
-import { before, reportKm, sortCandidates, type Ordering } from './ordering';
-import { findSingle, type Demand } from './search';
+import { before, reportKm, sortCandidateRange, type Ordering } from './ordering';
+import { firstCover, type Demand } from './search';
 import type { DecidedBy, LineQuantity, Shipment } from './types';
 
 /** One order line after product resolution. */
@@ -28,15 +28,23 @@ export interface Group {
 
 /** Aggregates lines into per-product demand (first-appearance order). */
 export function demandOf(lines: readonly Line[]): Demand {
-  const p: number[] = [];
-  const q: number[] = [];
-  for (const l of lines) {
-    const k = p.indexOf(l.p);
-    if (k < 0) {
-      p.push(l.p);
-      q.push(l.qty);
-    } else q[k] += l.qty;
+  const n = lines.length;
+  if (n === 1) return { p: [lines[0].p], q: [lines[0].qty] };
+  const p: number[] = new Array(n);
+  const q: number[] = new Array(n);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const l = lines[i];
+    let k = 0;
+    while (k < m && p[k] !== l.p) k++;
+    if (k < m) q[k] += l.qty;
+    else {
+      p[m] = l.p;
+      q[m++] = l.qty;
+    }
   }
+  p.length = m;
+  q.length = m;
   return { p, q };
 }
 
@@ -72,6 +80,7 @@ export class OrderAllocation {
     const t = Math.min(qty, usable(this.stock, s));
     if (t > 0) {
       this.stock.free[s] -= t;
+      if (this.ctx.eligible[f] === 1) this.stock.prodUsable[p] -= t;
       this.journal.push(s, t);
     }
     return t;
@@ -79,11 +88,12 @@ export class OrderAllocation {
 
   /** Records qty of a line in the current group's shipment at f. */
   add(f: number, seq: string, qty: number, decidedBy: DecidedBy, backordered = false): void {
-    const g = this.groups[this.groups.length - 1];
-    let d = g.drafts.find((x) => x.f === f && x.backordered === backordered);
+    const drafts = this.groups[this.groups.length - 1].drafts;
+    let d: Draft | undefined;
+    for (let i = 0; i < drafts.length && d === undefined; i++) if (drafts[i].f === f && drafts[i].backordered === backordered) d = drafts[i];
     if (d === undefined) {
       d = { f, backordered, decidedBy, items: [] };
-      g.drafts.push(d);
+      drafts.push(d);
       if (!this.used.includes(f)) this.used.push(f);
     }
     const last = d.items[d.items.length - 1];
@@ -94,11 +104,20 @@ export class OrderAllocation {
   /** Gives back every unit taken by this order. */
   rollback(): void {
     const j = this.journal;
-    for (let i = 0; i < j.length; i += 2) this.stock.free[j[i]] += j[i + 1];
+    const { free, prodUsable, slotProd, slotFac } = this.stock;
+    const eligible = this.ctx.eligible;
+    for (let i = 0; i < j.length; i += 2) {
+      const s = j[i];
+      free[s] += j[i + 1];
+      if (eligible[slotFac[s]] === 1) prodUsable[slotProd[s]] += j[i + 1];
+    }
     j.length = 0;
   }
 
-  /** Shipments in group order; within a group by candidate order, backordered ones last. */
+  /**
+   * Shipments in group order; within a group by candidate order, backordered ones last. Hands
+   * the drafts' item lists over to the shipments: call once, when the order is done.
+   */
   shipments(): Shipment[] {
     let n = 0;
     for (const g of this.groups) n += g.drafts.length;
@@ -106,16 +125,23 @@ export class OrderAllocation {
     const { ctx, o } = this;
     let i = 0;
     for (const g of this.groups) {
-      const drafts = g.drafts.length > 1 ? [...g.drafts].sort((a, b) => {
-        if (a.backordered !== b.backordered) return a.backordered ? 1 : -1;
-        return before(ctx, o, a.f, b.f) ? -1 : before(ctx, o, b.f, a.f) ? 1 : 0;
-      }) : g.drafts;
+      const drafts = g.drafts;
+      // insertion sort (drafts are few, and unique per facility and backorder flag)
+      for (let k = 1; k < drafts.length; k++) {
+        const d = drafts[k];
+        let j = k - 1;
+        while (j >= 0 && draftBefore(ctx, o, d, drafts[j])) {
+          drafts[j + 1] = drafts[j];
+          j--;
+        }
+        drafts[j + 1] = d;
+      }
       for (const d of drafts) {
         out[i++] = {
           facilityId: ctx.facId[d.f],
           carrier: g.carrier,
           backordered: d.backordered,
-          items: d.items.slice(),
+          items: d.items,
           decidedBy: d.decidedBy,
           distanceKm: reportKm(ctx, o, d.f),
         };
@@ -128,6 +154,12 @@ export class OrderAllocation {
   facilities(): number[] {
     return this.used;
   }
+}
+
+/** True when draft a sorts before draft b: not backordered first, then candidate order. */
+function draftBefore(ctx: RoutingContext, o: Ordering, a: Draft, b: Draft): boolean {
+  if (a.backordered !== b.backordered) return !a.backordered;
+  return before(ctx, o, a.f, b.f);
 }
 
 /** Fills the group's lines from a covering set (step 7, first part). */
@@ -157,6 +189,12 @@ function availableFor(a: OrderAllocation, p: number, f: number): number {
   return s < 0 ? 0 : usable(a.stock, s);
 }
 
+/** Scratch lists of `lineFill` (reused; the engine is synchronous). */
+const fillUsed: number[] = [];
+const fillOthers: number[] = [];
+const oneP = [0];
+const oneQ = [0];
+
 /**
  * Line-by-line fill (step 7, no set of up to 3 covers): per line, facilities this order already
  * uses first, then the other candidates, each in candidate order; whole line at the first
@@ -164,34 +202,49 @@ function availableFor(a: OrderAllocation, p: number, f: number): number {
  */
 export function lineFill(a: OrderAllocation, c: CandidateSet, lines: readonly Line[]): number[] {
   const { ctx, stock, o } = a;
-  const short: number[] = [];
-  for (const l of lines) {
-    let rem = l.qty;
-    const used = sortCandidates(ctx, o, a.used.filter((f) => isCandidate(ctx, stock, c, f)));
-    let whole = used.find((f) => availableFor(a, l.p, f) >= rem) ?? -1;
-    if (whole < 0) whole = findSingle(ctx, stock, o, c, { p: [l.p], q: [rem] });
-    if (whole >= 0) {
-      a.take(l.p, whole, rem);
-      a.add(whole, l.seq, rem, 'LINE_FILL');
-      rem = 0;
-    } else {
-      const others: number[] = [];
-      for (let s = slotStart(stock, l.p), e = slotEnd(stock, l.p); s < e; s++) {
-        const f = stock.slotFac[s];
-        if (usable(stock, s) > 0 && !used.includes(f) && isCandidate(ctx, stock, c, f)) others.push(f);
-      }
-      for (const f of [...used, ...sortCandidates(ctx, o, others)]) {
-        if (rem === 0) break;
-        const t = a.take(l.p, f, rem);
-        if (t > 0) {
-          a.add(f, l.seq, t, 'LINE_FILL');
-          rem -= t;
-        }
-      }
+  const short: number[] = new Array(lines.length);
+  for (let li = 0; li < lines.length; li++) {
+    const l = lines[li];
+    let nu = 0;
+    for (const f of a.used) if (isCandidate(ctx, stock, c, f)) fillUsed[nu++] = f;
+    sortCandidateRange(ctx, o, fillUsed, nu);
+    let whole = -1;
+    for (let i = 0; i < nu && whole < 0; i++) if (availableFor(a, l.p, fillUsed[i]) >= l.qty) whole = fillUsed[i];
+    if (whole < 0) {
+      oneP[0] = l.p;
+      oneQ[0] = l.qty;
+      whole = firstCover(ctx, stock, o, c, oneP, oneQ, 1, -1, -1);
     }
-    short.push(rem);
+    if (whole >= 0) {
+      a.take(l.p, whole, l.qty);
+      a.add(whole, l.seq, l.qty, 'LINE_FILL');
+      short[li] = 0;
+      continue;
+    }
+    let no = 0;
+    for (let s = slotStart(stock, l.p), e = slotEnd(stock, l.p); s < e; s++) {
+      const f = stock.slotFac[s];
+      if (usable(stock, s) > 0 && !includes(fillUsed, nu, f) && isCandidate(ctx, stock, c, f)) fillOthers[no++] = f;
+    }
+    sortCandidateRange(ctx, o, fillOthers, no);
+    let rem = l.qty;
+    for (let i = 0; rem > 0 && i < nu; i++) rem -= takeLine(a, l, fillUsed[i], rem);
+    for (let i = 0; rem > 0 && i < no; i++) rem -= takeLine(a, l, fillOthers[i], rem);
+    short[li] = rem;
   }
   return short;
+}
+
+/** Takes up to rem units of line l at f into a LINE_FILL shipment; returns the units taken. */
+function takeLine(a: OrderAllocation, l: Line, f: number, rem: number): number {
+  const t = a.take(l.p, f, rem);
+  if (t > 0) a.add(f, l.seq, t, 'LINE_FILL');
+  return t;
+}
+
+function includes(list: readonly number[], n: number, x: number): boolean {
+  for (let i = 0; i < n; i++) if (list[i] === x) return true;
+  return false;
 }
 
 /** Formats a list of facility indices for explanations. */

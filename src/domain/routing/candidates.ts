@@ -40,6 +40,10 @@ function dailyLimitDrops(ctx: RoutingContext, stock: StockState): { line: string
 /** Applies the order-level filters: daily limit, accounting code, destination market, ZIP (prepared). */
 export function orderFilter(ctx: RoutingContext, stock: StockState, order: Order): OrderFilter {
   const s = ctx.settings;
+  if (!s.assignWarehouseByAccountingCode && !s.stayWithinDestinationMarket && !s.assignWarehouseByZipCode) {
+    const cached = stock.fastFilter;
+    if (cached !== null && cached.version === stock.atLimitVersion) return cached.filter;
+  }
   const lines: string[] = [];
   if (ctx.ineligibleLine !== null) lines.push(ctx.ineligibleLine);
   const limit = dailyLimitDrops(ctx, stock);
@@ -141,7 +145,7 @@ export function groupCandidates(
   lines: string[],
 ): CandidateSet {
   if (rejected.length === 0 && of.shared !== null) {
-    lines.push(...of.sharedLines);
+    for (const l of of.sharedLines) lines.push(l);
     return of.shared;
   }
   const own: string[] = [];

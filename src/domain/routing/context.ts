@@ -95,6 +95,11 @@ export interface StockState {
   readonly safety: Float64Array;
   /** Input row of each slot. */
   readonly rowOf: Int32Array;
+  /**
+   * Per product index: usable units summed over its slots at eligible facilities (active
+   * WAREHOUSE/STORE), kept up to date by `OrderAllocation.take` and `rollback`.
+   */
+  readonly prodUsable: Float64Array;
   /** First slot of each product index (length: products at creation + 1). */
   readonly pStart: Int32Array;
   /** key product * F + facility -> slot, for products with many rows. */
@@ -335,6 +340,7 @@ export function createStockState(ctx: RoutingContext, rows: readonly StockRow[])
   const slotProd = new Int32Array(n);
   const free = new Float64Array(n);
   const safety = new Float64Array(n);
+  const prodUsable = new Float64Array(P);
   const slotIndex = new SlotIndex(known, P * F);
   for (let s = 0; s < n; s++) {
     const r = rowOf[s];
@@ -343,6 +349,7 @@ export function createStockState(ctx: RoutingContext, rows: readonly StockRow[])
     slotProd[s] = rowProd[r];
     safety[s] = f >= 0 ? (rows[r].safetyStock ?? ctx.facSafety[f]) : 0;
     free[s] = rows[r].available - safety[s];
+    if (f >= 0 && ctx.eligible[f] === 1 && free[s] > 0) prodUsable[rowProd[r]] += free[s];
     if (f >= 0 && pStart[rowProd[r] + 1] - pStart[rowProd[r]] > LINEAR_MAX) slotIndex.set(rowProd[r] * F + f, s);
   }
   const ordersToday = new Float64Array(F);
@@ -361,6 +368,7 @@ export function createStockState(ctx: RoutingContext, rows: readonly StockRow[])
     free,
     safety,
     rowOf,
+    prodUsable,
     pStart,
     slotIndex,
     ordersToday,

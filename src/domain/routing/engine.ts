@@ -19,6 +19,7 @@ import {
   listIds,
   registerProduct,
   type CandidateSet,
+  type OrderFilter,
   type RoutingContext,
   type StockState,
 } from './context';
@@ -58,12 +59,15 @@ export function routeOrder(order: Order, ctx: RoutingContext, stock: StockState)
 
   // 1. Resolve products.
   const reg = ctx.products;
-  const lines: Line[] = [];
-  const missing: string[] = [];
-  for (const it of order.items) {
+  const items = order.items;
+  const lines: Line[] = new Array(items.length);
+  let missing: string[] | null = null;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
     let p = reg.index.get(it.productId);
     if (p === undefined || !reg.known[p]) {
       if (!s.autoCreateProduct) {
+        if (missing === null) missing = [];
         if (!missing.includes(it.productId)) missing.push(it.productId);
         continue;
       }
@@ -81,9 +85,9 @@ export function routeOrder(order: Order, ctx: RoutingContext, stock: StockState)
         if (f !== undefined && !rejected.includes(f)) rejected.push(f);
       }
     }
-    lines.push({ seq: it.seq, p, qty: it.quantity, rejected });
+    lines[i] = { seq: it.seq, p, qty: it.quantity, rejected };
   }
-  if (missing.length > 0) {
+  if (missing !== null) {
     return exceptionResult(order, 'PRODUCT_NOT_FOUND', `unknown product ${listIds(missing)} (autoCreateProduct is off)`, warnings, explanation);
   }
   const o = makeOrdering(ctx, order.shipTo);
@@ -97,17 +101,16 @@ export function routeOrder(order: Order, ctx: RoutingContext, stock: StockState)
   // 4. Candidates per group.
   const of = orderFilter(ctx, stock, order);
   for (const l of of.lines) explanation.push(l);
-  const cands: CandidateSet[] = [];
-  const empty: string[] = [];
-  for (const g of groups) {
-    const gl: string[] = [];
-    const c = groupCandidates(ctx, stock, of, rejectedOf(g.lines), gl);
-    cands.push(c);
-    for (const l of gl) explanation.push(pre(g) + l);
+  const cands: CandidateSet[] = new Array(groups.length);
+  let empty: string[] | null = null;
+  for (let gi = 0; gi < groups.length; gi++) {
+    const g = groups[gi];
+    const c = candidatesOf(ctx, stock, of, g, explanation);
+    cands[gi] = c;
     explanation.push(pre(g) + candidatesLine(c.count));
-    if (c.count === 0) empty.push(g.label);
+    if (c.count === 0) (empty ??= []).push(g.label);
   }
-  if (empty.length > 0) {
+  if (empty !== null) {
     const what = groups.length > 1 ? ` for ${empty.join('; ')}` : '';
     return exceptionResult(order, 'NO_ELIGIBLE_FACILITY', `no candidate facility${what}`, warnings, explanation);
   }
@@ -130,7 +133,7 @@ export function routeOrder(order: Order, ctx: RoutingContext, stock: StockState)
   }
 
   // 6-8 per group.
-  const queued: { idx: number; seq: string; quantity: number }[] = [];
+  let queued: { idx: number; seq: string; quantity: number }[] | null = null;
   for (let gi = 0; gi < groups.length; gi++) {
     const g = groups[gi];
     const c = cands[gi];
@@ -156,7 +159,7 @@ export function routeOrder(order: Order, ctx: RoutingContext, stock: StockState)
       return exceptionResult(order, 'INSUFFICIENT_STOCK', `insufficient stock${what}: ${leftText}`, warnings, explanation);
     } else if (s.allowSplitFulfillment) {
       for (let i = 0; i < g.lines.length; i++) {
-        if (short[i] > 0) queued.push({ idx: lines.indexOf(g.lines[i]), seq: g.lines[i].seq, quantity: short[i] });
+        if (short[i] > 0) (queued ??= []).push({ idx: lines.indexOf(g.lines[i]), seq: g.lines[i].seq, quantity: short[i] });
       }
       explanation.push(`${pre(g)}${leftText}; what was filled stays allocated, the rest stays QUEUED`);
     } else {
@@ -165,12 +168,21 @@ export function routeOrder(order: Order, ctx: RoutingContext, stock: StockState)
       return queuedResult(order, warnings, explanation);
     }
   }
-  queued.sort((x, y) => x.idx - y.idx);
-  const q: LineQuantity[] = queued.map((x) => ({ seq: x.seq, quantity: x.quantity }));
+  let q: LineQuantity[] = [];
+  if (queued !== null) q = queued.sort((x, y) => x.idx - y.idx).map((x) => ({ seq: x.seq, quantity: x.quantity }));
   return allocatedResult(ctx, stock, order, a, q, warnings, explanation);
 }
 
 const NONE: number[] = [];
+
+/** Step 4 for one group; explanation lines carry the group's label. */
+function candidatesOf(ctx: RoutingContext, stock: StockState, of: OrderFilter, g: Group, explanation: string[]): CandidateSet {
+  if (g.label === '') return groupCandidates(ctx, stock, of, rejectedOf(g.lines), explanation);
+  const gl: string[] = [];
+  const c = groupCandidates(ctx, stock, of, rejectedOf(g.lines), gl);
+  for (const l of gl) explanation.push(pre(g) + l);
+  return c;
+}
 
 function rejectedOf(lines: readonly Line[]): number[] {
   let out: number[] = NONE;

@@ -28,27 +28,41 @@ export interface Ordering {
   readonly stamp: number;
 }
 
-/** Prepares the ordering of one order (bumps the scratch stamp). */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** One ordering object per context, refilled for each order (orders are routed one at a time). */
+const orderings = new WeakMap<RoutingContext, Mutable<Ordering>>();
+
+/**
+ * Prepares the ordering of one order (bumps the scratch stamp). The object is the context's
+ * and is refilled by the next call: use it for the current order only.
+ */
 export function makeOrdering(ctx: RoutingContext, shipTo: ShipTo): Ordering {
-  const stamp = ++ctx.scratch.stamp;
-  const shipPlaced = isPlaced(shipTo.latitude, shipTo.longitude);
-  if (!shipPlaced) return { closest: false, shipPlaced, latDeg: 0, lonDeg: 0, lat: 0, lon: 0, cosLat: 0, x: 0, y: 0, z: 0, stamp };
+  let o = orderings.get(ctx);
+  if (o === undefined) {
+    o = { closest: false, shipPlaced: false, latDeg: 0, lonDeg: 0, lat: 0, lon: 0, cosLat: 0, x: 0, y: 0, z: 0, stamp: 0 };
+    orderings.set(ctx, o);
+  }
+  o.stamp = ++ctx.scratch.stamp;
+  o.shipPlaced = isPlaced(shipTo.latitude, shipTo.longitude);
+  if (!o.shipPlaced) {
+    o.closest = false;
+    o.latDeg = o.lonDeg = o.lat = o.lon = o.cosLat = o.x = o.y = o.z = 0;
+    return o;
+  }
   const lat = toRadians(shipTo.latitude as number);
   const lon = toRadians(shipTo.longitude as number);
   const cosLat = Math.cos(lat);
-  return {
-    closest: ctx.settings.shipFromClosestLocation,
-    shipPlaced,
-    latDeg: shipTo.latitude as number,
-    lonDeg: shipTo.longitude as number,
-    lat,
-    lon,
-    cosLat,
-    x: cosLat * Math.cos(lon),
-    y: cosLat * Math.sin(lon),
-    z: Math.sin(lat),
-    stamp,
-  };
+  o.closest = ctx.settings.shipFromClosestLocation;
+  o.latDeg = shipTo.latitude as number;
+  o.lonDeg = shipTo.longitude as number;
+  o.lat = lat;
+  o.lon = lon;
+  o.cosLat = cosLat;
+  o.x = cosLat * Math.cos(lon);
+  o.y = cosLat * Math.sin(lon);
+  o.z = Math.sin(lat);
+  return o;
 }
 
 /** Whole metres from the ship-to to facility f; Infinity when either point is unplaced. */
@@ -82,6 +96,10 @@ export function before(ctx: RoutingContext, o: Ordering, a: number, b: number): 
 
 /** Sorts facility indices into candidate order (in place) and returns them. */
 export function sortCandidates(ctx: RoutingContext, o: Ordering, fs: number[]): number[] {
+  if (fs.length <= INSERTION_MAX) {
+    sortCandidateRange(ctx, o, fs, fs.length);
+    return fs;
+  }
   if (!o.closest) return fs.sort((a, b) => ctx.rankPos[a] - ctx.rankPos[b]);
   return fs.sort((a, b) => {
     const da = distM(ctx, o, a);
@@ -89,6 +107,27 @@ export function sortCandidates(ctx: RoutingContext, o: Ordering, fs: number[]): 
     if (da !== db) return da < db ? -1 : 1;
     return ctx.rankPos[a] - ctx.rankPos[b];
   });
+}
+
+/** Lists up to this length are sorted by insertion (no allocation). */
+const INSERTION_MAX = 24;
+
+/** Sorts the first n entries of fs into candidate order (in place). */
+export function sortCandidateRange(ctx: RoutingContext, o: Ordering, fs: number[], n: number): void {
+  if (n > INSERTION_MAX) {
+    const part = sortCandidates(ctx, o, fs.slice(0, n));
+    for (let i = 0; i < n; i++) fs[i] = part[i];
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const x = fs[i];
+    let j = i - 1;
+    while (j >= 0 && before(ctx, o, x, fs[j])) {
+      fs[j + 1] = fs[j];
+      j--;
+    }
+    fs[j + 1] = x;
+  }
 }
 
 /** Cost of a facility in a split set: metres (closest) or ranking (ranking ordering). */

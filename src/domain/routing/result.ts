@@ -12,13 +12,13 @@ export function exceptionResult(
   explanation: string[],
 ): OrderResult {
   explanation.push(`order set to EXCEPTION (${reason}): ${message}`);
-  return { id: order.id, status: 'EXCEPTION', shipments: [], queued: [], exception: { reason, message }, warnings, explanation: explanation.slice() };
+  return { id: order.id, status: 'EXCEPTION', shipments: [], queued: [], exception: { reason, message }, warnings, explanation };
 }
 
 /** A QUEUED result: every line stays in the brokering queue with its full quantity. */
 export function queuedResult(order: Order, warnings: string[], explanation: string[]): OrderResult {
   const queued = order.items.map((it) => ({ seq: it.seq, quantity: it.quantity }));
-  return { id: order.id, status: 'QUEUED', shipments: [], queued, exception: null, warnings, explanation: explanation.slice() };
+  return { id: order.id, status: 'QUEUED', shipments: [], queued, exception: null, warnings, explanation };
 }
 
 /**
@@ -46,7 +46,7 @@ export function allocatedResult(
   }
   const shipments = a.shipments();
   const status = queued.length === 0 ? 'ALLOCATED' : shipments.length > 0 ? 'PARTIALLY_ALLOCATED' : 'QUEUED';
-  return { id: order.id, status, shipments, queued, exception: null, warnings, explanation: explanation.slice() };
+  return { id: order.id, status, shipments, queued, exception: null, warnings, explanation };
 }
 
 /** "lines 00001, 00002" */

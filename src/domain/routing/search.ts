@@ -1,10 +1,11 @@
 /**
  * Facility search (contract steps 6 and 7) without sorting all facilities per order.
  *
- * `findSingle`: the first candidate, in candidate order, holding a whole demand. For a scarce
- * product it scans only the facilities holding it; for a popular one it walks facilities
- * nearest-first (closest ordering, via the spatial grid) or best-ranked first, stopping as soon
- * as no later facility can win, and falls back to the scan after a small budget.
+ * `firstCover`: the first candidate, in candidate order, holding a whole demand. For a scarce
+ * product it scans only the facilities holding it (looking the other products up by facility);
+ * for a popular one it walks facilities nearest-first (closest ordering, via the spatial grid)
+ * or best-ranked first, stopping as soon as no later facility can win, and falls back to a
+ * merged scan of the holder lists after a small budget.
  *
  * The covering-set search of step 7 lives in `set-search.ts`.
  */
@@ -26,69 +27,73 @@ const WALK_MAX = 64;
 const UNDECIDED = -2;
 /** The spatial grid packs facility indices into 21 bits. */
 const PACK_LIMIT = 2 ** 21;
-/** Shared empty exclusion list. */
-export const NO: readonly number[] = [];
 
-function qualifies(
-  ctx: RoutingContext,
-  stock: StockState,
-  c: CandidateSet,
-  d: Demand,
-  f: number,
-  exclude: readonly number[],
-): boolean {
-  if (!isCandidate(ctx, stock, c, f)) return false;
-  if (exclude.length > 0 && exclude.includes(f)) return false;
+/** Products (indices) and quantities of one search; the first `n` entries count. */
+type Nums = ArrayLike<number>;
+
+/** True when candidate f (not ex1 or ex2) holds q[k] of p[k] for every k < n. */
+function qualifies(ctx: RoutingContext, stock: StockState, c: CandidateSet, p: Nums, q: Nums, n: number, f: number, ex1: number, ex2: number): boolean {
+  if (f === ex1 || f === ex2 || !isCandidate(ctx, stock, c, f)) return false;
   const free = stock.free;
-  for (let k = 0; k < d.p.length; k++) {
-    const s = slotAt(ctx, stock, d.p[k], f);
-    if (s < 0 || free[s] < d.q[k]) return false;
+  for (let k = 0; k < n; k++) {
+    const s = slotAt(ctx, stock, p[k], f);
+    if (s < 0 || free[s] < q[k]) return false;
   }
   return true;
 }
 
 /**
  * Step 6: the first candidate (in candidate order) holding enough usable stock for every
- * product of the demand, skipping `exclude`; -1 when none.
+ * product of the demand; -1 when none.
  */
-export function findSingle(
+export function findSingle(ctx: RoutingContext, stock: StockState, o: Ordering, c: CandidateSet, d: Demand): number {
+  return firstCover(ctx, stock, o, c, d.p, d.q, d.p.length, -1, -1);
+}
+
+/**
+ * The first candidate (in candidate order) other than `ex1` and `ex2` (-1: none) holding at
+ * least `q[k]` usable units of product `p[k]` for every k < n; -1 when none.
+ */
+export function firstCover(
   ctx: RoutingContext,
   stock: StockState,
   o: Ordering,
   c: CandidateSet,
-  d: Demand,
-  exclude: readonly number[] = NO,
+  p: Nums,
+  q: Nums,
+  n: number,
+  ex1: number,
+  ex2: number,
 ): number {
   let k0 = 0;
   let min = Infinity;
-  for (let k = 0; k < d.p.length; k++) {
-    const n = holderCount(stock, d.p[k]);
-    if (n < min) {
-      min = n;
+  for (let k = 0; k < n; k++) {
+    const h = holderCount(stock, p[k]);
+    if (h < min) {
+      min = h;
       k0 = k;
     }
   }
   if (min === 0) return -1;
+  if (min <= SCAN_MAX) return scanHolders(ctx, stock, o, c, p, q, n, k0, ex1, ex2);
   let seed = -1;
-  if (min > SCAN_MAX) {
-    if (o.closest) {
-      if (ctx.F < PACK_LIMIT) {
-        const r = walkClosest(ctx, stock, o, c, d, exclude);
-        if (r > UNDECIDED) return r;
-        seed = UNDECIDED - 1 - r;
-      }
-    } else {
-      const r = walkRanking(ctx, stock, c, d, exclude);
-      if (r !== UNDECIDED) return r;
+  if (o.closest) {
+    if (ctx.F < PACK_LIMIT) {
+      const r = walkClosest(ctx, stock, o, c, p, q, n, ex1, ex2);
+      if (r > UNDECIDED) return r;
+      seed = UNDECIDED - 1 - r;
     }
+  } else {
+    const r = walkRanking(ctx, stock, c, p, q, n, ex1, ex2);
+    if (r !== UNDECIDED) return r;
   }
-  return scanHolders(ctx, stock, o, c, d, k0, exclude, seed);
+  return mergeHolders(ctx, stock, o, c, p, q, n, k0, ex1, ex2, seed);
 }
 
-function walkRanking(ctx: RoutingContext, stock: StockState, c: CandidateSet, d: Demand, exclude: readonly number[]): number {
+function walkRanking(ctx: RoutingContext, stock: StockState, c: CandidateSet, p: Nums, q: Nums, n: number, ex1: number, ex2: number): number {
   const ro = ctx.rankOrder;
   const lim = Math.min(ro.length, WALK_MAX);
-  for (let i = 0; i < lim; i++) if (qualifies(ctx, stock, c, d, ro[i], exclude)) return ro[i];
+  for (let i = 0; i < lim; i++) if (qualifies(ctx, stock, c, p, q, n, ro[i], ex1, ex2)) return ro[i];
   return lim === ro.length ? -1 : UNDECIDED;
 }
 
@@ -101,8 +106,11 @@ function walkClosest(
   stock: StockState,
   o: Ordering,
   c: CandidateSet,
-  d: Demand,
-  exclude: readonly number[],
+  p: Nums,
+  q: Nums,
+  n: number,
+  ex1: number,
+  ex2: number,
 ): number {
   const cell = cellFor(ctx, o.latDeg, o.lonDeg);
   const { order, dc, r, complete } = cell;
@@ -113,7 +121,7 @@ function walkClosest(
   for (let i = 0; i < order.length; i++) {
     if (best >= 0 && (dc[i] - r) * 1000 > bestD + 1) return best;
     const f = order[i];
-    if (!qualifies(ctx, stock, c, d, f, exclude)) continue;
+    if (!qualifies(ctx, stock, c, p, q, n, f, ex1, ex2)) continue;
     const dist = distM(ctx, o, f);
     if (best < 0 || dist < bestD || (dist === bestD && rankPos[f] < bestRP)) {
       best = f;
@@ -124,29 +132,89 @@ function walkClosest(
   if (!complete) return UNDECIDED - 1 - best;
   if (best >= 0) return best;
   // no placed facility qualifies: facilities without coordinates come next, by ranking
-  for (const f of spatialIndex(ctx).unplaced) if (qualifies(ctx, stock, c, d, f, exclude)) return f;
+  for (const f of spatialIndex(ctx).unplaced) if (qualifies(ctx, stock, c, p, q, n, f, ex1, ex2)) return f;
   return -1;
 }
 
+/** True when facility f is certainly not before the best so far (closest: by the dot-product threshold). */
+function behind(ctx: RoutingContext, o: Ordering, f: number, bestD: number, bestRP: number, thr: number): boolean {
+  if (!o.closest) return ctx.rankPos[f] > bestRP;
+  if (ctx.placed[f] === 1) return o.x * ctx.ux[f] + o.y * ctx.uy[f] + o.z * ctx.uz[f] < thr;
+  return bestD !== Infinity || ctx.rankPos[f] > bestRP;
+}
+
+/** Scan of a scarce product's holders; the other products are looked up at each facility. */
 function scanHolders(
   ctx: RoutingContext,
   stock: StockState,
   o: Ordering,
   c: CandidateSet,
-  d: Demand,
+  p: Nums,
+  q: Nums,
+  n: number,
   k0: number,
-  exclude: readonly number[],
+  ex1: number,
+  ex2: number,
+): number {
+  const q0 = q[k0];
+  const { free, slotFac } = stock;
+  const rankPos = ctx.rankPos;
+  let best = -1;
+  let bestD = Infinity;
+  let bestRP = 0;
+  let thr = -Infinity;
+  for (let s = slotStart(stock, p[k0]), e = slotEnd(stock, p[k0]); s < e; s++) {
+    if (free[s] < q0) continue;
+    const f = slotFac[s];
+    if (f === ex1 || f === ex2) continue;
+    if (best >= 0 && behind(ctx, o, f, bestD, bestRP, thr)) continue;
+    if (!isCandidate(ctx, stock, c, f)) continue;
+    let ok = true;
+    for (let k = 0; k < n && ok; k++) {
+      if (k === k0) continue;
+      const s2 = slotAt(ctx, stock, p[k], f);
+      ok = s2 >= 0 && free[s2] >= q[k];
+    }
+    if (!ok) continue;
+    if (o.closest) {
+      const dist = distM(ctx, o, f);
+      if (best >= 0 && (dist > bestD || (dist === bestD && rankPos[f] >= bestRP))) continue;
+      bestD = dist;
+      thr = dist === Infinity ? -Infinity : pruneDot(dist);
+    } else if (best >= 0 && rankPos[f] >= bestRP) continue;
+    best = f;
+    bestRP = rankPos[f];
+  }
+  return best;
+}
+
+/** Cursor per product for `mergeHolders` (reused; the engine is synchronous). */
+let cursors = new Int32Array(16);
+
+/**
+ * Scan of popular products' holders: the holder lists are sorted by facility, so one cursor
+ * per product advances alongside the scanned list. `seed`: best found by a walk (-1 none).
+ */
+function mergeHolders(
+  ctx: RoutingContext,
+  stock: StockState,
+  o: Ordering,
+  c: CandidateSet,
+  p: Nums,
+  q: Nums,
+  K: number,
+  k0: number,
+  ex1: number,
+  ex2: number,
   seed: number,
 ): number {
-  const q0 = d.q[k0];
+  const q0 = q[k0];
   const { free, slotFac } = stock;
-  const K = d.p.length;
-  // the other products' slots are sorted by facility, like these: advance a cursor per product
-  const cur: number[] = [];
-  const end: number[] = [];
+  if (cursors.length < 2 * K) cursors = new Int32Array(2 * K);
+  const cur = cursors;
   for (let k = 0; k < K; k++) {
-    cur.push(slotStart(stock, d.p[k]));
-    end.push(slotEnd(stock, d.p[k]));
+    cur[2 * k] = slotStart(stock, p[k]);
+    cur[2 * k + 1] = slotEnd(stock, p[k]);
   }
   const closest = o.closest;
   const rankPos = ctx.rankPos;
@@ -154,42 +222,29 @@ function scanHolders(
   let bestD = best >= 0 && closest ? distM(ctx, o, best) : Infinity;
   let bestRP = best >= 0 ? rankPos[best] : 0;
   let thr = best >= 0 && bestD !== Infinity ? pruneDot(bestD) : -Infinity;
-  for (let s = slotStart(stock, d.p[k0]), e = slotEnd(stock, d.p[k0]); s < e; s++) {
+  for (let s = cur[2 * k0], e = cur[2 * k0 + 1]; s < e; s++) {
     if (free[s] < q0) continue;
     const f = slotFac[s];
-    if (best >= 0) {
-      if (closest) {
-        if (ctx.placed[f] === 1) {
-          if (o.x * ctx.ux[f] + o.y * ctx.uy[f] + o.z * ctx.uz[f] < thr) continue;
-        } else if (bestD !== Infinity || rankPos[f] > bestRP) continue;
-      } else if (rankPos[f] > bestRP) continue;
-    }
-    if (!isCandidate(ctx, stock, c, f)) continue;
-    if (exclude.length > 0 && exclude.includes(f)) continue;
+    if (best >= 0 && behind(ctx, o, f, bestD, bestRP, thr)) continue;
+    if (f === ex1 || f === ex2 || !isCandidate(ctx, stock, c, f)) continue;
     let ok = true;
-    for (let k = 0; k < K; k++) {
+    for (let k = 0; k < K && ok; k++) {
       if (k === k0) continue;
-      let s2 = cur[k];
-      const e2 = end[k];
+      let s2 = cur[2 * k];
+      const e2 = cur[2 * k + 1];
       while (s2 < e2 && slotFac[s2] < f) s2++;
-      cur[k] = s2;
-      if (s2 === e2 || slotFac[s2] !== f || free[s2] < d.q[k]) {
-        ok = false;
-        break;
-      }
+      cur[2 * k] = s2;
+      ok = s2 < e2 && slotFac[s2] === f && free[s2] >= q[k];
     }
     if (!ok) continue;
     if (closest) {
       const dist = distM(ctx, o, f);
       if (best >= 0 && (dist > bestD || (dist === bestD && rankPos[f] >= bestRP))) continue;
-      best = f;
       bestD = dist;
-      bestRP = rankPos[f];
       thr = dist === Infinity ? -Infinity : pruneDot(dist);
-    } else {
-      best = f;
-      bestRP = rankPos[f];
     }
+    best = f;
+    bestRP = rankPos[f];
   }
   return best;
 }
