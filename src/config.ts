@@ -44,6 +44,18 @@ const schema = z.object({
   OMS_ORDER_BODY_LIMIT_BYTES: int(1024, 1024 ** 3).default(2 * 1024 * 1024),
   /** Largest body of an order import over HTTP (a POST route with `import` in its path). */
   OMS_IMPORT_BODY_LIMIT_BYTES: int(1024, 1024 ** 3).default(64 * 1024 * 1024),
+  /** The first admin, created at start when no enabled admin exists (both or neither). */
+  OMS_ADMIN_USERNAME: z.string().min(1).max(64).optional(),
+  OMS_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(1024).optional(),
+  /** A log-in session ends this many hours after the log-in. */
+  OMS_SESSION_HOURS: z.coerce.number().positive().max(24 * 366).default(12),
+  /** Mark the session cookie `Secure` (send it over HTTPS only): set it when the OMS is served over TLS. */
+  OMS_COOKIE_SECURE: bool.default(false),
+  /** Host names the server answers to (DNS rebinding); default localhost, 127.0.0.1, [::1] and HOST. */
+  OMS_ALLOWED_HOSTS: z.string().transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)).optional(),
+  /** Log-in attempts per username and client address within the window below. */
+  OMS_LOGIN_RATE_LIMIT_MAX: int(1, 1_000_000).default(10),
+  OMS_LOGIN_RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(900),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;
@@ -64,6 +76,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (r.data.FEED_TRANSPORT_URL?.startsWith('sftp://') && !r.data.SFTP_HOST_KEY_SHA256 && !r.data.SFTP_ALLOW_ANY_HOST_KEY) {
     throw new ConfigError('invalid configuration: SFTP_HOST_KEY_SHA256: required for an sftp:// FEED_TRANSPORT_URL (pin the server host key)');
+  }
+  if (Boolean(r.data.OMS_ADMIN_USERNAME) !== Boolean(r.data.OMS_ADMIN_PASSWORD)) {
+    throw new ConfigError('invalid configuration: OMS_ADMIN_USERNAME and OMS_ADMIN_PASSWORD: set both or neither');
   }
   return Object.freeze(r.data);
 }

@@ -172,7 +172,7 @@ export async function getAvailability(db: Db, filter: { productId?: string; faci
 
 /** A page of inventory levels with available-to-promise, by product and facility (at most 1,000, default 100). */
 export async function listInventory(
-  db: Db, filter: { productId?: string; facilityId?: string } & Partial<PageQuery> = {},
+  db: Db, filter: { productId?: string; facilityId?: string | readonly string[] } & Partial<PageQuery> = {},
 ): Promise<Page<LevelRow>> {
   const page = boundedPage(filter, PAGE_MAX, PAGE_DEFAULT);
   return pageOf(await readLevels(db, { productId: filter.productId, facilityId: filter.facilityId }, readAhead(page)), page);

@@ -145,7 +145,7 @@ export async function getOrder(db: Db, id: string): Promise<Order | undefined> {
   return { ...o, items, payments };
 }
 
-export interface OrderFilter { status?: string; facilityId?: string; from?: Date; to?: Date; limit?: number; offset?: number }
+export interface OrderFilter { status?: string; facilityId?: string | readonly string[]; from?: Date; to?: Date; limit?: number; offset?: number }
 
 /** A page of orders, newest first (at most 500, default 50); `facilityId` matches orders with an item at that facility. */
 export async function listOrders(db: Db, f: OrderFilter): Promise<Page<OrderRow>> {

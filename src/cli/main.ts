@@ -9,6 +9,7 @@ import { commandPath, goesThroughServer, runThroughServer } from './via-server';
 import { registerOpsCommands } from './ops-commands';
 import { registerBrokeringCommands } from './brokering-commands';
 import { registerNetsuiteCommands } from './netsuite-commands';
+import { registerUserCommands } from './users-commands';
 
 const program = new Command('oms').description('Order Management System: brokering, store fulfilment, NetSuite feeds')
   .exitOverride().showHelpAfterError();
@@ -21,7 +22,7 @@ program.command('serve').description('Start the HTTP server, jobs and the Store 
     const [{ loadConfig }, { startOms }] = await Promise.all([import('../config'), import('../main')]);
     const oms = await startOms(loadConfig(env), { demo: o.demo });
     // Other `oms` processes find the server through the lock of the embedded folder.
-    oms.database.owner?.announce(oms.url);
+    oms.database.owner?.announce(oms.url, oms.localCredential);
     const stop = async (signal: string) => {
       oms.log.info({ signal }, 'shutting down');
       await oms.close();
@@ -45,13 +46,14 @@ program.hook('preAction', async (_root, cmd) => {
   if (!goesThroughServer(path)) return;
   const owner = await embeddedOwner();
   if (!owner?.url) return;
-  await runThroughServer(owner.url, path, cmd);
+  await runThroughServer(owner.url, path, cmd, owner.credential);
   throw new RanThroughServer();
 });
 
 registerOpsCommands(program);
 registerBrokeringCommands(program);
 registerNetsuiteCommands(program);
+registerUserCommands(program);
 
 /** A bad configuration, or the embedded folder held by another process: both are bad input (exit 2). */
 async function isConfigOrOwnerError(e: unknown): Promise<boolean> {

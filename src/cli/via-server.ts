@@ -85,15 +85,21 @@ function reachable(url: string): string {
   return url.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=[:/]|$)/, 'http://127.0.0.1');
 }
 
-/** Runs the command `path` against the server at `url`; a server that does not answer is a `UsageError` naming it. */
-export async function runThroughServer(url: string, path: string, cmd: Command): Promise<void> {
+/**
+ * Runs the command `path` against the server at `url` as the local admin (`credential`: the one the
+ * server wrote into its owner lock); a server that does not answer is a `UsageError` naming it.
+ */
+export async function runThroughServer(url: string, path: string, cmd: Command, credential?: string): Promise<void> {
   const base = reachable(url);
   const call: Call = async (p, init = {}) => {
     let res: Response;
     try {
       res = await fetch(`${base}${p}`, {
         method: init.method ?? 'GET',
-        headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: {
+          ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
       });
     } catch (e) {

@@ -16,11 +16,11 @@ export interface LevelRow { productId: string; facilityId: string; onHand: numbe
 
 /** Availability rows with the effective safety stock and derived available-to-promise, by product and facility (a page of them when given). */
 export async function readLevels(
-  db: Db, filter: { productId?: string; facilityId?: string; productIds?: string[] }, page?: { limit: number; offset: number },
+  db: Db, filter: { productId?: string; facilityId?: string | readonly string[]; productIds?: string[] }, page?: { limit: number; offset: number },
 ): Promise<LevelRow[]> {
   const conds = [sql`true`];
   if (filter.productId) conds.push(sql`il.product_id = ${filter.productId}`);
-  if (filter.facilityId) conds.push(sql`il.facility_id = ${filter.facilityId}`);
+  if (filter.facilityId) conds.push(sql`il.facility_id = any(${pgArray([filter.facilityId].flat(), 'text')})`);
   if (filter.productIds) conds.push(sql`il.product_id = any(${sql.param(filter.productIds)}::text[])`);
   const r = await db.execute(sql`
     select il.product_id as "productId",

@@ -65,9 +65,9 @@ export async function orderItemRow(db: Db, orderId: string, seqId: string): Prom
   return item;
 }
 
-export interface OrderFilter { status?: string; facilityId?: string; from?: Date; to?: Date; limit: number; offset: number }
+export interface OrderFilter { status?: string; facilityId?: string | readonly string[]; from?: Date; to?: Date; limit: number; offset: number }
 
-/** Orders, newest first; `facilityId` matches orders with an item at that facility. */
+/** Orders, newest first; `facilityId` matches orders with an item at that facility (or at one of those). */
 export function orderRows(db: Db, f: OrderFilter): Promise<OrderRow[]> {
   const conds: SQL[] = [];
   if (f.status) conds.push(eq(orders.status, f.status));
@@ -78,7 +78,7 @@ export function orderRows(db: Db, f: OrderFilter): Promise<OrderRow[]> {
       select 1
       from order_items item
       where item.order_id = ${orders.id}
-        and item.facility_id = ${f.facilityId})`);
+        and item.facility_id = any(${sql.param([f.facilityId].flat())}::text[]))`);
   }
   return db.select().from(orders).where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(orders.orderDate), asc(orders.id)).limit(f.limit).offset(f.offset);

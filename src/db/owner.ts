@@ -3,7 +3,8 @@
  * one folder each keep their own copy in memory and write over each other's files. So a process
  * that opens a PGlite folder first takes it: it creates `oms-owner.lock` in the folder with
  * `open(…, 'wx')` (which fails when the file exists), holding its pid, host, start time and, for
- * the server, its HTTP URL. Another process reads that file and either talks to the owner over
+ * the server, its HTTP URL and the local credential of the CLI (the file is the owner's only, mode
+ * 0600). Another process reads that file and either talks to the owner over
  * HTTP or refuses with `FolderOwnedError`. A lock left by a dead process on this host is taken
  * over with a warning; the owner removes its lock on close and on exit.
  */
@@ -23,6 +24,11 @@ export interface OwnerRecord {
   command?: string;
   /** The HTTP API of the owner, when it is a server that listens. */
   url?: string;
+  /**
+   * A random credential of that server's lifetime: the CLI on this host sends it as `Authorization:
+   * Bearer` and acts as the local admin. The lock is readable by its owner only (mode 0600).
+   */
+  credential?: string;
 }
 
 /** The folder is held by another live process. */
@@ -46,8 +52,8 @@ export function ownedFolderMessage(folder: string, owner: OwnerRecord | undefine
 export interface FolderOwnership {
   readonly folder: string;
   readonly record: OwnerRecord;
-  /** Records the owner's HTTP URL in the lock, so other processes can reach it. */
-  announce(url: string): void;
+  /** Records the owner's HTTP URL (and the local credential of the server) in the lock, so other processes can reach it. */
+  announce(url: string, credential?: string): void;
   release(): void;
 }
 
@@ -92,7 +98,7 @@ export function liveOwner(folder: string): OwnerRecord | undefined {
 
 function createLock(path: string, r: OwnerRecord): boolean {
   let fd: number;
-  try { fd = openSync(path, 'wx'); } catch (e) {
+  try { fd = openSync(path, 'wx', 0o600); } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
   }
@@ -146,11 +152,11 @@ export function takeOwnership(folder: string, warn: (message: string) => void): 
   return {
     folder,
     get record() { return current; },
-    announce(url: string) {
+    announce(url: string, credential?: string) {
       if (!heldHere.has(folder)) return;
-      current = { ...record, url };
+      current = { ...record, url, ...(credential ? { credential } : {}) };
       const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(current)}\n`);
+      writeFileSync(tmp, `${JSON.stringify(current)}\n`, { mode: 0o600 });
       renameSync(tmp, path);
     },
     release,

@@ -5,8 +5,9 @@
  *   an operation the record's state forbids is `illegal_transition`, so 409;
  * - a no-op (`{ kind: 'noop' }`: the wanted state already holds, e.g. packing a packed item):
  *   200 `{ noop: true, message }`;
- * - a refusal of the server (`draining`, a `run_failed`, a job run `skipped`): its status, body
- *   `{ error, message, ... }`;
+ * - a refusal of the server (`draining`, a `run_failed`, a job run `skipped`; no credentials 401,
+ *   a role that may not 403, a session request that is not JSON 415, an unknown `Host` 421): its
+ *   status, body `{ error, message, ... }`;
  * - anything else: the status of its kind (`created` 201, `queued` 202, a job run that `failed`
  *   500, otherwise 200) with the body `ok(result)`.
  */
@@ -32,6 +33,14 @@ const REFUSALS = {
   run_failed: { status: 500, error: 'run_failed' },
   /** A job run not started because the job is disabled or already running (a SKIPPED run records it). */
   skipped: { status: 409, error: 'conflict' },
+  /** No valid session or API token (or a failed log-in). */
+  unauthenticated: { status: 401, error: 'unauthorized' },
+  /** The principal's role may not do this, or a cross-site request with a session cookie. */
+  forbidden: { status: 403, error: 'forbidden' },
+  /** A session-cookie request that is not JSON. */
+  unsupported_media_type: { status: 415, error: 'unsupported_media_type' },
+  /** A `Host` this server does not answer to (DNS rebinding). */
+  misdirected: { status: 421, error: 'misdirected' },
 } as const;
 
 /** A refusal of the server; its other fields go into the body. */

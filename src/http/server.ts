@@ -1,4 +1,7 @@
-/** The fastify server: validation with zod, OpenAPI at /docs, one error mapper, metrics, headers and limits (hardening.ts). */
+/**
+ * The fastify server: validation with zod, OpenAPI at /docs, one error mapper, metrics, headers and limits (hardening.ts),
+ * authentication and each route's access rule (auth.ts).
+ */
 import Fastify, { LogController } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -6,6 +9,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { App, HttpContext } from './context';
 import { errorHandler } from './errors';
 import { harden } from './hardening';
+import { authenticate } from './auth';
 import { createMetrics } from './metrics';
 import { opsRoutes } from './routes/ops';
 import { orderRoutes } from './routes/orders';
@@ -14,6 +18,8 @@ import { brokeringRoutes } from './routes/brokering';
 import { storeRoutes } from './routes/store';
 import { netsuiteRoutes } from './routes/netsuite';
 import { jobRoutes } from './routes/jobs';
+import { authRoutes } from './routes/auth';
+import { userRoutes } from './routes/users';
 
 export type { App } from './context';
 
@@ -39,6 +45,8 @@ export async function buildServer(ctx: HttpContext): Promise<App> {
   });
 
   await harden(app, ctx.config);
+  await authenticate(app, ctx);
+  acceptEmptyJson(app);
   await app.register(swagger, {
     openapi: { info: { title: 'OMS API', description: 'Orders, brokering, inventory, store fulfilment and NetSuite feeds', version: '0.1.0' } },
     transform: jsonSchemaTransform,
@@ -46,6 +54,8 @@ export async function buildServer(ctx: HttpContext): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   opsRoutes(app, ctx, metrics);
+  authRoutes(app, ctx);
+  userRoutes(app, ctx);
   orderRoutes(app, ctx);
   catalogRoutes(app, ctx);
   brokeringRoutes(app, ctx);
@@ -54,4 +64,17 @@ export async function buildServer(ctx: HttpContext): Promise<App> {
   if (ctx.jobs) jobRoutes(app, ctx, ctx.jobs);
   for (const plugin of ctx.plugins ?? []) await plugin(app);
   return app;
+}
+
+/**
+ * JSON bodies as fastify parses them, except that an empty body is no body: a session request
+ * must say `application/json` even when it sends nothing (auth.ts), and that must not be a 400.
+ */
+function acceptEmptyJson(app: App) {
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') return done(null, undefined);
+    json(req, body as string, done);
+  });
 }

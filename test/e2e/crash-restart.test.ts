@@ -18,6 +18,7 @@ import { seedAllocatedItems } from '../../bench/feeds/seed';
 import { createTestDatabase, ENGINES } from '../support/db';
 import { readFeedFiles } from '../feeds/helpers';
 import { waitFor } from '../jobs/helpers';
+import { fetchAs, testAdmin, type TestUser } from '../support/auth';
 
 const ORDERS = 4000;
 const EXPORT_ITEMS = 20_000;
@@ -72,8 +73,12 @@ async function kill(s: Server) {
   await done;
 }
 
+/** The admin token the calls send (created in the test database before the first start). */
+let admin: TestUser;
 const api = async (s: Server, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${s.url}${path}`, { method, ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+  const res = await fetchAs(admin)(`${s.url}${path}`, {
+    method, ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
   return { status: res.status, body: (await res.json()) as any };
 };
 
@@ -91,6 +96,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('oms serve killed mid-run and res
     // On-demand only: no cron fires in the middle of the test.
     await d.db.execute(sql`insert into job_definitions (name, description, cron) select n, 'e2e', null from unnest(${sql.param(JOB_NAMES)}::text[]) n`);
     await seedQueue(d, ORDERS);
+    admin = await testAdmin(d.db);
     await seedAllocatedItems(d.db, EXPORT_ITEMS, { prefix: 'CX' });
   });
   afterAll(async () => {

@@ -5,7 +5,7 @@
  * lock left by a dead process is taken over.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,9 @@ const oms = (args: string[]) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
-const job = async (url: string, name: string) => (await (await fetch(`${url}/jobs/${name}`)).json()) as { enabled: boolean };
+/** The local credential the server wrote into its lock: what the CLI sends, and so may this test (same user). */
+const local = () => ({ authorization: `Bearer ${JSON.parse(readFileSync(lock, 'utf8')).credential}` });
+const job = async (url: string, name: string) => (await (await fetch(`${url}/jobs/${name}`, { headers: local() })).json()) as { enabled: boolean };
 
 beforeAll(ensureBuilt, 120_000); // bin/oms.js runs the build in dist/
 
@@ -52,7 +54,11 @@ describe('the embedded database has one owner', () => {
   it('CLI commands go through the running server or are refused; a pause survives a restart; a stale lock is taken over', async () => {
     const a = await start();
     const owner = JSON.parse(readFileSync(lock, 'utf8'));
-    expect(owner).toMatchObject({ pid: a.p.pid, host: hostname(), url: a.url, command: 'oms serve' });
+    expect(owner).toMatchObject({ pid: a.p.pid, host: hostname(), url: a.url, command: 'oms serve', credential: expect.stringMatching(/^oms_local_[\w-]{43}$/) });
+    // The lock holds a credential: its owner's only; without it the API answers 401.
+    expect(statSync(lock).mode & 0o777).toBe(0o600);
+    expect((await fetch(`${a.url}/jobs`)).status).toBe(401);
+    expect((await fetch(`${a.url}/jobs`, { headers: { authorization: 'Bearer oms_local_not-it' } })).status).toBe(401);
 
     const pause = oms(['jobs', 'pause', 'GEN_BRKR_ORD_FD_NS']);
     expect(pause.code, pause.err).toBe(0);
@@ -78,7 +84,7 @@ describe('the embedded database has one owner', () => {
     const broker = oms(['broker', 'run']);
     expect(broker.code, broker.err).toBe(0);
     expect(JSON.parse(broker.out)).toMatchObject({ status: 'COMPLETED' });
-    const first = ((await (await fetch(`${a.url}/orders?limit=1`)).json()) as { orders: { id: string }[] }).orders[0];
+    const first = ((await (await fetch(`${a.url}/orders?limit=1`, { headers: local() })).json()) as { orders: { id: string }[] }).orders[0];
     const show = oms(['orders', 'show', first.id]);
     expect(show.code, show.err).toBe(0);
     expect(JSON.parse(show.out)).toMatchObject({ id: first.id });
@@ -95,6 +101,7 @@ describe('the embedded database has one owner', () => {
     const b = await start();
     expect(b.logs.join('')).toContain(`taking over the embedded database ${join(dir, 'pglite')}: its lock names pid ${dead}`);
     expect(JSON.parse(readFileSync(lock, 'utf8'))).toMatchObject({ pid: b.p.pid, url: b.url });
+    expect(JSON.parse(readFileSync(lock, 'utf8')).credential).not.toBe(owner.credential);
     expect(await job(b.url, 'GEN_BRKR_ORD_FD_NS')).toMatchObject({ enabled: false });
     expect(await stop(b.p)).toBe(0);
     expect(existsSync(lock)).toBe(false);

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from './built';
 import { openDatabase } from '../../src/db/client';
 import { migrateDatabase } from '../../src/db/migrate';
+import { fetchAs, testAdmin } from '../support/auth';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-log-redaction-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,13 +72,14 @@ describe('customer data never reaches the logs, the CLI output or the row errors
     const d = await openDatabase({ dataDir: join(dir, 'pglite') });
     await migrateDatabase(d);
     await d.query("alter table orders add constraint test_refused_ship_to check (coalesce(ship_to->>'email', '') not like '%@refused.example')");
+    const call = fetchAs(await testAdmin(d.db));
     await d.close();
 
     const server = await serve();
-    const failed = await fetch(`${server.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order(customers[0], 0)) });
+    const failed = await call(`${server.url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order(customers[0], 0)) });
     expect(failed.status).toBe(500);
     const body = await failed.text();
-    const invalid = await fetch(`${server.url}/orders`, {
+    const invalid = await call(`${server.url}/orders`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...order(customers[1], 1), items: [{ productId: 'SKU-REDACT', quantity: -1 }] }),
     });

@@ -32,6 +32,13 @@ function start(): Promise<{ p: ChildProcess; url: string; logs: string[] }> {
   });
 }
 
+/** Logs in as the demo admin (its fixed demo password); the session cookie to send. */
+async function login(url: string): Promise<string> {
+  const r = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'demo-admin' }) });
+  expect(r.status).toBe(200);
+  return r.headers.get('set-cookie')!.split(';')[0];
+}
+
 const stop = (p: ChildProcess) => new Promise<number | null>((resolve) => { p.removeAllListeners('exit'); p.on('exit', (code) => resolve(code)); p.kill('SIGTERM'); });
 
 beforeAll(ensureBuilt, 120_000); // bin/oms.js runs the build in dist/
@@ -41,19 +48,28 @@ describe('oms serve --demo (the start command)', () => {
     const a = await start();
     const health: any = await (await fetch(`${a.url}/health`)).json();
     expect(health).toMatchObject({ status: 'ok', database: { engine: 'pglite', migrationsCurrent: true } });
-    const orders = ((await (await fetch(`${a.url}/orders?limit=500`)).json()) as any).orders;
+    expect((await fetch(`${a.url}/orders`)).status).toBe(401);
+    // The demo users are printed once, at the first seeding.
+    expect(a.logs.join('')).toContain('"username":"boston","password":"demo-boston"');
+    const cookie = await login(a.url);
+    const get = async (path: string) => (await (await fetch(`${a.url}${path}`, { headers: { cookie } })).json()) as any;
+    const orders = (await get('/orders?limit=500')).orders;
     expect(orders.length).toBe(25);
-    const facilities = ((await (await fetch(`${a.url}/facilities`)).json()) as any).facilities;
+    const facilities = (await get('/facilities')).facilities;
     expect(facilities.filter((f: any) => f.type === 'STORE').length).toBeGreaterThanOrEqual(20);
     expect(facilities.filter((f: any) => f.fulfillmentSystem === 'NETSUITE' && f.type === 'WAREHOUSE').length).toBe(3);
-    const run: any = await (await fetch(`${a.url}/brokering/runs`, { method: "POST" })).json();
+    // A state-changing call of a session: JSON, from the server's own origin.
+    const post = await fetch(`${a.url}/brokering/runs`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: a.url } });
+    const run: any = await post.json();
     expect(run.status).toBe('COMPLETED');
     expect(await stop(a.p)).toBe(0);
     expect(a.logs.join('')).toContain('shutting down');
 
     const b = await start();
     expect(b.logs.join('')).toContain('"skipped":true');
-    expect(((await (await fetch(`${b.url}/orders?limit=500`)).json()) as any).orders.length).toBe(25);
+    expect(b.logs.join('')).not.toContain('demo-boston');
+    const again = await login(b.url);
+    expect(((await (await fetch(`${b.url}/orders?limit=500`, { headers: { cookie: again } })).json()) as any).orders.length).toBe(25);
     expect(await stop(b.p)).toBe(0);
   }, 600_000);
 });

@@ -5,12 +5,14 @@ import { startOms, type OmsHandle } from '../../src/main';
 import { createLogger } from '../../src/log';
 import { createTestDatabase, ENGINES } from '../support/db';
 import { orderBody, seedCatalog, STORE_NYC, WH_NJ } from '../support/fixtures';
+import { testAdmin, type TestUser } from '../support/auth';
 
 describe.each(ENGINES)('REST API over HTTP on %s', (engine) => {
   let oms: OmsHandle;
+  let admin: TestUser;
   const logs: string[] = [];
   const call = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${oms.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const r = await fetch(`${oms.url}${path}`, { method, headers: { ...admin.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
     const text = await r.text();
     let json: any; try { json = JSON.parse(text); } catch { json = text; }
     return { status: r.status, body: json };
@@ -18,6 +20,7 @@ describe.each(ENGINES)('REST API over HTTP on %s', (engine) => {
   beforeAll(async () => {
     const database = await createTestDatabase(engine);
     await seedCatalog(database.db, { facilities: [STORE_NYC, WH_NJ], products: [{ id: 'SKU1' }], stock: [['SKU1', 'WH_NJ', 3]] });
+    admin = await testAdmin(database.db);
     const sink = new Writable({ write(chunk, _e, cb) { logs.push(chunk.toString()); cb(); } });
     oms = await startOms(loadConfig({ PORT: '0', LOG_LEVEL: 'info', OMS_JOBS: 'false' }), { database, log: createLogger('info', sink) });
     (oms as any).testDb = database;
@@ -83,11 +86,12 @@ describe.each(ENGINES)('REST API over HTTP on %s', (engine) => {
     expect((await call('PUT', '/routing-profiles/default', { settings: { allowSplit: true } })).status).toBe(400);
     const hist = await call('GET', '/routing-profiles/default/history');
     expect(hist.body.history).toHaveLength(1);
-    expect(hist.body.history[0]).toMatchObject({ actor: 'api', after: { settings: { allowSplitFulfillment: true } } });
+    expect(hist.body.history[0]).toMatchObject({ actor: admin.username, after: { settings: { allowSplitFulfillment: true } } });
   });
 
   it('metrics in Prometheus text; logs never hold addresses or e-mails', async () => {
-    const m = await fetch(`${oms.url}/metrics`);
+    expect((await fetch(`${oms.url}/metrics`)).status).toBe(401);
+    const m = await fetch(`${oms.url}/metrics`, { headers: admin.headers });
     const text = await m.text();
     expect(text).toContain('oms_http_requests_total{');
     expect(text).toMatch(/oms_orders\{status="CANCELLED"\} 1/);

@@ -11,6 +11,7 @@ import { routeRule } from '../../src/http/hardening';
 import { webRoutes } from '../../src/web';
 import type { Database } from '../../src/db/client';
 import { createTestDatabase, ENGINES } from '../support/db';
+import { authorizeAsAdmin } from '../support/auth';
 
 const engine = ENGINES.includes('pglite') ? 'pglite' : ENGINES[0];
 
@@ -23,7 +24,7 @@ describe(`HTTP hardening on ${engine}`, () => {
 
   const serve = async (env: Record<string, string> = {}) => {
     const config = loadConfig({ LOG_LEVEL: 'silent', OMS_JOBS: 'false', OMS_RATE_LIMIT_WINDOW_SECONDS: '3600', ...env });
-    app = await buildServer({ database, config, log: createLogger('silent'), plugins: [(a) => webRoutes(a)] });
+    app = await authorizeAsAdmin(await buildServer({ database, config, log: createLogger('silent'), plugins: [(a) => webRoutes(a)] }), database.db);
     return app;
   };
 

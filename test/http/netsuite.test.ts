@@ -14,6 +14,7 @@ import { rejectItem } from '../../src/app/rejections';
 import { markShipped } from '../../src/app/fulfilment';
 import { feedFiles } from '../../src/db/schema';
 import { ENGINES } from '../support/db';
+import { authorizeAsAdmin } from '../support/auth';
 import { expectOk, orderBody } from '../support/fixtures';
 import { approvedOrder, feedEnv, netsuiteWrites, q, seedLoopCatalog, setNetsuiteIds, type FeedEnv } from '../feeds/helpers';
 
@@ -35,7 +36,7 @@ describe.each(ENGINES)('NetSuite state and refusals over HTTP on %s', (engine) =
   beforeEach(async () => {
     env = await feedEnv(engine);
     await seedLoopCatalog(env.d.db);
-    app = await buildServer({ database: env.d, config: loadConfig({ LOG_LEVEL: 'silent', OMS_JOBS: 'false' }), log: createLogger('silent') });
+    app = await authorizeAsAdmin(await buildServer({ database: env.d, config: loadConfig({ LOG_LEVEL: 'silent', OMS_JOBS: 'false' }), log: createLogger('silent') }), env.d.db, 'netsuite-operator');
   });
   afterEach(async () => {
     await app.close();
@@ -116,7 +117,7 @@ describe.each(ENGINES)('NetSuite state and refusals over HTTP on %s', (engine) =
     expect((await call('GET', '/netsuite/refusals?status=NOPE')).status).toBe(400);
 
     const resent = await call('POST', `/netsuite/refusals/${ofA[0].id}/resend`);
-    expect(resent).toMatchObject({ status: 200, body: { id: ofA[0].id, status: 'RESENT', resolvedBy: 'api' } });
+    expect(resent).toMatchObject({ status: 200, body: { id: ofA[0].id, status: 'RESENT', resolvedBy: 'netsuite-operator' } });
     expect(await netsuite(a)).toEqual({ state: 'TO_SEND', feed: 'brokered-items' });
     expect(await call('POST', `/netsuite/refusals/${ofA[0].id}/resend`)).toMatchObject({ status: 409, body: { error: 'conflict' } });
     expect(await call('POST', `/netsuite/refusals/${ofA[0].id}/dismiss`)).toMatchObject({ status: 409 });

@@ -12,6 +12,7 @@ import { createTestDatabase, ENGINES } from '../support/db';
 import { expectOk, orderBody, seedCatalog, STORE_NYC, WH_NJ } from '../support/fixtures';
 import { approveOrder, createOrder } from '../../src/app/orders';
 import { runBrokering } from '../../src/app/brokering';
+import { authorizeAsAdmin } from '../support/auth';
 
 type Database = Awaited<ReturnType<typeof createTestDatabase>>;
 
@@ -56,7 +57,7 @@ describe.each(ENGINES)('bounded lists on %s', (engine) => {
       expectOk(await d.db.transaction((tx) => approveOrder(tx, order.id)));
       await runBrokering(d, { trigger: 'test' });
     }
-    app = await buildServer({ database: d, config: loadConfig({ LOG_LEVEL: 'silent', OMS_JOBS: 'false' }), log: createLogger('silent') });
+    app = await authorizeAsAdmin(await buildServer({ database: d, config: loadConfig({ LOG_LEVEL: 'silent', OMS_JOBS: 'false' }), log: createLogger('silent') }), d.db);
   });
   afterAll(async () => {
     await app?.close();

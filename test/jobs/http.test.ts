@@ -10,6 +10,7 @@ import { buildServer, type App } from '../../src/http/server';
 import { Lifecycle } from '../../src/lifecycle';
 import { createJobRegistry, seedJobDefinitions, setJobEnabled } from '../../src/jobs';
 import { createTestDatabase, ENGINES } from '../support/db';
+import { authorizeAsAdmin } from '../support/auth';
 import { gate, waitFor } from './helpers';
 import { approveOrder, createOrder } from '../../src/app/orders';
 import { expectOk, orderBody } from '../support/fixtures';
@@ -38,7 +39,7 @@ describe.each(ENGINES)('jobs API on %s', (engine) => {
     await seedJobDefinitions(d.db, registry);
     lifecycle = new Lifecycle();
     const ctx = { database: d, config: loadConfig({}), log: createLogger('silent'), lifecycle };
-    app = await buildServer({ ...ctx, jobs: { registry } });
+    app = await authorizeAsAdmin(await buildServer({ ...ctx, jobs: { registry } }), d.db);
   });
   afterEach(async () => { await app.close(); await d.close(); });
 

@@ -1,6 +1,6 @@
 /**
  * The Store Fulfillment App (/app/) in a real headless Chromium against an in-process OMS on PGlite:
- * pick a store, see its queue grouped by order, pack, ship with a tracking number, reject with a
+ * log in (a store associate of two stores), pick one of their stores, see its queue grouped by order, pack, ship with a tracking number, reject with a
  * variance reason, and see the server's message when acting on an item another tab already rejected.
  * Without /usr/bin/chromium the suite is skipped locally and fails under CI=true.
  */
@@ -14,6 +14,8 @@ import { runBrokering } from '../../src/app/brokering';
 import type { Database } from '../../src/db/client';
 import { createTestDatabase, ENGINES } from '../support/db';
 import { expectOk, orderBody, seedCatalog, STORE_NYC, WH_NJ } from '../support/fixtures';
+import { createUser } from '../../src/app/auth';
+import { fetchAs, testAdmin } from '../support/auth';
 
 /** Debian's chromium; OMS_TEST_CHROMIUM overrides it (e.g. to check the missing-browser paths). */
 const CHROMIUM = process.env.OMS_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -41,8 +43,9 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
   let A: string; // two items: SKU1 × 2, SKU2 × 1
   let B: string; // one item: SKU1 × 1
 
+  let call: ReturnType<typeof fetchAs>; // as an admin, with its token
   const api = async (path: string) => {
-    const r = await fetch(`${oms.url}${path}`);
+    const r = await call(`${oms.url}${path}`);
     return { status: r.status, body: await r.json() as any };
   };
   const toastText = async (p: Page, kind: 'success' | 'error' | 'info') => {
@@ -50,10 +53,16 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
     await t.waitFor();
     return (await t.locator('.toast-text').textContent()) ?? '';
   };
+  const logIn = async (p: Page, username: string, password: string) => {
+    await p.locator(tid('login-form')).waitFor();
+    await p.fill(tid('login-username'), username);
+    await p.fill(tid('login-password'), password);
+    await p.click(tid('login-submit'));
+  };
   const openStore = async (p: Page, user: string) => {
     await p.goto(`${oms.url}/app/`);
+    if (p !== page) await logIn(p, user, `${user} password`);
     await p.locator(`${tid('store-select')} option[value="STORE_NYC"]`).waitFor({ state: 'attached' });
-    await p.fill(tid('user-name'), user);
     if (p === page) await p.screenshot({ path: 'test-results/store-app-picker.png' });
     await p.selectOption(tid('store-select'), 'STORE_NYC');
     await p.click(tid('open-store'));
@@ -66,7 +75,8 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
     await seedCatalog(database.db, {
       facilities: [{ ...STORE_NYC, ranking: 1, city: 'New York', state: 'NY' }, WH_NJ,
         { id: 'STORE_BOS', name: 'Boston Store', type: 'STORE', postalCode: '02108', city: 'Boston', state: 'MA' },
-        { id: 'STORE_OLD', name: 'Closed Store', type: 'STORE', postalCode: '10003', active: false }],
+        { id: 'STORE_OLD', name: 'Closed Store', type: 'STORE', postalCode: '10003', active: false },
+        { id: 'STORE_CHI', name: 'Chicago Store', type: 'STORE', postalCode: '60601', city: 'Chicago', state: 'IL' }],
       products: [{ id: 'SKU1', name: 'Blue Ceramic Mug' }, { id: 'SKU2', name: 'Canvas Tote Bag' }],
       stock: [['SKU1', 'STORE_NYC', 5], ['SKU2', 'STORE_NYC', 4]],
     });
@@ -79,6 +89,12 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
     B = await place([{ productId: 'SKU1', quantity: 1 }]);
     expect(await runBrokering(database, { trigger: 'test' })).toMatchObject({ status: 'COMPLETED', allocated: 3 });
 
+    // Store associates: jane works at NYC and Boston (and the closed store), sam at NYC; Chicago is neither's.
+    for (const [username, facilities] of [['jane', ['STORE_NYC', 'STORE_BOS', 'STORE_OLD']], ['sam', ['STORE_NYC']]] as const) {
+      const u = await database.db.transaction((tx) => createUser(tx, { username, password: `${username} password`, role: 'store', facilities: [...facilities] }));
+      expect(u.kind).toBe('created');
+    }
+    call = fetchAs(await testAdmin(database.db));
     oms = await startOms(loadConfig({ PORT: '0', OMS_JOBS: 'false', LOG_LEVEL: 'silent' }), { database });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
@@ -104,16 +120,31 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
     expect((await fetch(`${oms.url}/app/app.js`)).headers.get('content-type')).toContain('javascript');
   });
 
-  it('store picker lists the active stores only; the queue is grouped by order with names and ship-to city/state only', async () => {
+  it('asks to log in first and shows a wrong password; the picker lists the associate\'s active stores only', async () => {
     await page.goto(`${oms.url}/`);
     expect(new URL(page.url()).pathname).toBe('/app/');
+    await logIn(page, 'jane', 'not her password');
+    await page.locator(`${tid('login-error')}:not([hidden])`).waitFor();
+    expect(await page.textContent(tid('login-error'))).toBe('Wrong username or password.');
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/store-app-login.png' });
+    expect(await page.locator(tid('store-picker')).isHidden()).toBe(true);
+    await logIn(page, 'jane', 'jane password');
+    await page.locator(`${tid('store-select')} option[value="STORE_NYC"]`).waitFor({ state: 'attached' });
+    expect(await page.textContent(tid('session-user'))).toBe('jane');
+    const options = await page.locator(`${tid('store-select')} option`).evaluateAll((os) => os.map((o) => (o as any).value).filter(Boolean));
+    expect(options.sort()).toEqual(['STORE_BOS', 'STORE_NYC']);
+  });
+
+  it('the queue is grouped by order with names and ship-to city/state only', async () => {
+    await page.goto(`${oms.url}/`);
     await page.locator(`${tid('store-select')} option[value="STORE_NYC"]`).waitFor({ state: 'attached' });
     const options = await page.locator(`${tid('store-select')} option`).evaluateAll((os) => os.map((o) => (o as any).value).filter(Boolean));
     expect(options.sort()).toEqual(['STORE_BOS', 'STORE_NYC']);
-    await openStore(page, 'Jane Clerk');
+    await openStore(page, 'jane');
 
     expect(await page.textContent(tid('store-name'))).toBe('NYC Store (STORE_NYC)');
-    expect(await page.textContent(tid('session-user'))).toBe('Jane Clerk');
+    expect(await page.textContent(tid('session-user'))).toBe('jane');
     expect(await page.locator(tid('queue-summary')).textContent()).toMatch(/^3 items in 2 orders · 0 packed/);
     const orderA = page.locator(tid(`order-${A}`));
     expect(await orderA.locator(tid('order-id')).textContent()).toBe(A);
@@ -138,7 +169,7 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
     // Focus stays on the item (its next enabled button) for keyboard users.
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-label'))).toBe(`Ship Blue Ceramic Mug (order ${A}, line 00001)`);
     const history = await api(`/orders/${A}/items/00001/history`);
-    expect(history.body.history.at(-1)).toMatchObject({ toStatus: 'PACKED', actor: 'Jane Clerk' });
+    expect(history.body.history.at(-1)).toMatchObject({ toStatus: 'PACKED', actor: 'jane' });
 
     mkdirSync('test-results', { recursive: true });
     await page.screenshot({ path: 'test-results/store-app.png', fullPage: true });
@@ -181,13 +212,13 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
     expect(order.body.items[1]).toMatchObject({ seqId: '00002', status: 'APPROVED', facilityId: '_NA_' });
     expect((await api('/inventory?productId=SKU2&facilityId=STORE_NYC')).body.inventory[0]).toMatchObject({ onHand: 3, reserved: 0 });
     const history = await api(`/orders/${A}/items/00002/history`);
-    expect(history.body.history.at(-1)).toMatchObject({ toFacilityId: '_NA_', actor: 'Jane Clerk' });
+    expect(history.body.history.at(-1)).toMatchObject({ toFacilityId: '_NA_', actor: 'jane' });
   });
 
   it("acting on an item another tab already rejected shows the server's message; the list then drops it", async () => {
     // Another tab (its own window) rejects B/00001 while this page still lists it.
     const other = await (await browser.newContext()).newPage();
-    await openStore(other, 'Sam Other');
+    await openStore(other, 'sam');
     await other.click(`${item(B, '00001')} ${tid('reject')}`);
     await other.check(tid('reason-NO_VARIANCE_LOG'));
     await other.click(tid('reject-confirm'));
@@ -205,15 +236,27 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
     await page.locator(tid('empty')).waitFor();
 
     // Through the API, a reject of the item that already left this store is a conflict (another operation moved it).
-    const r = await fetch(`${oms.url}/facilities/STORE_NYC/items/${B}/00001/reject`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reasonId: 'VAR_DAMAGED' }) });
+    const r = await call(`${oms.url}/facilities/STORE_NYC/items/${B}/00001/reject`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reasonId: 'VAR_DAMAGED' }) });
     expect(r.status).toBe(409);
     expect(await r.json()).toEqual({ error: 'conflict', message: `item ${B}/00001 is no longer at STORE_NYC: another operation moved it` });
+  });
+
+  it("another store's queue by URL is refused; logging out ends the session and brings the log-in back", async () => {
+    await page.goto(`${oms.url}/app/#/store/STORE_CHI`);
+    expect(await toastText(page, 'error')).toBe('STORE_CHI is not an active store.');
+    await page.locator(tid('store-picker')).waitFor();
+    expect(await page.evaluate(async () => (await fetch('/facilities/STORE_CHI/items')).status)).toBe(404);
+    await page.click(tid('log-out'));
+    await page.locator(tid('login-form')).waitFor();
+    expect(await page.evaluate(async () => (await fetch('/auth/me')).status)).toBe(401);
+    await page.reload();
+    await page.locator(tid('login-form')).waitFor();
   });
 
   it('loads nothing from outside the OMS and logs no browser errors', async () => {
     const origin = new URL(oms.url).origin;
     expect(requests.length).toBeGreaterThan(5);
     expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'))).toEqual([]);
-    expect(consoleErrors.filter((e) => !/status of (404|409)/.test(e))).toEqual([]);
+    expect(consoleErrors.filter((e) => !/status of (401|404|409)/.test(e))).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { App, HttpContext, JobsContext } from '../context';
 import { draining, reply, replyRun } from '../errors';
+import { access } from '../auth';
 import { zKey, zShortText, zStorableJson } from '../../domain/limits';
 import { enqueueJob, getJob, getRun, listJobs, listRuns, runJobNow, setJobCron, setJobEnabled, setJobParams } from '../../jobs';
 
@@ -29,17 +30,20 @@ export function jobRoutes(app: App, ctx: HttpContext, { registry, boss }: JobsCo
   const db = ctx.database.db;
   const staleAfterMs = ctx.config.OMS_JOB_STALE_AFTER_SECONDS * 1000;
   const name = z.object({ name: zKey() });
-  app.get('/jobs', { schema: { tags: ['jobs'], summary: 'Jobs with schedule, state, last run and next run' } },
+  const rule = access('jobs');
+  app.get('/jobs', { schema: { tags: ['jobs'], summary: 'Jobs with schedule, state, last run and next run' }, config: rule },
     async () => ({ jobs: await listJobs(db) }));
-  app.get('/jobs/runs', { schema: { tags: ['jobs'], querystring: runsQuery } }, async (req) => ({ runs: await listRuns(db, req.query) }));
-  app.get('/jobs/runs/:id', { schema: { tags: ['jobs'], params: z.object({ id: zKey() }) } },
+  app.get('/jobs/runs', { schema: { tags: ['jobs'], querystring: runsQuery }, config: rule }, async (req) => ({ runs: await listRuns(db, req.query) }));
+  app.get('/jobs/runs/:id', { schema: { tags: ['jobs'], params: z.object({ id: zKey() }) }, config: rule },
     async (req, res) => reply(res, await getRun(db, req.params.id), (x) => x.run));
-  app.get('/jobs/:name', { schema: { tags: ['jobs'], params: name } }, async (req, res) => reply(res, await getJob(db, req.params.name), (x) => x.job));
+  app.get('/jobs/:name', { schema: { tags: ['jobs'], params: name }, config: rule },
+    async (req, res) => reply(res, await getJob(db, req.params.name), (x) => x.job));
   app.patch('/jobs/:name', {
     schema: {
       tags: ['jobs'], params: name, body: patchBody,
       summary: 'Pause/resume a job, change its cron, or merge its params (a null value removes a param; checked against the job\'s params)',
     },
+    config: rule,
   }, async (req, res) => {
     const { enabled, cron, params } = req.body;
     if (params !== undefined) {
@@ -58,6 +62,7 @@ export function jobRoutes(app: App, ctx: HttpContext, { registry, boss }: JobsCo
       tags: ['jobs'], params: name, querystring: runQuery, body: runBody,
       summary: 'Run a job now (waits for it), or queue it with ?async=true; 409 when it would be skipped (the reason is recorded as a SKIPPED run)',
     },
+    config: rule,
   }, async (req, res) => {
     const params = req.body?.params;
     if (ctx.lifecycle?.draining) return reply(res, draining('the server is shutting down: no new job runs'), () => null);

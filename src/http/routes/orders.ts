@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { inTransaction, type App, type HttpContext } from '../context';
+import { actorOf, inTransaction, principalOf, type App, type HttpContext } from '../context';
 import { reply } from '../errors';
+import { access } from '../auth';
 import { approveOrder, cancelOrder, createOrder, getItemHistory, listOrders } from '../../app/orders';
 import { getOrderDetail } from '../../app/netsuite-state';
 import { ORDER_STATUSES } from '../../domain/lifecycle';
 import { notFound } from '../../domain/result';
+import { listScope, scopeOf, visibleItems } from '../../domain/access';
 import { orderInputSchema } from '../../app/order-input';
 import { zIsoDate, zKey } from '../../domain/limits';
 import { zPageQuery } from '../../domain/paging';
@@ -15,31 +17,42 @@ export function orderRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
   app.post('/orders', {
     schema: { tags: ['orders'], summary: 'Create an order (an existing external id returns the existing order, 200)', body: orderInputSchema },
-  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => createOrder(tx, req.body, 'api')), (x) => x.order));
+    config: access('orders:intake'),
+  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => createOrder(tx, req.body, actorOf(req))), (x) => x.order));
   app.get('/orders', {
     schema: {
-      tags: ['orders'], summary: 'A page of orders, newest first (nextOffset: the next page, null on the last)',
+      tags: ['orders'], summary: 'A page of orders, newest first (limit ≤ 500; nextOffset: the next page, null on the last)',
       querystring: zPageQuery(500, 50).extend({
         status: z.enum(ORDER_STATUSES).optional(), facilityId: zKey().optional(),
         from: zIsoDate().optional(), to: zIsoDate().optional(),
       }),
     },
+    config: access('orders:read'),
   }, async (req) => {
-    const p = await listOrders(db, req.query);
+    // A store user lists only the orders with an item at their facilities.
+    const p = await listOrders(db, { ...req.query, facilityId: listScope(principalOf(req), req.query.facilityId) });
     return { orders: p.rows, nextOffset: p.nextOffset };
   });
   app.get('/orders/:id', {
-    schema: { tags: ['orders'], summary: 'An order with its items; each item has `netsuite`: where it stands with NetSuite', params: idParam },
+    schema: {
+      tags: ['orders'], params: idParam,
+      summary: 'An order with its items; each item has `netsuite`: where it stands with NetSuite (a store user: its items at their facilities, no payments)',
+    },
+    config: access('orders:read', { order: 'id' }),
   }, async (req, res) => {
     const o = await getOrderDetail(db, req.params.id);
-    return o ? o : reply(res, notFound('order', req.params.id), () => null);
+    if (!o) return reply(res, notFound('order', req.params.id), () => null);
+    const p = principalOf(req);
+    return scopeOf(p) ? { ...o, items: visibleItems(p, o.items), payments: [] } : o;
   });
-  app.post('/orders/:id/approve', { schema: { tags: ['orders'], summary: 'Approve: items enter the brokering queue', params: idParam } },
-    async (req, res) => reply(res, await inTransaction(ctx, (tx) => approveOrder(tx, req.params.id, 'api')), (x) => x.order));
-  app.post('/orders/:id/cancel', { schema: { tags: ['orders'], summary: 'Cancel open items and release reservations', params: idParam } },
-    async (req, res) => reply(res, await inTransaction(ctx, (tx) => cancelOrder(tx, req.params.id, 'api')), (x) => x.order));
+  const write = access('orders:write', { order: 'id' });
+  app.post('/orders/:id/approve', { schema: { tags: ['orders'], summary: 'Approve: items enter the brokering queue', params: idParam }, config: write },
+    async (req, res) => reply(res, await inTransaction(ctx, (tx) => approveOrder(tx, req.params.id, actorOf(req))), (x) => x.order));
+  app.post('/orders/:id/cancel', { schema: { tags: ['orders'], summary: 'Cancel open items and release reservations', params: idParam }, config: write },
+    async (req, res) => reply(res, await inTransaction(ctx, (tx) => cancelOrder(tx, req.params.id, actorOf(req))), (x) => x.order));
   app.get('/orders/:id/items/:seq/history', {
     schema: { tags: ['orders'], summary: "An item's moves", params: z.object({ id: zKey(), seq: zKey() }) },
+    config: access('orders:read', { order: 'id', item: 'seq' }),
   }, async (req, res) => {
     const h = await getItemHistory(db, req.params.id, req.params.seq);
     return h.length ? { history: h } : reply(res, notFound('order item', `${req.params.id}/${req.params.seq}`), () => null);

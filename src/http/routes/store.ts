@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import { actorOf, inTransaction, type App, type HttpContext } from '../context';
 import { reply } from '../errors';
+import { access } from '../auth';
 import { listRejectionReasons, rejectItem } from '../../app/rejections';
 import { packItem, shipItem } from '../../app/fulfilment';
 import { openItemsAtStore, storeFacility } from '../../app/catalog';
@@ -9,7 +10,8 @@ import { LIMITS, zKey, zSafeString } from '../../domain/limits';
 
 /**
  * What the Store Fulfillment App calls. Every item route is scoped by the facility in the path:
- * an item that is not at that facility is "not found" (no data of other stores leaks). The facility
+ * an item that is not at that facility is "not found" (no data of other stores leaks), and a store
+ * user asking for a facility not theirs gets the same 404 as for an unknown one (src/http/auth.ts). The facility
  * must be a store the OMS fulfils (404 when unknown, 409 naming its type otherwise): items at a
  * NetSuite warehouse or a virtual facility are never packed, shipped or rejected here.
  */
@@ -20,26 +22,29 @@ export function storeRoutes(app: App, ctx: HttpContext) {
     const f = await storeFacility(db, req.params.facilityId);
     if (f.kind !== 'ok') return reply(res, f, () => null);
   };
-  app.get('/rejection-reasons', { schema: { tags: ['store'], summary: 'Rejection reasons and their inventory effect' } },
+  app.get('/rejection-reasons', { schema: { tags: ['store'], summary: 'Rejection reasons and their inventory effect' }, config: access('user') },
     async () => ({ reasons: await listRejectionReasons(db) }));
   app.get('/facilities/:facilityId/items', {
     schema: { tags: ['store'], summary: 'Items allocated to a facility, to pack or ship', params: z.object({ facilityId: zKey() }) },
+    config: access('store:read', { facility: 'facilityId' }),
     preHandler: atStore,
   }, async (req) => ({ items: await openItemsAtStore(db, req.params.facilityId) }));
   const item = z.object({ facilityId: zKey(), orderId: zKey(), seqId: zKey() });
-  const actor = (req: { headers: Record<string, unknown>; params: { facilityId: string } }) => actorOf(req, `store:${req.params.facilityId}`);
+  const act = access('store:act', { facility: 'facilityId' });
   app.post('/facilities/:facilityId/items/:orderId/:seqId/pack', {
     schema: { tags: ['store'], summary: 'Pack an allocated item', params: item },
+    config: act,
     preHandler: atStore,
-  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => packItem(tx, { ...req.params, actor: actor(req) })), (x) => x.item));
+  }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => packItem(tx, { ...req.params, actor: actorOf(req) })), (x) => x.item));
   app.post('/facilities/:facilityId/items/:orderId/:seqId/ship', {
     schema: {
       tags: ['store'], summary: 'Ship an item: consumes its reservation; reported to NetSuite by the fulfilled-items feed', params: item,
-      body: z.object({ trackingNumber: zSafeString(100).optional(), carrier: zSafeString(50).optional() }).optional(),
+      body: z.object({ trackingNumber: zSafeString(100).optional(), carrier: zSafeString(50).optional() }).nullish(),
     },
+    config: act,
     preHandler: atStore,
   }, async (req, res) => {
-    const r = await inTransaction(ctx, (tx) => shipItem(tx, { ...req.params, ...(req.body ?? {}), actor: actor(req) }));
+    const r = await inTransaction(ctx, (tx) => shipItem(tx, { ...req.params, ...(req.body ?? {}), actor: actorOf(req) }));
     return reply(res, r, (x) => x.item);
   });
   app.post('/facilities/:facilityId/items/:orderId/:seqId/reject', {
@@ -48,11 +53,12 @@ export function storeRoutes(app: App, ctx: HttpContext) {
       params: item,
       body: z.object({ reasonId: zKey(), comments: zSafeString(LIMITS.noteLength).optional() }),
     },
+    config: act,
     preHandler: atStore,
   }, async (req, res) => {
     const r = await inTransaction(ctx, (tx) => rejectItem(tx, {
       orderId: req.params.orderId, seqId: req.params.seqId, reasonId: req.body.reasonId, comments: req.body.comments,
-      source: 'STORE', actor: actor(req), expectedFacilityId: req.params.facilityId, exclusionDays: ctx.config.REJECTION_EXCLUSION_DAYS,
+      source: 'STORE', actor: actorOf(req), expectedFacilityId: req.params.facilityId, exclusionDays: ctx.config.REJECTION_EXCLUSION_DAYS,
     }));
     return reply(res, r, (x) => x);
   });

@@ -1,16 +1,19 @@
 // Store Fulfillment App: plain ES module, no framework, talks only to the OMS HTTP API (same origin).
 // Customer data is kept to the minimum: of an order only the ship-to city and state are kept.
+// The user logs in (POST /auth/login sets an HttpOnly session cookie that every call then carries);
+// every state-changing call is JSON (the server refuses a cookie request that is not), and a 401
+// brings the log-in back.
 
 /** The API root: the app lives at <root>/app/, the API at <root>/. */
 const API = new URL('../', location.href);
-const DEFAULT_USER = 'store-user';
-const USER_KEY = 'oms.storeApp.user';
 const STORE_KEY = 'oms.storeApp.lastStore';
 
 const el = (id) => document.querySelector(`[data-testid="${id}"]`);
 const ui = {
   session: el('session'), sessionUser: el('session-user'), changeStore: el('change-store'),
-  picker: el('store-picker'), pickerForm: el('picker-form'), userName: el('user-name'), storeSelect: el('store-select'),
+  logOut: el('log-out'), login: el('login'), loginForm: el('login-form'), loginUsername: el('login-username'),
+  loginPassword: el('login-password'), loginError: el('login-error'),
+  picker: el('store-picker'), pickerForm: el('picker-form'), storeSelect: el('store-select'),
   queue: el('queue'), storeName: el('store-name'), summary: el('queue-summary'), refresh: el('refresh'),
   orders: el('orders'), empty: el('empty'), toastStatus: el('toast-status'), toastAlert: el('toast-alert'),
   shipDialog: el('ship-dialog'), shipForm: el('ship-form'), shipItem: el('ship-item'), tracking: el('tracking-input'),
@@ -19,7 +22,7 @@ const ui = {
 };
 
 const state = {
-  user: sessionStorage.getItem(USER_KEY) || DEFAULT_USER,
+  user: null, // the logged-in user: { username, role, facilities }
   storeId: null,
   stores: null, // active stores, loaded once
   reasons: null, // rejection reasons, loaded once
@@ -37,22 +40,24 @@ class ApiError extends Error {
   constructor(status, code, message) { super(message); this.status = status; this.code = code; }
 }
 
-/** HTTP header values must be Latin-1 without control characters. */
-const headerSafe = (s) => s.replace(/[^\x20-\x7e\xa0-\xff]/g, '').trim().slice(0, 64);
-
+/** Calls the API with the session cookie; every call but a GET is JSON (`{}` when it has no body). A 401 shows the log-in. */
 async function api(path, { method = 'GET', body } = {}) {
   const headers = { accept: 'application/json' };
-  if (method !== 'GET') headers['x-oms-user'] = headerSafe(state.user) || DEFAULT_USER;
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') headers['content-type'] = 'application/json';
   let res;
   try {
-    res = await fetch(new URL(path.replace(/^\//, ''), API), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(new URL(path.replace(/^\//, ''), API), {
+      method, headers, credentials: 'same-origin', body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+    });
   } catch {
     throw new ApiError(0, 'network', 'Cannot reach the server. Check the connection and try again.');
   }
   const text = await res.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  if (res.status === 401 && path !== '/auth/login' && state.user) {
+    signedOut('Your session has ended: log in again.');
+  }
   if (!res.ok) throw new ApiError(res.status, data?.error ?? 'http', data?.message ?? `Request failed (HTTP ${res.status}).`);
   return data;
 }
@@ -138,17 +143,40 @@ function keepFocus(fallback) {
 // ---------------------------------------------------------------- views
 
 function showSession() {
-  ui.sessionUser.textContent = state.user;
+  ui.sessionUser.textContent = state.user.username;
   ui.session.hidden = false;
+}
+
+/** The log-in form; `message`: why it is shown again (a session that ended). */
+function showLogin(message) {
+  state.storeId = null;
+  ui.queue.hidden = true;
+  ui.picker.hidden = true;
+  ui.session.hidden = true;
+  ui.login.hidden = false;
+  document.title = 'Log in · Store Fulfillment';
+  ui.loginPassword.value = '';
+  ui.loginError.textContent = message ?? '';
+  ui.loginError.hidden = !message;
+  (ui.loginUsername.value ? ui.loginPassword : ui.loginUsername).focus();
+}
+
+/** The session is gone (logged out, expired, disabled): forget what it saw and log in again. */
+function signedOut(message) {
+  state.user = null;
+  state.stores = null;
+  state.items = [];
+  ui.orders.replaceChildren();
+  showLogin(message);
 }
 
 async function showPicker() {
   state.storeId = null;
+  ui.login.hidden = true;
   ui.queue.hidden = true;
-  ui.session.hidden = true;
   ui.picker.hidden = false;
+  showSession();
   document.title = 'Choose your store · Store Fulfillment';
-  ui.userName.value = state.user === DEFAULT_USER ? '' : state.user;
   try {
     const stores = await loadStores();
     const last = localStorage.getItem(STORE_KEY);
@@ -157,9 +185,9 @@ async function showPicker() {
       ...stores.map((s) => h('option', { value: s.id, selected: s.id === last, text: `${s.name} (${s.id})${s.city ? ` · ${s.city}` : ''}` })));
   } catch (e) {
     ui.storeSelect.replaceChildren(h('option', { value: '', text: 'Stores could not be loaded' }));
-    toast('error', e.message);
+    if (e.status !== 401) toast('error', e.message);
   }
-  ui.userName.focus();
+  if (state.user) ui.storeSelect.focus();
 }
 
 async function showQueue(storeId) {
@@ -176,6 +204,7 @@ async function showQueue(storeId) {
   }
   state.storeId = store.id;
   localStorage.setItem(STORE_KEY, store.id);
+  ui.login.hidden = true;
   ui.picker.hidden = true;
   ui.queue.hidden = false;
   showSession();
@@ -357,19 +386,51 @@ ui.pickerForm.addEventListener('submit', (ev) => {
   ev.preventDefault();
   const storeId = ui.storeSelect.value;
   if (!storeId) { toast('error', 'Choose a store.'); ui.storeSelect.focus(); return; }
-  state.user = headerSafe(ui.userName.value) || DEFAULT_USER;
-  sessionStorage.setItem(USER_KEY, state.user);
   location.hash = `#/store/${seg(storeId)}`;
+});
+
+ui.loginForm.addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const username = ui.loginUsername.value.trim();
+  const password = ui.loginPassword.value;
+  const fail = (message) => { ui.loginError.textContent = message; ui.loginError.hidden = false; };
+  if (!username || !password) { fail('Enter your username and password.'); return; }
+  ui.loginError.hidden = true;
+  try {
+    const r = await api('/auth/login', { method: 'POST', body: { username, password } });
+    state.user = r.user;
+    ui.loginPassword.value = '';
+    route();
+  } catch (e) {
+    fail(e.status === 401 ? 'Wrong username or password.' : e.message);
+    ui.loginPassword.select();
+  }
+});
+
+ui.logOut.addEventListener('click', async () => {
+  try { await api('/auth/logout', { method: 'POST' }); } catch { /* the session is gone either way */ }
+  signedOut();
 });
 
 // ---------------------------------------------------------------- routing: #/ (picker), #/store/<id> (queue)
 
 function route() {
+  if (!state.user) { showLogin(); return; }
   const m = /^#\/store\/([^/]+)$/.exec(location.hash);
   if (m) showQueue(decodeURIComponent(m[1]));
   else showPicker();
 }
 
+/** Who is logged in (the session cookie), then the page of the address. */
+async function start() {
+  try {
+    state.user = (await api('/auth/me')).user;
+  } catch (e) {
+    if (e.status !== 401) toast('error', e.message);
+  }
+  route();
+}
+
 window.addEventListener('hashchange', route);
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && state.storeId) loadQueue(); });
-route();
+start();
