@@ -6,7 +6,7 @@
  *   await seedDemo(db)                                  // 1,000 orders, seed 1, last 3 days
  *   await seedDemo(db, { orders: 50, seed: 7, days: 1 })
  */
-export { seedDemo, type DemoSummary, type SeedDemoOptions } from './seed';
+export { seedDemo, type DemoProgress, type DemoSummary, type SeedDemoOptions } from './seed';
 export { generateDemoData, DEFAULT_DEMO_DAYS, DEFAULT_DEMO_ORDERS, DEFAULT_DEMO_SEED, type DemoData, type DemoDataOptions } from './generate';
 export { DEMO_FACILITY_IDS, STORE_IDS, WAREHOUSE_IDS } from './places';
 export type { DemoProduct } from './products';
