@@ -452,50 +452,11 @@ export const jobRuns = pgTable('job_runs', {
   heartbeatAt: ts('heartbeat_at'),
   /** `host:pid` of the process running it. */
   owner: text('owner'),
+  /** Who started it: the authenticated user for a run asked through the API or CLI; null for the scheduler. */
+  actor: text('actor'),
 }, (t) => [
   index('job_runs_name_idx').on(t.name, t.startedAt),
   uniqueIndex('job_runs_running_uq').on(t.name).where(sql`status = 'RUNNING'`),
 ]);
 
-/** People and machine clients of the API. `role`: admin | operations | store | integration. */
-export const users = pgTable('users', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  username: text('username').notNull(),
-  /** scrypt hash with its parameters and salt (`scrypt$N$r$p$salt$hash`); null: no password log-in (token only). */
-  passwordHash: text('password_hash'),
-  role: text('role').notNull(),
-  disabledAt: ts('disabled_at'),
-  createdAt: createdAt(),
-}, (t) => [
-  uniqueIndex('users_username_uq').on(sql`lower(${t.username})`),
-  check('users_role_ck', sql`${t.role} in ('admin', 'operations', 'store', 'integration')`),
-]);
-
-/** The facilities a store user works at. */
-export const userFacilities = pgTable('user_facilities', {
-  userId: integer('user_id').notNull(),
-  facilityId: text('facility_id').notNull(),
-}, (t) => [primaryKey({ columns: [t.userId, t.facilityId] })]);
-
-/** Log-in sessions (cookie); the cookie holds the secret, the table its SHA-256. */
-export const sessions = pgTable('sessions', {
-  tokenHash: text('token_hash').primaryKey(),
-  userId: integer('user_id').notNull(),
-  createdAt: createdAt(),
-  expiresAt: ts('expires_at').notNull(),
-  lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
-}, (t) => [index('sessions_user_idx').on(t.userId)]);
-
-/** API tokens (`Authorization: Bearer`), shown once at creation; stored as SHA-256, revocable. */
-export const apiTokens = pgTable('api_tokens', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  userId: integer('user_id').notNull(),
-  name: text('name').notNull(),
-  tokenHash: text('token_hash').notNull(),
-  createdAt: createdAt(),
-  lastUsedAt: ts('last_used_at'),
-  revokedAt: ts('revoked_at'),
-}, (t) => [
-  uniqueIndex('api_tokens_hash_uq').on(t.tokenHash),
-  index('api_tokens_user_idx').on(t.userId),
-]);
+export * from './schema-access';
