@@ -3,7 +3,7 @@ export {};
  * `npm run bench`: every benchmark in one run, on this machine, each reporting ratios against a
  * baseline measured in the same run (the machines are shared and noisy; absolute figures vary).
  *   --quick   small sizes (a smoke run)
- *   --only=routing,quality,brokering,feeds,imports
+ *   --only=routing,quality,brokering,feeds,imports,cli,seed
  */
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
@@ -31,6 +31,8 @@ await section('quality', async () => (await import('./routing/quality-bench')).r
 await section('brokering', async () => (await import('./brokering/e2e-bench')).runBrokeringBench({ quick }));
 await section('feeds', async () => (await import('./feeds/feeds-bench')).runFeedsBench({ quick }));
 await section('imports', async () => (await import('./feeds/import-bench')).runImportBench({ quick }));
+await section('cli', async () => (await import('./cli/start-bench')).runCliStartBench({ quick }));
+await section('seed', async () => (await import('./cli/seed-bench')).runSeedBench({ quick }));
 
 console.log('\n=== summary ===');
 console.log(JSON.stringify(results, null, 2));

@@ -15,8 +15,15 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Orders the demo seed creates on first start (`npm start`). */
   OMS_DEMO_ORDERS: int(0, 1_000_000).default(1000),
-  /** Run the pg-boss scheduler and workers in this process. */
+  /**
+   * Run jobs in this process (pg-boss workers and crons). `false`: an API process; on PostgreSQL the
+   * runs it is asked for are queued for the workers of other processes (`oms worker`).
+   */
   OMS_JOBS: bool.default(true),
+  /** Connections of this process's pool to PostgreSQL (the API and the job handlers). */
+  OMS_DB_POOL_SIZE: int(1, 1000).default(10),
+  /** Connections of pg-boss's own pool to PostgreSQL (polling, queueing, crons), in each process with jobs. */
+  OMS_JOBS_POOL_SIZE: int(1, 100).default(4),
   /** A RUNNING job or brokering run whose heartbeat is older than this is taken as dead (FAILED) by any process. */
   OMS_JOB_STALE_AFTER_SECONDS: int(2, 86_400).default(45),
   /** Where feed files go: file:///dir (default: <data dir>/sftp) or sftp://user@host:port/root. */

@@ -1,6 +1,8 @@
 /**
  * Composition root: wires config, database, use cases, jobs and adapters by hand.
- * `startOms` is what `oms serve` (and `npm start`) runs.
+ * `startOms` is what `oms serve` (and `npm start`) runs; `startWorker` is `oms worker` (jobs, no HTTP).
+ * Several processes share one PostgreSQL: API processes with `OMS_JOBS=false` (no job runs here;
+ * runs asked for over HTTP are queued for a worker) and workers (docs/deployment.md).
  */
 import { webRoutes } from './web';
 import { mkdirSync } from 'node:fs';
@@ -10,15 +12,16 @@ import { openDatabase, type Database } from './db/client';
 import { migrateDatabase } from './db/migrate';
 import { buildServer, type App } from './http/server';
 import { createLogger } from './log';
-import { startJobSystem, type JobSystem } from './jobs';
+import { startJobSystem, type JobRegistry, type JobSystem } from './jobs';
 import { buildJobRegistry } from './wiring';
 import { Lifecycle } from './lifecycle';
 import { sweepAbandonedRuns } from './app/brokering';
 import { ensureAdmin, newSecret } from './app/auth';
+import type { DemoProgress } from './app/demo';
 
-/** Opens PostgreSQL when DATABASE_URL is set, else PGlite in OMS_DATA_DIR/pglite. */
+/** Opens PostgreSQL when DATABASE_URL is set (a pool of OMS_DB_POOL_SIZE connections), else PGlite in OMS_DATA_DIR/pglite. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
-  if (config.DATABASE_URL) return openDatabase({ databaseUrl: config.DATABASE_URL });
+  if (config.DATABASE_URL) return openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.OMS_DB_POOL_SIZE });
   mkdirSync(config.OMS_DATA_DIR, { recursive: true });
   return openDatabase({ dataDir: `${config.OMS_DATA_DIR}/pglite` });
 }
@@ -38,6 +41,8 @@ export interface OmsHandle {
 export interface StartOptions {
   /** Seed the demo data on first run. */
   demo?: boolean;
+  /** Hears the demo seed's progress (a progress bar); default: a log line per part written. */
+  onDemoProgress?: (p: DemoProgress) => void;
   /** Use this database instead of opening the configured one (tests). */
   database?: Database;
   log?: Logger;
@@ -49,40 +54,19 @@ export async function startOms(config: Config, opts: StartOptions = {}): Promise
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const database = opts.database ?? await openConfiguredDatabase(config);
   await migrateDatabase(database);
-  if (opts.demo) {
-    const { seedDemo } = await import('./app/demo');
-    const r = await seedDemo(database.db, { orders: config.OMS_DEMO_ORDERS });
-    if (r.skipped) log.info({ demo: r }, 'demo data');
-    else {
-      const { users, ...demo } = r;
-      log.info({ demo }, 'demo data');
-      // Demo only, printed once (at the first seeding): the fixed passwords of the demo users.
-      log.info({ users: users.map((u) => ({ username: u.username, password: u.password, role: u.role, facilities: u.facilities })) },
-        'demo users (demo only: disable them or change nothing else with them in a real installation)');
-    }
-  }
+  if (opts.demo) await seedDemoData(database, config, log, opts.onDemoProgress);
   await bootstrapAdmin(database, config, log);
   const { registry, close: closeFeeds } = await buildJobRegistry(database, config, log);
   const lifecycle = new Lifecycle();
-  const staleAfterMs = config.OMS_JOB_STALE_AFTER_SECONDS * 1000;
   const drainTimeoutMs = opts.drainTimeoutMs ?? 30_000;
-  let jobs: JobSystem | undefined;
-  if (config.OMS_JOBS) {
-    jobs = await startJobSystem(database, registry, {
-      log: log.child({ component: 'jobs' }), staleAfterMs, stopTimeoutMs: drainTimeoutMs,
-      sweeps: [async () => {
-        for (const r of await sweepAbandonedRuns(database.db, staleAfterMs)) {
-          log.warn({ brokeringRun: r.id, reason: r.error }, 'abandoned brokering run marked FAILED');
-        }
-      }],
-    });
-  }
+  const mode = jobMode(database, config);
+  const jobs = mode === 'none' ? undefined : await startJobs(database, registry, config, log, { mode, drainTimeoutMs });
   // The CLI of this host reaches the server with this credential, written into the folder's owner lock (0600).
   const localCredential = database.owner ? `oms_local_${newSecret()}` : undefined;
   const http = { database, config, log, lifecycle, localCredential };
-  const app = await buildServer({ ...http, jobs: { registry, boss: jobs?.boss }, plugins: [(a) => webRoutes(a)] });
+  const app = await buildServer({ ...http, jobs: { registry, boss: jobs?.boss, runsHere: mode === 'run' }, plugins: [(a) => webRoutes(a)] });
   const address = await app.listen({ host: config.HOST, port: config.PORT });
-  log.info({ address, engine: database.engine, jobs: Boolean(jobs) }, 'OMS listening');
+  log.info({ address, engine: database.engine, jobs: mode === 'run', jobRunsQueued: mode === 'queue' }, 'OMS listening');
   let closing: Promise<void> | undefined;
   return {
     app, database, log, url: address, lifecycle, localCredential,
@@ -107,3 +91,73 @@ async function bootstrapAdmin(database: Database, config: Config, log: Logger): 
   else if (r.kind !== 'noop') log.warn({ username, reason: r.message }, 'OMS_ADMIN_USERNAME: the first admin could not be created');
 }
 
+/** The demo data on first run, with its progress (log lines with counts unless `onProgress` is given). */
+async function seedDemoData(database: Database, config: Config, log: Logger, onProgress?: (p: DemoProgress) => void): Promise<void> {
+  const { seedDemo } = await import('./app/demo');
+  const progress = onProgress ?? ((p: DemoProgress) => { if (p.done === p.total) log.info({ [p.stage]: p.total }, `demo data: ${p.stage} written`); });
+  const r = await seedDemo(database.db, { orders: config.OMS_DEMO_ORDERS, onProgress: progress });
+  if (r.skipped) log.info({ demo: r }, 'demo data');
+  else {
+    const { users, ...demo } = r;
+    log.info({ demo }, 'demo data');
+    // Demo only, printed once (at the first seeding): the fixed passwords of the demo users.
+    log.info({ users: users.map((u) => ({ username: u.username, password: u.password, role: u.role, facilities: u.facilities })) },
+      'demo users (demo only: disable them or change nothing else with them in a real installation)');
+  }
+}
+
+/**
+ * What this process does with jobs: `run` (workers and crons: OMS_JOBS=true, and `oms worker`),
+ * `queue` (OMS_JOBS=false on PostgreSQL: no job runs here, runs asked for over HTTP are queued for
+ * the workers of other processes), `none` (OMS_JOBS=false on the embedded database, which no other
+ * process can open: nothing runs jobs).
+ */
+export type JobMode = 'run' | 'queue' | 'none';
+
+const jobMode = (database: Database, config: Config): JobMode => (config.OMS_JOBS ? 'run' : database.engine === 'postgres' ? 'queue' : 'none');
+
+/** The job system of this process: with workers, the cron timekeeper and the sweeps (`run`), or only pg-boss to queue runs (`queue`). */
+async function startJobs(
+  database: Database, registry: JobRegistry, config: Config, log: Logger, o: { mode: 'run' | 'queue'; drainTimeoutMs: number },
+): Promise<JobSystem> {
+  const staleAfterMs = config.OMS_JOB_STALE_AFTER_SECONDS * 1000;
+  const common = { log: log.child({ component: 'jobs' }), staleAfterMs, stopTimeoutMs: o.drainTimeoutMs, poolSize: config.OMS_JOBS_POOL_SIZE };
+  if (o.mode === 'queue') {
+    return startJobSystem(database, registry, { ...common, work: false, schedule: false, sweepIntervalMs: 0, boss: { supervise: false } });
+  }
+  return startJobSystem(database, registry, {
+    ...common,
+    sweeps: [async () => {
+      for (const r of await sweepAbandonedRuns(database.db, staleAfterMs)) {
+        log.warn({ brokeringRun: r.id, reason: r.error }, 'abandoned brokering run marked FAILED');
+      }
+    }],
+  });
+}
+
+export interface WorkerHandle {
+  database: Database;
+  log: Logger;
+  /** Stops taking jobs, lets the runs in progress stop after their batch or file (at most the drain timeout), then closes. */
+  close(): Promise<void>;
+}
+
+/** `oms worker`: the job system only (workers, crons, sweeps), no HTTP listener. */
+export async function startWorker(config: Config, opts: Omit<StartOptions, 'demo' | 'onDemoProgress'> = {}): Promise<WorkerHandle> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const database = opts.database ?? await openConfiguredDatabase(config);
+  await migrateDatabase(database);
+  const { registry, close: closeFeeds } = await buildJobRegistry(database, config, log);
+  const jobs = await startJobs(database, registry, config, log, { mode: 'run', drainTimeoutMs: opts.drainTimeoutMs ?? 30_000 });
+  log.info({ engine: database.engine, jobs: [...registry.keys()] }, 'OMS worker started');
+  let closing: Promise<void> | undefined;
+  return {
+    database, log,
+    close: () => closing ??= (async () => {
+      log.info({}, 'draining: no new job runs; runs in progress stop after their batch');
+      await jobs.stop();
+      await closeFeeds();
+      if (!opts.database) await database.close();
+    })(),
+  };
+}

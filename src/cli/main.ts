@@ -10,6 +10,7 @@ import { registerOpsCommands } from './ops-commands';
 import { registerBrokeringCommands } from './brokering-commands';
 import { registerNetsuiteCommands } from './netsuite-commands';
 import { registerUserCommands } from './users-commands';
+import { terminalProgress } from './progress';
 
 const program = new Command('oms').description('Order Management System: brokering, store fulfilment, NetSuite feeds')
   .exitOverride().showHelpAfterError();
@@ -20,18 +21,33 @@ program.command('serve').description('Start the HTTP server, jobs and the Store 
   .action(async (o: { demo?: boolean; port?: string }) => {
     const env = { ...process.env, ...(o.port ? { PORT: o.port } : {}) };
     const [{ loadConfig }, { startOms }] = await Promise.all([import('../config'), import('../main')]);
-    const oms = await startOms(loadConfig(env), { demo: o.demo });
+    const config = loadConfig(env);
+    const bar = o.demo ? await terminalProgress() : undefined;
+    const oms = await startOms(config, { demo: o.demo, onDemoProgress: bar?.update }).finally(() => bar?.stop());
     // Other `oms` processes find the server through the lock of the embedded folder.
     oms.database.owner?.announce(oms.url, oms.localCredential);
-    const stop = async (signal: string) => {
-      oms.log.info({ signal }, 'shutting down');
-      await oms.close();
-      process.exit(0);
-    };
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-    process.once('SIGINT', () => void stop('SIGINT'));
-    await new Promise(() => { /* run until a signal */ });
+    await runUntilSignal(oms);
   });
+
+program.command('worker').description('Run the jobs only (crons and queued runs, no HTTP), e.g. next to API processes with OMS_JOBS=false')
+  .action(async () => {
+    const [{ loadConfig }, { startWorker }] = await Promise.all([import('../config'), import('../main')]);
+    const config = loadConfig();
+    if (!config.OMS_JOBS) throw new UsageError('oms worker runs jobs: OMS_JOBS=false contradicts it (unset it for the worker)');
+    await runUntilSignal(await startWorker(config));
+  });
+
+/** Runs until SIGTERM or SIGINT, then drains and closes the process (exit 0). */
+async function runUntilSignal(handle: { log: { info(o: object, msg: string): void }; close(): Promise<void> }): Promise<never> {
+  const stop = async (signal: string) => {
+    handle.log.info({ signal }, 'shutting down');
+    await handle.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  return new Promise<never>(() => { /* run until a signal */ });
+}
 
 program.command('db').description('Database').command('migrate').description('Apply migrations and reference data')
   .action(() => withDatabase(async (d) => { console.log(`migrated (${d.engine})`); }));

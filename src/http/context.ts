@@ -19,7 +19,6 @@ declare module 'fastify' {
   }
 }
 
-
 /** The fastify instance the routes register on (zod schemas for params, query and body). */
 export type App = FastifyInstance<any, any, any, any, ZodTypeProvider>;
 
@@ -28,6 +27,11 @@ export interface JobsContext {
   registry: JobRegistry;
   /** Without it, `?async=true` runs the job now like a plain run. */
   boss?: PgBoss;
+  /**
+   * `false`: this process runs no jobs (`OMS_JOBS=false`): every run asked for is queued through
+   * `boss` for a worker of another process (202), or refused (409) when there is no queue. Default true.
+   */
+  runsHere?: boolean;
 }
 
 /** What the HTTP routes need; built by the composition root (src/main.ts). */

@@ -6,13 +6,16 @@
  * never queued; otherwise it is queued (202 `{status:'queued', jobId}`, or 202 `{status:'already_queued'}`
  * when a run is already waiting in the queue: that one will run) for a worker of any
  * process. A run that starts elsewhere between that check and the worker is still skipped by the
- * worker, which leaves its own SKIPPED row in the history.
+ * worker, which leaves its own SKIPPED row in the history. A process without jobs (`OMS_JOBS=false`,
+ * an API process) queues every run like `?async=true` for the workers of other processes, or
+ * answers 409 when it has no queue (the embedded database).
  */
 import { z } from 'zod';
 import type { App, HttpContext, JobsContext } from '../context';
 import { draining, reply, replyRun } from '../errors';
 import { access } from '../auth';
 import { zKey, zShortText, zStorableJson } from '../../domain/limits';
+import { conflict } from '../../domain/result';
 import { enqueueJob, getJob, getRun, listJobs, listRuns, runJobNow, setJobCron, setJobEnabled, setJobParams } from '../../jobs';
 
 const runQuery = z.object({ async: z.enum(['true', 'false']).default('false') });
@@ -26,7 +29,10 @@ const patchBody = z.object({
 });
 
 /** The jobs API, over the registry and pg-boss instance of `jobs`. */
-export function jobRoutes(app: App, ctx: HttpContext, { registry, boss }: JobsContext) {
+/** The answer of a process without jobs and without a queue to other processes (OMS_JOBS=false on the embedded database). */
+const NO_JOBS_HERE = 'this process runs no jobs (OMS_JOBS=false) and the embedded database has no other process to run them: start it with OMS_JOBS=true';
+
+export function jobRoutes(app: App, ctx: HttpContext, { registry, boss, runsHere = true }: JobsContext) {
   const db = ctx.database.db;
   const staleAfterMs = ctx.config.OMS_JOB_STALE_AFTER_SECONDS * 1000;
   const name = z.object({ name: zKey() });
@@ -60,15 +66,17 @@ export function jobRoutes(app: App, ctx: HttpContext, { registry, boss }: JobsCo
   app.post('/jobs/:name/run', {
     schema: {
       tags: ['jobs'], params: name, querystring: runQuery, body: runBody,
-      summary: 'Run a job now (waits for it), or queue it with ?async=true; 409 when it would be skipped (the reason is recorded as a SKIPPED run)',
+      summary: 'Run a job now (waits for it), or queue it with ?async=true (always queued by a process with OMS_JOBS=false); '
+        + '409 when it would be skipped (the reason is recorded as a SKIPPED run)',
     },
     config: rule,
   }, async (req, res) => {
     const params = req.body?.params;
     if (ctx.lifecycle?.draining) return reply(res, draining('the server is shutting down: no new job runs'), () => null);
-    if (req.query.async === 'true' && boss) {
+    if ((req.query.async === 'true' || !runsHere) && boss) {
       return replyRun(res, await enqueueJob(boss, req.params.name, { trigger: 'api', params, preflight: { db, registry, staleAfterMs } }));
     }
+    if (!runsHere) return reply(res, conflict(NO_JOBS_HERE), () => null);
     const run = runJobNow(ctx.database, registry, req.params.name, 'api', { log: ctx.log, params, staleAfterMs, signal: ctx.lifecycle?.signal });
     return replyRun(res, await (ctx.lifecycle ? ctx.lifecycle.track(run) : run));
   });
