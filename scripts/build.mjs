@@ -4,7 +4,7 @@
 //   node scripts/build.mjs --if-stale   build only the steps whose inputs changed since their last build
 //
 // `npm install` builds (the `prepare` script), `npm start` rebuilds what is stale (`prestart`), and
-// the test run's global setup does the same, so the README's two commands stay two. Each step is
+// so do the tests that run bin/oms.js (test/e2e/built.ts), so the README's two commands stay two. Each step is
 // one entry of STEPS with its own inputs and stamp; the web app's build is meant to be one more.
 //
 // The server step bundles src/cli/main.ts with esbuild (ESM, code splitting, node_modules left as
