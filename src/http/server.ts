@@ -16,6 +16,7 @@ import { orderRoutes } from './routes/orders';
 import { catalogRoutes } from './routes/catalog';
 import { brokeringRoutes } from './routes/brokering';
 import { storeRoutes } from './routes/store';
+import { storeOrderRoutes } from './routes/store-orders';
 import { netsuiteRoutes } from './routes/netsuite';
 import { jobRoutes } from './routes/jobs';
 import { authRoutes } from './routes/auth';
@@ -60,6 +61,7 @@ export async function buildServer(ctx: HttpContext): Promise<App> {
   catalogRoutes(app, ctx);
   brokeringRoutes(app, ctx);
   storeRoutes(app, ctx);
+  storeOrderRoutes(app, ctx);
   netsuiteRoutes(app, ctx);
   if (ctx.jobs) jobRoutes(app, ctx, ctx.jobs);
   for (const plugin of ctx.plugins ?? []) await plugin(app);
