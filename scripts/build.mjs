@@ -4,8 +4,9 @@
 //   node scripts/build.mjs --if-stale   build only the steps whose inputs changed since their last build
 //
 // `npm install` builds (the `prepare` script), `npm start` rebuilds what is stale (`prestart`), and
-// so do the tests that run bin/oms.js (test/e2e/built.ts), so the README's two commands stay two. Each step is
-// one entry of STEPS with its own inputs and stamp; the web app's build is meant to be one more.
+// so does the test run (test/support/global-setup.ts: the server serves the built web app; the tests
+// that run bin/oms.js use the built CLI), so the README's two commands stay two. Each step is one
+// entry of STEPS with its own inputs and stamp: the server, then the web app (web/, Vite).
 //
 // The server step bundles src/cli/main.ts with esbuild (ESM, code splitting, node_modules left as
 // imports), so each command loads its own chunks (`oms --help` loads commander only). Files are
@@ -13,7 +14,7 @@
 // chunks first and the entry last; chunks of earlier builds are kept a while, because a running
 // server still loads its lazy chunks by their old names.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,6 +33,7 @@ const COMMON_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'sc
  */
 export const STEPS = [
   { name: 'server', stamp: join(DIST, '.build-server.json'), run: buildServer },
+  { name: 'web', stamp: join(DIST, '.build-web.json'), run: buildWeb },
 ];
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -75,6 +77,38 @@ async function buildServer() {
   });
   writeOutputs(result.outputFiles, join(DIST, 'chunks'));
   writeAtomically(join(DIST, 'meta.json'), JSON.stringify(result.metafile));
+  return hashes;
+}
+
+/** The files of a folder, recursively (paths relative to the root), in name order. */
+function filesUnder(dir) {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1)).flatMap((e) => {
+    const p = join(dir, e.name);
+    return e.isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+/**
+ * Builds the web app (web/, Vue + Vite: `npm run build:web` is the same build) into dist/web/: into
+ * a new folder first, which then takes the place of the old one (a running server never serves half
+ * a build). The inputs are hashed before Vite reads them: a file edited meanwhile leaves the step stale.
+ */
+async function buildWeb() {
+  const hashes = Object.fromEntries(filesUnder('web').map((f) => [f, sha256(readFileSync(join(ROOT, f)))]));
+  const { build: vite } = await import('vite');
+  const out = join(DIST, 'web');
+  const next = `${out}.tmp-${process.pid}`;
+  const old = `${out}.old-${process.pid}`;
+  await vite({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn', build: { outDir: next, emptyOutDir: true } });
+  try { renameSync(out, old); } catch { /* first build, or another build moved it */ }
+  try {
+    renameSync(next, out);
+  } catch (e) {
+    // Another build of the same inputs placed its output in between: that one stays.
+    if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e;
+    rmSync(next, { recursive: true, force: true });
+  }
+  rmSync(old, { recursive: true, force: true });
   return hashes;
 }
 

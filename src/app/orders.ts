@@ -11,7 +11,7 @@ import { activeReservationsOf, closeReservation } from '../db/inventory.repo';
 import {
   customerIdByExternalId, defaultProfileSettings, insertCustomer, insertOrderItems, insertOrderPayments, insertOrderRow, itemHistoryRows,
   itemStatuses, lockOrder, orderIdByExternalId, orderItemRows, orderPaymentRows, orderRow, orderRows, setOrderStatus, updateOrderItem,
-  type OrderItemRow, type OrderRow,
+  type OrderItemRow, type OrderListRow, type OrderRow,
 } from '../db/orders.repo';
 import { BROKERING_QUEUE } from '../db/reference-data';
 import { deriveOrderStatus, transitionItem, type ItemEvent, type ItemStatus } from '../domain/lifecycle';
@@ -145,12 +145,20 @@ export async function getOrder(db: Db, id: string): Promise<Order | undefined> {
   return { ...o, items, payments };
 }
 
-export interface OrderFilter { status?: string; facilityId?: string | readonly string[]; from?: Date; to?: Date; limit?: number; offset?: number }
+export interface OrderFilter {
+  status?: string; facilityId?: string | readonly string[]; from?: Date; to?: Date; limit?: number; offset?: number;
+  /** An order id or external id, or the start of a customer's e-mail, full name or last name (any case). */
+  q?: string;
+}
 
-/** A page of orders, newest first (at most 500, default 50); `facilityId` matches orders with an item at that facility. */
-export async function listOrders(db: Db, f: OrderFilter): Promise<Page<OrderRow>> {
+/**
+ * A page of orders, newest first (at most 500, default 50), each with its customer's name and
+ * e-mail; `facilityId` matches orders with an item at that facility; `q` searches (blank: no search).
+ */
+export async function listOrders(db: Db, f: OrderFilter): Promise<Page<OrderListRow>> {
   const page = boundedPage(f, 500, 50);
-  return pageOf(await orderRows(db, { ...f, ...readAhead(page) }), page);
+  const q = f.q?.trim() || undefined;
+  return pageOf(await orderRows(db, { ...f, q, ...readAhead(page) }), page);
 }
 
 /** Re-derives and stores the order status from its items. */

@@ -28,7 +28,7 @@ export function registerJobCommands(jobs: Command) {
       if (!parsed.ok) throw new UsageError(parsed.message);
       const config = await getConfig();
       await withRegistry(d, config.LOG_LEVEL, async (registry) => {
-        const r = await runJobNow(d, registry, name, 'cli', { params: parsed.params, staleAfterMs: config.OMS_JOB_STALE_AFTER_SECONDS * 1000 });
+        const r = await runJobNow(d, registry, name, 'cli', { params: parsed.params, actor: 'cli', staleAfterMs: config.OMS_JOB_STALE_AFTER_SECONDS * 1000 });
         if (r.kind === 'not_found' || r.kind === 'invalid') throw new UsageError(r.message);
         printJson(r);
         if (r.kind === 'skipped') {

@@ -123,6 +123,8 @@ export interface NewJobRun {
   name: string;
   trigger: string;
   owner: string;
+  /** Who asked for the run (the authenticated user of an API request, the CLI's actor); null for the scheduler. */
+  actor?: string | null;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The order aggregate: orders, their items and payments, the customers they create, and reads of them. */
 import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './client';
-import { customers, itemHistory, orderItems, orderPayments, orders, routingProfiles } from './schema';
+import { customers, itemHistory, orderItems, orderPayments, orders, rejectionReasons, rejections, routingProfiles } from './schema';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
@@ -65,14 +65,45 @@ export async function orderItemRow(db: Db, orderId: string, seqId: string): Prom
   return item;
 }
 
-export interface OrderFilter { status?: string; facilityId?: string | readonly string[]; from?: Date; to?: Date; limit: number; offset: number }
+export interface OrderFilter {
+  status?: string; facilityId?: string | readonly string[]; from?: Date; to?: Date; limit: number; offset: number;
+  /** An order id or external id (exactly), or the start of a customer's e-mail, full name or last name (any case). */
+  q?: string;
+}
+
+/** An order of a list, with its customer's name and e-mail (null without a customer). */
+export type OrderListRow = OrderRow & { customerName: string | null; customerEmail: string | null };
+
+/** `x` as the start of a LIKE pattern: its wildcards and the escape character match themselves. */
+const likePrefix = (x: string) => `${x.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * The orders a search term names: by id or external id (their unique indexes), or by a customer
+ * whose e-mail, full name or last name starts with it (the prefix indexes of 0005, then
+ * orders_customer_idx). One semi-join: each branch uses its own index.
+ */
+function searchCondition(q: string): SQL {
+  const prefix = likePrefix(q);
+  return sql`${orders.id} in (
+    select o.id from orders o where o.id = ${q}
+    union all
+    select o.id from orders o where o.external_id = ${q}
+    union all
+    select o.id
+    from customers c
+    join orders o on o.customer_id = c.id
+    where lower(c.email) like ${prefix}
+      or lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) like ${prefix}
+      or lower(c.last_name) like ${prefix})`;
+}
 
 /** Orders, newest first; `facilityId` matches orders with an item at that facility (or at one of those). */
-export function orderRows(db: Db, f: OrderFilter): Promise<OrderRow[]> {
+export async function orderRows(db: Db, f: OrderFilter): Promise<OrderListRow[]> {
   const conds: SQL[] = [];
   if (f.status) conds.push(eq(orders.status, f.status));
   if (f.from) conds.push(gte(orders.orderDate, f.from));
   if (f.to) conds.push(lte(orders.orderDate, f.to));
+  if (f.q) conds.push(searchCondition(f.q));
   if (f.facilityId) {
     conds.push(sql`exists (
       select 1
@@ -80,8 +111,13 @@ export function orderRows(db: Db, f: OrderFilter): Promise<OrderRow[]> {
       where item.order_id = ${orders.id}
         and item.facility_id = any(${sql.param([f.facilityId].flat())}::text[]))`);
   }
-  return db.select().from(orders).where(conds.length ? and(...conds) : undefined)
+  const rows = await db.select({
+    order: orders,
+    customerName: sql<string | null>`nullif(trim(coalesce(${customers.firstName}, '') || ' ' || coalesce(${customers.lastName}, '')), '')`,
+    customerEmail: customers.email,
+  }).from(orders).leftJoin(customers, eq(customers.id, orders.customerId)).where(conds.length ? and(...conds) : undefined)
     .orderBy(desc(orders.orderDate), asc(orders.id)).limit(f.limit).offset(f.offset);
+  return rows.map((r) => ({ ...r.order, customerName: r.customerName, customerEmail: r.customerEmail }));
 }
 
 /** Locks the order row for the rest of the transaction; per-order mutations are serialised. */
@@ -110,4 +146,26 @@ export async function updateOrderItem(db: Db, orderId: string, seqId: string, se
 export function itemHistoryRows(db: Db, orderId: string, seqId: string): Promise<(typeof itemHistory.$inferSelect)[]> {
   return db.select().from(itemHistory)
     .where(and(eq(itemHistory.orderId, orderId), eq(itemHistory.orderItemSeqId, seqId))).orderBy(asc(itemHistory.id));
+}
+
+/** Every move of every item of an order, oldest first. */
+export function orderHistoryRows(db: Db, orderId: string): Promise<(typeof itemHistory.$inferSelect)[]> {
+  return db.select().from(itemHistory).where(eq(itemHistory.orderId, orderId)).orderBy(asc(itemHistory.id));
+}
+
+/** The rejections of an order's items with the reason's description, oldest first. */
+export function orderRejectionRows(db: Db, orderId: string) {
+  return db.select({
+    id: rejections.id, seqId: rejections.orderItemSeqId, facilityId: rejections.facilityId, quantity: rejections.quantity,
+    source: rejections.source, reason: rejections.reason, reasonDescription: rejectionReasons.description, comments: rejections.comments,
+    actor: rejections.actor, createdAt: rejections.createdAt,
+  }).from(rejections).leftJoin(rejectionReasons, eq(rejectionReasons.id, rejections.reason))
+    .where(eq(rejections.orderId, orderId)).orderBy(asc(rejections.id));
+}
+
+/** A customer's name, e-mail and phone. */
+export async function customerContact(db: Db, id: string) {
+  const [c] = await db.select({ firstName: customers.firstName, lastName: customers.lastName, email: customers.email, phone: customers.phone })
+    .from(customers).where(eq(customers.id, id));
+  return c;
 }

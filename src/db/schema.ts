@@ -129,7 +129,13 @@ export const customers = pgTable('customers', {
   netsuiteCustomerId: text('netsuite_customer_id'),
   feedFileId: text('feed_file_id'),
   createdAt: createdAt(),
-}, (t) => [uniqueIndex('customers_external_uq').on(t.externalId), index('customers_feed_file_idx').on(t.feedFileId)]);
+}, (t) => [
+  uniqueIndex('customers_external_uq').on(t.externalId), index('customers_feed_file_idx').on(t.feedFileId),
+  // The console's order search: e-mail, full name or last name by prefix, case-insensitive (LIKE 'x%' needs text_pattern_ops).
+  index('customers_email_prefix_idx').on(sql`lower(${t.email}) text_pattern_ops`),
+  index('customers_name_prefix_idx').on(sql`lower(coalesce(${t.firstName}, '') || ' ' || coalesce(${t.lastName}, '')) text_pattern_ops`),
+  index('customers_last_name_prefix_idx').on(sql`lower(${t.lastName}) text_pattern_ops`),
+]);
 
 export type ShipTo = {
   name?: string; address1?: string; address2?: string; city?: string; state?: string;
@@ -164,6 +170,7 @@ export const orders = pgTable('orders', {
   index('orders_status_idx').on(t.status),
   index('orders_date_idx').on(t.orderDate),
   index('orders_feed_file_idx').on(t.feedFileId),
+  index('orders_customer_idx').on(t.customerId, t.orderDate),
 ]);
 
 export const orderPayments = pgTable('order_payments', {

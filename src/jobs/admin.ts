@@ -169,6 +169,8 @@ export type EnqueueResult =
 export interface EnqueueOptions {
   trigger?: RunTrigger;
   params?: Record<string, unknown>;
+  /** Who asks for the run: carried in the queued job, stored in `job_runs.actor` by the worker that runs it. */
+  actor?: string | null;
   /** Check the run up front (params, enabled, no live RUNNING row); a refused one is recorded SKIPPED. */
   preflight?: { db: Db; registry: JobRegistry; staleAfterMs?: number };
 }
@@ -184,26 +186,27 @@ export async function enqueueJob(boss: PgBoss, name: string, opts: EnqueueOption
   if (!JOB_NAME_PATTERN.test(name) || !(await boss.getQueue(name))) return jobNotFound(name);
   const trigger = opts.trigger ?? 'api';
   if (opts.preflight) {
-    const pre = await preflight(opts.preflight, name, trigger, opts.params);
+    const pre = await preflight(opts.preflight, name, trigger, opts.params ?? {}, opts.actor ?? null);
     if (pre) return pre;
   }
-  const jobId = await boss.send(name, { trigger, params: opts.params ?? {} });
+  const jobId = await boss.send(name, { trigger, params: opts.params ?? {}, actor: opts.actor ?? null });
   if (!jobId) return { kind: 'already_queued', message: `job ${name} already has a run waiting in the queue` };
   return { kind: 'queued', jobId };
 }
 
 /** What would stop a run from starting now (recorded SKIPPED), or undefined when it would start. */
 async function preflight(
-  { db, registry, staleAfterMs }: NonNullable<EnqueueOptions['preflight']>, name: string, trigger: RunTrigger, params: Record<string, unknown> = {},
+  { db, registry, staleAfterMs }: NonNullable<EnqueueOptions['preflight']>, name: string, trigger: RunTrigger, params: Record<string, unknown>,
+  actor: string | null,
 ): Promise<Skipped | Failure | undefined> {
   const job = registry.get(name);
   if (!job) return jobNotFound(name);
   const def = await findJobDefinition(db, name);
   const checked = checkParams(job, { ...(def?.params ?? {}), ...params });
   if (!checked.ok) return checkFailure(checked.field, checked.message);
-  if (def && !def.enabled) return recordSkip(db, name, trigger, 'disabled', `job ${name} is disabled`);
+  if (def && !def.enabled) return recordSkip(db, name, trigger, 'disabled', `job ${name} is disabled`, undefined, actor);
   await sweepAbandonedJobRuns(db, { name, staleAfterMs: staleLimitOf(job, { staleAfterMs }), exclude: activeJobRunIds() });
-  if (await findRunningJobRun(db, name)) return recordSkip(db, name, trigger, 'already_running', await alreadyRunningMessage(db, name));
+  if (await findRunningJobRun(db, name)) return recordSkip(db, name, trigger, 'already_running', await alreadyRunningMessage(db, name), undefined, actor);
   return undefined;
 }
 

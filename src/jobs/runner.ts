@@ -43,6 +43,8 @@ export interface RunOptions {
   heartbeatIntervalMs?: number;
   /** Stored in `job_runs.owner`; default `host:pid`. */
   owner?: string;
+  /** Who asked for the run, stored in `job_runs.actor`: the API's authenticated user, the CLI's actor; none for the scheduler. */
+  actor?: string | null;
   /** Row errors kept in `job_runs.row_errors`; the rest are only counted (`rowErrorsNotStored`). Default 1000. */
   maxRowErrors?: number;
 }
@@ -83,12 +85,13 @@ export async function runJob(database: Pick<Database, 'db'>, registry: JobRegist
 /** Sweeps abandoned runs of the job, then takes the RUNNING row; or records why not. */
 async function admit(db: Db, job: JobDefinition, enabled: boolean, opts: RunOptions, log: JobLogger): Promise<{ kind: 'started'; runId: string } | Skipped> {
   const name = job.name;
-  if (opts.signal?.aborted) return recordSkip(db, name, opts.trigger, 'draining', `job ${name} not started: the process is shutting down`, log);
-  if (!enabled) return recordSkip(db, name, opts.trigger, 'disabled', `job ${name} is disabled`, log);
+  const actor = opts.actor ?? null;
+  if (opts.signal?.aborted) return recordSkip(db, name, opts.trigger, 'draining', `job ${name} not started: the process is shutting down`, log, actor);
+  if (!enabled) return recordSkip(db, name, opts.trigger, 'disabled', `job ${name} is disabled`, log, actor);
   await sweepAbandonedJobRuns(db, { name, staleAfterMs: staleLimitOf(job, opts), exclude: activeJobRunIds(), log });
   const runId = newId('RUN');
-  if (await insertRunningJobRun(db, { id: runId, name, trigger: opts.trigger, owner: opts.owner ?? processOwner() })) return { kind: 'started', runId };
-  return recordSkip(db, name, opts.trigger, 'already_running', await alreadyRunningMessage(db, name), log);
+  if (await insertRunningJobRun(db, { id: runId, name, trigger: opts.trigger, owner: opts.owner ?? processOwner(), actor })) return { kind: 'started', runId };
+  return recordSkip(db, name, opts.trigger, 'already_running', await alreadyRunningMessage(db, name), log, actor);
 }
 
 /** Why a run of `name` cannot start while another holds the job: that run, its owner and its last heartbeat. */
@@ -101,9 +104,9 @@ export async function alreadyRunningMessage(db: Db, name: string): Promise<strin
 
 /** Records a run that did not start: a SKIPPED row (started = ended = now, the reason in `error`). */
 export async function recordSkip(
-  db: Db, name: string, trigger: RunTrigger, reason: SkipReason, message: string, log: JobLogger = silentLogger,
+  db: Db, name: string, trigger: RunTrigger, reason: SkipReason, message: string, log: JobLogger = silentLogger, actor: string | null = null,
 ): Promise<Skipped> {
-  const run = await insertSkippedJobRun(db, { id: newId('RUN'), name, trigger, error: message, owner: processOwner() });
+  const run = await insertSkippedJobRun(db, { id: newId('RUN'), name, trigger, error: message, owner: processOwner(), actor });
   log.info({ job: name, trigger, reason, runId: run.id }, `job run skipped: ${message}`);
   return { kind: 'skipped', reason, message, run };
 }

@@ -76,6 +76,8 @@ export interface JobSystem {
 interface JobPayload {
   trigger?: unknown;
   params?: unknown;
+  /** Who queued the run (POST /jobs/:name/run); absent for the cron. */
+  actor?: unknown;
 }
 
 /** The state of one started job system, shared by the functions below. */
@@ -184,8 +186,9 @@ async function runFromQueue(rt: Runtime, name: string, job: PgBoss.JobWithMetada
   if (rt.stopping) throw new Error('job system is stopping; the job will be retried');
   const trigger = RUN_TRIGGERS.includes(job.data?.trigger as RunTrigger) ? (job.data!.trigger as RunTrigger) : 'cron';
   const params = isPlainObject(job.data?.params) ? job.data!.params : undefined;
+  const actor = typeof job.data?.actor === 'string' ? job.data.actor : null;
   const p = runJob(rt.database, rt.registry, name, {
-    trigger, params, signal: rt.abort.signal, log, staleAfterMs: rt.staleAfterMs, heartbeatIntervalMs: rt.opts.heartbeatIntervalMs,
+    trigger, params, actor, signal: rt.abort.signal, log, staleAfterMs: rt.staleAfterMs, heartbeatIntervalMs: rt.opts.heartbeatIntervalMs,
   });
   rt.inflight.add(p);
   try {

@@ -68,6 +68,7 @@ const TABLE: Record<string, Row> = {
   'POST /orders/:id/cancel': OPS,
   'GET /orders/:id/items/:seq/history': row('ok', 'ok', 404, 403),
   'GET /orders/:id/routing': OPS,
+  'GET /orders/:id/story': OPS,
   'GET /products': row('ok', 'ok', 'ok', 403),
   'GET /products/:id': row('ok', 'ok', 'ok', 403),
   'PUT /products/:id': OPS,

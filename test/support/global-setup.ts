@@ -1,6 +1,7 @@
 /**
- * Builds the migrated database templates once per test run: a PGlite dump (loaded by every
- * PGlite test database) and a PostgreSQL template database (copied by CREATE DATABASE … TEMPLATE).
+ * Brings the build (dist/: the CLI and the web app the server serves) up to date, and builds the
+ * migrated database templates once per test run: a PGlite dump (loaded by every PGlite test
+ * database) and a PostgreSQL template database (copied by CREATE DATABASE … TEMPLATE).
  * Under CI=true an unreachable PostgreSQL fails the run instead of skipping its tests.
  */
 import { createHash } from 'node:crypto';
@@ -9,6 +10,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/db/client';
 import { migrateDatabase, MIGRATIONS_FOLDER } from '../../src/db/migrate';
+import { build } from '../../scripts/build.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,6 +29,8 @@ function schemaHash(): string {
 }
 
 export default async function setup(project: TestProject) {
+  // The build in dist/ up to date (what bin/oms.js runs, the web app the server serves at /app/): nothing to do when current.
+  await build({ ifStale: true, log: () => {} });
   const hash = schemaHash();
   const wanted = (process.env.OMS_TEST_ENGINES ?? 'pglite,postgres').split(',').map((s) => s.trim()) as ('pglite' | 'postgres')[];
   const engines: ('pglite' | 'postgres')[] = [];

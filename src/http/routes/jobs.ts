@@ -11,7 +11,7 @@
  * answers 409 when it has no queue (the embedded database).
  */
 import { z } from 'zod';
-import type { App, HttpContext, JobsContext } from '../context';
+import { actorOf, type App, type HttpContext, type JobsContext } from '../context';
 import { draining, reply, replyRun } from '../errors';
 import { access } from '../auth';
 import { zKey, zShortText, zStorableJson } from '../../domain/limits';
@@ -72,12 +72,13 @@ export function jobRoutes(app: App, ctx: HttpContext, { registry, boss, runsHere
     config: rule,
   }, async (req, res) => {
     const params = req.body?.params;
+    const actor = actorOf(req);
     if (ctx.lifecycle?.draining) return reply(res, draining('the server is shutting down: no new job runs'), () => null);
     if ((req.query.async === 'true' || !runsHere) && boss) {
-      return replyRun(res, await enqueueJob(boss, req.params.name, { trigger: 'api', params, preflight: { db, registry, staleAfterMs } }));
+      return replyRun(res, await enqueueJob(boss, req.params.name, { trigger: 'api', params, actor, preflight: { db, registry, staleAfterMs } }));
     }
     if (!runsHere) return reply(res, conflict(NO_JOBS_HERE), () => null);
-    const run = runJobNow(ctx.database, registry, req.params.name, 'api', { log: ctx.log, params, staleAfterMs, signal: ctx.lifecycle?.signal });
+    const run = runJobNow(ctx.database, registry, req.params.name, 'api', { log: ctx.log, params, actor, staleAfterMs, signal: ctx.lifecycle?.signal });
     return replyRun(res, await (ctx.lifecycle ? ctx.lifecycle.track(run) : run));
   });
 }

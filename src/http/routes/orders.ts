@@ -4,11 +4,12 @@ import { reply } from '../errors';
 import { access } from '../auth';
 import { approveOrder, cancelOrder, createOrder, getItemHistory, listOrders } from '../../app/orders';
 import { getOrderDetail } from '../../app/netsuite-state';
+import { getOrderStory } from '../../app/order-story';
 import { ORDER_STATUSES } from '../../domain/lifecycle';
 import { notFound } from '../../domain/result';
 import { listScope, scopeOf, visibleItems } from '../../domain/access';
 import { orderInputSchema } from '../../app/order-input';
-import { zIsoDate, zKey } from '../../domain/limits';
+import { zIsoDate, zKey, zSafeString } from '../../domain/limits';
 import { zPageQuery } from '../../domain/paging';
 
 const idParam = z.object({ id: zKey() });
@@ -21,10 +22,13 @@ export function orderRoutes(app: App, ctx: HttpContext) {
   }, async (req, res) => reply(res, await inTransaction(ctx, (tx) => createOrder(tx, req.body, actorOf(req))), (x) => x.order));
   app.get('/orders', {
     schema: {
-      tags: ['orders'], summary: 'A page of orders, newest first (limit ≤ 500; nextOffset: the next page, null on the last)',
+      tags: ['orders'],
+      summary: 'A page of orders, newest first, with customerName and customerEmail (limit ≤ 500; nextOffset: the next page, null on the last)',
       querystring: zPageQuery(500, 50).extend({
         status: z.enum(ORDER_STATUSES).optional(), facilityId: zKey().optional(),
         from: zIsoDate().optional(), to: zIsoDate().optional(),
+        q: zSafeString(200).optional()
+          .describe("an order id or external id (exact), or the start of a customer's e-mail, full name or last name"),
       }),
     },
     config: access('orders:read'),
@@ -45,6 +49,14 @@ export function orderRoutes(app: App, ctx: HttpContext) {
     const p = principalOf(req);
     return scopeOf(p) ? { ...o, items: visibleItems(p, o.items), payments: [] } : o;
   });
+  app.get('/orders/:id/story', {
+    schema: {
+      tags: ['orders'], params: idParam,
+      summary: "An order's whole story for operations: items (place, status, NetSuite state), customer, every item move, rejections, "
+        + 'routing explanations',
+    },
+    config: access('brokering', { order: 'id' }),
+  }, async (req, res) => (await getOrderStory(db, req.params.id)) ?? reply(res, notFound('order', req.params.id), () => null));
   const write = access('orders:write', { order: 'id' });
   app.post('/orders/:id/approve', { schema: { tags: ['orders'], summary: 'Approve: items enter the brokering queue', params: idParam }, config: write },
     async (req, res) => reply(res, await inTransaction(ctx, (tx) => approveOrder(tx, req.params.id, actorOf(req))), (x) => x.order));

@@ -1,0 +1,67 @@
+/**
+ * The app's pages. One app for every role: the home page and the navigation show each user the
+ * areas their role may use (`AREAS`); the API enforces the same rules (a page only shows what its
+ * calls return).
+ *
+ * Areas: the Store Fulfillment App (`/stores…`, roles with `store:read`). The operations console
+ * (orders, brokering, routing profiles, inventory, jobs; roles admin and operations) adds its
+ * entries to AREAS and its pages to `routes` below, under `/ops`.
+ */
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { can, loadSession, rememberedStore, session } from './session';
+import LoginPage from './pages/LoginPage.vue';
+import HomePage from './pages/HomePage.vue';
+import StoresPage from './pages/StoresPage.vue';
+import StoreQueuePage from './pages/StoreQueuePage.vue';
+import OrderPage from './pages/OrderPage.vue';
+import PackingSlipPage from './pages/PackingSlipPage.vue';
+import NotFoundPage from './pages/NotFoundPage.vue';
+
+export interface Area { name: string; to: string; permission: string; description: string }
+
+/** The areas of the app in the navigation and on the home page, each for the roles with its permission. */
+export const AREAS: readonly Area[] = [
+  { name: 'Stores', to: '/stores', permission: 'store:read', description: "Work a store's orders: pack, print packing slips, ship and reject." },
+  // The operations console's areas go here (e.g. { name: 'Orders', to: '/ops/orders', permission: 'orders:read', … }).
+];
+
+export const areasOf = () => AREAS.filter((a) => can(a.permission));
+
+const TAB = '(open|in-progress|completed-today)';
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: LoginPage, meta: { public: true, title: 'Log in' } },
+  {
+    path: '/', name: 'home', component: HomePage, meta: { title: 'Home' },
+    // A store associate goes straight to their store (the one they worked at last, or their only one).
+    beforeEnter: () => {
+      const me = session.me!;
+      if (me.user.role !== 'store') return true;
+      const last = rememberedStore();
+      if (last && me.user.facilities.includes(last)) return `/stores/${encodeURIComponent(last)}/open`;
+      return me.user.facilities.length === 1 ? `/stores/${encodeURIComponent(me.user.facilities[0])}/open` : '/stores';
+    },
+  },
+  { path: '/stores', name: 'stores', component: StoresPage, meta: { title: 'My stores', permission: 'store:read' } },
+  { path: '/stores/:facilityId', redirect: (to) => `/stores/${encodeURIComponent(String(to.params.facilityId))}/open` },
+  { path: `/stores/:facilityId/:tab${TAB}`, name: 'queue', component: StoreQueuePage, meta: { title: 'Orders', permission: 'store:read' } },
+  { path: '/stores/:facilityId/orders/:orderId', name: 'order', component: OrderPage, meta: { title: 'Order', permission: 'store:read' } },
+  { path: '/stores/:facilityId/orders/:orderId/slip', name: 'slip', component: PackingSlipPage, meta: { title: 'Packing slip', permission: 'store:read' } },
+  // Operations console routes go here, under /ops (meta.permission holds each page to its role).
+  { path: '/:rest(.*)*', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
+];
+
+export const router = createRouter({ history: createWebHistory('/app/'), routes });
+
+router.beforeEach(async (to) => {
+  const me = await loadSession();
+  if (to.meta.public) return me && to.name === 'login' ? '/' : true;
+  if (!me) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+  const permission = to.meta.permission as string | undefined;
+  if (permission && !can(permission)) return { name: 'home' };
+  return true;
+});
+
+router.afterEach((to) => {
+  document.title = `${String(to.meta.title ?? '')} · OMS`.replace(/^ · /, '');
+});
