@@ -82,6 +82,8 @@ const TABLE: Record<string, Row> = {
   'GET /routing-profiles/:id': OPS,
   'PUT /routing-profiles/:id': OPS,
   'GET /routing-profiles/:id/history': OPS,
+  'POST /routing-profiles/:id/what-if': OPS,
+  'GET /routing-settings': OPS,
   'POST /brokering/runs': OPS,
   'GET /brokering/runs': OPS,
   'GET /brokering/runs/:id': OPS,

@@ -3,12 +3,17 @@ import { actorOf, inTransaction, type App, type HttpContext } from '../context';
 import { draining, reply } from '../errors';
 import { access } from '../auth';
 import { getRun, listExceptions, listRuns, orderExplanation, retryException, runBrokering } from '../../app/brokering';
-import { getProfile, listProfiles, profileHistory, saveProfile, settingsInputSchema } from '../../app/routing-profiles';
+import { checkSettings, getProfile, listProfiles, profileHistory, saveProfile, settingsInputSchema } from '../../app/routing-profiles';
+import { whatIf } from '../../app/brokering/what-if';
+import { routingForm } from '../../domain/routing-form';
 import { notFound } from '../../domain/result';
 import { refineStorable, zKey, zShortText } from '../../domain/limits';
 import { zPageQuery } from '../../domain/paging';
 
 const idParam = z.object({ id: zKey() });
+
+/** The what-if of the routing editor replays at most this many orders of the queue (the head, in queue order) and lists at most 200 changed ones. */
+export const WHAT_IF_MAX_ORDERS = 1000;
 
 export function brokeringRoutes(app: App, ctx: HttpContext) {
   const db = ctx.database.db;
@@ -31,6 +36,25 @@ export function brokeringRoutes(app: App, ctx: HttpContext) {
   }, async (req, res) => {
     const r = await inTransaction(ctx, (tx) => saveProfile(tx, req.params.id, req.body, actorOf(req)));
     return reply(res, r, (x) => ({ ...x.profile, warnings: x.warnings }));
+  });
+  app.get('/routing-settings', {
+    schema: { tags: ['routing'], summary: "The routing editor's form: the settings by group with labels and help, the mutually exclusive pairs and why" },
+    config: routing,
+  }, async () => routingForm());
+  app.post('/routing-profiles/:id/what-if', {
+    schema: {
+      tags: ['routing'],
+      summary: `Replay the queue's first ${WHAT_IF_MAX_ORDERS} orders with these settings for this profile next to the saved ones; changes nothing. `
+        + 'Mutually exclusive settings answer 422 naming every pair',
+      params: idParam,
+      body: z.object({ settings: settingsInputSchema.optional().superRefine((v, c) => refineStorable(v, c)) }),
+    },
+    config: routing,
+  }, async (req, res) => {
+    if (!(await getProfile(db, req.params.id))) return reply(res, notFound('routing profile', req.params.id), () => null);
+    const checked = checkSettings(req.body.settings);
+    if (checked.kind !== 'ok') return reply(res, checked, () => null);
+    return whatIf(db, checked.settings, undefined, { profileId: req.params.id, maxOrders: WHAT_IF_MAX_ORDERS });
   });
   app.get('/routing-profiles/:id/history', { schema: { tags: ['routing'], params: idParam }, config: routing },
     async (req, res) => reply(res, await profileHistory(db, req.params.id), (x) => ({ history: x.history })));

@@ -3,9 +3,10 @@ import { actorOf, inTransaction, principalOf, type App, type HttpContext } from 
 import { reply } from '../errors';
 import { access } from '../auth';
 import {
-  adjustInventory, facilitySchema, getFacility, getProduct, listFacilities, listInventory, listProducts, productSchema,
+  adjustInventory, facilitySchema, getFacility, getProduct, listFacilities, listProducts, productSchema,
   setInventory, upsertFacility, upsertProduct,
 } from '../../app/catalog';
+import { inventoryPage } from '../../app/inventory-view';
 import { notFound } from '../../domain/result';
 import { listScope, scopeOf } from '../../domain/access';
 import { zKey } from '../../domain/limits';
@@ -57,13 +58,14 @@ export function catalogRoutes(app: App, ctx: HttpContext) {
 
   app.get('/inventory', {
     schema: {
-      tags: ['inventory'], summary: 'A page of on hand, reserved, safety stock and available-to-promise, by product and facility',
+      tags: ['inventory'],
+      summary: "A page of on hand, reserved, safety stock and available-to-promise, by product and facility, with the product's assigned warehouse",
       querystring: page.extend({ productId: zKey().optional(), facilityId: zKey().optional() }),
     },
     config: access('inventory:read'),
   }, async (req) => {
     // A store user reads the stock of their facilities only.
-    const p = await listInventory(db, { ...req.query, facilityId: listScope(principalOf(req), req.query.facilityId) });
+    const p = await inventoryPage(db, { ...req.query, facilityId: listScope(principalOf(req), req.query.facilityId) });
     return { inventory: p.rows, nextOffset: p.nextOffset };
   });
   app.put('/inventory/:productId/:facilityId', {
