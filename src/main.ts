@@ -26,6 +26,12 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
   return openDatabase({ dataDir: `${config.OMS_DATA_DIR}/pglite` });
 }
 
+/** The configured database, with a line first: creating a new embedded one takes PGlite several seconds of silence. */
+async function openDatabaseLogged(config: Config, log: Logger): Promise<Database> {
+  log.info({ engine: config.DATABASE_URL ? 'postgres' : 'pglite' }, 'opening the database (a new embedded one is created first: some seconds)');
+  return openConfiguredDatabase(config);
+}
+
 export interface OmsHandle {
   app: App;
   database: Database;
@@ -52,7 +58,7 @@ export interface StartOptions {
 
 export async function startOms(config: Config, opts: StartOptions = {}): Promise<OmsHandle> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const database = opts.database ?? await openConfiguredDatabase(config);
+  const database = opts.database ?? await openDatabaseLogged(config, log);
   await migrateDatabase(database);
   if (opts.demo) await seedDemoData(database, config, log, opts.onDemoProgress);
   await bootstrapAdmin(database, config, log);
@@ -145,7 +151,7 @@ export interface WorkerHandle {
 /** `oms worker`: the job system only (workers, crons, sweeps), no HTTP listener. */
 export async function startWorker(config: Config, opts: Omit<StartOptions, 'demo' | 'onDemoProgress'> = {}): Promise<WorkerHandle> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
-  const database = opts.database ?? await openConfiguredDatabase(config);
+  const database = opts.database ?? await openDatabaseLogged(config, log);
   await migrateDatabase(database);
   const { registry, close: closeFeeds } = await buildJobRegistry(database, config, log);
   const jobs = await startJobs(database, registry, config, log, { mode: 'run', drainTimeoutMs: opts.drainTimeoutMs ?? 30_000 });
