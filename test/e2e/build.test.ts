@@ -1,7 +1,7 @@
 /**
  * The build that `bin/oms.js` and `npm start` run (dist/, scripts/build.mjs): it compiles, its
  * start loads commander only (every command imports the rest when it runs), and the built CLI
- * finds what it reads next to the sources: the migrations, the ZIP code data, the web app.
+ * finds what it reads from the package root: the migrations, the ZIP code data, the built web app.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -74,7 +74,7 @@ describe('the build (dist/)', { timeout: 240_000 }, () => {
     expect(bad.err).toContain('order ORD-NOPE not found');
   });
 
-  it('`oms serve` serves the web app from the sources and stops on SIGTERM', async () => {
+  it('`oms serve` serves the built web app and stops on SIGTERM', async () => {
     const p = spawn(process.execPath, ['bin/oms.js', 'serve'], { env: { ...env, PORT: '0', LOG_LEVEL: 'info', OMS_JOBS: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let logs = '';
     const url = await new Promise<string>((resolve, reject) => {
