@@ -3,9 +3,10 @@
  * brokered-items feed, the facts the planner decides on, and the rows a file holds. A file's rows
  * are its outbox rows in id order (the refusal reports count rows that way).
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './client';
 import { queryRows as select } from './rows';
+import { safeId } from './feed-exports.repo';
 import type { LineFact, OrderLineFacts, PlannedRow } from '../domain/netsuite-lines';
 
 const p = sql.param;
@@ -13,42 +14,6 @@ const p = sql.param;
 /** Facilities fulfilled by NetSuite. */
 export function netsuiteFacilityIds(db: Db): Promise<{ id: string }[]> {
   return select(db, sql`select id from facilities where fulfillment_system = 'NETSUITE'`);
-}
-
-/**
- * The next `limit` ACTIVE reservations at NetSuite facilities (after reservation `after`) that no
- * live BROKERED outbox row has sent: their order ids in reservation order.
- */
-export function unsentAllocations(db: Db, facilityIds: string[], after: number, limit: number): Promise<{ id: string; orderId: string }[]> {
-  return select(db, sql`
-    select r.id::text as id,
-           r.order_id as "orderId"
-    from reservations r
-    -- A probe of the outbox per reservation (LATERAL … LIMIT 1 is never turned into an anti join
-    -- that reads the whole outbox): the walk costs the same at the first and at the last file.
-    left join lateral (
-      select 1 as one from external_fulfillment ef
-      where ef.reservation_id = r.id and ef.kind = 'BROKERED' and ef.superseded_at is null
-      limit 1) sent on true
-    where r.status = 'ACTIVE'
-      and r.id > ${after}::bigint
-      and r.facility_id = any(${p(facilityIds)}::text[])
-      and sent.one is null
-    order by r.id
-    limit ${limit}`);
-}
-
-/** Orders with a NetSuite id holding items whose `netsuite_sync` marker is set, after `after`. */
-export function markedOrders(db: Db, after: string, limit: number): Promise<{ orderId: string }[]> {
-  return select(db, sql`
-    select distinct oi.order_id as "orderId"
-    from order_items oi
-    join orders o on o.id = oi.order_id
-    where oi.netsuite_sync is not null
-      and oi.order_id > ${after}
-      and o.netsuite_order_id is not null
-    order by oi.order_id
-    limit ${limit}`);
 }
 
 /** Marked items whose order has no NetSuite id yet (they wait for it). */
@@ -67,14 +32,21 @@ interface LineRow extends Omit<LineFact, 'reservationId'> {
   internalId: string | null;
   exported: boolean;
   reservationId: string | null;
+  /** Claim sources: the reservation id the order was found at (null: found by order id). */
+  at: string | null;
 }
 
-/** Every item of the orders with what the planner needs (each order's items in sequence order, from its primary key). */
-export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFacts[]> {
-  if (!orderIds.length) return [];
-  // Every lookup is a LATERAL … LIMIT 1 probe (never flattened into a hash of a whole table).
-  const rows = await select<LineRow>(db, sql`
-    select oi.order_id as "orderId",
+/**
+ * What the planner needs of every item of the orders `wanted`, each lookup a probe by primary key
+ * or unique index (never a hash of a whole table). `wanted` is a relation of `id` (the order id),
+ * `at`, and the reservations of the order already known to be ACTIVE and unsent in this statement
+ * (`seqs`, `ids`, `facs`: item seq ids, reservation ids, facility ids; null when none): an item
+ * found there skips its reservation and outbox probes (scalar subqueries inside CASE, evaluated
+ * only when needed; `offset 0` keeps the reservation found from being recomputed per use).
+ */
+const factsOf = (wanted: SQL) => sql`
+    select w.at::text as at,
+           oi.order_id as "orderId",
            o.netsuite_order_id as "internalId",
            (o.feed_file_id is not null) as exported,
            oi.seq_id as "seqId",
@@ -86,32 +58,34 @@ export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFa
            f.netsuite_location_id as location,
            pr.netsuite_item_id as item,
            r.id::text as "reservationId",
-           (sent.one is not null) as "allocationSent",
+           case when r.known then false else exists (
+             select 1 from external_fulfillment
+             where reservation_id = r.id and kind = 'BROKERED' and superseded_at is null) end as "allocationSent",
            oi.netsuite_line_id as "lineId",
            oi.netsuite_line_qty as "lineQty",
            oi.netsuite_sync as sync,
            coalesce(e.announced, false) as announced,
            coalesce(e.closed_sent, false) as "closedSent"
-    from unnest(${p(orderIds)}::text[]) as wanted(id)
-    -- Items reached through the primary key order by order, never by a scan of order_items.
-    cross join lateral (
-      select * from order_items where order_id = wanted.id) oi
+    from ${wanted} w
     cross join lateral (
       select netsuite_order_id,
              feed_file_id
-      from orders where id = oi.order_id limit 1) o
+      from orders where id = w.id limit 1) o
+    -- Items reached through the primary key order by order, never by a scan of order_items.
+    cross join lateral (
+      select * from order_items where order_id = w.id) oi
     cross join lateral (
       select netsuite_item_id from products where id = oi.product_id limit 1) pr
     left join facilities f on f.id = oi.facility_id
-    left join lateral (
-      select id from reservations
-      where order_id = oi.order_id and order_item_seq_id = oi.seq_id
-        and status = 'ACTIVE' and facility_id = oi.facility_id
-      limit 1) r on true
-    left join lateral (
-      select 1 as one from external_fulfillment
-      where reservation_id = r.id and kind = 'BROKERED' and superseded_at is null
-      limit 1) sent on true
+    cross join lateral (
+      select x.k is not null as known,
+             case when x.k is not null then case when w.facs[x.k] = oi.facility_id then w.ids[x.k] end
+                  else (select id from reservations
+                        where order_id = oi.order_id and order_item_seq_id = oi.seq_id
+                          and status = 'ACTIVE' and facility_id = oi.facility_id
+                        limit 1) end as id
+      from (select array_position(w.seqs, oi.seq_id) as k) x
+      offset 0) r
     left join lateral (
       -- Only an item without a line id can have been announced, only a cancelled one closed.
       select bool_or(ef.line_id is null) as announced,
@@ -121,100 +95,302 @@ export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFa
         and ef.order_id = oi.order_id
         and ef.order_item_seq_id = oi.seq_id
         and (ef.line_id is null or ef.closed)
-        and ef.superseded_at is null) e on true`);
-  return byOrder(orderIds, rows);
+        and ef.superseded_at is null) e on true
+    -- Computed once per item, however often a caller's expressions use a column.
+    offset 0`;
+
+/** `wanted` columns of orders found by id: no reservation known (see `factsOf`). */
+const NOTHING_KNOWN = sql`null::bigint as at, null::text[] as seqs, null::bigint[] as ids, null::text[] as facs`;
+
+/** Every item of the orders with what the planner needs, in the order of `orderIds`, each order's items in sequence order. */
+export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFacts[]> {
+  if (!orderIds.length) return [];
+  const rows = await select<LineRow>(db, factsOf(sql`(select id, ${NOTHING_KNOWN} from unnest(${p(orderIds)}::text[]) as u(id))`));
+  const found = new Map(groupByOrder(rows).map((o) => [o.facts.orderId, o.facts]));
+  return orderIds.map((id) => found.get(id)).filter((o): o is OrderLineFacts => o !== undefined);
 }
 
-/** The rows of `lineFacts` grouped by order, in the order of `orderIds`, each order's lines in seq order. */
-function byOrder(orderIds: string[], rows: LineRow[]): OrderLineFacts[] {
-  const orders = new Map<string, OrderLineFacts>();
+/** An order a claim looks at: its facts, and the reservation id it was found at (allocations source). */
+export interface ClaimCandidate { facts: OrderLineFacts; at: number | null }
+
+/**
+ * Claim source 1, in one statement: the next `limit` orders (after order id `after`, in id order)
+ * with a NetSuite id holding items whose `netsuite_sync` marker is set, with their facts.
+ */
+export async function markedOrderFacts(db: Db, after: string, limit: number): Promise<ClaimCandidate[]> {
+  const rows = await select<LineRow>(db, sql`
+    with wanted as (
+      select distinct oi.order_id as id,
+             ${NOTHING_KNOWN}
+      from order_items oi
+      join orders o on o.id = oi.order_id
+      where oi.netsuite_sync is not null
+        and oi.order_id > ${after}
+        and o.netsuite_order_id is not null
+      order by oi.order_id
+      limit ${limit})
+    ${factsOf(sql`wanted`)}`);
+  return groupByOrder(rows);
+}
+
+/**
+ * The planner's rules (src/domain/netsuite-lines.ts) for a **plain** item, in SQL over `facts`
+ * rows: not cancelled, no marker, not a split piece still to announce, no quantity change; and
+ * when its allocation is unsent (`sends`: the one row `planOrderLines` gives it), every id present
+ * and safe. An order whose items are all plain gets exactly the rows `planOrderLines` gives it —
+ * its unsent allocations, each under its line id with its facility's location — and nothing else
+ * (no waits, no markers, no line quantities); `test/feeds/export-plain.test.ts` cross-checks it.
+ * The line is the codec's (`encodeLine`): safe ids, a positive integer and flags are written as
+ * they are, never quoted.
+ */
+const plainLines = sql`
+    select p.*,
+           p.sends and p.plain as sends_plain,
+           case when p.sends and p.plain then
+             p."internalId" || ',' || p."lineId" || ',' || p.item || ',' || p.location || ','
+               || p.quantity::text || ',F,F,' || p."seqId" end as payload
+    from (
+      select s.*,
+             s.status <> 'CANCELLED' and s.sync is null
+               and not (s."lineId" is null and s."parentSeqId" is not null and not s.announced)
+               and not coalesce(s."lineId" is not null and s."lineQty" <> s.quantity, false)
+               and (not s.sends or (${safeId(sql`s."internalId"`)} and ${safeId(sql`s."lineId"`)} and ${safeId(sql`s.item`)}
+                                    and ${safeId(sql`s.location`)} and ${safeId(sql`s."seqId"`)})) as plain
+      from (
+        select f.*,
+               coalesce(f."netsuiteFacility" and f.status in ('ALLOCATED', 'PACKED') and f."reservationId" is not null
+                        and not f."allocationSent", false) as sends
+        from facts f) s) p`;
+
+/** Reservations walked per reservation a round may pick (sent ones are walked past). */
+const WALK_FACTOR = 4;
+
+/** What `claimPlainAllocations` did: rows written and their bytes, where it stopped, and the orders left to the planner. */
+export interface PlainClaim {
+  inserted: number;
+  bytes: number;
+  /** The first plain order (by reservation id found at) not written for want of room; null: all written. */
+  cutAt: number | null;
+  /** The last reservation id looked at (null: none left). */
+  last: number | null;
+  /** Orders with an item that is not plain, with their facts, for `planOrderLines`. */
+  others: ClaimCandidate[];
+}
+
+/**
+ * Claim source 2, in ONE statement: the next `limit` ACTIVE reservations at the NetSuite facilities
+ * `facilityIds` (after reservation `after`, in id order, among the next `limit × WALK_FACTOR`)
+ * that no live BROKERED outbox row has sent; their orders' facts; and, for the orders whose items
+ * are all plain (see `plainLines`), in reservation order while they fit in `room` rows and
+ * `roomBytes` bytes, the file's outbox rows with their CSV lines written to file `fileId`. The
+ * other orders come back with their facts.
+ */
+export async function claimPlainAllocations(
+  tx: Tx, a: { fileId: string; facilityIds: string[]; after: number; limit: number; room: number; roomBytes: number },
+): Promise<PlainClaim> {
+  const rows = await select<LineRow & { inserted: number; bytes: number; cut_at: string | null; last: string | null }>(tx, sql`
+    with picked as (${pickUnsent(a.facilityIds, a.after, a.limit * WALK_FACTOR, a.limit)}),
+    wanted as (
+      select order_id as id,
+             min(id) as at,
+             array_agg(order_item_seq_id) as seqs,
+             array_agg(id) as ids,
+             array_agg(facility_id) as facs
+      from picked
+      group by order_id),
+    facts as (${factsOf(sql`wanted`)}),
+    lines as (${plainLines}),
+    per_order as (
+      select "orderId",
+             min(at::bigint) as at,
+             bool_and(plain) as plain,
+             count(*) filter (where sends_plain) as n,
+             coalesce(sum(length(payload) + 1) filter (where sends_plain), 0) as bytes
+      from lines
+      group by "orderId"),
+    fill as (
+      select "orderId",
+             at,
+             sum(n) over w <= ${a.room} and sum(bytes) over w <= ${a.roomBytes} as taken
+      from per_order
+      where plain and n > 0
+      window w as (order by at, "orderId")),
+    ins as (${insertPlainRows(a.fileId)})
+    select s.*, o.*
+    from (select (select count(*) from ins)::int as inserted,
+                 (select coalesce(sum(bytes), 0) from ins)::int as bytes,
+                 (select min(at) from fill where not taken)::text as cut_at,
+                 (case when (select count(*) from picked) >= ${a.limit} then (select max(id) from picked)
+                       else (select max(id) from (${walk(a.facilityIds, a.after, a.limit * WALK_FACTOR)}) walked) end)::text as last) s
+    left join (
+      select l.at, l."orderId", l."internalId", l.exported, l."seqId", l."parentSeqId", l.status, l.quantity, l."facilityId",
+             l."netsuiteFacility", l.location, l.item, l."reservationId", l."allocationSent", l."lineId", l."lineQty", l.sync,
+             l.announced, l."closedSent"
+      from lines l
+      join per_order po on po."orderId" = l."orderId"
+      where not po.plain) o on true`);
+  const head = rows[0];
+  const others = head && head.orderId !== null ? groupByOrder(rows.map(({ inserted: _n, bytes: _b, cut_at: _c, last: _l, ...r }) => r)) : [];
+  return {
+    inserted: head?.inserted ?? 0, bytes: head?.bytes ?? 0, others,
+    cutAt: head?.cut_at == null ? null : Number(head.cut_at), last: head?.last == null ? null : Number(head.last),
+  };
+}
+
+/** The next `scan` ACTIVE reservations at the NetSuite facilities after `after`: an ordered primary-key range. */
+const walk = (facilityIds: string[], after: number, scan: number) => sql`
+      select id,
+             order_id,
+             order_item_seq_id,
+             facility_id
+      from reservations
+      where status = 'ACTIVE'
+        and id > ${after}::bigint
+        and facility_id = any(${p(facilityIds)}::text[])
+      order by id
+      limit ${scan}`;
+
+/**
+ * The reservations a claim round picks: the first `limit` of the walk that no live BROKERED
+ * outbox row has sent (a probe each: LATERAL … LIMIT 1 is never turned into an anti join that
+ * reads the whole outbox, so the walk costs the same at the first and at the last file).
+ */
+const pickUnsent = (facilityIds: string[], after: number, scan: number, limit: number) => sql`
+      select w.*
+      from (${walk(facilityIds, after, scan)}) w
+      left join lateral (
+        select 1 as one from external_fulfillment ef
+        where ef.reservation_id = w.id and ef.kind = 'BROKERED' and ef.superseded_at is null
+        limit 1) sent on true
+      where sent.one is null
+      order by w.id
+      limit ${limit}`;
+
+/** The plain rows of the orders `fill` takes, in reservation then sequence order (their outbox ids ascending). */
+const insertPlainRows = (fileId: string) => sql`
+      insert into external_fulfillment (
+        reservation_id,
+        order_id,
+        order_item_seq_id,
+        facility_id,
+        quantity,
+        kind,
+        line_id,
+        location,
+        closed,
+        feed_file_id,
+        payload)
+      select l."reservationId"::bigint,
+             l."orderId",
+             l."seqId",
+             l."facilityId",
+             l.quantity,
+             'BROKERED',
+             l."lineId",
+             l.location,
+             false,
+             ${fileId},
+             l.payload
+      from lines l
+      join fill on fill."orderId" = l."orderId" and fill.taken
+      where l.sends_plain
+      order by fill.at, l."seqId"
+      returning length(payload) + 1 as bytes`;
+
+/** Fact rows grouped by order: orders by `at`, then id; each order's lines in seq order. */
+function groupByOrder(rows: LineRow[]): ClaimCandidate[] {
+  const orders = new Map<string, ClaimCandidate>();
   for (const r of rows) {
     let o = orders.get(r.orderId);
-    if (!o) orders.set(r.orderId, (o = { orderId: r.orderId, internalId: r.internalId, exported: r.exported, lines: [] }));
-    const { orderId: _o, internalId: _i, exported: _e, reservationId, ...line } = r;
-    o.lines.push({
+    if (!o) {
+      o = { facts: { orderId: r.orderId, internalId: r.internalId, exported: r.exported, lines: [] }, at: r.at === null ? null : Number(r.at) };
+      orders.set(r.orderId, o);
+    }
+    const { orderId: _o, internalId: _i, exported: _e, reservationId, at: _a, ...line } = r;
+    o.facts.lines.push({
       ...line,
       quantity: Number(line.quantity),
       lineQty: line.lineQty === null ? null : Number(line.lineQty),
       reservationId: reservationId === null ? null : Number(reservationId),
     });
   }
-  const out = orderIds.map((id) => orders.get(id)).filter((o): o is OrderLineFacts => o !== undefined);
-  for (const o of out) if (o.lines.length > 1) o.lines.sort((a, b) => (a.seqId < b.seqId ? -1 : a.seqId > b.seqId ? 1 : 0));
+  const out = [...orders.values()];
+  out.sort((a, b) => (a.at ?? 0) - (b.at ?? 0) || (a.facts.orderId < b.facts.orderId ? -1 : a.facts.orderId > b.facts.orderId ? 1 : 0));
+  for (const o of out) if (o.facts.lines.length > 1) o.facts.lines.sort((a, b) => (a.seqId < b.seqId ? -1 : a.seqId > b.seqId ? 1 : 0));
   return out;
 }
 
-const col = <K extends keyof PlannedRow>(rows: PlannedRow[], k: K) => p(rows.map((r) => r[k]));
-
-/** Inserts the file's outbox rows in file order, in its claim transaction; returns their ids (ascending). */
-export async function insertBrokeredRows(tx: Tx, fileId: string, rows: PlannedRow[]): Promise<{ id: string }[]> {
-  if (!rows.length) return [];
-  return select(tx, sql`
-    insert into external_fulfillment (
-      reservation_id,
-      order_id,
-      order_item_seq_id,
-      facility_id,
-      quantity,
-      kind,
-      line_id,
-      location,
-      closed,
-      feed_file_id)
-    select v.reservation_id,
-           v.order_id,
-           v.seq_id,
-           v.facility_id,
-           v.quantity,
-           'BROKERED',
-           v.line_id,
-           v.location,
-           v.closed,
-           ${fileId}
-    from unnest(${col(rows, 'reservationId')}::bigint[],
-                ${col(rows, 'orderId')}::text[],
-                ${col(rows, 'seqId')}::text[],
-                ${col(rows, 'facilityId')}::text[],
-                ${col(rows, 'quantity')}::int[],
-                ${col(rows, 'lineId')}::text[],
-                ${col(rows, 'location')}::text[],
-                ${col(rows, 'closed')}::bool[]) with ordinality
-      as v(reservation_id, order_id, seq_id, facility_id, quantity, line_id, location, closed, n)
-    order by v.n
-    returning id::text as id`);
+/** A planned row with its CSV line, as the claim statement writes it. */
+export interface ClaimedRow extends PlannedRow {
+  /** The row's line of the file, without its line end (`external_fulfillment.payload`). */
+  payload: string;
 }
+
+/** What a brokered-items claim also settles on the items: the quantity NetSuite's line now holds (null: unchanged), the marker cleared. */
+export interface LineSettlement { orderId: string; seqId: string; quantity: number | null }
+
+const col = <K extends keyof ClaimedRow>(rows: ClaimedRow[], k: K) => p(rows.map((r) => r[k]));
 
 /**
- * The quantity NetSuite's line holds once a brokered-items file with these rows is claimed (in its
- * claim transaction); their `netsuite_sync` markers are settled.
+ * The claim of a brokered-items file, in one statement of its claim transaction: the file's outbox
+ * rows in file order (ids ascending), each with its frozen CSV line, and the items' settlements
+ * (`netsuite_line_qty` recorded where given, `netsuite_sync` cleared). Returns the rows inserted.
  */
-export async function recordSentLineQuantities(tx: Tx, lines: { orderId: string; seqId: string; quantity: number }[]): Promise<void> {
-  if (!lines.length) return;
-  await tx.execute(sql`
-    update order_items oi
-    set netsuite_line_qty = v.quantity,
-        netsuite_sync = null
-    from unnest(${p(lines.map((l) => l.orderId))}::text[],
-                ${p(lines.map((l) => l.seqId))}::text[],
-                ${p(lines.map((l) => l.quantity))}::int[])
-      as v(order_id, seq_id, quantity)
-    where oi.order_id = any(${p([...new Set(lines.map((l) => l.orderId))])}::text[])
-      and oi.order_id = v.order_id
-      and oi.seq_id = v.seq_id`);
-}
-
-/** Clears the `netsuite_sync` markers of the items (nothing left to tell NetSuite), in a claim transaction. */
-export async function clearSyncMarkers(tx: Tx, items: { orderId: string; seqId: string }[]): Promise<void> {
-  if (!items.length) return;
-  await tx.execute(sql`
-    update order_items oi
-    set netsuite_sync = null
-    from unnest(${p(items.map((r) => r.orderId))}::text[], ${p(items.map((r) => r.seqId))}::text[])
-      as v(order_id, seq_id)
-    where oi.order_id = any(${p([...new Set(items.map((r) => r.orderId))])}::text[])
-      and oi.order_id = v.order_id
-      and oi.seq_id = v.seq_id
-      and oi.netsuite_sync is not null`);
+export async function claimBrokeredRows(tx: Tx, fileId: string, rows: ClaimedRow[], settle: LineSettlement[]): Promise<number> {
+  if (!rows.length && !settle.length) return 0;
+  const [r] = await select<{ n: number }>(tx, sql`
+    with ins as (
+      insert into external_fulfillment (
+        reservation_id,
+        order_id,
+        order_item_seq_id,
+        facility_id,
+        quantity,
+        kind,
+        line_id,
+        location,
+        closed,
+        feed_file_id,
+        payload)
+      select v.reservation_id,
+             v.order_id,
+             v.seq_id,
+             v.facility_id,
+             v.quantity,
+             'BROKERED',
+             v.line_id,
+             v.location,
+             v.closed,
+             ${fileId},
+             v.payload
+      from unnest(${col(rows, 'reservationId')}::bigint[],
+                  ${col(rows, 'orderId')}::text[],
+                  ${col(rows, 'seqId')}::text[],
+                  ${col(rows, 'facilityId')}::text[],
+                  ${col(rows, 'quantity')}::int[],
+                  ${col(rows, 'lineId')}::text[],
+                  ${col(rows, 'location')}::text[],
+                  ${col(rows, 'closed')}::bool[],
+                  ${col(rows, 'payload')}::text[]) with ordinality
+        as v(reservation_id, order_id, seq_id, facility_id, quantity, line_id, location, closed, payload, n)
+      order by v.n
+      returning 1
+    ), settled as (
+      update order_items oi
+      set netsuite_line_qty = coalesce(u.quantity, oi.netsuite_line_qty),
+          netsuite_sync = null
+      from unnest(${p(settle.map((l) => l.orderId))}::text[],
+                  ${p(settle.map((l) => l.seqId))}::text[],
+                  ${p(settle.map((l) => l.quantity))}::int[])
+        as u(order_id, seq_id, quantity)
+      where oi.order_id = any(${p([...new Set(settle.map((l) => l.orderId))])}::text[])
+        and oi.order_id = u.order_id
+        and oi.seq_id = u.seq_id
+        and (u.quantity is not null or oi.netsuite_sync is not null)
+      returning 1
+    )
+    select (select count(*) from ins)::int as n`);
+  return r?.n ?? 0;
 }
 
 /** The quantity each NetSuite line holds after a sales-order export (the original items), in its claim transaction. */
@@ -270,5 +446,46 @@ export function outboxPage(
     cross join lateral (select product_id from order_items oi
                         where oi.order_id = ef.order_id and oi.seq_id = ef.order_item_seq_id limit 1) oi
     join products p on p.id = oi.product_id
+    order by ef.id`);
+}
+
+/**
+ * A brokered-items file row: its frozen CSV line, or (`payload` null: claimed before the column
+ * existed) what the line is encoded from, with the order's and product's NetSuite ids as they are now.
+ */
+export interface BrokeredFileRow {
+  payload: string | null;
+  internalId: string | null;
+  lineId: string | null;
+  item: string | null;
+  location: string | null;
+  quantity: number | null;
+  closed: boolean | null;
+  orderLineId: string | null;
+}
+
+/**
+ * Every row of a brokered-items file in file (outbox id) order, in one ordered scan of the file's
+ * index. Only a row without its line (claimed before lines were frozen) reads more: its fields and,
+ * by probes evaluated for that row alone (CASE), the order's and product's NetSuite ids.
+ */
+export function brokeredFileRows(db: Db, fileId: string): Promise<BrokeredFileRow[]> {
+  return select(db, sql`
+    select ef.payload,
+           case when ef.payload is null then (
+             select netsuite_order_id from orders where id = ef.order_id) end as "internalId",
+           case when ef.payload is null then ef.line_id end as "lineId",
+           case when ef.payload is null then (
+             select p.netsuite_item_id
+             from order_items oi
+             join products p on p.id = oi.product_id
+             where oi.order_id = ef.order_id and oi.seq_id = ef.order_item_seq_id) end as item,
+           case when ef.payload is null then ef.location end as location,
+           case when ef.payload is null then ef.quantity end as quantity,
+           case when ef.payload is null then ef.closed end as closed,
+           case when ef.payload is null then ef.order_item_seq_id end as "orderLineId"
+    from external_fulfillment ef
+    where ef.feed_file_id = ${fileId}
+      and ef.kind = 'BROKERED'
     order by ef.id`);
 }

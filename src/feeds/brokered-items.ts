@@ -7,26 +7,29 @@
  * re-send asked; orders with a NetSuite id, in id order) and those holding an allocation at a
  * NetSuite facility that no live outbox row has sent (in reservation order). For each order
  * `planOrderLines` (src/domain/netsuite-lines.ts) decides the rows — allocations, split pieces,
- * reduced original lines, closed lines — and what waits. All rows of one order go to one file;
- * an order's rows are never cut across files. The outbox rows record the line id and location
- * written, so a re-upload regenerates the same file; the same claim records the quantity NetSuite's
- * line now holds and clears the markers. Items that wait are counted `waitingForIds` (never
- * dropped); rows whose ids NetSuite would refuse are counted `invalidIds` and reported.
+ * reduced original lines, closed lines — and what waits; an order whose items are all plain (only
+ * unsent allocations to tell, every id known and safe) is planned by the same rules in SQL, in the
+ * statement that finds it (`claimPlainAllocations`), so a file of plain orders is claimed by one
+ * statement. All rows of one order go to one file; an order's rows are never cut across files.
+ *
+ * Each outbox row keeps its CSV line (`payload`, the codec's `encodeLine`), frozen at claim: a
+ * file is its header and its rows' lines in one ordered scan, so a re-upload after a crash is the
+ * same bytes even if an id changed meanwhile. The claim also records the quantity NetSuite's line
+ * now holds and clears the markers. Items that wait are counted `waitingForIds` (never dropped);
+ * rows whose ids NetSuite would refuse are counted `invalidIds` and reported.
  */
 import type { Db, Tx } from '../db/client';
 import {
-  clearSyncMarkers, countMarkedWithoutOrderId, insertBrokeredRows, lineFacts, markedOrders, netsuiteFacilityIds, outboxPage,
-  recordSentLineQuantities, unsentAllocations,
+  brokeredFileRows, claimBrokeredRows, claimPlainAllocations, countMarkedWithoutOrderId, markedOrderFacts, netsuiteFacilityIds, outboxPage,
+  type BrokeredFileRow, type ClaimCandidate, type ClaimedRow, type LineSettlement,
 } from '../db/outbox.repo';
 import { disableJit } from '../db/rows';
-import { planOrderLines, plannedRowBytes, type PlannedRow } from '../domain/netsuite-lines';
-import { brokeredItemsFeed, type BrokeredItemRow } from './codec';
+import { planOrderLines, type OrderLinePlan, type PlannedRow } from '../domain/netsuite-lines';
+import { brokeredItemsFeed, FeedEncodeError, type BrokeredItemRow } from './codec';
 import { fromOutboundFeed, type JobContext } from './common';
 import type { ClaimResult, ExportSpec } from './export-runner';
 
 const PAGE = 5000;
-/** Orders looked at per round of a claim. */
-const ORDERS_PER_ROUND = 2000;
 /** Lock shared by the two feeds of `salesorder/update/`: a new piece is announced by one of them only. */
 export const SALESORDER_UPDATE_LOCK = 'feed-export:salesorder-update';
 
@@ -35,36 +38,14 @@ interface ClaimState {
   afterOrder?: string;
   markedDone?: boolean;
   afterReservation?: number;
+  /** The NetSuite facilities, read by the first claim of the run. */
+  facilityIds?: string[];
+  /** The allocations source is exhausted for this run. */
+  allocationsDone?: boolean;
   waitingForIds?: number;
   invalidIds?: number;
   /** Orders already counted as waiting in this run. */
   counted?: Set<string>;
-}
-
-interface Round {
-  source: 'marked' | 'allocations';
-  /** Order ids in claim order; for allocations, the reservation id each was first found at. */
-  orders: { orderId: string; at?: number }[];
-  /** Allocations source: the last reservation id looked at. */
-  last?: number;
-}
-
-async function nextRound(tx: Db, s: ClaimState, facilityIds: string[]): Promise<Round | null> {
-  if (!s.markedDone) {
-    const marked = await markedOrders(tx, s.afterOrder ?? '', ORDERS_PER_ROUND);
-    if (marked.length) return { source: 'marked', orders: marked };
-    s.markedDone = true;
-  }
-  if (!facilityIds.length) return null;
-  const found = await unsentAllocations(tx, facilityIds, s.afterReservation ?? 0, ORDERS_PER_ROUND);
-  if (!found.length) return null;
-  const seen = new Set<string>();
-  const orders: Round['orders'] = [];
-  for (const r of found) {
-    if (!seen.has(r.orderId)) orders.push({ orderId: r.orderId, at: Number(r.id) });
-    seen.add(r.orderId);
-  }
-  return { source: 'allocations', orders, last: Number(found[found.length - 1].id) };
 }
 
 function countWaiting(s: ClaimState, orderId: string, waiting: number, invalid: number, ctx: JobContext) {
@@ -79,79 +60,162 @@ function countWaiting(s: ClaimState, orderId: string, waiting: number, invalid: 
   }
 }
 
+/** The file being claimed: rows and bytes so far, the planner's rows not written yet, the limits. */
 interface FileBuild {
-  rows: PlannedRow[];
-  settled: { orderId: string; seqId: string }[];
-  /** Orders planned into this file (a later round of the same claim must not plan them again). */
-  orders: Set<string>;
+  count: number;
   bytes: number;
+  pending: ClaimedRow[];
+  settled: { orderId: string; seqId: string }[];
   limit: number;
   maxBytes: number;
 }
 
-/** Adds the orders of a round to the file; returns false when the file is full (the cursors stop before that order). */
-async function addRound(tx: Db, round: Round, file: FileBuild, s: ClaimState, ctx: JobContext): Promise<boolean> {
-  const fresh = round.orders.filter((o) => !file.orders.has(o.orderId));
-  const facts = new Map((await lineFacts(tx, fresh.map((o) => o.orderId))).map((o) => [o.orderId, o]));
-  for (const c of round.orders) {
-    const order = facts.get(c.orderId);
-    if (order) file.orders.add(c.orderId);
-    const plan = order ? planOrderLines(order) : undefined;
-    if (plan) {
-      const size = plan.rows.reduce((n, r) => n + plannedRowBytes(r), 0);
-      const fits = file.rows.length + plan.rows.length <= file.limit && file.bytes + size <= file.maxBytes;
-      if (!fits && file.rows.length) {
-        if (round.source === 'allocations') s.afterReservation = c.at! - 1;
-        return false;
-      }
-      if (fits) {
-        file.rows.push(...plan.rows);
-        file.bytes += size;
-        const inFile = new Set(plan.rows.map((r) => r.seqId));
-        for (const seqId of plan.settled) if (!inFile.has(seqId)) file.settled.push({ orderId: c.orderId, seqId });
-      }
-      countWaiting(s, c.orderId, plan.waiting.length, plan.invalid.length + (fits ? 0 : plan.rows.length), ctx);
+/** The row as the file writes it. */
+const fileRow = (r: PlannedRow): BrokeredItemRow => ({
+  internalId: r.internalId, lineId: r.lineId ?? undefined, item: r.item, location: r.location ?? undefined,
+  quantity: r.quantity, closed: r.closed ? 'T' : 'F', orderLineId: r.seqId,
+});
+
+/**
+ * The order's rows with their CSV lines, encoded by the codec now (the file is these lines, so a
+ * re-upload is the same bytes whatever changes later). A row the codec refuses is invalid: it
+ * waits (its marker kept) and is reported, it never reaches a file.
+ */
+function encodePlan(plan: OrderLinePlan): { rows: ClaimedRow[]; settled: string[]; refused: number } {
+  const rows: ClaimedRow[] = [];
+  const refusedSeq = new Set<string>();
+  for (const r of plan.rows) {
+    try {
+      rows.push({ ...r, payload: brokeredItemsFeed.encodeLine(fileRow(r)) });
+    } catch (e) {
+      if (!(e instanceof FeedEncodeError)) throw e;
+      refusedSeq.add(r.seqId);
     }
-    if (round.source === 'marked') s.afterOrder = c.orderId;
   }
-  if (round.source === 'allocations') s.afterReservation = round.last;
+  return { rows, settled: plan.settled.filter((seq) => !refusedSeq.has(seq)), refused: refusedSeq.size };
+}
+
+/** Plans one order into the file; false when it does not fit (and the file holds rows already: the claim stops before it). */
+function addOrder(c: ClaimCandidate, file: FileBuild, s: ClaimState, ctx: JobContext): boolean {
+  const orderId = c.facts.orderId;
+  const plan = planOrderLines(c.facts);
+  const { rows, settled, refused } = encodePlan(plan);
+  const size = rows.reduce((n, r) => n + Buffer.byteLength(r.payload) + 1, 0);
+  const fits = file.count + rows.length <= file.limit && file.bytes + size <= file.maxBytes;
+  if (!fits && file.count) return false;
+  if (fits) {
+    file.pending.push(...rows);
+    file.count += rows.length;
+    file.bytes += size;
+    const inFile = new Set(rows.map((r) => r.seqId));
+    for (const seqId of settled) if (!inFile.has(seqId)) file.settled.push({ orderId, seqId });
+  }
+  countWaiting(s, orderId, plan.waiting.length, plan.invalid.length + refused + (fits ? 0 : rows.length), ctx);
   return true;
 }
 
 /**
- * After a file's rows are claimed: the quantity NetSuite's line now holds, and the markers that
- * are settled (`sent`: rows of the file; `settled`: items with nothing left to say).
+ * What the claim settles on the items: the quantity NetSuite's line holds once the file is sent
+ * (rows that change it), and the markers cleared (`sent`: rows of the file; `settled`: items with
+ * nothing left to say).
  */
-async function markLinesSent(tx: Tx, sent: PlannedRow[], settled: { orderId: string; seqId: string }[]): Promise<void> {
-  await recordSentLineQuantities(tx, sent.filter((r) => r.recordQuantity));
-  await clearSyncMarkers(tx, [...settled, ...sent.filter((r) => !r.recordQuantity && r.clearsMarker)]);
+function settlements(sent: PlannedRow[], settled: { orderId: string; seqId: string }[]): LineSettlement[] {
+  return [
+    ...sent.filter((r) => r.recordQuantity).map((r) => ({ orderId: r.orderId, seqId: r.seqId, quantity: r.quantity })),
+    ...[...settled, ...sent.filter((r) => !r.recordQuantity && r.clearsMarker)].map((r) => ({ orderId: r.orderId, seqId: r.seqId, quantity: null })),
+  ];
 }
 
+/** Writes the planner's rows of the round (one statement, when there are any), so the next round sees them sent. */
+async function writePending(tx: Tx, fileId: string, file: FileBuild): Promise<void> {
+  if (!file.pending.length && !file.settled.length) return;
+  await claimBrokeredRows(tx, fileId, file.pending, settlements(file.pending, file.settled));
+  file.pending = [];
+  file.settled = [];
+}
+
+/** A round of the marked source; false when the file is full or the source is exhausted for this claim. */
+async function markedRound(tx: Tx, fileId: string, file: FileBuild, s: ClaimState, ctx: JobContext): Promise<boolean> {
+  const orders = await markedOrderFacts(tx, s.afterOrder ?? '', Math.max(1, file.limit - file.count));
+  if (!orders.length) {
+    s.markedDone = true;
+    return true;
+  }
+  let full = false;
+  for (const c of orders) {
+    if (!addOrder(c, file, s, ctx)) {
+      full = true;
+      break;
+    }
+    s.afterOrder = c.facts.orderId;
+  }
+  await writePending(tx, fileId, file);
+  return !full && file.count < file.limit;
+}
+
+/**
+ * A round of the allocations source: plain orders written by the statement that finds them, the
+ * others planned here (those before where the statement stopped). The cursor stops before the
+ * first order not taken; false when the file is full or the source is exhausted.
+ */
+async function allocationRound(tx: Tx, fileId: string, file: FileBuild, s: ClaimState, ctx: JobContext): Promise<boolean> {
+  s.facilityIds ??= (await netsuiteFacilityIds(tx)).map((f) => f.id);
+  const room = file.limit - file.count;
+  const r = s.facilityIds.length ? await claimPlainAllocations(tx, {
+    fileId, facilityIds: s.facilityIds, after: s.afterReservation ?? 0, limit: room, room, roomBytes: file.maxBytes - file.bytes,
+  }) : null;
+  if (!r || r.last === null) {
+    s.allocationsDone = true;
+    return false;
+  }
+  file.count += r.inserted;
+  file.bytes += r.bytes;
+  let stop = r.cutAt;
+  for (const c of r.others) {
+    if (stop !== null && c.at! >= stop) break;
+    if (!addOrder(c, file, s, ctx)) stop = c.at;
+  }
+  s.afterReservation = stop === null ? r.last : stop - 1;
+  await writePending(tx, fileId, file);
+  return stop === null && file.count < file.limit;
+}
+
+/**
+ * One file's claim: rounds of the marked source, then of the allocations source, until the file is
+ * full or nothing is left; in a round each order is planned and written with its CSV lines. A
+ * file of plain orders takes one statement (`claimPlainAllocations`).
+ */
 async function claimBrokered(tx: Tx, fileId: string, limit: number, maxBytes: number, s: ClaimState, ctx: JobContext): Promise<ClaimResult> {
   // The claim's statements are big; JIT compilation would cost more than it saves (PGlite accepts it too).
   await disableJit(tx);
-  const facilityIds = (await netsuiteFacilityIds(tx)).map((f) => f.id);
-  const file: FileBuild = { rows: [], settled: [], orders: new Set(), bytes: brokeredItemsFeed.header.length + 1, limit, maxBytes };
-  for (let round = await nextRound(tx, s, facilityIds); round; round = await nextRound(tx, s, facilityIds)) {
-    if (!(await addRound(tx, round, file, s, ctx))) break;
-  }
-  const ids = await insertBrokeredRows(tx, fileId, file.rows);
-  await markLinesSent(tx, file.rows, file.settled);
-  return {
-    rows: ids.length,
-    hint: ids.length ? { firstId: ids[0].id, lastId: ids[ids.length - 1].id } : undefined,
-    more: ids.length > 0,
-  };
+  const file: FileBuild = { count: 0, bytes: brokeredItemsFeed.header.length + 1, pending: [], settled: [], limit, maxBytes };
+  while (!s.markedDone) if (!(await markedRound(tx, fileId, file, s, ctx))) return { rows: file.count, more: true };
+  while (!s.allocationsDone && (await allocationRound(tx, fileId, file, s, ctx)));
+  return { rows: file.count, more: file.count > 0 };
 }
+
+/**
+ * The lines of a brokered-items file, in one ordered scan: each row's frozen line, or for a row
+ * claimed before lines were frozen, its line encoded now (from the ids as they are now).
+ */
+async function* brokeredLines(db: Db, fileId: string): AsyncGenerator<string> {
+  const rows = await brokeredFileRows(db, fileId);
+  for (let i = 0; i < rows.length; i++) yield rows[i].payload ?? brokeredItemsFeed.encodeLine(fallbackRow(rows[i]), i + 1);
+}
+
+const fallbackRow = (r: BrokeredFileRow): BrokeredItemRow => ({
+  internalId: r.internalId ?? '', lineId: r.lineId ?? undefined, item: r.item ?? '', location: r.location ?? undefined,
+  quantity: r.quantity ?? '', closed: r.closed ? 'T' : 'F', orderLineId: r.orderLineId ?? '',
+});
 
 /** The export spec of `GEN_BRKR_ORD_FD_NS` (see the module comment). */
 export function brokeredItemsExport(): ExportSpec<BrokeredItemRow> {
   return {
     ...fromOutboundFeed(brokeredItemsFeed),
     lockName: SALESORDER_UPDATE_LOCK,
-    createEncoder: () => brokeredItemsFeed.createEncoder(),
+    header: brokeredItemsFeed.header,
     claim: (tx, { fileId, limit, maxBytes, state, ctx }) => claimBrokered(tx, fileId, limit, maxBytes, state as ClaimState, ctx),
-    rows: (db, args) => readBrokeredRows(db, args.fileId, args.rowCount, args.hint as OutboxHint | undefined),
+    lines: (db, args) => brokeredLines(db, args.fileId),
     async waiting(db, _deps, state) {
       const s = state as ClaimState;
       return { waitingForIds: (s.waitingForIds ?? 0) + (await countMarkedWithoutOrderId(db)), invalidIds: s.invalidIds ?? 0 };
@@ -186,14 +250,5 @@ export async function* readOutboxFile(db: Db, kind: 'BROKERED' | 'FULFILLED', fi
     after = rows[rows.length - 1].id;
     next = left > 0 ? fetch(left) : undefined;
     yield* rows;
-  }
-}
-
-async function* readBrokeredRows(db: Db, fileId: string, rowCount: number, hint?: OutboxHint): AsyncGenerator<BrokeredItemRow> {
-  for await (const r of readOutboxFile(db, 'BROKERED', fileId, rowCount, hint)) {
-    yield {
-      internalId: r.internalId, lineId: r.lineId ?? undefined, item: r.item ?? '', location: r.location ?? undefined,
-      quantity: r.quantity, closed: r.closed ? 'T' : 'F', orderLineId: r.orderLineId,
-    };
   }
 }

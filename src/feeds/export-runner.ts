@@ -6,20 +6,22 @@
  *    same content (`already-present` on the server counts as success).
  * 2. Then, file after file: in ONE transaction, pick at most `maxRowsPerFile` eligible records,
  *    mark them with a new file id (outbox rows / `feed_file_id`) and insert the `feed_files` row
- *    (OUT, PENDING_UPLOAD, name from the codec's `fileName(now, run)`). Commit. Then regenerate the
- *    content FROM THE DATABASE by file id, streaming it through the codec's encoder into
- *    `putAtomic`, and mark the file UPLOADED (with its SHA-256 and size). The next file's claim
- *    transaction runs on another connection while a file uploads (pipelining; the transaction
- *    itself never waits on the transport).
+ *    (OUT, PENDING_UPLOAD, name from the codec's `fileName(now, run)`). Commit. Then generate the
+ *    content FROM THE DATABASE by file id into `putAtomic` — the rows read back through the
+ *    codec's encoder (`RowExportSpec`), or the header and the CSV lines the claim froze
+ *    (`LineExportSpec`) — and mark the file UPLOADED (with its SHA-256 and size). The next file's
+ *    claim transaction runs on another connection while a file uploads (pipelining; the
+ *    transaction itself never waits on the transport).
  *
  * A crash after the commit leaves a PENDING_UPLOAD file that step 1 of the next run uploads: a
  * record is never in two files and never lost. An upload failure increments `attempts`, records
  * `last_error`, leaves the file PENDING_UPLOAD and is thrown to the job (pg-boss retries with
  * backoff). No transaction is open while the transport is used: claims are one short transaction,
- * reads are keyset pages in autocommit.
+ * reads run in autocommit.
  *
- * The file content is a function of the recorded records and the reference data they point at
- * (NetSuite ids, which are set once); it is regenerated identically on retry.
+ * The file content is a function of what the claim recorded: for a line feed the lines
+ * themselves (byte-stable whatever changes later); for a row feed the records and the reference
+ * data they point at (NetSuite ids, which are set once), regenerated identically on retry.
  */
 import { Readable, pipeline, type Transform } from 'node:stream';
 import type { Db, Tx } from '../db/client';
@@ -66,8 +68,8 @@ export interface ReadArgs {
   deps: FeedDeps;
 }
 
-/** An export feed: its codec feed and folder, its claim, how its files' rows are read, what waits. */
-export interface ExportSpec<Row extends object> {
+/** What every export feed has: its codec feed and folder, its claim, what waits. */
+interface ExportSpecBase {
   /** Codec feed name, stored in `feed_files.feed`. */
   feed: string;
   /** Codec folder, e.g. `salesorder/update/`. */
@@ -75,14 +77,32 @@ export interface ExportSpec<Row extends object> {
   fileName(date: Date, runPart: string): string;
   /** Advisory lock the claims take (default: one per feed); feeds sharing a folder may share one. */
   lockName?: string;
-  createEncoder(deps: FeedDeps): Transform;
   /** Inside the claiming transaction: mark up to `limit` eligible records with `fileId`. */
   claim(tx: Tx, args: ClaimArgs): Promise<ClaimResult>;
-  /** The rows of a claimed file, in file order, read page by page without a transaction. */
-  rows(db: Db, args: ReadArgs): AsyncIterable<Row>;
   /** Counters added to the job after each run, e.g. `{ waitingForIds: 3 }` (`state`: the claims' state). */
   waiting?(db: Db, deps: FeedDeps, state: Record<string, unknown>): Promise<Record<string, number>>;
 }
+
+/** A feed whose files are regenerated from the records: row objects read back, through the codec's encoder. */
+export interface RowExportSpec<Row extends object> extends ExportSpecBase {
+  createEncoder(deps: FeedDeps): Transform;
+  /** The rows of a claimed file, in file order, read page by page without a transaction. */
+  rows(db: Db, args: ReadArgs): AsyncIterable<Row>;
+}
+
+/**
+ * A feed whose claim froze each row's CSV line (encoded by the codec at claim time): a file is its
+ * header and those lines, so a re-upload is the same bytes whatever changed since the claim.
+ */
+export interface LineExportSpec extends ExportSpecBase {
+  /** The exact header line, without its line end. */
+  header: string;
+  /** The lines of a claimed file in file order, without line ends, read without a transaction. */
+  lines(db: Db, args: ReadArgs): AsyncIterable<string>;
+}
+
+/** An export feed (see `RowExportSpec`, `LineExportSpec`). */
+export type ExportSpec<Row extends object> = RowExportSpec<Row> | LineExportSpec;
 
 /** The counts of a run and the files it uploaded. */
 export interface ExportResult {
@@ -199,22 +219,49 @@ async function createAndUpload<Row extends object>(
   }
 }
 
-/** Streams the file's rows from the database through the encoder into `putAtomic`. */
-async function uploadFile<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, f: FileToUpload, ctx: JobContext): Promise<void> {
-  const db = deps.database.db;
+/** Bytes of a file's lines gathered per chunk handed to the transport. */
+const CHUNK_BYTES = 64 * 1024;
+
+/** The file's content: its rows through the encoder, or its header and frozen lines in chunks. */
+function fileContent<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, f: FileToUpload, ctx: JobContext): Readable {
+  const args: ReadArgs = { fileId: f.id, rowCount: f.rowCount, hint: f.hint, params: ctx.params ?? {}, deps };
+  const mismatch = (produced: number) =>
+    new Error(`file ${f.fileName} (${f.id}) has ${produced} rows in the database, ${f.rowCount} were recorded: not uploaded`);
+  if ('lines' in spec) {
+    const lines = spec.lines(deps.database.db, args);
+    return Readable.from((async function* () {
+      let produced = 0;
+      let chunk = `${spec.header}\n`;
+      for await (const line of lines) {
+        produced++;
+        chunk += `${line}\n`;
+        if (chunk.length >= CHUNK_BYTES) {
+          yield Buffer.from(chunk);
+          chunk = '';
+        }
+      }
+      if (produced !== f.rowCount) throw mismatch(produced);
+      yield Buffer.from(chunk);
+    })());
+  }
+  const rows = spec.rows(deps.database.db, args);
   async function* produce(): AsyncGenerator<Row> {
     let produced = 0;
-    for await (const row of spec.rows(db, { fileId: f.id, rowCount: f.rowCount, hint: f.hint, params: ctx.params ?? {}, deps })) {
+    for await (const row of rows) {
       produced++;
       yield row;
     }
-    if (produced !== f.rowCount) {
-      throw new Error(`file ${f.fileName} (${f.id}) has ${produced} rows in the database, ${f.rowCount} were recorded: not uploaded`);
-    }
+    if (produced !== f.rowCount) throw mismatch(produced);
   }
-  const source = pipeline(Readable.from(produce()), spec.createEncoder(deps), () => {
+  return pipeline(Readable.from(produce()), spec.createEncoder(deps), () => {
     /* errors surface through putAtomic, which consumes the encoder */
   });
+}
+
+/** Streams the file's content from the database into `putAtomic`. */
+async function uploadFile<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, f: FileToUpload, ctx: JobContext): Promise<void> {
+  const db = deps.database.db;
+  const source = fileContent(deps, spec, f, ctx);
   try {
     const put = await deps.transport.putAtomic(transportDir(f.folder), f.fileName, source);
     await markOutFileUploaded(db, f.id, put);

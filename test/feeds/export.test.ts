@@ -116,7 +116,7 @@ describe.each(ENGINES)('feed export on %s', (engine) => {
     // A smaller per-file limit from the job params.
     await seedAllocatedItems(env.d.db, 7, { prefix: 'SQ' });
     expect((await env.run('GEN_BRKR_ORD_FD_NS', { maxRowsPerFile: 3 })).counts).toMatchObject({ filesCreated: 3, rowsExported: 7 });
-  });
+  }, 180_000); // seeds and reads back 25,010 rows: minutes on a loaded machine
 
   it('neutralises formula injection in free-text cells, keeps numbers and signed quantities as they are', async () => {
     const db = env.d.db;

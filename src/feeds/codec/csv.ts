@@ -79,6 +79,27 @@ export function encodeCsv(
   return stringify(cells, { ...STRINGIFY_OPTIONS, header: true, columns: headerOption(columns) });
 }
 
+/** A cell needs RFC 4180 quotes when it holds the delimiter, a quote or a line break (`quote_record_delimiter`). */
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One data row as the streaming encoder writes it, without its `\n`: the same cell rules
+ * (`encodeRowCells`: formula neutralisation, numbers and ids validated) and the quoting
+ * csv-stringify applies with these options (a cell holding `"`, `,`, CR or LF is quoted, its
+ * quotes doubled; an empty cell stays empty). Throws `FeedEncodeError`. `test/feeds/export-payload.test.ts`
+ * checks it byte for byte against the encoder.
+ */
+export function encodeCsvLine(columns: readonly ColumnSpec[], row: object, options: EncodeOptions = {}, record = 1): string {
+  const cells = encodeRowCells(columns, withFixed(row, options.fixed), record);
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (i > 0) line += ',';
+    line += NEEDS_QUOTES.test(c) ? `"${c.replaceAll('"', '""')}"` : c;
+  }
+  return line;
+}
+
 /** UTF-8 size of one encoded row line (or of the header line when `row` is `null`), `\n` included. */
 export function csvLineBytes(columns: readonly ColumnSpec[], row: object | null, record = 1): number {
   const cells = row === null ? columns.map((c) => c.name) : encodeRowCells(columns, row as Record<string, unknown>, record);

@@ -5,7 +5,7 @@
 import type { Readable, Transform } from 'node:stream';
 import type { z } from 'zod';
 import type { ColumnSpec } from './cells';
-import { type DecodeResult, type EncodeOptions, createCsvEncoder, decodeCsv, encodeCsv } from './csv';
+import { type DecodeResult, type EncodeOptions, createCsvEncoder, decodeCsv, encodeCsv, encodeCsvLine } from './csv';
 import { type FeedFileExt, feedFileName, inboundNamePattern, isSafeFeedFileName, outboundNamePattern } from './names';
 
 /** Seen from the OMS: `outbound` = OMS → NetSuite, `inbound` = NetSuite → OMS. */
@@ -41,6 +41,11 @@ export interface CsvFeed<Row extends object, Rec> extends FeedInfo {
   encode(rows: Iterable<Row>): string;
   /** Streaming encode: object rows in, CSV text out, header first. */
   createEncoder(): Transform;
+  /**
+   * One data row exactly as `createEncoder` writes it, without the `\n` (`record`: its 1-based
+   * number, for the error). Throws `FeedEncodeError`.
+   */
+  encodeLine(row: Row, record?: number): string;
   /** Streaming decode, see `decodeCsv`. */
   decode(input: Readable | string | Buffer | Uint8Array): AsyncGenerator<DecodeResult<Rec>, void, undefined>;
 }
@@ -73,6 +78,7 @@ function csvParts<Row extends object, Rec>(def: CsvFeedDef<Rec>, pattern: RegExp
     isFileName: (name: string) => isSafeFeedFileName(name, pattern),
     encode: (rows: Iterable<Row>) => encodeCsv(columns, rows, encodeOptions),
     createEncoder: () => createCsvEncoder(columns, encodeOptions),
+    encodeLine: (row: Row, record = 1) => encodeCsvLine(columns, row, encodeOptions, record),
     decode: (input: Readable | string | Buffer | Uint8Array) => decodeCsv(columns, input, schema),
   };
 }
