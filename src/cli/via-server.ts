@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { EXIT_SKIPPED } from './jobs-commands';
+import { exceptionsPage } from './brokering-commands';
 import { printJson, printProblem, UsageError } from './support';
 
 type Body = Record<string, any>;
@@ -49,6 +50,37 @@ const brokerRun: ServerCommand = async (call) => {
   process.exitCode = 1;
 };
 
+/** A refusal as the direct command reports it: the server's message (e.g. not found) as a `UsageError`, exit 2. */
+const failed = (r: { status: number; body: Body }) =>
+  r.status >= 400 && r.status < 500 && typeof r.body.message === 'string' ? new UsageError(r.body.message) : refused(r);
+
+const brokerShow: ServerCommand = async (call, [id]) => {
+  const r = await call(`/brokering/runs/${encodeURIComponent(id)}`);
+  if (r.status !== 200) throw failed(r);
+  const { decisions, ...run } = r.body;
+  printJson({ kind: 'ok', run, decisions });
+};
+
+const explain: ServerCommand = async (call, [id]) => {
+  const r = await call(`/orders/${encodeURIComponent(id)}/routing`);
+  if (r.status !== 200) throw failed(r);
+  printJson(r.body.decisions);
+};
+
+const exceptionsList: ServerCommand = async (call, _args, opts) => {
+  const { limit, offset } = exceptionsPage(opts as { limit: string; offset: string });
+  const r = await call(`/exceptions?limit=${limit}&offset=${offset}`);
+  if (r.status !== 200) throw failed(r);
+  printJson(r.body.exceptions);
+  if (r.body.nextOffset != null) process.stderr.write(`oms: more orders in Exception: --offset ${r.body.nextOffset}\n`);
+};
+
+const exceptionRetry: ServerCommand = async (call, [id]) => {
+  const r = await call(`/exceptions/${encodeURIComponent(id)}/retry`, { method: 'POST' });
+  if (r.status !== 200) throw failed(r);
+  printJson({ id, status: r.body.status });
+};
+
 const orderShow: ServerCommand = async (call, [id]) => {
   const r = await call(`/orders/${encodeURIComponent(id)}`);
   if (r.status === 404) throw new UsageError(`order ${id} not found`);
@@ -69,6 +101,10 @@ const SERVER_COMMANDS: Record<string, ServerCommand> = {
   'jobs run': runJob,
   'orders show': orderShow,
   'broker run': brokerRun,
+  'broker show': brokerShow,
+  'explain': explain,
+  'exceptions list': exceptionsList,
+  'exceptions retry': exceptionRetry,
 };
 
 /** `jobs pause` for the `pause` command under `jobs`. */

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderBody } from '../support/fixtures';
 import { ensureBuilt } from './built';
 
 const dir = mkdtempSync(join(tmpdir(), 'oms-owner-'));
@@ -92,8 +93,54 @@ describe('the embedded database has one owner', () => {
     expect(list.code, list.err).toBe(0);
     expect(JSON.parse(list.out)).toContainEqual(expect.objectContaining({ name: 'GEN_BRKR_ORD_FD_NS', enabled: false }));
 
+    // Brokering's read commands and the Exception list too. No scheduled run brokers behind the test's back.
+    expect(oms(['jobs', 'pause', 'BROKERING_RUN']).code).toBe(0);
+    const api = async (method: string, path: string, body?: unknown): Promise<any> =>
+      (await fetch(`${a.url}${path}`, { method, headers: { ...local(), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined })).json();
+    await api('PUT', '/products/OWNER_NO_STOCK', { name: 'Never stocked' });
+    const parked = await api('POST', '/orders', orderBody({ externalId: 'OWNER-EXC', items: [{ productId: 'OWNER_NO_STOCK', quantity: 1, unitPrice: 10 }] }));
+    await api('POST', `/orders/${parked.id}/approve`);
+    const run2 = oms(['broker', 'run']);
+    expect(run2.code, run2.err).toBe(0);
+    const runId = JSON.parse(run2.out).id;
+    const exceptions = oms(['exceptions', 'list']);
+    expect(exceptions.code, exceptions.err).toBe(0);
+    expect(exceptions.err).toContain('going through its HTTP API');
+    expect(JSON.parse(exceptions.out)).toContainEqual(expect.objectContaining({ id: parked.id, reason: 'INSUFFICIENT_STOCK' }));
+    const explain = oms(['explain', parked.id]);
+    expect(explain.code, explain.err).toBe(0);
+    expect(JSON.parse(explain.out)[0]).toMatchObject({ runId });
+    const shown = oms(['broker', 'show', runId]);
+    expect(shown.code, shown.err).toBe(0);
+    expect(JSON.parse(shown.out)).toMatchObject({ kind: 'ok', run: { id: runId, status: 'COMPLETED' } });
+    expect(JSON.parse(shown.out).decisions).toContainEqual(expect.objectContaining({ orderId: parked.id }));
+    // An unknown id: exit 2 with the message the command gives without the server.
+    for (const [args, message] of [
+      [['broker', 'show', 'NO_SUCH_RUN'], 'oms: brokering run NO_SUCH_RUN not found'], [['explain', 'NO_SUCH_ORDER'], 'oms: order NO_SUCH_ORDER not found'],
+      [['exceptions', 'retry', 'NO_SUCH_ORDER'], 'oms: order NO_SUCH_ORDER not found'],
+    ] as const) {
+      const r = oms([...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toContain(message);
+    }
+    const retried = oms(['exceptions', 'retry', parked.id]);
+    expect(retried.code, retried.err).toBe(0);
+    expect(JSON.parse(retried.out)).toEqual({ id: parked.id, status: 'APPROVED' });
+    expect(oms(['exceptions', 'retry', parked.id])).toMatchObject({ code: 2, err: expect.stringMatching(/not in Exception/) });
+    const after = oms(['exceptions', 'list']);
+    expect(JSON.parse(after.out)).not.toContainEqual(expect.objectContaining({ id: parked.id }));
+
     expect(await stop(a.p)).toBe(0);
     expect(existsSync(lock)).toBe(false);
+
+    // Without the server the same commands open the folder themselves and print the same JSON.
+    for (const [args, through] of [[['broker', 'show', runId], shown.out], [['explain', parked.id], explain.out], [['exceptions', 'list'], after.out]]) {
+      const direct = oms(args as string[]);
+      expect(direct.code, direct.err).toBe(0);
+      expect(direct.err).not.toContain('going through its HTTP API');
+      expect(JSON.parse(direct.out), (args as string[]).join(' ')).toEqual(JSON.parse(through as string));
+    }
 
     // A lock left by a process that is gone: a pid that has exited (and been reaped) on this host.
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
@@ -105,5 +152,5 @@ describe('the embedded database has one owner', () => {
     expect(await job(b.url, 'GEN_BRKR_ORD_FD_NS')).toMatchObject({ enabled: false });
     expect(await stop(b.p)).toBe(0);
     expect(existsSync(lock)).toBe(false);
-  }, 120_000);
+  }, 600_000);
 });
