@@ -12,7 +12,8 @@
  * Encoding (both formats, `import-encoding.ts`): UTF-8 with or without a BOM, UTF-16 LE/BE with a
  * BOM, or the `encoding` option (`latin1`, `windows-1252`) for a file without a BOM. Any other file
  * (invalid UTF-8 without a BOM) is one `(file)` error naming the file and `--encoding`, and nothing
- * of it is stored. A `text` source is already decoded.
+ * of it is stored. A `text` source is already decoded; a `bytes` source (a file sent over HTTP) is
+ * decoded like a file, its refusal naming `name` and the caller's `encodingOption`.
  *
  * Exact repeats: the same order object twice in a JSON file imports once; the repeat is a row error
  * naming the position it repeats. The same CSV line twice within an order refuses that order (the
@@ -45,7 +46,7 @@ import { existingExternalIds } from '../db/orders.repo';
 import { approveOrder, createOrder } from './orders';
 import { formatIssues, orderInputSchema, type FieldError } from './order-input';
 import { databaseErrorOf, storageProblem } from './storage-errors';
-import { decodeBytes, decodeChunks, EncodingProblem, type ImportEncoding } from './import-encoding';
+import { decodeBytes, decodeChunks, EncodingProblem, type EncodingOption, type ImportEncoding } from './import-encoding';
 import { csvUnits, scanCsv } from './import-csv';
 import { FILE, FileProblem, ORDER, type ImportRowError, type Unit } from './import-unit';
 
@@ -53,7 +54,11 @@ export { CSV_HEADER, CSV_LINE_COLUMNS, CSV_ORDER_COLUMNS, CSV_REQUIRED_COLUMNS }
 export type { ImportRowError } from './import-unit';
 
 export type ImportFormat = 'json' | 'csv';
-export type ImportSource = { path: string; format?: ImportFormat } | { text: string; format: ImportFormat };
+export type ImportSource =
+  | { path: string; format?: ImportFormat }
+  | { text: string; format: ImportFormat }
+  /** A file's bytes (e.g. a request body); `name` is how messages call it. */
+  | { bytes: Buffer; format: ImportFormat; name: string };
 
 export interface ImportOptions {
   /** Recorded on the orders' history rows; default `import`. */
@@ -66,6 +71,8 @@ export interface ImportOptions {
   chunkSize?: number;
   /** How to read a file without a byte-order mark that is not UTF-8. */
   encoding?: ImportEncoding;
+  /** How a refusal of the encoding tells to choose one: the CLI's `--encoding ` (default) or HTTP's `?encoding=`. */
+  encodingOption?: EncodingOption;
 }
 
 export interface ImportResult {
@@ -82,12 +89,14 @@ export async function importOrders(db: Db, source: ImportSource, opts: ImportOpt
   if (!format) return fileError(`cannot tell the format of ${(source as { path: string }).path}: use a .json or .csv file, or pass format`);
   try {
     if (format === 'json') {
-      const text = 'text' in source ? source.text : await readText(source.path, opts.encoding);
+      const text = 'text' in source ? source.text
+        : 'bytes' in source ? decoded(source.bytes, source.name, opts) : decoded(await readBytes(source.path), source.path, opts);
       const list = parseJsonOrders(text);
       return await storeUnits(db, jsonUnits(list), list.length, opts);
     }
     const open = 'text' in source ? () => Readable.from([source.text])
-      : () => Readable.from(decodeChunks(createReadStream(source.path), source.path, opts.encoding));
+      : 'bytes' in source ? () => Readable.from(decodeChunks(Readable.from([source.bytes]), source.name, opts.encoding, opts.encodingOption))
+        : () => Readable.from(decodeChunks(createReadStream(source.path), source.path, opts.encoding, opts.encodingOption));
     const total = await scanCsv(open);
     return await storeUnits(db, csvUnits(open), total, opts);
   } catch (e) {
@@ -96,10 +105,11 @@ export async function importOrders(db: Db, source: ImportSource, opts: ImportOpt
   }
 }
 
-async function readText(path: string, encoding: ImportEncoding | undefined): Promise<string> {
-  const bytes = await readFile(path).catch((e) => { throw new FileProblem(`cannot read file: ${(e as Error).message}`); });
+const readBytes = (path: string): Promise<Buffer> => readFile(path).catch((e) => { throw new FileProblem(`cannot read file: ${(e as Error).message}`); });
+
+function decoded(bytes: Buffer, name: string, opts: ImportOptions): string {
   try {
-    return decodeBytes(bytes, path, encoding);
+    return decodeBytes(bytes, name, opts.encoding, opts.encodingOption);
   } catch (e) {
     throw e instanceof EncodingProblem ? new FileProblem(e.message) : e;
   }

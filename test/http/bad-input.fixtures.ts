@@ -5,7 +5,11 @@
 import { LIMITS } from '../../src/domain/limits';
 import { CSV_HEADER } from '../../src/app/import-orders';
 
-export interface BadRequest { name: string; method: 'GET' | 'POST' | 'PUT'; url: string; payload?: unknown; field: string }
+export interface BadRequest {
+  name: string; method: 'GET' | 'POST' | 'PUT'; url: string; payload?: unknown; field: string;
+  /** Sent as this content type, the payload as it is (a string or bytes); else the payload as JSON. */
+  contentType?: string;
+}
 
 /** Letters and digits from a fixed-seed generator: text that does not compress (so it cannot hide in a TOAST'ed index entry). */
 export function incompressible(n: number, seed = 7): string {
@@ -175,7 +179,40 @@ function pathAndQueryRequests(): BadRequest[] {
   return rows;
 }
 
-export const badRequests = (): BadRequest[] => [...orderRequests(), ...catalogRequests(), ...pathAndQueryRequests()];
+/** Files sent to POST /orders/import that nothing of can be imported: 400 (415 for another type) naming the field, nothing stored. */
+function importRequests(): BadRequest[] {
+  const header = CSV_HEADER.join(',');
+  const good = csvRow(csvGood('IMP-HTTP-1'));
+  const latin1 = Buffer.from(`${header}\n${csvRow({ ...csvGood('IMP-HTTP-L'), shipToName: 'Zoë Müller' })}\n`, 'latin1');
+  const utf16NoBom = Buffer.from(`${header}\n${good}\n`, 'utf16le');
+  const file = (name: string, contentType: string, payload: string | Buffer, field = 'body', query = ''): BadRequest =>
+    ({ name: `POST /orders/import${query} ${name}`, method: 'POST', url: `/orders/import${query}`, payload, contentType, field });
+  const rows = [
+    file('Latin-1 without ?encoding', 'text/csv', latin1), file('UTF-16 without a BOM', 'text/csv', utf16NoBom),
+    file('an empty CSV', 'text/csv', ''), file('an unclosed quote', 'text/csv', `${header}\n"IMP-Q,2026-11-20\n`),
+    file('a header without quantity', 'text/csv', 'externalId,productId\nA,P1\n'),
+    file('an unknown column', 'text/csv', `${header},colour\n${good},red\n`),
+    file('a NUL in the header', 'text/csv', 'externalId,productId,quantity,\u0000\nA,P1,1,x\n'),
+    file('malformed JSON', 'application/json', '{"orders": ['), file('JSON of a number', 'application/json', '42'),
+    file('JSON with a NUL outside strings', 'application/json', '[\u0000]'), file('an empty JSON body', 'application/json', ''),
+    file('as text/plain', 'text/plain', `${header}\n${good}\n`, 'content-type'),
+    file('as form data', 'application/x-www-form-urlencoded', 'a=1', 'content-type'),
+    file('?encoding=utf-7', 'text/csv', `${header}\n${good}\n`, 'encoding', '?encoding=utf-7'),
+    file('?approve=maybe', 'text/csv', `${header}\n${good}\n`, 'approve', '?approve=maybe'),
+  ];
+  for (const [column, cell] of CSV_BAD_CELLS.slice(0, 12)) {
+    // A NUL byte in a body without a byte-order mark refuses the whole file (UTF-16 without its mark): the body is named then.
+    const field = cell.includes('\u0000') ? 'body' : column;
+    rows.push(file(`one order, ${column} = ${JSON.stringify(cell).slice(0, 40)}`, 'text/csv', `${header}\n${csvRow({ ...csvGood('IMP-HTTP-B'), [column]: cell })}\n`, field));
+  }
+  for (const [i, field] of ['orderDate', 'priority', 'items[0].quantity', 'shipTo.name', 'currency'].entries()) {
+    const order = withField({ ...orderBase(), externalId: `IMP-HTTP-J${i}` }, field, field === 'shipTo.name' ? '\ud800' : field === 'currency' ? 'usd' : null);
+    rows.push(file(`one JSON order, ${field} bad`, 'application/json', JSON.stringify([order]), field));
+  }
+  return rows;
+}
+
+export const badRequests = (): BadRequest[] => [...orderRequests(), ...catalogRequests(), ...pathAndQueryRequests(), ...importRequests()];
 
 // ---------------------------------------------------------------------------------------------
 // Order import

@@ -11,6 +11,7 @@ import { listScope, scopeOf, visibleItems } from '../../domain/access';
 import { orderInputSchema } from '../../app/order-input';
 import { zIsoDate, zKey, zSafeString } from '../../domain/limits';
 import { zPageQuery } from '../../domain/paging';
+import { orderImportRoute } from './order-import';
 
 const idParam = z.object({ id: zKey() });
 
@@ -69,4 +70,5 @@ export function orderRoutes(app: App, ctx: HttpContext) {
     const h = await getItemHistory(db, req.params.id, req.params.seq);
     return h.length ? { history: h } : reply(res, notFound('order item', `${req.params.id}/${req.params.seq}`), () => null);
   });
+  orderImportRoute(app, ctx);
 }
