@@ -32,13 +32,36 @@ export interface ItemFact {
 /** An inventory row with its effective safety stock (the row's, else the facility's). */
 export interface LockedLevel { productId: string; facilityId: string; onHand: number; reserved: number; safetyStock: number }
 
-/** Queue positions after `k` (for the keyset of `claimBatch`). */
+/** Queue positions after `k` (for the keyset of `queueWindow`). */
 function afterKey(k: QueueKey): SQL {
   const date = k.orderDate.toISOString();
   return sql`and (o.priority < ${k.priority}
             or (o.priority = ${k.priority}
                 and (o.order_date > ${date}::timestamptz
                      or (o.order_date = ${date}::timestamptz and o.id > ${k.id}))))`;
+}
+
+/**
+ * The next `limit` orders with queued items after `after` (keyset), in queue order, not locked:
+ * the window a run claims its next batches from (one sort of the queue per window, not per batch).
+ * `orderIds`: only these orders.
+ */
+export async function queueWindow(db: Db, after: QueueKey | null, limit: number, orderIds?: string[]): Promise<QueueKey[]> {
+  const keys = await queryRows<QueueKey>(db, sql`
+    select o.id,
+           o.priority,
+           o.order_date as "orderDate"
+    from orders o
+    where exists (select 1
+                  from order_items queued
+                  where queued.order_id = o.id
+                    and queued.facility_id = ${BROKERING_QUEUE}
+                    and queued.status = 'APPROVED')
+      ${after ? afterKey(after) : sql``}
+      ${orderIds ? sql`and o.id = any(${sql.param(orderIds)}::text[])` : sql``}
+    order by o.priority desc, o.order_date asc, o.id asc
+    limit ${limit}`);
+  return keys.map((k) => ({ ...k, orderDate: new Date(k.orderDate) }));
 }
 
 /** A claimed order as the claim returns it: its items and exclusions as JSON arrays of positional tuples. */
@@ -48,44 +71,33 @@ interface ClaimRow extends Omit<ClaimedOrder, 'items' | 'exclusions'> {
 }
 
 /**
- * The next batch of orders with queued items after `after` (keyset), in queue order, locked for
- * this transaction; orders another run holds are skipped. `orderIds`: only these orders. One
- * statement: the queue keys are sorted and locked first (a narrow sort), then each claimed order
- * is read with all its items and exclusions.
+ * Claims these orders for this transaction, in queue order, each read with all its items and
+ * exclusions (after the lock, so they are current); orders another run holds are skipped. An
+ * order may have left the queue since its id was read (another run routed it): its items say so.
  */
-export async function claimBatch(tx: Tx, after: QueueKey | null, limit: number, orderIds?: string[]): Promise<ClaimedOrder[]> {
+export async function claimOrders(tx: Tx, ids: string[]): Promise<ClaimedOrder[]> {
   const claimed = await queryRows<ClaimRow>(tx, sql`
     with claimed as (
-      select o.id,
-             o.priority,
-             o.order_date
+      select o.id
       from orders o
-      where exists (select 1
-                    from order_items queued
-                    where queued.order_id = o.id
-                      and queued.facility_id = ${BROKERING_QUEUE}
-                      and queued.status = 'APPROVED')
-        ${after ? afterKey(after) : sql``}
-        ${orderIds ? sql`and o.id = any(${sql.param(orderIds)}::text[])` : sql``}
-      order by o.priority desc, o.order_date asc, o.id asc
-      limit ${limit}
+      where o.id = any(${sql.param(ids)}::text[])
       for update of o skip locked)
-    select c.id,
-           c.priority,
-           c.order_date as "orderDate",
+    select o.id,
+           o.priority,
+           o.order_date as "orderDate",
            o.sales_channel as "salesChannel",
            o.accounting_code as "accountingCode",
            o.ship_to as "shipTo",
            (select json_agg(json_build_array(i.seq_id, i.product_id, i.quantity, i.status, i.facility_id, i.unit_price::text) order by i.seq_id)
             from order_items i
-            where i.order_id = c.id) as items,
+            where i.order_id = o.id) as items,
            (select json_agg(json_build_array(x.order_item_seq_id, x.facility_id))
             from facility_exclusions x
-            where x.order_id = c.id
+            where x.order_id = o.id
               and (x.until is null or x.until > now())) as exclusions
     from claimed c
     join orders o on o.id = c.id
-    order by c.priority desc, c.order_date asc, c.id asc`);
+    order by o.priority desc, o.order_date asc, o.id asc`);
   return claimed.map(claimedOrder);
 }
 
@@ -128,7 +140,7 @@ export async function loadProducts(db: Db, ids: string[]): Promise<Product[]> {
 /** Locks the inventory rows of these products at non-virtual facilities, in (product, facility) order, and returns them. */
 export async function lockLevels(tx: Tx, productIds: string[]): Promise<LockedLevel[]> {
   const sorted = [...productIds].sort();
-  const levels = await queryRows<LockedLevel>(tx, sql`
+  return queryRows<LockedLevel>(tx, sql`
     select il.product_id as "productId",
            il.facility_id as "facilityId",
            il.on_hand as "onHand",
@@ -140,7 +152,6 @@ export async function lockLevels(tx: Tx, productIds: string[]): Promise<LockedLe
       and f.type <> 'VIRTUAL'
     order by il.product_id, il.facility_id
     for update of il`);
-  return levels.map((l) => ({ ...l, onHand: Number(l.onHand), reserved: Number(l.reserved), safetyStock: Number(l.safetyStock) }));
 }
 
 /** The key of a day in `facility_order_counts` (UTC date). */

@@ -240,13 +240,18 @@ function perLevel(reservations: readonly PlannedReservation[]): LevelReservation
 /** What is written with a plan: the run, its actor, the day of the order counts, and whether reservations are guarded. */
 export interface PlanContext { runId: string; actor: string; day: string; guardReservations: boolean }
 
+/** The batch-wide part of a plan, written with its last chunk: the stock its reservations take (guarded) and the daily order counts. */
+export interface BatchTotals { reservations: readonly PlannedReservation[]; facilityOrders: ReadonlyMap<string, number> }
+
 /**
- * Writes the plan in the caller's transaction, in one statement; throws when the guard refused a
- * planned reservation (the caller's transaction then rolls back: nothing of the batch is written).
+ * Writes the plan (a batch's, or a chunk of it) in the caller's transaction, in one statement; with
+ * `totals` also the batch's reservation of stock per inventory row and its daily order counts, and
+ * throws when the guard refused a row (the caller's transaction then rolls back: nothing of the
+ * batch is written).
  */
-export async function writePlan(tx: Tx, plan: Plan, c: PlanContext) {
-  const facilityOrders = [...plan.facilityOrders].sort(([a], [b]) => (a < b ? -1 : 1)).map(([facilityId, orders]) => ({ facilityId, orders }));
-  const levels = perLevel(plan.reservations);
+export async function writePlan(tx: Tx, plan: Plan, c: PlanContext, totals?: BatchTotals) {
+  const levels = totals ? perLevel(totals.reservations) : [];
+  const facilityOrders = [...(totals?.facilityOrders ?? [])].sort(([a], [b]) => (a < b ? -1 : 1)).map(([facilityId, orders]) => ({ facilityId, orders }));
   const reserved = await writeBrokeringPlan(tx, { ...plan, levels, facilityOrders, runId: c.runId, actor: c.actor, day: c.day, guard: c.guardReservations });
   if (reserved !== levels.length) throw new Error('reservation guard refused a planned reservation (stock changed under lock)');
 }

@@ -19,11 +19,12 @@ import {
   type BrokeringProgress,
 } from '../../db/brokering-runs.repo';
 import {
-  claimBatch,
+  claimOrders,
   dayKey,
   loadFacilities,
   loadProducts,
   lockLevels,
+  queueWindow,
   type ClaimedOrder,
   type ItemFact,
   type LockedLevel,
@@ -32,10 +33,10 @@ import {
 import { BROKERING_QUEUE } from '../../db/reference-data';
 import { DEFAULT_STALE_AFTER_MS, heartbeatIntervalFor, startHeartbeat } from '../../jobs/liveness';
 import { newId } from '../../domain/ids';
-import { routeOrders } from '../../domain/routing';
 import type { Facility, Order as RoutingOrder, Product } from '../../domain/routing/types';
 import { profileSegments, profilesByChannel } from '../routing-profiles';
-import { availableStock, BackorderStock, emptyPlan, placedInFull, planOrder, writePlan, type Plan } from './persist';
+import { availableStock } from './persist';
+import { routeAndWrite } from './route-batch';
 
 /**
  * Orders per transaction. Larger batches amortise the per-batch work (claim, row locks, routing
@@ -66,8 +67,12 @@ export interface RunOptions {
   onPhase?: (phase: BatchPhase, ms: number) => void;
 }
 
-/** The phases of a batch: claiming its orders, reading their facts, locking their stock rows, routing, writing, committing. */
-export type BatchPhase = 'claim' | 'facts' | 'locks' | 'routing' | 'writes' | 'commit';
+/**
+ * The phases of a batch: claiming its orders, reading their facts, locking their stock rows,
+ * routing, waiting for its writes, committing. Routing and writing overlap (chunk by chunk);
+ * `overlap` is the rest of that stretch (the database writing while the engine routes).
+ */
+export type BatchPhase = 'claim' | 'facts' | 'locks' | 'routing' | 'writes' | 'overlap' | 'commit';
 
 export interface StockAccess {
   /** The inventory rows of these products, read in the batch's transaction. */
@@ -115,22 +120,33 @@ export async function runBrokering(database: Database, opts: RunOptions): Promis
   return { id, status, ...totals, startedAt, endedAt, error };
 }
 
+/**
+ * Orders a run reads from the queue at a time (the window it claims its next batches from): one
+ * sort of the queue per window instead of one per batch. An order entering the queue during a run
+ * is routed by it when it comes after the window the run is in, else by the next run.
+ */
+export const queueWindowSize = (batchSize: number) => Math.max(10 * batchSize, 10_000);
+
 /** Routes batch after batch until the queue is empty (undefined) or the signal stops it (the reason). */
 async function routeQueue(db: Db, id: string, opts: RunOptions, totals: BrokeringProgress): Promise<string | undefined> {
   const actor = opts.actor ?? `brokering:${opts.trigger}`;
   const profiles = await profilesByChannel(db);
-  const run: RunContext = { runId: id, actor, profiles, facilities: await loadFacilities(db), products: new Map(), opts };
-  let after: QueueKey | null = null;
+  const run: RunContext = { runId: id, actor, profiles, facilities: await loadFacilities(db), products: new Map(), opts, after: null };
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  let window: QueueKey[] = [];
   for (let batches = 0; ; batches++) {
     if (opts.signal?.aborted) {
       return `interrupted: the process is shutting down; stopped after ${batches} batches (${totals.orders} orders), `
         + 'the rest of the queue is left for the next run';
     }
+    if (window.length === 0) window = await queueWindow(db, run.after, queueWindowSize(batchSize), opts.orderIds);
+    if (window.length === 0) return undefined;
+    const batch = window.splice(0, batchSize);
+    run.after = batch[batch.length - 1];
+    const ids = batch.map((k) => k.id);
     const lap = phaseClock(opts.onPhase);
-    const r = await db.transaction(async (tx) => routeBatch(tx, run, after, lap));
+    const r = await db.transaction(async (tx) => routeBatch(tx, run, ids, lap));
     lap('commit');
-    if (!r) return undefined;
-    after = r.last;
     for (const k of Object.keys(totals) as (keyof BrokeringProgress)[]) totals[k] += r.counts[k];
     for (const [f, n] of r.facilityOrders) {
       const fac = run.facilities.find((x) => x.id === f);
@@ -143,50 +159,53 @@ async function routeQueue(db: Db, id: string, opts: RunOptions, totals: Brokerin
 type Profiles = Awaited<ReturnType<typeof profilesByChannel>>;
 
 /** What stays the same for every batch of a run; `products` grows with the products the batches meet. */
-interface RunContext { runId: string; actor: string; facilities: Facility[]; profiles: Profiles; products: Map<string, Product>; opts: RunOptions }
+interface RunContext {
+  runId: string; actor: string; facilities: Facility[]; profiles: Profiles; products: Map<string, Product>; opts: RunOptions;
+  /** The last queue position taken into a batch: the next window starts after it. */
+  after: QueueKey | null;
+}
 
 /** The facts of a claimed batch: its orders (with their items and exclusions), the products, and the stock rows read. */
 interface BatchFacts { claimed: ClaimedOrder[]; itemsByOrder: Map<string, ItemFact[]>; products: Product[]; levels: LockedLevel[] }
 
-/** Times each phase of a batch for `RunOptions.onPhase`. */
+/** Times each phase of a batch for `RunOptions.onPhase`; `reported`: ms of the stretch already reported as other phases. */
 function phaseClock(onPhase: RunOptions['onPhase']) {
   let t = performance.now();
-  return (phase: BatchPhase) => {
+  return (phase: BatchPhase, reported = 0) => {
     const now = performance.now();
-    onPhase?.(phase, now - t);
+    onPhase?.(phase, now - t - reported);
     t = now;
   };
 }
 
-/** Claims, routes and writes the next batch in `tx`; null when the queue after `after` is empty. */
-async function routeBatch(tx: Tx, run: RunContext, after: QueueKey | null, lap: (p: BatchPhase) => void) {
+type Lap = ReturnType<typeof phaseClock>;
+
+/** Claims these orders (those another run holds are skipped), routes their queued items and writes the plan in `tx`. */
+async function routeBatch(tx: Tx, run: RunContext, ids: string[], lap: Lap) {
   const { opts } = run;
-  const claimed = await claimBatch(tx, after, opts.batchSize ?? DEFAULT_BATCH_SIZE, opts.orderIds);
+  const claimed = await claimOrders(tx, ids);
   lap('claim');
-  if (claimed.length === 0) return null;
   const access = opts.stockAccess ?? LOCKED_STOCK;
   const facts = await loadBatch(tx, run, claimed, access, lap);
-  const { plan, orders, items } = planBatch(run, facts);
-  lap('routing');
-  await writePlan(tx, plan, { runId: run.runId, actor: run.actor, day: dayKey(), guardReservations: access.guardReservations });
-  lap('writes');
-  const last = claimed[claimed.length - 1];
-  return {
-    last: { priority: last.priority, orderDate: last.orderDate, id: last.id },
-    counts: { orders, items, ...plan.counts },
-    facilityOrders: plan.facilityOrders,
-  };
+  const routable = facts.claimed.map((o) => ({ o, r: toRoute(o) })).filter((x) => x.r.items.length > 0);
+  const segments = [...profileSegments(routable, (x) => x.o.salesChannel, run.profiles)];
+  const input = { segments, facilities: run.facilities, products: facts.products, stock: availableStock(facts.levels) };
+  const c = { runId: run.runId, actor: run.actor, day: dayKey(), guardReservations: access.guardReservations };
+  let reported = 0;
+  const { counts, facilityOrders } = await routeAndWrite(tx, input, c, (phase, ms) => { reported += ms; opts.onPhase?.(phase, ms); });
+  lap('overlap', reported);
+  return { counts: { orders: routable.length, items: routable.reduce((n, x) => n + x.r.items.length, 0), ...counts }, facilityOrders };
 }
 
-/** The products of the claimed orders (read once per run) and their stock, read through `access`. */
-async function loadBatch(tx: Tx, run: RunContext, claimed: ClaimedOrder[], access: StockAccess, lap: (p: BatchPhase) => void): Promise<BatchFacts> {
+/** The products of the claimed orders' queued items (each read once per run) and their stock, read through `access`. */
+async function loadBatch(tx: Tx, run: RunContext, claimed: ClaimedOrder[], access: StockAccess, lap: Lap): Promise<BatchFacts> {
   const itemsByOrder = new Map(claimed.map((o) => [o.id, o.items]));
-  const productIds = [...new Set(claimed.flatMap((o) => o.items.map((i) => i.productId)))];
+  const productIds = [...new Set(claimed.flatMap((o) => o.items.filter(isQueued).map((i) => i.productId)))];
   const unknown = productIds.filter((id) => !run.products.has(id));
   if (unknown.length) for (const p of await loadProducts(tx, unknown)) run.products.set(p.id, p);
   const products = productIds.flatMap((id) => run.products.get(id) ?? []);
   lap('facts');
-  const levels = await access.readLevels(tx, productIds);
+  const levels = productIds.length ? await access.readLevels(tx, productIds) : [];
   lap('locks');
   return { claimed, itemsByOrder, products, levels };
 }
@@ -201,30 +220,4 @@ function toRoute(o: ClaimedOrder): RoutingOrder {
     items: o.items.filter(isQueued)
       .map((i) => ({ seq: i.seqId, productId: i.productId, quantity: i.quantity, rejectedFacilityIds: o.exclusions.get(i.seqId) ?? [] })),
   };
-}
-
-/**
- * Routes the batch in queue order and plans what to write. Consecutive orders of one profile go
- * to the engine together; each call starts from the stock the engine returned from the previous
- * one, and from the orders each facility took so far in the batch (daily order limits).
- */
-function planBatch(run: RunContext, facts: BatchFacts): { plan: Plan; orders: number; items: number } {
-  const routable = facts.claimed.map((o) => ({ o, r: toRoute(o) })).filter((x) => x.r.items.length > 0);
-  const plan = emptyPlan();
-  let stock = availableStock(facts.levels);
-  for (const { profile, items: segment } of profileSegments(routable, (x) => x.o.salesChannel, run.profiles)) {
-    const orders = segment.map((s) => s.r);
-    const facilities = withOrdersTaken(run.facilities, plan.facilityOrders);
-    const out = routeOrders({ settings: profile.settings, facilities, products: facts.products, inventory: stock, orders });
-    const backorders = new BackorderStock(stock, out.inventory, placedInFull(out.orders, facts.itemsByOrder));
-    out.orders.forEach((result, k) => planOrder(plan, segment[k].o.id, segment[k].o.items, result, backorders));
-    stock = out.inventory;
-  }
-  return { plan, orders: routable.length, items: routable.reduce((n, x) => n + x.r.items.length, 0) };
-}
-
-/** The facilities with the orders they took today counting `taken` (orders of the batch planned so far). */
-function withOrdersTaken(facilities: Facility[], taken: ReadonlyMap<string, number>): Facility[] {
-  if (taken.size === 0) return facilities;
-  return facilities.map((f) => (taken.has(f.id) ? { ...f, ordersToday: (f.ordersToday ?? 0) + taken.get(f.id)! } : f));
 }
