@@ -48,6 +48,10 @@ export function demandOf(lines: readonly Line[]): Demand {
   return { p, q };
 }
 
+/** Shared empty lists, replaced (never filled) on first use. */
+const NO_FACILITIES: number[] = [];
+const NO_DRAFTS: Draft[] = [];
+
 interface Draft {
   f: number;
   backordered: boolean;
@@ -57,10 +61,11 @@ interface Draft {
 
 /** Per-order allocation: stock journal, facilities used, and shipment drafts per group. */
 export class OrderAllocation {
-  private readonly journal: number[] = [];
+  // Lists start as literals of their first element (exact size; an empty literal would grow to 17 slots).
+  private journal: number[] | null = null;
   /** Facilities this order already uses (any group). */
-  readonly used: number[] = [];
-  private readonly groups: { carrier: string | null; drafts: Draft[] }[] = [];
+  used: number[] = NO_FACILITIES;
+  private groups: { carrier: string | null; drafts: Draft[] }[] | null = null;
 
   constructor(
     readonly ctx: RoutingContext,
@@ -70,7 +75,9 @@ export class OrderAllocation {
 
   /** Starts a new shipment group; later `add` calls go to it. */
   beginGroup(carrier: string | null): void {
-    this.groups.push({ carrier, drafts: [] });
+    const g = { carrier, drafts: NO_DRAFTS };
+    if (this.groups === null) this.groups = [g];
+    else this.groups.push(g);
   }
 
   /** Takes up to qty usable units of product p at facility f (never below zero); returns the units taken. */
@@ -81,29 +88,36 @@ export class OrderAllocation {
     if (t > 0) {
       this.stock.free[s] -= t;
       if (this.ctx.eligible[f] === 1) this.stock.prodUsable[p] -= t;
-      this.journal.push(s, t);
+      if (this.journal === null) this.journal = [s, t];
+      else this.journal.push(s, t);
     }
     return t;
   }
 
   /** Records qty of a line in the current group's shipment at f. */
   add(f: number, seq: string, qty: number, decidedBy: DecidedBy, backordered = false): void {
-    const drafts = this.groups[this.groups.length - 1].drafts;
+    const groups = this.groups as { carrier: string | null; drafts: Draft[] }[];
+    const g = groups[groups.length - 1];
+    const drafts = g.drafts;
     let d: Draft | undefined;
     for (let i = 0; i < drafts.length && d === undefined; i++) if (drafts[i].f === f && drafts[i].backordered === backordered) d = drafts[i];
     if (d === undefined) {
-      d = { f, backordered, decidedBy, items: [] };
-      drafts.push(d);
-      if (!this.used.includes(f)) this.used.push(f);
+      d = { f, backordered, decidedBy, items: [{ seq, quantity: qty }] };
+      if (drafts === NO_DRAFTS) g.drafts = [d];
+      else drafts.push(d);
+      if (this.used === NO_FACILITIES) this.used = [f];
+      else if (!this.used.includes(f)) this.used.push(f);
+      return;
     }
     const last = d.items[d.items.length - 1];
-    if (last !== undefined && last.seq === seq) last.quantity += qty;
+    if (last.seq === seq) last.quantity += qty;
     else d.items.push({ seq, quantity: qty });
   }
 
   /** Gives back every unit taken by this order. */
   rollback(): void {
     const j = this.journal;
+    if (j === null) return;
     const { free, prodUsable, slotProd, slotFac } = this.stock;
     const eligible = this.ctx.eligible;
     for (let i = 0; i < j.length; i += 2) {
@@ -111,7 +125,7 @@ export class OrderAllocation {
       free[s] += j[i + 1];
       if (eligible[slotFac[s]] === 1) prodUsable[slotProd[s]] += j[i + 1];
     }
-    j.length = 0;
+    this.journal = null;
   }
 
   /**
@@ -119,12 +133,13 @@ export class OrderAllocation {
    * the drafts' item lists over to the shipments: call once, when the order is done.
    */
   shipments(): Shipment[] {
+    const groups = this.groups ?? [];
     let n = 0;
-    for (const g of this.groups) n += g.drafts.length;
+    for (const g of groups) n += g.drafts.length;
     const out: Shipment[] = new Array(n);
     const { ctx, o } = this;
     let i = 0;
-    for (const g of this.groups) {
+    for (const g of groups) {
       const drafts = g.drafts;
       // insertion sort (drafts are few, and unique per facility and backorder flag)
       for (let k = 1; k < drafts.length; k++) {

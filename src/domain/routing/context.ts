@@ -102,7 +102,13 @@ export interface StockState {
   readonly prodUsable: Float64Array;
   /** First slot of each product index (length: products at creation + 1). */
   readonly pStart: Int32Array;
-  /** key product * F + facility -> slot, for products with many rows. */
+  /**
+   * Dense rows for products held at many facilities: `denseSlot[denseOff[p] + f]` is the slot
+   * of product p at facility f, or -1 (`denseOff[p]` is -1 for products without a row).
+   */
+  readonly denseOff: Int32Array;
+  readonly denseSlot: Int32Array;
+  /** key product * F + facility -> slot, for the other products with more than a few rows. */
   readonly slotIndex: SlotIndex;
   readonly ordersToday: Float64Array;
   readonly atLimit: Uint8Array;
@@ -324,24 +330,36 @@ export function createStockState(ctx: RoutingContext, rows: readonly StockRow[])
     }
   }
   for (let p = 0; p < P; p++) pStart[p + 1] += pStart[p];
+  // rows by facility (stable), then by product (stable): by product, facility, row
+  const fStart = new Int32Array(F + 1);
+  for (let r = 0; r < n; r++) if (rowFac[r] >= 0) fStart[rowFac[r] + 1]++;
+  for (let f = 0; f < F; f++) fStart[f + 1] += fStart[f];
+  const byFac = new Int32Array(known);
+  for (let r = 0; r < n; r++) if (rowFac[r] >= 0) byFac[fStart[rowFac[r]]++] = r;
   const fill = pStart.slice(0, P);
   const rowOf = new Int32Array(n);
+  for (let i = 0; i < known; i++) rowOf[fill[rowProd[byFac[i]]]++] = byFac[i];
   let tail = known;
-  for (let r = 0; r < n; r++) rowOf[rowFac[r] >= 0 ? fill[rowProd[r]]++ : tail++] = r;
-  for (let p = 0; p < P; p++) {
-    const a = pStart[p];
-    const b = pStart[p + 1];
-    if (b - a > 1) {
-      const part = Array.from(rowOf.subarray(a, b)).sort((x, y) => rowFac[x] - rowFac[y] || x - y);
-      rowOf.set(part, a);
-    }
-  }
+  for (let r = 0; r < n; r++) if (rowFac[r] < 0) rowOf[tail++] = r;
   const slotFac = new Int32Array(n);
   const slotProd = new Int32Array(n);
   const free = new Float64Array(n);
   const safety = new Float64Array(n);
   const prodUsable = new Float64Array(P);
-  const slotIndex = new SlotIndex(known, P * F);
+  // products at many facilities get a dense row (at most DENSE_RATIO entries per slot), the rest a hash
+  const denseOff = new Int32Array(P).fill(-1);
+  let denseN = 0;
+  let hashed = 0;
+  for (let p = 0; p < P; p++) {
+    const h = pStart[p + 1] - pStart[p];
+    if (h <= LINEAR_MAX) continue;
+    if (h * DENSE_RATIO >= F) {
+      denseOff[p] = denseN;
+      denseN += F;
+    } else hashed += h;
+  }
+  const denseSlot = new Int32Array(denseN).fill(-1);
+  const slotIndex = new SlotIndex(hashed, P * F);
   for (let s = 0; s < n; s++) {
     const r = rowOf[s];
     const f = rowFac[r];
@@ -350,7 +368,10 @@ export function createStockState(ctx: RoutingContext, rows: readonly StockRow[])
     safety[s] = f >= 0 ? (rows[r].safetyStock ?? ctx.facSafety[f]) : 0;
     free[s] = rows[r].available - safety[s];
     if (f >= 0 && ctx.eligible[f] === 1 && free[s] > 0) prodUsable[rowProd[r]] += free[s];
-    if (f >= 0 && pStart[rowProd[r] + 1] - pStart[rowProd[r]] > LINEAR_MAX) slotIndex.set(rowProd[r] * F + f, s);
+    const p = rowProd[r];
+    if (f < 0 || pStart[p + 1] - pStart[p] <= LINEAR_MAX) continue;
+    if (denseOff[p] >= 0) denseSlot[denseOff[p] + f] = s;
+    else slotIndex.set(p * F + f, s);
   }
   const ordersToday = new Float64Array(F);
   const atLimit = new Uint8Array(F);
@@ -370,6 +391,8 @@ export function createStockState(ctx: RoutingContext, rows: readonly StockRow[])
     rowOf,
     prodUsable,
     pStart,
+    denseOff,
+    denseSlot,
     slotIndex,
     ordersToday,
     atLimit,
@@ -383,6 +406,8 @@ export function createStockState(ctx: RoutingContext, rows: readonly StockRow[])
 
 /** Products with at most this many stock rows are looked up by a linear scan. */
 const LINEAR_MAX = 8;
+/** A product held at one facility in this many or more gets a dense facility -> slot row. */
+const DENSE_RATIO = 16;
 
 /** First slot of product p (products created after the stock was indexed have none). */
 export function slotStart(stock: StockState, p: number): number {
@@ -408,6 +433,8 @@ export function slotAt(ctx: RoutingContext, stock: StockState, p: number, f: num
     for (let s = a; s < b; s++) if (sf[s] === f) return s;
     return -1;
   }
+  const off = stock.denseOff[p];
+  if (off >= 0) return stock.denseSlot[off + f];
   return stock.slotIndex.get(p * ctx.F + f);
 }
 

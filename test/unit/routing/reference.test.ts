@@ -2,7 +2,10 @@
  * Cross-checks the engine (sparse stock index, spatial walk, pruned set search) against the
  * naive reference implementation on seeded random instances, including facilities sharing
  * coordinates and rankings (ties), facilities without coordinates, and products held at more
- * than 128 facilities (so the nearest-first walk is used).
+ * than 128 facilities (so the nearest-first walk is used). A second family stresses the
+ * set search's bounds: scarce stock spread thin (sets of three, orders no set covers), equal
+ * distances and rankings (fractional too), safety stock, daily order limits, and stock held
+ * at inactive and VIRTUAL facilities.
  */
 import { describe, expect, it } from 'vitest';
 import { routeOrders, type Facility, type Order, type RoutingSettings, type StockRow } from '../../../src/domain/routing/index';
@@ -79,6 +82,86 @@ describe('engine agrees with the naive reference', () => {
           expect(got, `seed ${seed}`).toEqual(ref.results);
           for (const row of engine.inventory) expect(row.available).toBe(ref.stock.get(`${row.productId}|${row.facilityId}`));
         }
+      });
+    }
+  }
+});
+
+/** Scarce, tie-heavy instances: many lines, thin stock, safety stock, daily limits. */
+function stressInstance(seed: number, F: number, P: number) {
+  const r = prng(seed);
+  const int = (n: number) => Math.floor(r() * n);
+  const spots = Array.from({ length: 3 }, () => [39 + r() * 3, -78 + r() * 3]);
+  const rankings = [1, 1, 2, 3, 0.1, 0.2, 0.3];
+  const facilities: Facility[] = [];
+  for (let i = 0; i < F; i++) {
+    const [lat, lon] = spots[int(spots.length)];
+    const limited = r() < 0.3;
+    facilities.push({
+      id: `S${String(int(100)).padStart(2, '0')}_${i}`,
+      type: r() < 0.06 ? 'VIRTUAL' : r() < 0.5 ? 'WAREHOUSE' : 'STORE',
+      ranking: rankings[int(rankings.length)],
+      country: 'US',
+      active: r() > 0.06,
+      ...(r() < 0.1 ? {} : { latitude: lat, longitude: lon }),
+      ...(r() < 0.3 ? { safetyStock: 1 + int(2) } : {}),
+      ...(limited ? { dailyOrderLimit: 1 + int(4), ordersToday: int(3) } : {}),
+    });
+  }
+  const inventory: StockRow[] = [];
+  for (let p = 0; p < P; p++) {
+    for (const f of facilities) {
+      if (r() < 0.45) inventory.push({ productId: `P${p}`, facilityId: f.id, available: int(8), ...(r() < 0.15 ? { safetyStock: int(3) } : {}) });
+    }
+  }
+  const orders: Order[] = [];
+  for (let o = 0; o < 40; o++) {
+    const n = 2 + int(4);
+    orders.push({
+      id: `O${o}`,
+      shipTo: r() < 0.1 ? { country: 'US' } : { country: 'US', latitude: spots[int(3)][0], longitude: spots[int(3)][1] },
+      items: Array.from({ length: n }, (_, i) => ({
+        seq: String(i + 1),
+        productId: `P${int(P)}`,
+        quantity: 1 + int(3),
+        ...(r() < 0.1 ? { rejectedFacilityIds: [facilities[int(F)].id] } : {}),
+      })),
+    });
+  }
+  return { facilities, inventory, orders };
+}
+
+describe('engine agrees with the naive reference on instances that stress the set search', () => {
+  const sizes = [
+    { F: 9, P: 5 },
+    { F: 14, P: 6 },
+    { F: 22, P: 9 },
+  ];
+  for (const size of sizes) {
+    for (const s of settingsList) {
+      it(`F=${size.F} P=${size.P} ${JSON.stringify(s)}`, () => {
+        let sets = 0;
+        let triples = 0;
+        for (let seed = 1; seed <= 10; seed++) {
+          const inst = stressInstance(seed * 104729 + size.F, size.F, size.P);
+          const engine = routeOrders({ settings: s, products: [], ...inst });
+          const ref = referenceRoute(s as Required<typeof s> as never, inst.facilities, inst.inventory, inst.orders);
+          const got = engine.orders.map((o) => ({
+            id: o.id,
+            status: o.status,
+            shipments: o.shipments.map((x) => ({ facilityId: x.facilityId, backordered: x.backordered, items: x.items })),
+            queued: o.queued,
+          }));
+          expect(got, `seed ${seed}`).toEqual(ref.results);
+          for (const row of engine.inventory) expect(row.available).toBe(ref.stock.get(`${row.productId}|${row.facilityId}`));
+          for (const o of engine.orders) {
+            const members = new Set(o.shipments.filter((x) => x.decidedBy === 'SPLIT_SET').map((x) => x.facilityId)).size;
+            if (members > 0) sets++;
+            if (members === 3) triples++;
+          }
+        }
+        // the family is meant to exercise the set search (pairs and triples) whenever splitting is allowed
+        if (s.allowSplitFulfillment) expect([sets > 10, triples > 0]).toEqual([true, true]);
       });
     }
   }

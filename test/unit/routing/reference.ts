@@ -1,8 +1,11 @@
 /**
  * A deliberately naive second implementation of the contract's steps 4-8 (no hazmat, samples,
- * one-item-per-order, filters other than rejections): full sort of all candidates per order,
- * brute force over every pair and triple. Used only to cross-check the engine on random
- * instances.
+ * one-item-per-order, filters other than rejections and daily order limits): full sort of all
+ * candidates per order, brute force over every pair and triple. Safety stock (DECISIONS.md:
+ * the row's value, else the facility's; routing never takes stock below it) and daily order
+ * limits (a facility at its limit is no candidate; an order with shipments counts one at each
+ * facility it ships from) follow the engine's documented decisions. Used only to cross-check
+ * the engine on random instances.
  */
 import { distanceMetres } from '../../../src/domain/routing/geo';
 import type { Facility, Order, RoutingSettings, StockRow } from '../../../src/domain/routing/types';
@@ -23,9 +26,17 @@ type S = Pick<RoutingSettings, 'shipFromClosestLocation' | 'allowSplitFulfillmen
 
 export function referenceRoute(settings: S, facilities: Facility[], inventory: StockRow[], orders: Order[]) {
   const stock = new Map<string, number>();
+  const safety = new Map<string, number>();
   const key = (p: string, f: string) => `${p}|${f}`;
-  for (const r of inventory) stock.set(key(r.productId, r.facilityId), r.available);
-  const get = (p: string, f: string) => stock.get(key(p, f)) ?? 0;
+  const facById = new Map(facilities.map((f) => [f.id, f]));
+  for (const r of inventory) {
+    stock.set(key(r.productId, r.facilityId), r.available);
+    safety.set(key(r.productId, r.facilityId), r.safetyStock ?? facById.get(r.facilityId)?.safetyStock ?? 0);
+  }
+  /** Usable units: available minus safety stock, never below zero. */
+  const get = (p: string, f: string) => Math.max(0, (stock.get(key(p, f)) ?? 0) - (safety.get(key(p, f)) ?? 0));
+  const today = new Map(facilities.map((f) => [f.id, f.ordersToday ?? 0]));
+  const atLimit = (f: Facility) => f.dailyOrderLimit != null && (today.get(f.id) as number) >= f.dailyOrderLimit;
   const results: RefResult[] = [];
   for (const o of orders) {
     const rejected = new Set(o.items.flatMap((i) => i.rejectedFacilityIds ?? []));
@@ -36,7 +47,7 @@ export function referenceRoute(settings: S, facilities: Facility[], inventory: S
       f.latitude == null || !placed ? Infinity : distanceMetres(st.latitude as number, st.longitude as number, f.latitude, f.longitude as number);
     const byRank = (a: Facility, b: Facility) => a.ranking - b.ranking || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     const cands = facilities
-      .filter((f) => f.active !== false && f.type !== 'VIRTUAL' && !rejected.has(f.id))
+      .filter((f) => f.active !== false && f.type !== 'VIRTUAL' && !rejected.has(f.id) && !atLimit(f))
       .sort((a, b) => {
         if (closest) {
           const d = dist(a) - dist(b);
@@ -61,7 +72,7 @@ export function referenceRoute(settings: S, facilities: Facility[], inventory: S
     };
     const take = (p: string, f: string, q: number) => {
       const t = Math.min(q, get(p, f));
-      stock.set(key(p, f), get(p, f) - t);
+      stock.set(key(p, f), (stock.get(key(p, f)) ?? 0) - t);
       return t;
     };
     const covers = (set: Facility[]) => [...need].every(([p, q]) => set.reduce((a, f) => a + get(p, f.id), 0) >= q);
@@ -161,6 +172,7 @@ export function referenceRoute(settings: S, facilities: Facility[], inventory: S
     }
     ships.sort((a, b) => (a.back !== b.back ? (a.back ? 1 : -1) : a.pos - b.pos));
     const shipments = ships.map((s) => ({ facilityId: s.f, backordered: s.back, items: s.items }));
+    for (const f of new Set(shipments.map((x) => x.facilityId))) today.set(f, (today.get(f) as number) + 1);
     const status = queued.length === 0 ? 'ALLOCATED' : shipments.length > 0 ? 'PARTIALLY_ALLOCATED' : 'QUEUED';
     results.push({ id: o.id, status, shipments, queued });
   }
