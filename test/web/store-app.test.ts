@@ -182,6 +182,7 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
     await page.goto(`${oms.url}/`);
     await page.locator(tid('login')).waitFor();
     expect(new URL(page.url()).pathname).toBe('/app/login');
+    expect(await unnamedControls(page)).toEqual([]);
     await shot('login');
     await page.getByLabel('Username').fill('jane');
     await page.getByLabel('Password').fill('wrong-password');
@@ -191,6 +192,7 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.locator(tid('store-list')).waitFor();
     expect(await page.locator(`${tid('store-list')} button`).evaluateAll((b) => b.map((x) => x.getAttribute('data-testid')))).toEqual(['store-STORE_BOS', 'store-STORE_NYC']);
+    expect(await unnamedControls(page)).toEqual([]);
     await shot('stores');
     await page.click(tid('store-STORE_NYC'));
     await card(A).waitFor();
@@ -274,6 +276,7 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('Store Fulfillment Ap
     expect(await page.locator('.slip-items tbody tr').count()).toBe(2);
     await page.click(tid('print'));
     expect(await page.evaluate(() => (globalThis as any).printed)).toBe(1);
+    expect(await unnamedControls(page)).toEqual([]);
     await shot('slip');
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator(tid('print')).isVisible()).toBe(false);
