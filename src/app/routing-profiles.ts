@@ -75,7 +75,7 @@ export async function profilesByChannel(db: Db): Promise<{ byChannel: Map<string
 const idRe = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The body of `saveProfile`: name and sales channel keep their stored values when left out. */
-export interface ProfileBody { name?: string; salesChannel?: string | null; settings?: unknown }
+export interface ProfileBody { name?: string; salesChannel?: string | null; settings?: unknown; comment?: string }
 
 /**
  * Creates or replaces a profile's settings (and name / sales channel). The whole settings object
@@ -109,7 +109,7 @@ export async function saveProfile(
     profileId: id,
     actor,
     before: before ? { name: before.name, salesChannel: before.salesChannel, settings: before.settings } : null,
-    after: { name: row.name, salesChannel, settings: row.settings },
+    after: { name: row.name, salesChannel, settings: row.settings, ...(body.comment?.trim() ? { comment: body.comment.trim() } : {}) },
   });
   return { kind: 'ok' as const, profile: view(row), warnings: checked.warnings };
 }

@@ -11,6 +11,8 @@ export interface ProfileSnapshot {
   name: string;
   salesChannel: string | null;
   settings: unknown;
+  /** Why the change was made (the editor's comment), on the `after` side of a history row. */
+  comment?: string;
 }
 
 /** Every profile, by id. */

@@ -16,12 +16,19 @@ import StoreQueuePage from './pages/StoreQueuePage.vue';
 import OrderPage from './pages/OrderPage.vue';
 import PackingSlipPage from './pages/PackingSlipPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
+import RoutingProfilesPage from './pages/ops/RoutingProfilesPage.vue';
+import RoutingProfilePage from './pages/ops/RoutingProfilePage.vue';
+import FacilitiesPage from './pages/ops/FacilitiesPage.vue';
+import InventoryPage from './pages/ops/InventoryPage.vue';
 
 export interface Area { name: string; to: string; permission: string; description: string }
 
 /** The areas of the app in the navigation and on the home page, each for the roles with its permission. */
 export const AREAS: readonly Area[] = [
   { name: 'Stores', to: '/stores', permission: 'store:read', description: "Work a store's orders: pack, print packing slips, ship and reject." },
+  { name: 'Routing', to: '/ops/routing', permission: 'routing', description: 'Routing profiles: edit the rules, try them on the current queue, their history.' },
+  { name: 'Facilities', to: '/ops/facilities', permission: 'catalog:write', description: 'Facilities on a map and as a list: type, fulfilment system, daily limit.' },
+  { name: 'Stock', to: '/ops/inventory', permission: 'inventory:write', description: 'Stock and available-to-promise by product and facility; adjust or count.' },
   // The operations console's areas go here (e.g. { name: 'Orders', to: '/ops/orders', permission: 'orders:read', … }).
 ];
 
@@ -47,6 +54,10 @@ const routes: RouteRecordRaw[] = [
   { path: `/stores/:facilityId/:tab${TAB}`, name: 'queue', component: StoreQueuePage, meta: { title: 'Orders', permission: 'store:read' } },
   { path: '/stores/:facilityId/orders/:orderId', name: 'order', component: OrderPage, meta: { title: 'Order', permission: 'store:read' } },
   { path: '/stores/:facilityId/orders/:orderId/slip', name: 'slip', component: PackingSlipPage, meta: { title: 'Packing slip', permission: 'store:read' } },
+  { path: '/ops/routing', name: 'routing-profiles', component: RoutingProfilesPage, meta: { title: 'Routing profiles', permission: 'routing' } },
+  { path: '/ops/routing/:id', name: 'routing-profile', component: RoutingProfilePage, meta: { title: 'Routing profile', permission: 'routing' } },
+  { path: '/ops/facilities', name: 'facilities', component: FacilitiesPage, meta: { title: 'Facilities', permission: 'catalog:write' } },
+  { path: '/ops/inventory', name: 'inventory', component: InventoryPage, meta: { title: 'Stock', permission: 'inventory:write' } },
   // Operations console routes go here, under /ops (meta.permission holds each page to its role).
   { path: '/:rest(.*)*', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
 ];

@@ -29,6 +29,8 @@ export function brokeringRoutes(app: App, ctx: HttpContext) {
       params: idParam,
       body: z.object({
         name: zShortText().optional(), salesChannel: zKey().nullable().optional(),
+        /** Why: kept on the history row. */
+        comment: zShortText().optional(),
         settings: settingsInputSchema.optional().superRefine((v, c) => refineStorable(v, c)),
       }),
     },
