@@ -106,4 +106,51 @@ describe.each(ENGINES)('brokering runs on %s', (engine) => {
     expect(count.count).toBe(2);
     expect(await ledgerInconsistencies(d.db)).toEqual([]);
   });
+
+  it('routes a queue in batches of two (each batch claimed while the one before it writes) exactly as in one batch', async () => {
+    const CATALOG = {
+      facilities: [STORE_NYC, { ...WH_NJ, dailyOrderLimit: 3 }, WH_CA],
+      products: [{ id: 'SKU1' }, { id: 'SKU2' }, { id: 'HOT' }],
+      stock: [['SKU1', 'WH_NJ', 20], ['SKU1', 'STORE_NYC', 1], ['SKU2', 'WH_CA', 2], ['SKU2', 'STORE_NYC', 1], ['HOT', 'WH_CA', 1]] as [string, string, number][],
+    };
+    const lines = [['SKU1', 1], ['SKU2', 2], ['SKU1', 2], ['HOT', 1], ['SKU2', 1], ['SKU1', 1]] as const;
+    const outcome = async (batchSize: number) => {
+      const db = await createTestDatabase(engine);
+      try {
+        await seedCatalog(db.db, CATALOG);
+        expectOk(await db.db.transaction((tx) => saveProfile(tx, 'pos', { name: 'POS', salesChannel: 'POS', settings: { allowSplitFulfillment: true } }, 'test')));
+        const ids: string[] = [];
+        for (let k = 0; k < 12; k++) {
+          const [productId, quantity] = lines[k % lines.length];
+          const items = [{ productId, quantity, unitPrice: 10 }, ...(k % 3 === 0 ? [{ productId: 'SKU2', quantity: 1, unitPrice: 10 }] : [])];
+          const body = orderBody({ externalId: `B-${k}`, salesChannel: k % 4 < 2 ? 'WEB' : 'POS', orderDate: `2026-11-01T${String(k).padStart(2, '0')}:00:00Z`, items });
+          const { order: o } = expectOk(await db.db.transaction((tx) => createOrder(tx, body)));
+          expectOk(await db.db.transaction((tx) => approveOrder(tx, o.id)));
+          ids.push(o.id);
+        }
+        const run = await runBrokering(db, { trigger: 'test', batchSize });
+        expect(run.status).toBe('COMPLETED');
+        const orders = [];
+        for (const id of ids) {
+          const o = (await getOrder(db.db, id))!;
+          const held = await db.db.select().from(reservations).where(eq(reservations.orderId, id));
+          orders.push({
+            status: o.status, reason: o.exceptionReason,
+            items: o.items.map((i) => [i.seqId, i.status, i.facilityId, i.quantity]),
+            reservations: held.map((r) => [r.orderItemSeqId, r.facilityId, r.quantity, r.status]).sort(),
+          });
+        }
+        const counts = (await db.db.select().from(facilityOrderCounts)).map((c) => [c.facilityId, c.count]).sort();
+        expect(await ledgerInconsistencies(db.db)).toEqual([]);
+        return { counts: { orders: run.orders, items: run.items, allocated: run.allocated, exception: run.exception, queued: run.queued }, orders, facilityCounts: counts };
+      } finally {
+        await db.close();
+      }
+    };
+    const whole = await outcome(1000);
+    expect(whole.facilityCounts).toContainEqual(['WH_NJ', 3]);
+    expect(whole.orders.filter((o) => o.status === 'ALLOCATED').length).toBeGreaterThan(2);
+    expect(whole.orders.filter((o) => o.status === 'EXCEPTION').length).toBeGreaterThan(0);
+    expect(await outcome(2)).toEqual(whole);
+  });
 });

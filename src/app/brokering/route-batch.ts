@@ -36,8 +36,14 @@ export interface BatchOutcome { counts: Plan['counts']; facilityOrders: Map<stri
 /** Hears the time spent routing (engine and planning) and waiting for the database to write. */
 export type BatchTimer = (phase: 'routing' | 'writes', ms: number) => void;
 
-/** Routes the batch in queue order and writes its plan chunk by chunk in `tx`; throws when the guard refused a reservation. */
-export async function routeAndWrite(tx: Tx, input: BatchInput, c: PlanContext, time: BatchTimer = () => {}): Promise<BatchOutcome> {
+/**
+ * Routes the batch in queue order and writes its plan chunk by chunk in `tx`; throws when the guard
+ * refused a reservation. `onPlanned` hears the orders each facility took once the whole batch is
+ * routed (its last writes still going).
+ */
+export async function routeAndWrite(
+  tx: Tx, input: BatchInput, c: PlanContext, time: BatchTimer = () => {}, onPlanned: (facilityOrders: ReadonlyMap<string, number>) => void = () => {},
+): Promise<BatchOutcome> {
   const writer = new ChunkWriter(tx, c, time);
   const counts = { allocated: 0, exception: 0, queued: 0 };
   const totals = { reservations: [] as PlannedReservation[], facilityOrders: new Map<string, number>() };
@@ -58,6 +64,7 @@ export async function routeAndWrite(tx: Tx, input: BatchInput, c: PlanContext, t
       }
       if (s < input.segments.length - 1) stock = engine.remaining();
     }
+    onPlanned(totals.facilityOrders);
     await writer.finish();
   } catch (e) {
     await writer.finish().catch(() => {});

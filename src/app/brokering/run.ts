@@ -131,29 +131,69 @@ export const queueWindowSize = (batchSize: number) => Math.max(10 * batchSize, 1
 async function routeQueue(db: Db, id: string, opts: RunOptions, totals: BrokeringProgress): Promise<string | undefined> {
   const actor = opts.actor ?? `brokering:${opts.trigger}`;
   const profiles = await profilesByChannel(db);
-  const run: RunContext = { runId: id, actor, profiles, facilities: await loadFacilities(db), products: new Map(), opts, after: null };
-  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  let window: QueueKey[] = [];
-  for (let batches = 0; ; batches++) {
-    if (opts.signal?.aborted) {
-      return `interrupted: the process is shutting down; stopped after ${batches} batches (${totals.orders} orders), `
-        + 'the rest of the queue is left for the next run';
-    }
-    if (window.length === 0) window = await queueWindow(db, run.after, queueWindowSize(batchSize), opts.orderIds);
-    if (window.length === 0) return undefined;
-    const batch = window.splice(0, batchSize);
-    run.after = batch[batch.length - 1];
-    const ids = batch.map((k) => k.id);
-    const lap = phaseClock(opts.onPhase);
-    const r = await db.transaction(async (tx) => routeBatch(tx, run, ids, lap));
-    lap('commit');
+  const run: RunContext = { runId: id, actor, profiles, facilities: await loadFacilities(db), products: new Map(), opts, after: null, window: [] };
+  const done = async (b: InFlight) => {
+    const r = await b.done;
     for (const k of Object.keys(totals) as (keyof BrokeringProgress)[]) totals[k] += r.counts[k];
-    for (const [f, n] of r.facilityOrders) {
+    await beatBrokeringRun(db, id, totals);
+  };
+  let prev: InFlight | null = null;
+  let cur: InFlight | null = null;
+  let batches = 0;
+  try {
+    for (;;) {
+      const ids = opts.signal?.aborted ? null : await nextBatch(db, run);
+      if (!ids) break;
+      cur = startBatch(db, run, ids);
+      if (prev) { await done(prev); batches++; }
+      await cur.planned;
+      [prev, cur] = [cur, null];
+    }
+    if (prev) { await done(prev); batches++; }
+  } catch (e) {
+    await cur?.done.catch(() => {});
+    throw e;
+  }
+  if (!opts.signal?.aborted) return undefined;
+  return `interrupted: the process is shutting down; stopped after ${batches} batches (${totals.orders} orders), `
+    + 'the rest of the queue is left for the next run';
+}
+
+/** The ids of the next batch from the run's window (read again when used up), or null when the queue is done. */
+async function nextBatch(db: Db, run: RunContext): Promise<string[] | null> {
+  const batchSize = run.opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (run.window.length === 0) run.window = await queueWindow(db, run.after, queueWindowSize(batchSize), run.opts.orderIds);
+  if (run.window.length === 0) return null;
+  const batch = run.window.splice(0, batchSize);
+  run.after = batch[batch.length - 1];
+  return batch.map((k) => k.id);
+}
+
+/** A batch on its way: `planned` once it is routed (its last writes may still be going), `done` once committed. */
+interface InFlight { planned: Promise<void>; done: Promise<BatchResult> }
+type BatchResult = Awaited<ReturnType<typeof routeBatch>>;
+
+/**
+ * Starts a batch in its own transaction. The next batch starts once this one is routed, so its
+ * claim and row locks overlap this one's last writes and commit: its lock of a row this batch
+ * holds waits for the commit and then reads the row as committed, so every batch routes on the
+ * stock the batches before it left.
+ */
+function startBatch(db: Db, run: RunContext, ids: string[]): InFlight {
+  let routed!: () => void;
+  let failed!: (e: unknown) => void;
+  const planned = new Promise<void>((resolve, reject) => { routed = resolve; failed = reject; });
+  planned.catch(() => {});
+  const lap = phaseClock(run.opts.onPhase);
+  const done = db.transaction(async (tx) => routeBatch(tx, run, ids, lap, (taken) => {
+    for (const [f, n] of taken) {
       const fac = run.facilities.find((x) => x.id === f);
       if (fac) fac.ordersToday = (fac.ordersToday ?? 0) + n;
     }
-    await beatBrokeringRun(db, id, totals);
-  }
+    routed();
+  })).then((r) => { lap('commit'); routed(); return r; }, (e) => { failed(e); throw e; });
+  done.catch(() => {});
+  return { planned, done };
 }
 
 type Profiles = Awaited<ReturnType<typeof profilesByChannel>>;
@@ -163,6 +203,8 @@ interface RunContext {
   runId: string; actor: string; facilities: Facility[]; profiles: Profiles; products: Map<string, Product>; opts: RunOptions;
   /** The last queue position taken into a batch: the next window starts after it. */
   after: QueueKey | null;
+  /** The queue positions read and not yet taken into a batch. */
+  window: QueueKey[];
 }
 
 /** The facts of a claimed batch: its orders (with their items and exclusions), the products, and the stock rows read. */
@@ -181,7 +223,7 @@ function phaseClock(onPhase: RunOptions['onPhase']) {
 type Lap = ReturnType<typeof phaseClock>;
 
 /** Claims these orders (those another run holds are skipped), routes their queued items and writes the plan in `tx`. */
-async function routeBatch(tx: Tx, run: RunContext, ids: string[], lap: Lap) {
+async function routeBatch(tx: Tx, run: RunContext, ids: string[], lap: Lap, onPlanned: (facilityOrders: ReadonlyMap<string, number>) => void) {
   const { opts } = run;
   const claimed = await claimOrders(tx, ids);
   lap('claim');
@@ -192,9 +234,10 @@ async function routeBatch(tx: Tx, run: RunContext, ids: string[], lap: Lap) {
   const input = { segments, facilities: run.facilities, products: facts.products, stock: availableStock(facts.levels) };
   const c = { runId: run.runId, actor: run.actor, day: dayKey(), guardReservations: access.guardReservations };
   let reported = 0;
-  const { counts, facilityOrders } = await routeAndWrite(tx, input, c, (phase, ms) => { reported += ms; opts.onPhase?.(phase, ms); });
+  const time = (phase: 'routing' | 'writes', ms: number) => { reported += ms; opts.onPhase?.(phase, ms); };
+  const { counts } = await routeAndWrite(tx, input, c, time, onPlanned);
   lap('overlap', reported);
-  return { counts: { orders: routable.length, items: routable.reduce((n, x) => n + x.r.items.length, 0), ...counts }, facilityOrders };
+  return { counts: { orders: routable.length, items: routable.reduce((n, x) => n + x.r.items.length, 0), ...counts } };
 }
 
 /** The products of the claimed orders' queued items (each read once per run) and their stock, read through `access`. */
