@@ -133,6 +133,7 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console: 
     expect(refusal).toContain('No Split Order cannot be on while Allow Split Fulfillment is on');
     expect(refusal).toContain('ships all of it from one facility');
     expect(await box('noSplitOrder').isChecked()).toBe(false);
+    await shot('routing-conflict', tid('conflict'));
     await box('sampleProductsCannotBeSplit').click();
     expect(await page.locator(tid('conflict')).textContent()).toContain('Sample Products Cannot Be Split ensures sample orders remain as one shipment');
     expect(await box('sampleProductsCannotBeSplit').isChecked()).toBe(false);
