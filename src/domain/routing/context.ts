@@ -312,11 +312,16 @@ export function createStockState(ctx: RoutingContext, rows: readonly StockRow[])
   const F = ctx.F;
   const rowFac = new Int32Array(n);
   const rowProd = new Int32Array(n);
+  // rows usually come grouped by product: remember the last id looked up
+  let lastProduct: string | null = null;
+  let lastP = -1;
   for (let r = 0; r < n; r++) {
     const row = rows[r];
-    let p = ctx.products.index.get(row.productId);
-    if (p === undefined) p = registerProduct(ctx.products, row.productId, false, false, false, -1);
-    rowProd[r] = p;
+    if (row.productId !== lastProduct) {
+      lastProduct = row.productId;
+      lastP = ctx.products.index.get(lastProduct) ?? registerProduct(ctx.products, lastProduct, false, false, false, -1);
+    }
+    rowProd[r] = lastP;
     rowFac[r] = ctx.facIndex.get(row.facilityId) ?? -1;
   }
   const P = ctx.products.id.length;

@@ -11,6 +11,7 @@
  */
 import { isCandidate } from './candidates';
 import { holderCount, slotAt, slotEnd, slotStart, type CandidateSet, type RoutingContext, type StockState } from './context';
+import { haversineRawKm } from './geo';
 import { distM, pruneDot, type Ordering } from './ordering';
 import { cellFor, spatialIndex } from './spatial';
 
@@ -67,14 +68,17 @@ export function firstCover(
 ): number {
   let k0 = 0;
   let min = Infinity;
+  const total = stock.prodUsable;
   for (let k = 0; k < n; k++) {
-    const h = holderCount(stock, p[k]);
+    const pk = p[k];
+    // fewer usable units at all eligible facilities together than needed: nobody holds it
+    if (pk >= total.length || total[pk] < q[k]) return -1;
+    const h = holderCount(stock, pk);
     if (h < min) {
       min = h;
       k0 = k;
     }
   }
-  if (min === 0) return -1;
   if (min <= SCAN_MAX) return scanHolders(ctx, stock, o, c, p, q, n, k0, ex1, ex2);
   let seed = -1;
   if (o.closest) {
@@ -113,7 +117,9 @@ function walkClosest(
   ex2: number,
 ): number {
   const cell = cellFor(ctx, o.latDeg, o.lonDeg);
-  const { order, dc, r, complete } = cell;
+  const { order, dc, complete } = cell;
+  // a facility at centre distance D is at least D - r from the ship-to (r: ship-to to centre, plus 1 m)
+  const r = haversineRawKm(o.lat, o.lon, o.cosLat, cell.lat, cell.lon, cell.cosLat) + 0.001;
   const rankPos = ctx.rankPos;
   let best = -1;
   let bestD = Infinity;

@@ -1,7 +1,7 @@
 /**
- * Lazily built grid over ship-to positions: per cell, the eligible placed facilities sorted by
- * distance from the cell centre, with the cell radius. For a ship-to in the cell, a facility
- * at centre distance D is at least D - r away (triangle inequality), which lets the
+ * Lazily built grid over ship-to positions: per cell, the eligible placed facilities nearest to
+ * the cell centre, sorted by that distance. For a ship-to at distance r from the centre, a
+ * facility at centre distance D is at least D - r away (triangle inequality), which lets the
  * single-facility search walk facilities nearest-first and stop early. Pure in-memory cache.
  */
 import { haversineRawKm, toRadians } from './geo';
@@ -18,8 +18,10 @@ export interface Cell {
   readonly order: Int32Array;
   /** Distance (km, unrounded) of each `order` entry from the cell centre. */
   readonly dc: Float64Array;
-  /** Upper bound (km) of the distance from the centre to any point of the cell. */
-  readonly r: number;
+  /** The centre: latitude, longitude (radians) and the latitude's cosine. */
+  readonly lat: number;
+  readonly lon: number;
+  readonly cosLat: number;
   /** False when `order` holds only the nearest CELL_KEEP facilities. */
   readonly complete: boolean;
 }
@@ -44,10 +46,26 @@ export function spatialIndex(ctx: RoutingContext): SpatialIndex {
   return s;
 }
 
-function dist(latA: number, lonA: number, latB: number, lonB: number): number {
-  const a = toRadians(latA);
-  const b = toRadians(latB);
-  return haversineRawKm(a, toRadians(lonA), Math.cos(a), b, toRadians(lonB), Math.cos(b));
+/**
+ * The eligible placed facilities nearest to the unit vector (x, y, z): at least the CELL_KEEP
+ * largest dot products (monotone in great-circle distance), with a margin for rounding; and how
+ * many eligible placed facilities there are in all.
+ */
+function nearest(ctx: RoutingContext, x: number, y: number, z: number): { kept: Int32Array; total: number } {
+  const dots = new Float64Array(ctx.F);
+  const fs = new Int32Array(ctx.F);
+  let total = 0;
+  for (let f = 0; f < ctx.F; f++) {
+    if (ctx.eligible[f] === 1 && ctx.placed[f] === 1) {
+      dots[total] = x * ctx.ux[f] + y * ctx.uy[f] + z * ctx.uz[f];
+      fs[total++] = f;
+    }
+  }
+  if (total <= CELL_KEEP) return { kept: fs.slice(0, total), total };
+  const thr = dots.slice(0, total).sort()[total - CELL_KEEP] - 1e-12;
+  let n = 0;
+  for (let i = 0; i < total; i++) if (dots[i] >= thr) fs[n++] = fs[i];
+  return { kept: fs.slice(0, n), total };
 }
 
 /** The cell holding a ship-to at (latDeg, lonDeg). */
@@ -61,31 +79,21 @@ export function cellFor(ctx: RoutingContext, latDeg: number, lonDeg: number): Ce
   const lat0 = Math.max(-90, i * CELL_DEG - 90);
   const lat1 = Math.min(90, lat0 + CELL_DEG);
   const lon0 = j * CELL_DEG - 180;
-  const lon1 = lon0 + CELL_DEG;
   const cLat = (lat0 + lat1) / 2;
-  const cLon = (lon0 + lon1) / 2;
-  // radius: farthest sampled boundary point, plus a margin far above the sampling error
-  let r = 0;
-  const N = 16;
-  for (let k = 0; k <= N; k++) {
-    const la = lat0 + ((lat1 - lat0) * k) / N;
-    const lo = lon0 + ((lon1 - lon0) * k) / N;
-    r = Math.max(r, dist(cLat, cLon, la, lon0), dist(cLat, cLon, la, lon1), dist(cLat, cLon, lat0, lo), dist(cLat, cLon, lat1, lo));
-  }
-  r += 1;
+  const cLon = lon0 + CELL_DEG / 2;
   const cl = toRadians(cLat);
   const cc = Math.cos(cl);
   const cn = toRadians(cLon);
+  const { kept, total } = nearest(ctx, cc * Math.cos(cn), cc * Math.sin(cn), Math.sin(cl));
   // sort by packed key (whole metres * 2^21 + facility index): a native numeric sort
-  const keys: number[] = [];
-  for (let f = 0; f < ctx.F; f++) {
-    if (ctx.eligible[f] === 1 && ctx.placed[f] === 1) {
-      const m = Math.floor(haversineRawKm(cl, cn, cc, ctx.latRad[f], ctx.lonRad[f], ctx.cosLat[f]) * 1000);
-      keys.push(m * PACK + f);
-    }
+  const sorted = new Float64Array(kept.length);
+  for (let k = 0; k < kept.length; k++) {
+    const f = kept[k];
+    const m = Math.floor(haversineRawKm(cl, cn, cc, ctx.latRad[f], ctx.lonRad[f], ctx.cosLat[f]) * 1000);
+    sorted[k] = m * PACK + f;
   }
-  const sorted = Float64Array.from(keys).sort();
-  const n = Math.min(sorted.length, CELL_KEEP);
+  sorted.sort();
+  const n = sorted.length;
   const order = new Int32Array(n);
   const dc = new Float64Array(n);
   for (let k = 0; k < n; k++) {
@@ -94,8 +102,8 @@ export function cellFor(ctx: RoutingContext, latDeg: number, lonDeg: number): Ce
     // floor to whole metres keeps this a lower bound of the true distance
     dc[k] = (sorted[k] - f) / PACK / 1000;
   }
-  const complete = n === sorted.length;
-  cell = { order, dc, r, complete };
+  const complete = n === total;
+  cell = { order, dc, lat: cl, lon: cn, cosLat: cc, complete };
   idx.cells.set(key, cell);
   return cell;
 }
