@@ -49,7 +49,7 @@ export const whenUnauthenticated = (fn: () => void) => { onUnauthenticated = fn;
 
 const seg = encodeURIComponent;
 
-export async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
+export async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { accept: 'application/json' } };
   if (method !== 'GET') {
     init.headers = { ...init.headers, 'content-type': 'application/json' };

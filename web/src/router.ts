@@ -16,6 +16,11 @@ import StoreQueuePage from './pages/StoreQueuePage.vue';
 import OrderPage from './pages/OrderPage.vue';
 import PackingSlipPage from './pages/PackingSlipPage.vue';
 import NotFoundPage from './pages/NotFoundPage.vue';
+import OpsOrdersPage from './pages/ops/OrdersPage.vue';
+import OrderStoryPage from './pages/ops/OrderStoryPage.vue';
+import BrokeringPage from './pages/ops/BrokeringPage.vue';
+import JobsPage from './pages/ops/JobsPage.vue';
+import UsersPage from './pages/ops/UsersPage.vue';
 import RoutingProfilesPage from './pages/ops/RoutingProfilesPage.vue';
 import RoutingProfilePage from './pages/ops/RoutingProfilePage.vue';
 import FacilitiesPage from './pages/ops/FacilitiesPage.vue';
@@ -26,6 +31,10 @@ export interface Area { name: string; to: string; permission: string; descriptio
 /** The areas of the app in the navigation and on the home page, each for the roles with its permission. */
 export const AREAS: readonly Area[] = [
   { name: 'Stores', to: '/stores', permission: 'store:read', description: "Work a store's orders: pack, print packing slips, ship and reject." },
+  { name: 'Orders', to: '/ops/orders', permission: 'orders:write', description: "Find orders; an order's whole story: items, moves, routing, rejections, NetSuite." },
+  { name: 'Brokering', to: '/ops/brokering', permission: 'brokering', description: 'Run brokering now, its history and outcomes, the Exception list and retry.' },
+  { name: 'Jobs', to: '/ops/jobs', permission: 'jobs', description: 'Schedules, pause and run now, run history with files and row errors, NetSuite refusals.' },
+  { name: 'Users', to: '/ops/users', permission: 'users', description: 'Users, their roles and stores; API tokens.' },
   { name: 'Routing', to: '/ops/routing', permission: 'routing', description: 'Routing profiles: edit the rules, try them on the current queue, their history.' },
   { name: 'Facilities', to: '/ops/facilities', permission: 'catalog:write', description: 'Facilities on a map and as a list: type, fulfilment system, daily limit.' },
   { name: 'Stock', to: '/ops/inventory', permission: 'inventory:write', description: 'Stock and available-to-promise by product and facility; adjust or count.' },
@@ -58,6 +67,11 @@ const routes: RouteRecordRaw[] = [
   { path: '/ops/routing/:id', name: 'routing-profile', component: RoutingProfilePage, meta: { title: 'Routing profile', permission: 'routing' } },
   { path: '/ops/facilities', name: 'facilities', component: FacilitiesPage, meta: { title: 'Facilities', permission: 'catalog:write' } },
   { path: '/ops/inventory', name: 'inventory', component: InventoryPage, meta: { title: 'Stock', permission: 'inventory:write' } },
+  { path: '/ops/orders', name: 'ops-orders', component: OpsOrdersPage, meta: { title: 'Orders', permission: 'orders:write' } },
+  { path: '/ops/orders/:orderId', name: 'ops-order', component: OrderStoryPage, meta: { title: 'Order', permission: 'brokering' } },
+  { path: '/ops/brokering', name: 'ops-brokering', component: BrokeringPage, meta: { title: 'Brokering', permission: 'brokering' } },
+  { path: '/ops/jobs', name: 'ops-jobs', component: JobsPage, meta: { title: 'Jobs and feeds', permission: 'jobs' } },
+  { path: '/ops/users', name: 'ops-users', component: UsersPage, meta: { title: 'Users and tokens', permission: 'users' } },
   // Operations console routes go here, under /ops (meta.permission holds each page to its role).
   { path: '/:rest(.*)*', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
 ];
