@@ -70,6 +70,12 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console: 
       await page.setViewportSize({ width, height: width < 800 ? 844 : 900 });
       if (at) await page.locator(at).first().scrollIntoViewIfNeeded();
       await page.screenshot({ path: `${SHOTS}/console-${name}-${width}.png` });
+      // The page's content no wider than its scrolling box (a table scrolls sideways in its own box).
+      const overflow = await page.evaluate(() => {
+        const main = (globalThis as any).document.getElementById('main');
+        return main.scrollWidth - main.clientWidth;
+      });
+      expect({ name, width, overflow }).toEqual({ name, width, overflow: 0 });
     }
     await page.setViewportSize(size);
   };
