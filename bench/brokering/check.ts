@@ -5,7 +5,8 @@
  * up to the queue), no item holding two active reservations, every allocated item holding its own
  * (and no active reservation without an allocated item), no inventory row reserved past its
  * available-to-promise, and the ledger invariants (Σ ledger = on hand, Σ ledger reserved =
- * reserved = Σ active reservations).
+ * reserved = Σ active reservations). One decision per order holds because the bench's profile
+ * queues nothing (a short line goes to Exception): no remainder comes back for a second routing.
  */
 import type { Database } from '../../src/db/client';
 import { BROKERING_QUEUE } from '../../src/db/reference-data';

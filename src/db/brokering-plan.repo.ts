@@ -1,11 +1,12 @@
 /**
- * The write of a brokering plan: one statement per batch, whose parts (one per table, each a
- * set-based statement over `unnest(...)` of parallel arrays) run as data-modifying CTEs. The
- * guarded reservation of stock, the reservations and their RESERVE ledger rows, the items
- * (updated, and the new pieces of split lines), the item history, the routing decisions, the
- * order statuses and the daily order counts. The caller runs it in the batch's transaction and
- * rolls it back when the guard refused a row. Each UPDATE joins its rows through the primary key
- * and is also bounded by `= any(keys)`, so the planner never hashes the whole table.
+ * The write of a brokering plan in one statement, whose parts (one per table, each a set-based
+ * statement over `unnest(...)` of parallel arrays) run as data-modifying CTEs: the guarded
+ * reservation of stock, the reservations and their RESERVE ledger rows, the items (updated, and
+ * the new pieces of split lines), the item history, the routing decisions, the order statuses and
+ * the daily order counts. A batch is written in a few of these (one per chunk of its orders, the
+ * stock and the daily counts with the last), in the batch's transaction, rolled back when the
+ * guard refused a row. Each UPDATE joins its rows through the primary key and is also bounded by
+ * `= any(keys)`, so the planner never hashes the whole table.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from './client';
