@@ -62,6 +62,7 @@ const TABLE: Record<string, Row> = {
   'POST /users': ADMIN,
   'POST /users/:username/disable': ADMIN,
   'POST /orders': row('ok', 'ok', 403, 'ok'),
+  'POST /orders/import': row('ok', 'ok', 403, 'ok'),
   'GET /orders': row('ok', 'ok', 'ok', 403),
   'GET /orders/:id': row('ok', 'ok', 404, 403),
   'POST /orders/:id/approve': OPS,
