@@ -140,6 +140,12 @@ export function listScope(p: Principal, requested?: string): readonly string[] |
   return requested === undefined ? scope : scope.filter((f) => f === requested);
 }
 
+/**
+ * Whether a principal sees customers' contact details (e-mail, phone). A store user does not: they
+ * see the name and ship-to of the orders with items at their store, nothing more.
+ */
+export const seesCustomerContact = (p: Principal): boolean => !scopeOf(p);
+
 /** The items of an order a principal may see: a limited principal sees only those at their facilities. */
 export function visibleItems<T extends { facilityId: string | null }>(p: Principal, items: readonly T[]): T[] {
   const scope = scopeOf(p);

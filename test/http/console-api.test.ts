@@ -51,7 +51,8 @@ describe.each(ENGINES)('operations console API on %s', (engine) => {
   let ada: string, grace: string, alan: string, pct: string;
   beforeAll(async () => {
     d = await createTestDatabase(engine);
-    await seedCatalog(d.db, { facilities: [STORE_NYC, WH_NJ], products: [{ id: 'SKU1', sku: 'MUG-BLUE', name: 'Blue Mug' }], stock: [['SKU1', 'STORE_NYC', 5], ['SKU1', 'WH_NJ', 5]] });
+    await seedCatalog(d.db, { facilities: [STORE_NYC, WH_NJ], products: [{ id: 'SKU1', sku: 'MUG-BLUE', name: 'Blue Mug' }, { id: 'SKU2', sku: 'TOTE', name: 'Tote' }],
+      stock: [['SKU1', 'STORE_NYC', 5], ['SKU1', 'WH_NJ', 5], ['SKU2', 'STORE_NYC', 5]] });
     const registry = createJobRegistry([brokeringJob(d, config)]);
     await seedJobDefinitions(d.db, registry);
     app = await buildServer({ database: d, config, log: createLogger('silent'), jobs: { registry } });
@@ -94,6 +95,20 @@ describe.each(ENGINES)('operations console API on %s', (engine) => {
     expect(ids(await search('q=%20%20'))).toEqual([ada, alan, grace, pct].sort());
     const row = (await search('q=alan@')).orders[0];
     expect(row).toMatchObject({ id: alan, externalId: 'WEB-1003', customerName: 'Alan Turing', customerEmail: 'alan@example.com', status: 'CREATED' });
+  });
+
+  it("gives a store user their store's orders with the customer's name but not the e-mail", async () => {
+    const id = await place({
+      externalId: 'WEB-3001', orderDate: '2026-11-06T10:00:00Z',
+      customer: { externalId: 'C-5', firstName: 'Edsger', lastName: 'Dijkstra', email: 'edsger@example.com' },
+      items: [{ productId: 'SKU2', quantity: 1, unitPrice: 10 }],
+    });
+    expect(await runBrokering(d, { trigger: 'test' })).toMatchObject({ status: 'COMPLETED' });
+    expect((await get(asOps, `/orders/${id}`)).json().items[0].facilityId).toBe('STORE_NYC');
+    expect((await search('q=dijkstra', asStore)).orders).toEqual([expect.objectContaining({ id, customerName: 'Edsger Dijkstra', customerEmail: null })]);
+    expect((await search('q=dijkstra')).orders).toEqual([expect.objectContaining({ id, customerEmail: 'edsger@example.com' })]);
+    // Orders of no item at the store are not listed, whatever the search.
+    expect((await search(`q=${grace}`, asStore)).orders).toEqual([]);
   });
 
   it('combines the search with status, dates and paging, newest first', async () => {

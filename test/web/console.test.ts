@@ -261,7 +261,7 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console i
     expect(await page.evaluate(() => (globalThis as any).navigator.clipboard.readText())).toBe(secret);
     await page.locator(tid('token-handheld')).waitFor();
     const me = await fetch(`${oms.url}/auth/me`, { headers: { authorization: `Bearer ${secret}` } });
-    expect([me.status, (await me.json()).user.username]).toEqual([200, 'nina']);
+    expect([me.status, ((await me.json()) as any).user.username]).toEqual([200, 'nina']);
     expect(await unnamedControls(page)).toEqual([]);
     await shot('users');
     await logOut();

@@ -7,7 +7,7 @@ import { getOrderDetail } from '../../app/netsuite-state';
 import { getOrderStory } from '../../app/order-story';
 import { ORDER_STATUSES } from '../../domain/lifecycle';
 import { notFound } from '../../domain/result';
-import { listScope, scopeOf, visibleItems } from '../../domain/access';
+import { listScope, scopeOf, seesCustomerContact, visibleItems } from '../../domain/access';
 import { orderInputSchema } from '../../app/order-input';
 import { zIsoDate, zKey, zSafeString } from '../../domain/limits';
 import { zPageQuery } from '../../domain/paging';
@@ -34,9 +34,10 @@ export function orderRoutes(app: App, ctx: HttpContext) {
     },
     config: access('orders:read'),
   }, async (req) => {
-    // A store user lists only the orders with an item at their facilities.
-    const p = await listOrders(db, { ...req.query, facilityId: listScope(principalOf(req), req.query.facilityId) });
-    return { orders: p.rows, nextOffset: p.nextOffset };
+    // A store user lists only the orders with an item at their facilities, without the customers' e-mail.
+    const who = principalOf(req);
+    const p = await listOrders(db, { ...req.query, facilityId: listScope(who, req.query.facilityId) });
+    return { orders: seesCustomerContact(who) ? p.rows : p.rows.map((o) => ({ ...o, customerEmail: null })), nextOffset: p.nextOffset };
   });
   app.get('/orders/:id', {
     schema: {
