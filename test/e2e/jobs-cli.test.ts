@@ -19,7 +19,7 @@ describe('oms jobs run', { timeout: 300_000 }, () => {
   it('exit codes: completed 0, bad or unknown param 2, skipped 3 with the reason on stderr', () => {
     const ok = oms(['jobs', 'run', 'BROKERING_RUN', '--param', 'batchSize=50']);
     expect(ok.code, ok.err).toBe(0);
-    expect(JSON.parse(ok.out)).toMatchObject({ kind: 'completed', run: { status: 'COMPLETED', trigger: 'cli' } });
+    expect(JSON.parse(ok.out)).toMatchObject({ kind: 'completed', run: { status: 'COMPLETED', trigger: 'cli', actor: 'cli' } });
 
     const bad = oms(['jobs', 'run', 'BROKERING_RUN', '--param', 'batchSize=0']);
     expect(bad).toMatchObject({ code: 2, out: '' });
@@ -32,6 +32,6 @@ describe('oms jobs run', { timeout: 300_000 }, () => {
     const skipped = oms(['jobs', 'run', 'BROKERING_RUN']);
     expect(skipped.code).toBe(3);
     expect(skipped.err).toContain('oms: skipped (disabled): job BROKERING_RUN is disabled');
-    expect(JSON.parse(skipped.out)).toMatchObject({ kind: 'skipped', run: { status: 'SKIPPED', trigger: 'cli' } });
+    expect(JSON.parse(skipped.out)).toMatchObject({ kind: 'skipped', run: { status: 'SKIPPED', trigger: 'cli', actor: 'cli' } });
   });
 });

@@ -40,13 +40,13 @@ async function stop(x: Proc): Promise<number | null> {
   return x.exited;
 }
 
-interface RunRow { id: string; status: string; trigger: string; owner: string | null }
+interface RunRow { id: string; status: string; trigger: string; owner: string | null; actor: string | null }
 
 describe.skipIf(!ENGINES.includes('postgres'))('an API process and a worker process on one PostgreSQL', { timeout: 300_000 }, () => {
   let d: Database & { url?: string };
   let admin: TestUser;
   const running: Proc[] = [];
-  const runs = async () => rowsOf<RunRow>(await d.db.execute(sql`select id, status, trigger, owner from job_runs where name = 'BROKERING_RUN' order by started_at`));
+  const runs = async () => rowsOf<RunRow>(await d.db.execute(sql`select id, status, trigger, owner, actor from job_runs where name = 'BROKERING_RUN' order by started_at`));
   const jobState = async (id: string) => rowsOf<{ state: string }>(await d.db.execute(sql`select state from pgboss.job where id = ${id}::uuid`))[0]?.state;
 
   beforeAll(async () => {
@@ -77,11 +77,11 @@ describe.skipIf(!ENGINES.includes('postgres'))('an API process and a worker proc
     expect(await runs()).toEqual([]);
     expect(await jobState(queued.jobId)).toBe('created');
 
-    // The worker (no HTTP) takes it: the run's owner is the worker's process.
+    // The worker (no HTTP) takes it: the run's owner is the worker's process, its actor the user who asked (carried in the queued job).
     const worker = await start(['worker'], env, /"OMS worker started"/);
     running.push(worker);
     const done = await waitFor(async () => (await runs()).find((r) => r.status === 'COMPLETED'), 'the queued run completed by the worker', 120_000);
-    expect(done).toMatchObject({ trigger: 'api' });
+    expect(done).toMatchObject({ trigger: 'api', actor: admin.username });
     expect(done.owner).toMatch(new RegExp(`:${worker.p.pid}$`));
     expect(done.owner).not.toMatch(new RegExp(`:${api.p.pid}$`));
     await waitFor(async () => (await jobState(queued.jobId)) === 'completed', 'the pg-boss job completed');
