@@ -19,6 +19,7 @@ import { loadConfig } from '../../src/config';
 import { startOms, type OmsHandle } from '../../src/main';
 import { approveOrder, createOrder } from '../../src/app/orders';
 import { runBrokering } from '../../src/app/brokering';
+import { rejectItem } from '../../src/app/rejections';
 import { createUser } from '../../src/app/auth';
 import { createJobRegistry, seedJobDefinitions } from '../../src/jobs';
 import { brokeringJob, BROKERING_JOB } from '../../src/wiring';
@@ -80,6 +81,8 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console i
   const consoleErrors: string[] = [];
   let graceOrder: string; // allocated at NYC by the first run: searched by e-mail, its story shown
   let stuck: string; // a product nobody stocks: in Exception, retried
+  let rejected: string; // allocated at NYC, rejected there with a comment: its story shows the rejection
+  let created: string; // never approved: approved on its page
 
   const api = async (path: string, init?: RequestInit) => {
     const r = await fetchAs(admin)(`${oms.url}${path}`, init);
@@ -121,15 +124,20 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console i
       products: [{ id: 'SKU1', sku: 'MUG-BLUE', name: 'Blue Ceramic Mug' }, { id: 'SKU9', sku: 'GHOST', name: 'Nobody stocks this' }],
       stock: [['SKU1', 'STORE_NYC', 10]],
     });
-    const place = async (over: Record<string, unknown>) => {
+    const place = async (over: Record<string, unknown>, approve = true) => {
       const { order } = expectOk(await database.db.transaction((tx) => createOrder(tx, orderBody(over))));
-      expectOk(await database.db.transaction((tx) => approveOrder(tx, order.id, 'olivia')));
+      if (approve) expectOk(await database.db.transaction((tx) => approveOrder(tx, order.id, 'olivia')));
       return order.id as string;
     };
     for (let i = 0; i < 3; i++) await place({ orderDate: `2026-11-0${i + 1}T10:00:00Z` });
     graceOrder = await place({ orderDate: '2026-11-10T10:00:00Z', customer: GRACE, shipTo: { ...orderBody().shipTo, name: 'Grace Hopper' } });
     stuck = await place({ orderDate: '2026-11-11T10:00:00Z', items: [{ productId: 'SKU9', quantity: 1, unitPrice: 5 }] });
+    rejected = await place({ orderDate: '2026-11-12T10:00:00Z' });
+    created = await place({ orderDate: '2026-11-13T10:00:00Z' }, false);
     expect(await runBrokering(database, { trigger: 'test', actor: 'olivia' })).toMatchObject({ status: 'COMPLETED', exception: 1 });
+    expectOk(await database.db.transaction((tx) => rejectItem(tx, {
+      orderId: rejected, seqId: '00001', reasonId: 'NOT_IN_STOCK', comments: 'shelf was empty', source: 'STORE', actor: 'sam', expectedFacilityId: 'STORE_NYC',
+    })));
 
     const config = loadConfig({ PORT: '0', OMS_JOBS: 'false', LOG_LEVEL: 'silent' });
     await seedJobDefinitions(database.db, createJobRegistry([brokeringJob(database, config)]));
@@ -163,7 +171,7 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console i
     expect(await navAreas()).not.toContain('Users');
     await page.getByRole('link', { name: 'Orders', exact: true }).first().click();
     await page.locator(tid('orders-table')).waitFor();
-    expect(await page.locator(`${tid('orders-table')} tbody tr`).count()).toBe(5);
+    expect(await page.locator(`${tid('orders-table')} tbody tr`).count()).toBe(7);
     await shot('orders');
 
     await page.getByLabel('Order, external id, customer name or e-mail').fill('GRACE.hopper@');
@@ -215,8 +223,29 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console i
     await page.getByRole('button', { name: `Retry order ${stuck}` }).click();
     expect((await retried).status()).toBe(200);
     expect(await toastText('success')).toContain(`Order ${stuck} is routed again`);
-    await page.locator(tid('no-exceptions')).waitFor();
+    await page.locator(tid(`exception-${stuck}`)).waitFor({ state: 'detached' });
     expect((await api(`/orders/${stuck}`)).body.status).toBe('APPROVED');
+  });
+
+  it("operations: a rejected order's page shows the rejection with its comment and both routing decisions; a created order is approved there", async () => {
+    await page.goto(`${oms.url}/app/ops/orders/${rejected}`);
+    await page.locator(tid('rejections')).waitFor();
+    const rejection = await page.textContent(tid('rejections'));
+    expect(rejection).toContain('NOT_IN_STOCK');
+    expect(rejection).toContain('shelf was empty');
+    expect(rejection).toContain('sam');
+    expect(await page.locator(tid('decision')).count()).toBe(2);
+    expect((await page.locator(`${tid('timeline')} li`).allTextContents()).some((m) => /REJECTED NOT_IN_STOCK by STORE[\s\S]*by sam/.test(m))).toBe(true);
+    await shot('order-rejected');
+
+    await page.goto(`${oms.url}/app/ops/orders/${created}`);
+    expect(await page.locator(tid('order-status')).textContent()).toBe('CREATED');
+    const approved = page.waitForResponse((r) => new URL(r.url()).pathname === `/orders/${created}/approve`);
+    await page.click(tid('approve'));
+    expect((await approved).status()).toBe(200);
+    await expect.poll(() => page.textContent(tid('order-status'))).toBe('APPROVED');
+    expect(await page.locator(tid('approve')).count()).toBe(0);
+    expect((await api(`/orders/${created}`)).body.status).toBe('APPROVED');
   });
 
   it('operations: pauses the brokering job', async () => {
