@@ -143,6 +143,7 @@ function pathAndQueryRequests(): BadRequest[] {
     const p = (url: string, field: string, payload?: unknown) => ({ ...g(url, field), name: `POST ${url}`, method: 'POST' as const, payload });
     rows.push(
       g(`/orders/${bad}`, 'id'), p(`/orders/${bad}/approve`, 'id'), p(`/orders/${bad}/cancel`, 'id'), g(`/orders/${bad}/routing`, 'id'),
+      g(`/orders/${bad}/story`, 'id'),
       g(`/orders/ORD-1/items/${bad}/history`, 'seq'), g(`/products/${bad}`, 'id'), g(`/facilities/${bad}`, 'id'),
       { ...p(`/products/${bad}`, 'id', { name: 'x' }), name: `PUT /products/${bad}`, method: 'PUT' },
       g(`/facilities/${bad}/items`, 'facilityId'), p(`/facilities/STORE_NYC/items/${bad}/00001/pack`, 'orderId'),
@@ -163,6 +164,8 @@ function pathAndQueryRequests(): BadRequest[] {
     g('/inventory?offset=-1', 'offset'), g('/inventory?offset=1e30', 'offset'), g('/facilities?limit=1001', 'limit'), g('/facilities?offset=x', 'offset'),
     g('/exceptions?limit=0', 'limit'), g('/exceptions?limit=1001', 'limit'), g('/exceptions?offset=-5', 'offset'), g('/brokering/runs?limit=201', 'limit'),
     g('/brokering/runs?offset=-1', 'offset'), g('/products?limit=1001', 'limit'), g('/orders?limit=501', 'limit'),
+    // A search term: no NUL, at most 200 characters (undecodable bytes are searched as the text they are).
+    g('/orders?q=%00', 'q'), g('/orders?q=ORD%00x', 'q'), g(`/orders?q=${'x'.repeat(201)}`, 'q'),
     p('/netsuite/refusals/1e30/resend', 'id'), p('/netsuite/refusals/-1/dismiss', 'id'),
     g('/facilities/NO_SUCH/items', 'facility'), g('/facilities/WH_NJ/items', 'facility'), g('/facilities/_NA_/items', 'facility'),
   );
