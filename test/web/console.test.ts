@@ -262,7 +262,7 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console i
     await logOut();
   });
 
-  it('admin: creates a user and an API token (shown once, copied) that works', async () => {
+  it('admin: creates a user and an API token (shown once, copied) that works, revokes the token and disables the user', async () => {
     await logIn('adam', 'adam-password-1');
     await page.getByRole('link', { name: 'Users', exact: true }).first().click();
     await page.locator(tid('users-table')).waitFor();
@@ -293,6 +293,18 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console i
     expect([me.status, ((await me.json()) as any).user.username]).toEqual([200, 'nina']);
     expect(await unnamedControls(page)).toEqual([]);
     await shot('users');
+
+    // Revoked, the token no longer authenticates; disabled, the user is marked so.
+    const revoked = page.waitForResponse((r) => r.url().includes('/auth/tokens/') && r.request().method() === 'DELETE');
+    await page.getByRole('button', { name: 'Revoke token handheld' }).click();
+    expect((await revoked).status()).toBe(200);
+    await expect.poll(() => page.textContent(tid('token-handheld'))).toContain('revoked');
+    expect((await fetch(`${oms.url}/auth/me`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+    const disabled = page.waitForResponse((r) => new URL(r.url()).pathname === '/users/nina/disable');
+    await page.getByRole('button', { name: 'Disable nina' }).click();
+    expect((await disabled).status()).toBe(200);
+    await expect.poll(() => page.textContent(tid('user-nina'))).toContain('disabled');
+    expect((await api('/users')).body.users.find((u: any) => u.username === 'nina').disabledAt).not.toBeNull();
     await logOut();
   });
 
