@@ -24,6 +24,7 @@ import { createUser } from '../../src/app/auth';
 import { createJobRegistry, seedJobDefinitions } from '../../src/jobs';
 import { brokeringJob, BROKERING_JOB } from '../../src/wiring';
 import type { Database } from '../../src/db/client';
+import { netsuiteRefusals } from '../../src/db/schema';
 import { createTestDatabase, ENGINES } from '../support/db';
 import { expectOk, orderBody, seedCatalog, WH_NJ } from '../support/fixtures';
 import { fetchAs, testAdmin, type TestUser } from '../support/auth';
@@ -147,6 +148,10 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console i
       { username: 'sam', password: 'sam-password-1', role: 'store' as const, facilities: ['STORE_NYC'] },
     ]) expect((await database.db.transaction((tx) => createUser(tx, u))).kind).toBe('created');
     admin = await testAdmin(database.db, 'test-admin');
+    // Two rows NetSuite refused (as its error report would leave them): one is sent again, one dismissed.
+    await database.db.insert(netsuiteRefusals).values([1, 2].map((row) => ({
+      feed: 'inventory-adjustment', fileName: 'InventoryAdjustment-1.csv', rowNumber: row, message: `Invalid location on row ${row}`, reportFileId: 'REPORT-1',
+    })));
 
     oms = await startOms(config, { database });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -248,7 +253,7 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console i
     expect((await api(`/orders/${created}`)).body.status).toBe('APPROVED');
   });
 
-  it('operations: pauses the brokering job', async () => {
+  it('operations: pauses the brokering job; sends a refused row again and dismisses another', async () => {
     await page.getByRole('link', { name: 'Jobs', exact: true }).first().click();
     await page.locator(tid(`job-${BROKERING_JOB}`)).waitFor();
     expect(await page.textContent(tid(`job-state-${BROKERING_JOB}`))).toContain('enabled');
@@ -257,8 +262,21 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console i
     expect((await patched).status()).toBe(200);
     await expect.poll(() => page.textContent(tid(`job-state-${BROKERING_JOB}`))).toContain('paused');
     expect((await api(`/jobs/${BROKERING_JOB}`)).body.enabled).toBe(false);
+    expect(await page.textContent(tid('refusals'))).toContain('Invalid location on row 2');
     expect(await unnamedControls(page)).toEqual([]);
     await shot('jobs');
+
+    const resent = page.waitForResponse((r) => /\/netsuite\/refusals\/\d+\/resend$/.test(new URL(r.url()).pathname));
+    await page.getByRole('button', { name: 'Send row 1 of InventoryAdjustment-1.csv again' }).click();
+    expect((await resent).status()).toBe(200);
+    expect(await toastText('success')).toContain('goes with the next inventory-adjustment export');
+    const dismissed = page.waitForResponse((r) => /\/netsuite\/refusals\/\d+\/dismiss$/.test(new URL(r.url()).pathname));
+    await page.getByRole('button', { name: 'Dismiss row 2 of InventoryAdjustment-1.csv' }).click();
+    expect((await dismissed).status()).toBe(200);
+    await page.locator(tid('no-refusals')).waitFor();
+    const byStatus = async (status: string) => (await api(`/netsuite/refusals?status=${status}`)).body.refusals
+      .map((r: any) => [r.rowNumber, r.resolvedBy]);
+    expect([await byStatus('RESENT'), await byStatus('DISMISSED')]).toEqual([[[1, 'olivia']], [[2, 'olivia']]]);
     await logOut();
   });
 
