@@ -16,7 +16,7 @@ import { customers, orders, type ShipTo } from './schema';
  * (they wait and are counted as `invalidIds`). Written as `*` plus a length check: PostgreSQL's
  * regex engine expands a bounded repetition like `{0,254}` into a large automaton, ~10× slower per row.
  */
-export const safeId = (col: SQL) => sql`coalesce(${col} ~ '^[A-Za-z0-9_][A-Za-z0-9_.:#/@+-]*$' and length(${col}) <= 255, false)`;
+const safeId = (col: SQL) => sql`coalesce(${col} ~ '^[A-Za-z0-9_][A-Za-z0-9_.:#/@+-]*$' and length(${col}) <= 255, false)`;
 
 // --- sales orders (orders.feed_file_id) -------------------------------------------------------
 

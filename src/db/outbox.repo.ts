@@ -6,7 +6,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './client';
 import { queryRows as select } from './rows';
-import { safeId } from './feed-exports.repo';
 import type { LineFact, OrderLineFacts, PlannedRow } from '../domain/netsuite-lines';
 
 const p = sql.param;
@@ -39,10 +38,10 @@ interface LineRow extends Omit<LineFact, 'reservationId'> {
 /**
  * What the planner needs of every item of the orders `wanted`, each lookup a probe by primary key
  * or unique index (never a hash of a whole table). `wanted` is a relation of `id` (the order id),
- * `at`, and the reservations of the order already known to be ACTIVE and unsent in this statement
- * (`seqs`, `ids`, `facs`: item seq ids, reservation ids, facility ids; null when none): an item
- * found there skips its reservation and outbox probes (scalar subqueries inside CASE, evaluated
- * only when needed; `offset 0` keeps the reservation found from being recomputed per use).
+ * `at`, and, when the statement found exactly one reservation of the order ACTIVE and unsent, that
+ * reservation's item and facility (`known_seq`, `known_facility`; its id is `at`): that item skips
+ * its reservation and outbox probes (scalar subqueries inside CASE, evaluated only when needed;
+ * `offset 0` keeps the reservation found from being recomputed per use).
  */
 const factsOf = (wanted: SQL) => sql`
     select w.at::text as at,
@@ -58,7 +57,7 @@ const factsOf = (wanted: SQL) => sql`
            f.netsuite_location_id as location,
            pr.netsuite_item_id as item,
            r.id::text as "reservationId",
-           case when r.known then false else exists (
+           case when coalesce(r.known, false) then false else exists (
              select 1 from external_fulfillment
              where reservation_id = r.id and kind = 'BROKERED' and superseded_at is null) end as "allocationSent",
            oi.netsuite_line_id as "lineId",
@@ -78,13 +77,12 @@ const factsOf = (wanted: SQL) => sql`
       select netsuite_item_id from products where id = oi.product_id limit 1) pr
     left join facilities f on f.id = oi.facility_id
     cross join lateral (
-      select x.k is not null as known,
-             case when x.k is not null then case when w.facs[x.k] = oi.facility_id then w.ids[x.k] end
+      select oi.seq_id = w.known_seq as known,
+             case when oi.seq_id = w.known_seq then case when w.known_facility = oi.facility_id then w.at end
                   else (select id from reservations
                         where order_id = oi.order_id and order_item_seq_id = oi.seq_id
                           and status = 'ACTIVE' and facility_id = oi.facility_id
                         limit 1) end as id
-      from (select array_position(w.seqs, oi.seq_id) as k) x
       offset 0) r
     left join lateral (
       -- Only an item without a line id can have been announced, only a cancelled one closed.
@@ -100,7 +98,7 @@ const factsOf = (wanted: SQL) => sql`
     offset 0`;
 
 /** `wanted` columns of orders found by id: no reservation known (see `factsOf`). */
-const NOTHING_KNOWN = sql`null::bigint as at, null::text[] as seqs, null::bigint[] as ids, null::text[] as facs`;
+const NOTHING_KNOWN = sql`null::bigint as at, null::text as known_seq, null::text as known_facility`;
 
 /** Every item of the orders with what the planner needs, in the order of `orderIds`, each order's items in sequence order. */
 export async function lineFacts(db: Db, orderIds: string[]): Promise<OrderLineFacts[]> {
@@ -133,108 +131,104 @@ export async function markedOrderFacts(db: Db, after: string, limit: number): Pr
   return groupByOrder(rows);
 }
 
+/** A safe NetSuite id as a regex piece: `SAFE_ID_RE` of the codec (cells.ts), its length checked apart. */
+const ID = '[A-Za-z0-9_][A-Za-z0-9_.:#/@+-]*';
+/** A brokered-items line of safe ids: `internalId,lineId,item,location,quantity,F,F,orderLineId`, all present. */
+const PLAIN_LINE = `^${ID},${ID},${ID},${ID},[0-9]+,F,F,${ID}$`;
+
 /**
- * The planner's rules (src/domain/netsuite-lines.ts) for a **plain** item, in SQL over `facts`
- * rows: not cancelled, no marker, not a split piece still to announce, no quantity change; and
- * when its allocation is unsent (`sends`: the one row `planOrderLines` gives it), every id present
- * and safe. An order whose items are all plain gets exactly the rows `planOrderLines` gives it —
- * its unsent allocations, each under its line id with its facility's location — and nothing else
- * (no waits, no markers, no line quantities); `test/feeds/export-plain.test.ts` cross-checks it.
- * The line is the codec's (`encodeLine`): safe ids, a positive integer and flags are written as
- * they are, never quoted.
+ * The picked reservations whose order has that one item and no other, with the planner's rules
+ * (src/domain/netsuite-lines.ts) in SQL: such an order is **plain** when its item is not
+ * cancelled, carries no marker, is not a split piece and has no quantity change, and — when its
+ * allocation is unsent at its NetSuite facility (`sends`; picked means unsent) — every id is
+ * present and safe (its line matches `PLAIN_LINE`, each id at most 255 characters). A plain order
+ * gets exactly the rows `planOrderLines` gives it: none, or its allocation under its line id with
+ * its facility's location (no waits, no marker, no line quantity);
+ * `test/feeds/export-plain.test.ts` cross-checks it. The line is the codec's (`encodeLine`): safe
+ * ids, a positive integer and flags are written as they are, never quoted.
  */
-const plainLines = sql`
-    select p.*,
-           p.sends and p.plain as sends_plain,
-           case when p.sends and p.plain then
-             p."internalId" || ',' || p."lineId" || ',' || p.item || ',' || p.location || ','
-               || p.quantity::text || ',F,F,' || p."seqId" end as payload
-    from (
-      select s.*,
-             s.status <> 'CANCELLED' and s.sync is null
-               and not (s."lineId" is null and s."parentSeqId" is not null and not s.announced)
-               and not coalesce(s."lineId" is not null and s."lineQty" <> s.quantity, false)
-               and (not s.sends or (${safeId(sql`s."internalId"`)} and ${safeId(sql`s."lineId"`)} and ${safeId(sql`s.item`)}
-                                    and ${safeId(sql`s.location`)} and ${safeId(sql`s."seqId"`)})) as plain
-      from (
-        select f.*,
-               coalesce(f."netsuiteFacility" and f.status in ('ALLOCATED', 'PACKED') and f."reservationId" is not null
-                        and not f."allocationSent", false) as sends
-        from facts f) s) p`;
+const singleOrders = sql`
+      select r.id as at,
+             r.order_id,
+             r.order_item_seq_id as seq_id,
+             oi.facility_id,
+             oi.quantity,
+             oi.netsuite_line_id as line_id,
+             f.netsuite_location_id as location,
+             x.sends,
+             x.plain,
+             case when x.sends and x.plain then x.line end as payload
+      from picked r
+      -- The order's items (one index range), counted: only an order of one item is taken here.
+      cross join lateral (
+        select i.*, count(*) over () as n_items from order_items i where i.order_id = r.order_id) oi
+      cross join lateral (
+        select netsuite_order_id from orders where id = r.order_id limit 1) o
+      left join products pr on pr.id = oi.product_id
+      left join facilities f on f.id = oi.facility_id
+      cross join lateral (
+        select s.sends,
+               s.line,
+               oi.status <> 'CANCELLED' and oi.netsuite_sync is null and oi.parent_seq_id is null
+                 and not coalesce(oi.netsuite_line_id is not null and oi.netsuite_line_qty <> oi.quantity, false)
+                 and (not s.sends or coalesce(s.line ~ ${PLAIN_LINE} and length(o.netsuite_order_id) <= 255
+                                              and length(oi.netsuite_line_id) <= 255 and length(pr.netsuite_item_id) <= 255
+                                              and length(f.netsuite_location_id) <= 255 and length(oi.seq_id) <= 255, false)) as plain
+        from (
+          select coalesce(f.fulfillment_system = 'NETSUITE' and oi.status in ('ALLOCATED', 'PACKED')
+                          and r.facility_id = oi.facility_id, false) as sends,
+                 o.netsuite_order_id || ',' || oi.netsuite_line_id || ',' || pr.netsuite_item_id || ',' || f.netsuite_location_id || ','
+                   || oi.quantity::text || ',F,F,' || oi.seq_id as line) s
+        -- Computed once per item, however often it is used.
+        offset 0) x
+      where oi.seq_id = r.order_item_seq_id
+        and oi.n_items = 1`;
 
 /** Reservations walked per reservation a round may pick (sent ones are walked past). */
 const WALK_FACTOR = 4;
 
-/** What `claimPlainAllocations` did: rows written and their bytes, where it stopped, and the orders left to the planner. */
+/** What `claimPlainAllocations` did: rows written and their bytes, the last reservation looked at, the orders left to the planner. */
 export interface PlainClaim {
   inserted: number;
   bytes: number;
-  /** The first plain order (by reservation id found at) not written for want of room; null: all written. */
-  cutAt: number | null;
   /** The last reservation id looked at (null: none left). */
   last: number | null;
-  /** Orders with an item that is not plain, with their facts, for `planOrderLines`. */
+  /** The orders it did not write (more than one item, not plain, or past the bytes), with their facts, for `planOrderLines`. */
   others: ClaimCandidate[];
 }
 
 /**
  * Claim source 2, in ONE statement: the next `limit` ACTIVE reservations at the NetSuite facilities
  * `facilityIds` (after reservation `after`, in id order, among the next `limit × WALK_FACTOR`)
- * that no live BROKERED outbox row has sent; their orders' facts; and, for the orders whose items
- * are all plain (see `plainLines`), in reservation order while they fit in `room` rows and
- * `roomBytes` bytes, the file's outbox rows with their CSV lines written to file `fileId`. The
- * other orders come back with their facts.
+ * that no live BROKERED outbox row has sent; for the plain orders of one item among them (see
+ * `singleOrders`), in reservation order while they fit in `roomBytes` bytes, the file's outbox
+ * rows with their CSV lines, written to file `fileId` (one row per reservation: at most `limit`).
+ * Every other order found comes back with its facts.
  */
 export async function claimPlainAllocations(
-  tx: Tx, a: { fileId: string; facilityIds: string[]; after: number; limit: number; room: number; roomBytes: number },
+  tx: Tx, a: { fileId: string; facilityIds: string[]; after: number; limit: number; roomBytes: number },
 ): Promise<PlainClaim> {
-  const rows = await select<LineRow & { inserted: number; bytes: number; cut_at: string | null; last: string | null }>(tx, sql`
+  const rows = await select<LineRow & { inserted: number; bytes: number; last: string | null }>(tx, sql`
     with picked as (${pickUnsent(a.facilityIds, a.after, a.limit * WALK_FACTOR, a.limit)}),
-    wanted as (
+    ins as (${insertPlainRows(a.fileId, a.roomBytes)}),
+    -- Materialized: the orders left to the planner, read once (never re-joined per item).
+    others as materialized (
       select order_id as id,
              min(id) as at,
-             array_agg(order_item_seq_id) as seqs,
-             array_agg(id) as ids,
-             array_agg(facility_id) as facs
+             case when count(*) = 1 then min(order_item_seq_id) end as known_seq,
+             case when count(*) = 1 then min(facility_id) end as known_facility
       from picked
-      group by order_id),
-    facts as (${factsOf(sql`wanted`)}),
-    lines as (${plainLines}),
-    per_order as (
-      select "orderId",
-             min(at::bigint) as at,
-             bool_and(plain) as plain,
-             count(*) filter (where sends_plain) as n,
-             coalesce(sum(length(payload) + 1) filter (where sends_plain), 0) as bytes
-      from lines
-      group by "orderId"),
-    fill as (
-      select "orderId",
-             at,
-             sum(n) over w <= ${a.room} and sum(bytes) over w <= ${a.roomBytes} as taken
-      from per_order
-      where plain and n > 0
-      window w as (order by at, "orderId")),
-    ins as (${insertPlainRows(a.fileId)})
+      where id not in (select at from ins)
+      group by order_id)
     select s.*, o.*
     from (select (select count(*) from ins)::int as inserted,
                  (select coalesce(sum(bytes), 0) from ins)::int as bytes,
-                 (select min(at) from fill where not taken)::text as cut_at,
                  (case when (select count(*) from picked) >= ${a.limit} then (select max(id) from picked)
                        else (select max(id) from (${walk(a.facilityIds, a.after, a.limit * WALK_FACTOR)}) walked) end)::text as last) s
-    left join (
-      select l.at, l."orderId", l."internalId", l.exported, l."seqId", l."parentSeqId", l.status, l.quantity, l."facilityId",
-             l."netsuiteFacility", l.location, l.item, l."reservationId", l."allocationSent", l."lineId", l."lineQty", l.sync,
-             l.announced, l."closedSent"
-      from lines l
-      join per_order po on po."orderId" = l."orderId"
-      where not po.plain) o on true`);
+    left join (${factsOf(sql`others`)}) o on true`);
   const head = rows[0];
-  const others = head && head.orderId !== null ? groupByOrder(rows.map(({ inserted: _n, bytes: _b, cut_at: _c, last: _l, ...r }) => r)) : [];
-  return {
-    inserted: head?.inserted ?? 0, bytes: head?.bytes ?? 0, others,
-    cutAt: head?.cut_at == null ? null : Number(head.cut_at), last: head?.last == null ? null : Number(head.last),
-  };
+  const others = head && head.orderId !== null ? groupByOrder(rows.map(({ inserted: _n, bytes: _b, last: _l, ...r }) => r)) : [];
+  return { inserted: head?.inserted ?? 0, bytes: head?.bytes ?? 0, others, last: head?.last == null ? null : Number(head.last) };
 }
 
 /** The next `scan` ACTIVE reservations at the NetSuite facilities after `after`: an ordered primary-key range. */
@@ -266,8 +260,11 @@ const pickUnsent = (facilityIds: string[], after: number, scan: number, limit: n
       order by w.id
       limit ${limit}`;
 
-/** The plain rows of the orders `fill` takes, in reservation then sequence order (their outbox ids ascending). */
-const insertPlainRows = (fileId: string) => sql`
+/**
+ * The plain rows of `singleOrders` that fit in `roomBytes` (a prefix in reservation order), written
+ * in that order (their outbox ids ascending); returns each row's reservation id and bytes.
+ */
+const insertPlainRows = (fileId: string, roomBytes: number) => sql`
       insert into external_fulfillment (
         reservation_id,
         order_id,
@@ -280,22 +277,26 @@ const insertPlainRows = (fileId: string) => sql`
         closed,
         feed_file_id,
         payload)
-      select l."reservationId"::bigint,
-             l."orderId",
-             l."seqId",
-             l."facilityId",
-             l.quantity,
+      select at,
+             order_id,
+             seq_id,
+             facility_id,
+             quantity,
              'BROKERED',
-             l."lineId",
-             l.location,
+             line_id,
+             location,
              false,
              ${fileId},
-             l.payload
-      from lines l
-      join fill on fill."orderId" = l."orderId" and fill.taken
-      where l.sends_plain
-      order by fill.at, l."seqId"
-      returning length(payload) + 1 as bytes`;
+             payload
+      from (
+        select s.*,
+               sum(length(payload) + 1) over (order by at) as upto
+        from (${singleOrders}) s
+        where sends and plain) fill
+      where upto <= ${roomBytes}
+      order by at
+      returning reservation_id as at,
+                length(payload) + 1 as bytes`;
 
 /** Fact rows grouped by order: orders by `at`, then id; each order's lines in seq order. */
 function groupByOrder(rows: LineRow[]): ClaimCandidate[] {

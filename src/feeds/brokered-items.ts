@@ -154,15 +154,15 @@ async function markedRound(tx: Tx, fileId: string, file: FileBuild, s: ClaimStat
 }
 
 /**
- * A round of the allocations source: plain orders written by the statement that finds them, the
- * others planned here (those before where the statement stopped). The cursor stops before the
- * first order not taken; false when the file is full or the source is exhausted.
+ * A round of the allocations source: the plain orders written by the statement that finds them,
+ * the others planned here. The cursor stops before the first order that does not fit; false when
+ * the file is full or the source is exhausted.
  */
 async function allocationRound(tx: Tx, fileId: string, file: FileBuild, s: ClaimState, ctx: JobContext): Promise<boolean> {
   s.facilityIds ??= (await netsuiteFacilityIds(tx)).map((f) => f.id);
   const room = file.limit - file.count;
   const r = s.facilityIds.length ? await claimPlainAllocations(tx, {
-    fileId, facilityIds: s.facilityIds, after: s.afterReservation ?? 0, limit: room, room, roomBytes: file.maxBytes - file.bytes,
+    fileId, facilityIds: s.facilityIds, after: s.afterReservation ?? 0, limit: room, roomBytes: file.maxBytes - file.bytes,
   }) : null;
   if (!r || r.last === null) {
     s.allocationsDone = true;
@@ -170,10 +170,12 @@ async function allocationRound(tx: Tx, fileId: string, file: FileBuild, s: Claim
   }
   file.count += r.inserted;
   file.bytes += r.bytes;
-  let stop = r.cutAt;
+  let stop: number | null = null;
   for (const c of r.others) {
-    if (stop !== null && c.at! >= stop) break;
-    if (!addOrder(c, file, s, ctx)) stop = c.at;
+    if (!addOrder(c, file, s, ctx)) {
+      stop = c.at;
+      break;
+    }
   }
   s.afterReservation = stop === null ? r.last : stop - 1;
   await writePending(tx, fileId, file);
