@@ -5,6 +5,7 @@ import { getAvailability } from '../../src/app/catalog';
 import { getRun, listExceptions, orderExplanation, retryException, runBrokering } from '../../src/app/brokering';
 import { saveProfile } from '../../src/app/routing-profiles';
 import { ledgerInconsistencies } from '../../src/db/inventory.repo';
+import { lockLevels } from '../../src/db/brokering.repo';
 import { facilities, facilityExclusions, facilityOrderCounts, reservations } from '../../src/db/schema';
 import type { Database } from '../../src/db/client';
 import { createTestDatabase, ENGINES } from '../support/db';
@@ -152,5 +153,23 @@ describe.each(ENGINES)('brokering runs on %s', (engine) => {
     expect(whole.orders.filter((o) => o.status === 'ALLOCATED').length).toBeGreaterThan(2);
     expect(whole.orders.filter((o) => o.status === 'EXCEPTION').length).toBeGreaterThan(0);
     expect(await outcome(2)).toEqual(whole);
+  });
+
+  it('locks and reads stock rows whatever characters their ids hold', async () => {
+    const odd = ['P 12 3', 'P\u{1F600}x', '7 ', 'é\u{1F680}\u{1F680} '];
+    await d.query(`insert into facilities (id, name, type, fulfillment_system, country, ranking) values ('F 1\u{1F3EC}', 'odd', 'STORE', 'OMS', 'US', 5)`);
+    for (const [k, id] of odd.entries()) {
+      await d.query('insert into products (id, sku, name) values ($1, $1, $1)', [id]);
+      await d.query('insert into inventory_levels (product_id, facility_id, on_hand, reserved, safety_stock) values ($1, $2, $3, 1, $4)', [id, 'F 1\u{1F3EC}', 10 + k, k % 2 ? null : 2]);
+      await d.query("insert into inventory_levels (product_id, facility_id, on_hand) values ($1, 'WH_NJ', $2)", [id, 20 + k]);
+    }
+    const levels = await d.db.transaction((tx) => lockLevels(tx, [...odd, 'SKU1']));
+    const expected = [...odd, 'SKU1'].sort().flatMap((p) => [
+      ...(odd.includes(p) ? [{ productId: p, facilityId: 'F 1\u{1F3EC}', onHand: 10 + odd.indexOf(p), reserved: 1, safetyStock: odd.indexOf(p) % 2 ? 0 : 2 }] : []),
+      ...(p === 'SKU1' ? [{ productId: p, facilityId: 'STORE_NYC', onHand: 1, reserved: 0, safetyStock: 0 }] : []),
+      { productId: p, facilityId: 'WH_NJ', onHand: odd.includes(p) ? 20 + odd.indexOf(p) : 5, reserved: 0, safetyStock: 0 },
+    ]);
+    const key = (l: { productId: string; facilityId: string }) => `${l.productId}\u0000${l.facilityId}`;
+    expect([...levels].sort((a, b) => (key(a) < key(b) ? -1 : 1))).toEqual(expected.sort((a, b) => (key(a) < key(b) ? -1 : 1)));
   });
 });
