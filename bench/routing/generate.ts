@@ -5,8 +5,10 @@
  * facilities, the long tail at one or two; warehouses deep (0-200), stores shallow (0-12)),
  * orders of 1-5 lines drawn with Zipf-like popularity (s = 0.9), ship-tos at real US ZIPs.
  *
- * Standalone: `npx tsx bench/routing/generate.ts [--quick] > instance.json`
+ * Standalone: `npx tsx bench/routing/generate.ts [--quick] > instance.json`, or
+ * `npx tsx bench/routing/generate.ts --route-scenario=scenario.json` for the `oms route` scenario.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { allUsZips, lookupUsZip } from '../../src/geo/zip';
 import type { Facility, Order, Product, RouteInput, RoutingSettings, StockRow } from '../../src/domain/routing/index';
 
@@ -147,11 +149,56 @@ export function lineCount(input: RouteInput): number {
   return n;
 }
 
+/**
+ * The `oms route` scenario of the routing benchmark: 10,000 orders at 1,000 facilities, split
+ * fulfilment and closest location on (~38 MB of JSON, most of it products and stock rows).
+ */
+export const ROUTE_SCENARIO: GenerateOptions = {
+  facilities: 1000,
+  skus: 170000,
+  orders: 10000,
+  seed: 11,
+  settings: { allowSplitFulfillment: true, shipFromClosestLocation: true },
+};
+
+/**
+ * Writes the `oms route` benchmark scenario to `path` as JSON, in pieces (the whole text is
+ * never one string). Returns its size in bytes.
+ */
+export function writeRouteScenario(path: string, opts: GenerateOptions = ROUTE_SCENARIO): number {
+  const inst = generateInstance(opts);
+  const fd = openSync(path, 'w');
+  let bytes = 0;
+  const put = (s: string) => (bytes += writeSync(fd, s));
+  try {
+    put(`{"settings":${JSON.stringify(inst.settings)}`);
+    for (const key of ['facilities', 'products', 'inventory', 'orders'] as const) {
+      const list: readonly unknown[] = inst[key];
+      put(`,"${key}":[`);
+      for (let i = 0; i < list.length; i += 1000) {
+        const part = JSON.stringify(list.slice(i, i + 1000));
+        put((i > 0 ? ',' : '') + part.slice(1, -1));
+      }
+      put(']');
+    }
+    put('}');
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
+}
+
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
-  const quick = process.argv.includes('--quick');
-  const inst = generateInstance(
-    quick ? { facilities: 30, skus: 200, orders: 50, seed: 1 } : { facilities: 1000, skus: 50000, orders: 100000, seed: 1 },
-  );
-  process.stdout.write(JSON.stringify(inst));
+  const out = process.argv.find((a) => a.startsWith('--route-scenario='));
+  if (out !== undefined) {
+    const bytes = writeRouteScenario(out.slice('--route-scenario='.length));
+    process.stderr.write(`wrote ${(bytes / 1e6).toFixed(1)} MB\n`);
+  } else {
+    const quick = process.argv.includes('--quick');
+    const inst = generateInstance(
+      quick ? { facilities: 30, skus: 200, orders: 50, seed: 1 } : { facilities: 1000, skus: 50000, orders: 100000, seed: 1 },
+    );
+    process.stdout.write(JSON.stringify(inst));
+  }
 }

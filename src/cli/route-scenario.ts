@@ -1,13 +1,14 @@
 /**
  * `oms route <scenario.json>`: routes a scenario file and prints the result JSON. The file is a
  * bare scenario (contract format) or a test fixture that wraps one as `{ description, scenario, expected }`.
- * Exit status 0 on success; 2 on bad input (one message on stderr, nothing on stdout).
+ * Exit status 0 on success; 2 on bad input (one message on stderr, nothing on stdout). The result
+ * is written in pieces as it is formatted (never one string of the whole text).
  */
 import { readFile } from 'node:fs/promises';
-import { formatScenarioOutput, parseScenario, routeOrders } from '../domain/routing/index';
+import { parseScenario, routeOrdersView, writeScenarioOutput } from '../domain/routing/index';
 import { resolveCoordinates } from '../geo/zip';
 
-/** Output sinks (process.stdout/stderr in the CLI, buffers in tests). */
+/** Output sinks (process.stdout/stderr in the CLI, buffers in tests); stdout receives the result in pieces. */
 export interface RouteScenarioIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
@@ -35,8 +36,7 @@ export async function runRouteScenario(path: string, io: RouteScenarioIo): Promi
     return 2;
   }
   const input = resolveCoordinates(parsed.scenario);
-  const out = formatScenarioOutput(routeOrders(input));
-  io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+  writeScenarioOutput(routeOrdersView(input), io.stdout);
   return 0;
 }
 

@@ -5,7 +5,8 @@
 import { isPlaced, toRadians } from './geo';
 import { settingsWarnings, validateSettings } from './settings';
 import { SlotIndex } from './slot-index';
-import type { Facility, InventoryLeft, Product, RoutingSettings, StockRow } from './types';
+import { StringIndex } from './string-index';
+import type { Facility, Product, RoutingSettings, StockRow } from './types';
 
 /** Thrown by `createRoutingContext` when the profile is invalid (callers validate first). */
 export class InvalidRoutingSettingsError extends Error {
@@ -60,7 +61,7 @@ export interface RoutingContext {
 
 /** Products known to the run (input products, stock-only ids, auto-created ones), by index. */
 export interface ProductRegistry {
-  index: Map<string, number>;
+  index: StringIndex;
   id: string[];
   /** false for ids only seen in inventory and not (yet) created. */
   known: boolean[];
@@ -231,7 +232,15 @@ export function createRoutingContext(input: {
       ? `${F - eligibleCount} facilities are never candidates (${ineligibleParts.join('; ')})`
       : null;
 
-  const products: ProductRegistry = { index: new Map(), id: [], known: [], hazmat: [], sample: [], warehouse: [], created: [] };
+  const products: ProductRegistry = {
+    index: new StringIndex(input.products.length),
+    id: [],
+    known: [],
+    hazmat: [],
+    sample: [],
+    warehouse: [],
+    created: [],
+  };
   for (const p of input.products) {
     const w = p.warehouseId == null ? -1 : (facIndex.get(p.warehouseId) ?? -2);
     registerProduct(products, p.id, true, p.hazmat === true, p.sample === true, w);
@@ -285,7 +294,7 @@ export function registerProduct(
   warehouse: number,
 ): number {
   let p = reg.index.get(id);
-  if (p === undefined) {
+  if (p < 0) {
     p = reg.id.length;
     reg.index.set(id, p);
     reg.id.push(id);
@@ -319,7 +328,8 @@ export function createStockState(ctx: RoutingContext, rows: readonly StockRow[])
     const row = rows[r];
     if (row.productId !== lastProduct) {
       lastProduct = row.productId;
-      lastP = ctx.products.index.get(lastProduct) ?? registerProduct(ctx.products, lastProduct, false, false, false, -1);
+      lastP = ctx.products.index.get(lastProduct);
+      if (lastP < 0) lastP = registerProduct(ctx.products, lastProduct, false, false, false, -1);
     }
     rowProd[r] = lastP;
     rowFac[r] = ctx.facIndex.get(row.facilityId) ?? -1;
@@ -447,48 +457,6 @@ export function slotAt(ctx: RoutingContext, stock: StockState, p: number, f: num
 export function usable(stock: StockState, s: number): number {
   const u = stock.free[s];
   return u > 0 ? u : 0;
-}
-
-/** Ranks of ids in code-unit order (rank[i] = position of ids[i] among the sorted ids). */
-function ranks(ids: readonly string[]): Int32Array {
-  const order = Int32Array.from({ length: ids.length }, (_, i) => i).sort((a, b) => compareStrings(ids[a], ids[b]));
-  const rank = new Int32Array(ids.length);
-  for (let i = 0; i < order.length; i++) rank[order[i]] = i;
-  return rank;
-}
-
-/**
- * Stock left, one row per input row, sorted by productId then facilityId (code-unit order).
- * Pass the context the stock was built with to sort by precomputed id ranks (faster).
- */
-export function inventoryLeft(stock: StockState, ctx?: RoutingContext): InventoryLeft[] {
-  const rows = stock.rows;
-  const n = rows.length;
-  const row = (s: number): InventoryLeft => {
-    const r = rows[stock.rowOf[s]];
-    return { productId: r.productId, facilityId: r.facilityId, available: stock.free[s] + stock.safety[s] };
-  };
-  const F = ctx?.F ?? 0;
-  const P = ctx?.products.id.length ?? 0;
-  const indexed = ctx !== undefined && stock.slotFac.every((f) => f >= 0);
-  if (!indexed || P * F * n > Number.MAX_SAFE_INTEGER) {
-    const slotOfRow = new Int32Array(n);
-    for (let s = 0; s < n; s++) slotOfRow[stock.rowOf[s]] = s;
-    const idx = Array.from({ length: n }, (_, i) => i).sort(
-      (a, b) => compareStrings(rows[a].productId, rows[b].productId) || compareStrings(rows[a].facilityId, rows[b].facilityId) || a - b,
-    );
-    return idx.map((r) => row(slotOfRow[r]));
-  }
-  const pr = ranks(ctx.products.id);
-  const fr = ranks(ctx.facId);
-  const keys = new Float64Array(n);
-  for (let s = 0; s < n; s++) keys[s] = (pr[stock.slotProd[s]] * F + fr[stock.slotFac[s]]) * n + stock.rowOf[s];
-  keys.sort();
-  const slotOfRow = new Int32Array(n);
-  for (let s = 0; s < n; s++) slotOfRow[stock.rowOf[s]] = s;
-  const out: InventoryLeft[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = row(slotOfRow[keys[i] % n]);
-  return out;
 }
 
 /** Locale-independent string comparison (UTF-16 code units). */

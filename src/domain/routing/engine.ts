@@ -15,7 +15,6 @@ import { bestRanked, groupCandidates, orderFilter } from './candidates';
 import {
   createRoutingContext,
   createStockState,
-  inventoryLeft,
   listIds,
   registerProduct,
   type CandidateSet,
@@ -23,6 +22,7 @@ import {
   type RoutingContext,
   type StockState,
 } from './context';
+import { inventoryLeft, stockLeft, type StockLeft } from './stock-left';
 import { routeNoSplit } from './nosplit';
 import { findSingle } from './search';
 import { findSet } from './set-search';
@@ -36,16 +36,26 @@ import type { LineQuantity, Order, OrderResult, RouteInput, RouteOutput } from '
  * Throws `InvalidRoutingSettingsError` when the profile is refused (validate it first).
  */
 export function routeOrders(input: RouteInput): RouteOutput {
+  const { ctx, stock, out } = run(input);
+  return { orders: out.orders, createdProducts: out.createdProducts, inventory: inventoryLeft(stock, ctx), warnings: out.warnings };
+}
+
+/** A run's result whose stock left is a view over the run's stock (`stockLeft`), not one object per row. */
+export type RouteOutputView = Omit<RouteOutput, 'inventory'> & { inventory: StockLeft };
+
+/** `routeOrders` for runs written out at once: the same result, the stock left as a view. */
+export function routeOrdersView(input: RouteInput): RouteOutputView {
+  const { ctx, stock, out } = run(input);
+  return { orders: out.orders, createdProducts: out.createdProducts, inventory: stockLeft(stock, ctx), warnings: out.warnings };
+}
+
+function run(input: RouteInput): { ctx: RoutingContext; stock: StockState; out: Omit<RouteOutput, 'inventory'> } {
   const ctx = createRoutingContext(input);
   const stock = createStockState(ctx, input.inventory);
   const orders: OrderResult[] = new Array(input.orders.length);
   for (let i = 0; i < input.orders.length; i++) orders[i] = routeOrder(input.orders[i], ctx, stock);
-  return {
-    orders,
-    createdProducts: ctx.products.created.map((p) => ({ ...p })),
-    inventory: inventoryLeft(stock, ctx),
-    warnings: [...ctx.settingsWarnings],
-  };
+  const createdProducts = ctx.products.created.map((p) => ({ ...p }));
+  return { ctx, stock, out: { orders, createdProducts, warnings: [...ctx.settingsWarnings] } };
 }
 
 /**
@@ -65,7 +75,7 @@ export function routeOrder(order: Order, ctx: RoutingContext, stock: StockState)
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
     let p = reg.index.get(it.productId);
-    if (p === undefined || !reg.known[p]) {
+    if (p < 0 || !reg.known[p]) {
       if (!s.autoCreateProduct) {
         if (missing === null) missing = [];
         if (!missing.includes(it.productId)) missing.push(it.productId);

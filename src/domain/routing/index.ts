@@ -41,18 +41,13 @@ export { EARTH_RADIUS_KM, distanceKm, distanceMetres, isPlaced } from './geo';
 export {
   createRoutingContext,
   createStockState,
-  inventoryLeft,
   InvalidRoutingSettingsError,
   type RoutingContext,
   type StockState,
 } from './context';
+export { inventoryLeft, stockLeft, type StockLeft } from './stock-left';
 export { usZip } from './candidates';
-export { routeOrder, routeOrders } from './engine';
+export { routeOrder, routeOrders, routeOrdersView, type RouteOutputView } from './engine';
 export { sortBrokeringQueue } from './queue';
-export {
-  parseScenario,
-  formatScenarioOutput,
-  type ParsedScenario,
-  type ScenarioParseResult,
-  type ScenarioOutput,
-} from './scenario';
+export { parseScenario, scenarioSchema, schemaIssue, type ParsedScenario, type ScenarioParseResult } from './scenario';
+export { formatScenarioOutput, writeScenarioOutput, type ScenarioOutput } from './scenario-output';

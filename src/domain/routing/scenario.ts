@@ -3,8 +3,10 @@
  * parsing with one clear message naming the field, and formatting of the output JSON.
  */
 import { z } from 'zod';
+import { copyOrder, isOrder, isProduct, isStockRow } from './scenario-check';
 import { partialSettingsSchema, validateSettings } from './settings';
-import type { Facility, Order, Product, RouteOutput, RoutingSettings, StockRow } from './types';
+import { StringIndex } from './string-index';
+import type { Facility, Order, Product, RoutingSettings, StockRow } from './types';
 
 type Iss = { input?: unknown };
 const req = (what: string) => (iss: Iss) => (iss.input === undefined ? 'is required' : `must be ${what}`);
@@ -93,7 +95,8 @@ const orderSchema = obj({
   ).min(1, { error: 'must hold at least one item' }),
 });
 
-const scenarioSchema = z.object(
+/** The scenario format as a zod schema: the authority on each field's shape and message. */
+export const scenarioSchema = z.object(
   {
     settings: partialSettingsSchema.optional(),
     facilities: arr(facilitySchema),
@@ -128,31 +131,88 @@ function formatPath(path: readonly PropertyKey[]): string {
 type ScenarioData = z.output<typeof scenarioSchema>;
 
 /**
+ * The first issue the format's schema (`scenarioSchema`) finds in a whole document, as
+ * `parseScenario` words it ("field.path: message"); null when the schema accepts it. The slow,
+ * plain way to the message `parseScenario` gives for a shape error.
+ */
+export function schemaIssue(json: unknown): string | null {
+  const r = scenarioSchema.safeParse(json, { error: settingsMessage });
+  return r.success ? null : failure(r.error.issues[0]).message;
+}
+
+/** The small parts of a scenario, parsed by zod as they are. */
+const headSchema = z.object({ settings: partialSettingsSchema.optional(), facilities: arr(facilitySchema) });
+
+type Failure = { ok: false; message: string };
+
+function failure(iss: { path: readonly PropertyKey[]; message: string }, prefix: readonly PropertyKey[] = []): Failure {
+  return { ok: false, message: `${formatPath([...prefix, ...iss.path])}: ${iss.message}` };
+}
+
+/**
+ * One of the large arrays: every element is checked by the hand-written predicate; one it
+ * refuses is parsed by the zod schema, which names the bad field or accepts it after all.
+ * `take` gives the element to keep (the element itself, or a copy without unknown fields).
+ */
+function checkList<T>(
+  doc: Record<string, unknown>,
+  key: string,
+  accepts: (x: unknown) => boolean,
+  schema: z.ZodType<T>,
+  take: ((x: unknown) => T) | null,
+): { ok: true; list: T[] } | Failure {
+  const list = doc[key];
+  if (!Array.isArray(list)) return { ok: false, message: `${key}: ${list === undefined ? 'is required' : 'must be an array'}` };
+  let out: T[] | null = take === null ? null : new Array<T>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const x: unknown = list[i];
+    if (accepts(x)) {
+      if (out !== null && take !== null) out[i] = take(x);
+      continue;
+    }
+    const r = schema.safeParse(x);
+    if (!r.success) return failure(r.error.issues[0], [key, i]);
+    out ??= list.slice() as T[];
+    out[i] = r.data;
+  }
+  return { ok: true, list: out ?? (list as T[]) };
+}
+
+/**
  * Validates a parsed JSON document against the scenario format. On bad input returns one
- * message naming the field (or every conflicting settings pair). Extra fields are ignored.
+ * message naming the field (or every conflicting settings pair). Extra fields are ignored; the
+ * objects of the large arrays `products` and `inventory` are used as given (with any extra
+ * fields on them), facilities and orders are copies without unknown fields.
  */
 export function parseScenario(json: unknown): ScenarioParseResult {
-  const r = scenarioSchema.safeParse(json, { error: settingsMessage });
-  if (!r.success) {
-    const iss = r.error.issues[0];
-    return { ok: false, message: `${formatPath(iss.path)}: ${iss.message}` };
-  }
-  const d = r.data;
-  const sv = validateSettings(d.settings);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return { ok: false, message: schemaIssue(json) ?? 'scenario: must be a JSON object' };
+  const doc = json as Record<string, unknown>;
+  const head = headSchema.safeParse({ settings: doc.settings, facilities: doc.facilities }, { error: settingsMessage });
+  if (!head.success) return failure(head.error.issues[0]);
+  const products = checkList(doc, 'products', isProduct, productSchema, null);
+  if (!products.ok) return products;
+  const inventory = checkList(doc, 'inventory', isStockRow, stockSchema, null);
+  if (!inventory.ok) return inventory;
+  const orders = checkList(doc, 'orders', isOrder, orderSchema, (x) => copyOrder(x) as z.output<typeof orderSchema>);
+  if (!orders.ok) return orders;
+  const sv = validateSettings(head.data.settings);
   if (!sv.ok) return { ok: false, message: `settings: ${sv.message}` };
-  const facilityIds = new Set(d.facilities.map((f) => f.id));
-  const problem = facilitiesProblem(d.facilities) ?? productsProblem(d.products, facilityIds)
-    ?? inventoryProblem(d.inventory, facilityIds) ?? ordersProblem(d.orders);
+  const facilities = head.data.facilities;
+  const facilityAt = new Map<string, number>();
+  for (let i = 0; i < facilities.length; i++) facilityAt.set(facilities[i].id, i);
+  const productAt = new StringIndex(products.list.length);
+  const problem = facilitiesProblem(facilities) ?? productsProblem(products.list, facilityAt, productAt)
+    ?? inventoryProblem(inventory.list, facilityAt, productAt) ?? ordersProblem(orders.list);
   if (problem !== undefined) return { ok: false, message: problem };
   return {
     ok: true,
     scenario: {
       settings: sv.settings,
       warnings: sv.warnings,
-      facilities: d.facilities as Facility[],
-      products: d.products as Product[],
-      inventory: d.inventory as StockRow[],
-      orders: d.orders as Order[],
+      facilities: facilities as Facility[],
+      products: products.list as Product[],
+      inventory: inventory.list as StockRow[],
+      orders: orders.list as Order[],
     },
   };
 }
@@ -175,33 +235,83 @@ function facilitiesProblem(facilities: ScenarioData['facilities']): string | und
   return undefined;
 }
 
-/** The first duplicate product id or unknown product warehouse. */
-function productsProblem(products: ScenarioData['products'], facilityIds: ReadonlySet<string>): string | undefined {
-  const prodAt = new Map<string, number>();
+/** The first duplicate product id or unknown product warehouse; fills productAt (id -> index). */
+function productsProblem(products: ScenarioData['products'], facilityAt: ReadonlyMap<string, number>, productAt: StringIndex): string | undefined {
   for (let i = 0; i < products.length; i++) {
     const p = products[i];
-    const prev = prodAt.get(p.id);
-    if (prev !== undefined) return `products[${i}].id: duplicate product id "${p.id}" (also products[${prev}])`;
-    prodAt.set(p.id, i);
-    if (p.warehouseId != null && !facilityIds.has(p.warehouseId)) return `products[${i}].warehouseId: unknown facility "${p.warehouseId}"`;
+    const prev = productAt.get(p.id);
+    if (prev >= 0) return `products[${i}].id: duplicate product id "${p.id}" (also products[${prev}])`;
+    productAt.set(p.id, i);
+    if (p.warehouseId != null && !facilityAt.has(p.warehouseId)) return `products[${i}].warehouseId: unknown facility "${p.warehouseId}"`;
   }
   return undefined;
 }
 
-/** The first stock row at an unknown facility, or the first duplicate row. */
-function inventoryProblem(inventory: ScenarioData['inventory'], facilityIds: ReadonlySet<string>): string | undefined {
-  const rowAt = new Map<string, number>();
-  for (let i = 0; i < inventory.length; i++) {
+/**
+ * The first stock row at an unknown facility, or the first duplicate row (whichever comes
+ * first). productAt numbers the products; ids only stock rows name get the next numbers.
+ */
+function inventoryProblem(inventory: ScenarioData['inventory'], facilityAt: ReadonlyMap<string, number>, productAt: StringIndex): string | undefined {
+  const n = inventory.length;
+  const fac = new Int32Array(n);
+  const prod = new Int32Array(n);
+  let unknown = n;
+  let last: string | null = null;
+  let lastP = -1;
+  for (let i = 0; i < n; i++) {
     const s = inventory[i];
-    if (!facilityIds.has(s.facilityId)) return `inventory[${i}].facilityId: unknown facility "${s.facilityId}"`;
-    const key = `${s.productId}\u0000${s.facilityId}`;
-    const prev = rowAt.get(key);
-    if (prev !== undefined) {
-      return `inventory[${i}]: duplicate row for product "${s.productId}" at facility "${s.facilityId}" (also inventory[${prev}])`;
+    const f = facilityAt.get(s.facilityId);
+    if (f === undefined) {
+      unknown = i;
+      break;
     }
-    rowAt.set(key, i);
+    fac[i] = f;
+    if (s.productId !== last) {
+      last = s.productId;
+      lastP = productAt.get(last);
+      if (lastP < 0) productAt.set(last, (lastP = productAt.size));
+    }
+    prod[i] = lastP;
   }
+  const [dup, prev] = firstDuplicate(prod, fac, unknown, productAt.size, facilityAt.size);
+  if (dup < unknown) {
+    const s = inventory[dup];
+    return `inventory[${dup}]: duplicate row for product "${s.productId}" at facility "${s.facilityId}" (also inventory[${prev}])`;
+  }
+  if (unknown < n) return `inventory[${unknown}].facilityId: unknown facility "${inventory[unknown].facilityId}"`;
   return undefined;
+}
+
+/**
+ * The first of rows 0..m-1 whose (product, facility) pair an earlier row has, and that earlier
+ * row; [m, -1] when none. Rows are grouped by product (a stable counting sort), then each group
+ * stamps the facilities it has seen.
+ */
+function firstDuplicate(prod: Int32Array, fac: Int32Array, m: number, P: number, F: number): [number, number] {
+  const start = new Int32Array(P + 1);
+  for (let i = 0; i < m; i++) start[prod[i] + 1]++;
+  for (let p = 0; p < P; p++) start[p + 1] += start[p];
+  const order = new Int32Array(m);
+  const fill = start.slice(0, P);
+  for (let i = 0; i < m; i++) order[fill[prod[i]]++] = i;
+  const stamp = new Int32Array(F).fill(-1);
+  const first = new Int32Array(F);
+  let dup = m;
+  let prev = -1;
+  for (let p = 0; p < P; p++) {
+    for (let k = start[p]; k < start[p + 1]; k++) {
+      const i = order[k];
+      const f = fac[i];
+      if (stamp[f] !== p) {
+        stamp[f] = p;
+        first[f] = i;
+      } else if (i < dup) {
+        dup = i;
+        prev = first[f];
+      }
+    }
+  }
+  return [dup, prev];
 }
 
 /** The first duplicate order id, duplicate line seq within an order, or half-given ship-to coordinates. */
@@ -212,56 +322,23 @@ function ordersProblem(orders: ScenarioData['orders']): string | undefined {
     const prev = orderAt.get(o.id);
     if (prev !== undefined) return `orders[${i}].id: duplicate order id "${o.id}" (also orders[${prev}])`;
     orderAt.set(o.id, i);
-    const seqAt = new Map<string, number>();
-    for (let j = 0; j < o.items.length; j++) {
-      const seq = o.items[j].seq;
-      const p = seqAt.get(seq);
-      if (p !== undefined) return `orders[${i}].items[${j}].seq: duplicate seq "${seq}" in order "${o.id}" (also items[${p}])`;
-      seqAt.set(seq, j);
+    const items = o.items;
+    for (let j = 1; j < items.length; j++) {
+      const p = earlierSeq(items, j);
+      if (p >= 0) return `orders[${i}].items[${j}].seq: duplicate seq "${items[j].seq}" in order "${o.id}" (also items[${p}])`;
     }
     if ((o.shipTo.latitude == null) !== (o.shipTo.longitude == null)) return `orders[${i}].shipTo: latitude and longitude must be given together`;
   }
   return undefined;
 }
 
-/** The exact output JSON shape of the contract. */
-export interface ScenarioOutput {
-  orders: {
-    id: string;
-    status: string;
-    shipments: { facilityId: string; carrier: string | null; backordered: boolean; items: { seq: string; quantity: number }[] }[];
-    queued: { seq: string; quantity: number }[];
-    exception: { reason: string; message: string } | null;
-    warnings: string[];
-    explanation: string[];
-  }[];
-  createdProducts: { id: string; hazmat: boolean; sample: boolean; warehouseId: string | null }[];
-  inventory: { productId: string; facilityId: string; available: number }[];
-}
-
-/** Projects an engine result onto the contract's output shape (fields in contract order). */
-export function formatScenarioOutput(out: RouteOutput): ScenarioOutput {
-  return {
-    orders: out.orders.map((o) => ({
-      id: o.id,
-      status: o.status,
-      shipments: o.shipments.map((s) => ({
-        facilityId: s.facilityId,
-        carrier: s.carrier,
-        backordered: s.backordered,
-        items: s.items.map((i) => ({ seq: i.seq, quantity: i.quantity })),
-      })),
-      queued: o.queued.map((q) => ({ seq: q.seq, quantity: q.quantity })),
-      exception: o.exception === null ? null : { reason: o.exception.reason, message: o.exception.message },
-      warnings: [...o.warnings],
-      explanation: [...o.explanation],
-    })),
-    createdProducts: out.createdProducts.map((p) => ({
-      id: p.id,
-      hazmat: p.hazmat === true,
-      sample: p.sample === true,
-      warehouseId: p.warehouseId ?? null,
-    })),
-    inventory: out.inventory.map((r) => ({ productId: r.productId, facilityId: r.facilityId, available: r.available })),
-  };
+/** Index of the first item before j with item j's seq, or -1 (orders hold few lines; many get a map). */
+function earlierSeq(items: readonly { seq: string }[], j: number): number {
+  if (items.length > 16) {
+    const at = new Map<string, number>();
+    for (let k = 0; k < j; k++) if (!at.has(items[k].seq)) at.set(items[k].seq, k);
+    return at.get(items[j].seq) ?? -1;
+  }
+  for (let k = 0; k < j; k++) if (items[k].seq === items[j].seq) return k;
+  return -1;
 }

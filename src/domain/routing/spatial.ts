@@ -47,24 +47,30 @@ export function spatialIndex(ctx: RoutingContext): SpatialIndex {
 }
 
 /**
- * The eligible placed facilities nearest to the unit vector (x, y, z): at least the CELL_KEEP
- * largest dot products (monotone in great-circle distance), with a margin for rounding; and how
- * many eligible placed facilities there are in all.
+ * The CELL_KEEP eligible placed facilities nearest to the unit vector (x, y, z) (largest dot
+ * products: monotone in great-circle distance), and how many eligible placed facilities there
+ * are in all. One pass keeping the best CELL_KEEP in order (few insertions after the first ones).
  */
 function nearest(ctx: RoutingContext, x: number, y: number, z: number): { kept: Int32Array; total: number } {
-  const dots = new Float64Array(ctx.F);
-  const fs = new Int32Array(ctx.F);
+  const dots = new Float64Array(CELL_KEEP);
+  const fs = new Int32Array(CELL_KEEP);
+  let n = 0;
   let total = 0;
   for (let f = 0; f < ctx.F; f++) {
-    if (ctx.eligible[f] === 1 && ctx.placed[f] === 1) {
-      dots[total] = x * ctx.ux[f] + y * ctx.uy[f] + z * ctx.uz[f];
-      fs[total++] = f;
+    if (ctx.eligible[f] === 0 || ctx.placed[f] === 0) continue;
+    total++;
+    const d = x * ctx.ux[f] + y * ctx.uy[f] + z * ctx.uz[f];
+    if (n === CELL_KEEP && d <= dots[n - 1]) continue;
+    // insert into the descending list, dropping the last when full
+    let j = n < CELL_KEEP ? n++ : n - 1;
+    while (j > 0 && dots[j - 1] < d) {
+      dots[j] = dots[j - 1];
+      fs[j] = fs[j - 1];
+      j--;
     }
+    dots[j] = d;
+    fs[j] = f;
   }
-  if (total <= CELL_KEEP) return { kept: fs.slice(0, total), total };
-  const thr = dots.slice(0, total).sort()[total - CELL_KEEP] - 1e-12;
-  let n = 0;
-  for (let i = 0; i < total; i++) if (dots[i] >= thr) fs[n++] = fs[i];
   return { kept: fs.slice(0, n), total };
 }
 

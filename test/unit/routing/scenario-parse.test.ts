@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenario } from '../../../src/domain/routing/index';
+import { parseScenario, scenarioSchema, schemaIssue } from '../../../src/domain/routing/index';
+import { mulberry32 } from '../../../src/domain/prng';
 
 /** A small valid scenario; each test breaks one thing. */
 function base(): any {
@@ -118,5 +119,118 @@ describe('parseScenario', () => {
       s.facilities[0].ranking = 'x';
     });
     expect(m.split('\n')).toHaveLength(1);
+  });
+});
+
+/** The first issue the format's zod schema reports for the whole document (null: none). */
+function zodMessage(doc: unknown): string | null {
+  return schemaIssue(doc);
+}
+
+/** A scenario with larger arrays (the hand-checked ones) for the tests below. */
+function large(): any {
+  const s = base();
+  for (let i = 0; i < 40; i++) s.facilities.push({ id: `F${i}`, type: 'STORE', ranking: 3, country: 'US' });
+  for (let i = 0; i < 200; i++) s.products.push({ id: `X${i}`, hazmat: i % 7 === 0, warehouseId: i % 5 === 0 ? null : 'WH1' });
+  for (let i = 0; i < 2000; i++) s.inventory.push({ productId: `X${i % 200}`, facilityId: `F${Math.floor(i / 200)}`, available: i % 9, ...(i % 11 === 0 ? { safetyStock: 1 } : {}) });
+  for (let i = 0; i < 300; i++) {
+    s.orders.push({
+      id: `B${i}`,
+      accountingCode: i % 3 === 0 ? null : 'ACC',
+      priority: i % 4,
+      shipTo: { country: 'US', postalCode: '07001', latitude: 40, longitude: -74 },
+      items: [{ seq: '1', productId: `X${i % 200}`, quantity: 1 + (i % 3), rejectedFacilityIds: i % 10 === 0 ? ['F1'] : undefined }],
+    });
+  }
+  return JSON.parse(JSON.stringify(s));
+}
+
+const BAD_VALUES: unknown[] = [undefined, null, '', 'x', 0, -1, 1.5, 1e20, true, [], {}, ['a'], [1], [null], [true, 'a']];
+
+describe('parseScenario on the large arrays (hand-checked, zod names the field)', () => {
+  it('gives the first issue zod gives, for random corruptions anywhere in the document', () => {
+    const r = mulberry32(17);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+    let compared = 0;
+    for (let n = 0; n < 600; n++) {
+      const s = large();
+      // 1-2 corruptions at random objects of the document
+      for (let k = 0; k < 1 + Math.floor(r() * 2); k++) {
+        const from = (xs: unknown): any => (Array.isArray(xs) && xs.length > 0 ? pick(xs) : undefined);
+        const o = from(s.orders);
+        const objs = [s, s.settings, from(s.facilities), from(s.products), from(s.inventory), o, o?.shipTo, from(o?.items)];
+        const target = pick(objs.filter((x) => x !== null && typeof x === 'object'));
+        const keys = [...Object.keys(target), 'id', 'quantity', 'available', 'items', 'shipTo', 'rejectedFacilityIds', 'safetyStock', 'sample', 'latitude', 'market'];
+        const key = pick(keys);
+        const v = pick(BAD_VALUES);
+        if (v === undefined) delete target[key];
+        else target[key] = v;
+      }
+      const want = zodMessage(s);
+      const got = parseScenario(s);
+      if (want === null) {
+        // the schema accepts it: the same verdict as for the schema's own (stripped) output
+        const again = parseScenario(scenarioSchema.parse(s));
+        expect(got.ok ? 'ok' : got.message).toBe(again.ok ? 'ok' : again.message);
+      } else {
+        compared++;
+        expect(got.ok ? 'ok' : got.message).toBe(want);
+      }
+    }
+    expect(compared).toBeGreaterThan(200);
+  });
+
+  it.each([
+    ['a stock row far down', (s: any) => void (s.inventory[1234].available = -3), 'inventory[1234].available: must be a whole number >= 0'],
+    ['a fractional stock row', (s: any) => void (s.inventory[1999].safetyStock = 0.5), 'inventory[1999].safetyStock: must be a whole number >= 0'],
+    ['a stock row without product', (s: any) => void delete s.inventory[700].productId, 'inventory[700].productId: is required'],
+    ['a stock row that is no object', (s: any) => void (s.inventory[5] = 7), 'inventory[5]: must be an object'],
+    ['a product far down', (s: any) => void (s.products[150].sample = 'yes'), 'products[150].sample: must be true or false'],
+    ['an order item far down', (s: any) => void (s.orders[250].items[0].quantity = 0), 'orders[250].items[0].quantity: must be a positive integer'],
+    ['an order ship-to', (s: any) => void (s.orders[299].shipTo.latitude = 91), 'orders[299].shipTo.latitude: must be between -90 and 90'],
+    ['the earlier of two bad rows', (s: any) => {
+      s.inventory[1500].available = 'many';
+      s.orders[3].items[0].seq = 3;
+    }, 'inventory[1500].available: must be a whole number >= 0'],
+    ['inventory not an array', (s: any) => void (s.inventory = { length: 1 }), 'inventory: must be an array'],
+  ])('names the row: %s', (_name, mutate, want) => {
+    const s = large();
+    mutate(s);
+    const got = parseScenario(s);
+    expect(got.ok ? 'ok' : got.message).toBe(want);
+    expect(want).toBe(zodMessage(s));
+  });
+
+  it.each([
+    ['a duplicate row of rows not grouped by product', (s: any) => void s.inventory.splice(1700, 0, { ...s.inventory[3] }), 'inventory[1700]: duplicate row for product "X2" at facility "F0" (also inventory[3])'],
+    ['a duplicate before an unknown facility', (s: any) => {
+      s.inventory[900] = { ...s.inventory[10] };
+      s.inventory[1800].facilityId = 'NOPE';
+    }, 'inventory[900]: duplicate row for product "X9" at facility "F0" (also inventory[10])'],
+    ['an unknown facility before a duplicate', (s: any) => {
+      s.inventory[900].facilityId = 'NOPE';
+      s.inventory[1800] = { ...s.inventory[10] };
+    }, 'inventory[900].facilityId: unknown facility "NOPE"'],
+    ['a duplicate row of a product only stock rows name', (s: any) => {
+      s.inventory.push({ productId: 'ONLY', facilityId: 'F3', available: 1 }, { productId: 'X1', facilityId: 'F39', available: 1 });
+      s.inventory.push({ productId: 'ONLY', facilityId: 'F3', available: 2 });
+    }, 'inventory[2003]: duplicate row for product "ONLY" at facility "F3" (also inventory[2001])'],
+  ])('refuses %s', (_name, mutate, want) => {
+    const s = large();
+    mutate(s);
+    const got = parseScenario(s);
+    expect(got.ok ? 'ok' : got.message).toBe(want);
+  });
+
+  it('keeps the large arrays as given and copies orders without unknown fields', () => {
+    const s = large();
+    s.inventory[0].note = 'kept';
+    s.orders[0].shipTo.color = 'red';
+    const r = parseScenario(s);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.scenario.inventory[0]).toBe(s.inventory[0]);
+    expect(r.scenario.products).toBe(s.products);
+    expect(r.scenario.orders[0].shipTo).not.toHaveProperty('color');
+    expect(r.scenario.orders[5]).toEqual(scenarioSchema.parse(s).orders[5]);
   });
 });

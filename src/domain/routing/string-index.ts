@@ -1,0 +1,73 @@
+/**
+ * String -> non-negative integer map for large id sets (products of a catalogue): open
+ * addressing over an Int32Array of entry numbers, keys and values in flat arrays, so building it
+ * allocates nothing per entry and never rehashes when sized for what it will hold. Grows (by
+ * doubling) past half full.
+ */
+export class StringIndex {
+  private table: Int32Array;
+  private mask: number;
+  private readonly keys: string[] = [];
+  private readonly values: number[] = [];
+
+  /** `expected`: how many keys it will likely hold. */
+  constructor(expected = 16) {
+    let bits = 4;
+    while (1 << bits < expected * 2) bits++;
+    this.table = new Int32Array(1 << bits).fill(-1);
+    this.mask = (1 << bits) - 1;
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** The value stored for key, or -1. */
+  get(key: string): number {
+    const t = this.table;
+    const keys = this.keys;
+    for (let j = hash(key) & this.mask; ; j = (j + 1) & this.mask) {
+      const e = t[j];
+      if (e === -1) return -1;
+      if (keys[e] === key) return this.values[e];
+    }
+  }
+
+  /** Stores key -> value (value >= 0; overwrites). */
+  set(key: string, value: number): void {
+    const t = this.table;
+    for (let j = hash(key) & this.mask; ; j = (j + 1) & this.mask) {
+      const e = t[j];
+      if (e === -1) {
+        t[j] = this.keys.length;
+        this.keys.push(key);
+        this.values.push(value);
+        if (this.keys.length * 2 > t.length) this.grow();
+        return;
+      }
+      if (this.keys[e] === key) {
+        this.values[e] = value;
+        return;
+      }
+    }
+  }
+
+  private grow(): void {
+    const t = new Int32Array(this.table.length * 2).fill(-1);
+    const mask = t.length - 1;
+    for (let e = 0; e < this.keys.length; e++) {
+      let j = hash(this.keys[e]) & mask;
+      while (t[j] !== -1) j = (j + 1) & mask;
+      t[j] = e;
+    }
+    this.table = t;
+    this.mask = mask;
+  }
+}
+
+/** FNV-1a over the UTF-16 code units. */
+function hash(s: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h ^ (h >>> 15);
+}

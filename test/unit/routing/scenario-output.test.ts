@@ -1,0 +1,100 @@
+/**
+ * `writeScenarioOutput` writes exactly `JSON.stringify(formatScenarioOutput(out), null, 2)` and a
+ * newline, in pieces of at most 64 KiB of UTF-8, from either result form (`routeOrders`,
+ * `routeOrdersView`).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  formatScenarioOutput,
+  parseScenario,
+  routeOrders,
+  routeOrdersView,
+  writeScenarioOutput,
+  type RouteInput,
+} from '../../../src/domain/routing/index';
+import { mulberry32 } from '../../../src/domain/prng';
+import { resolveCoordinates } from '../../../src/geo/zip';
+
+const dir = join(import.meta.dirname, '../../fixtures/routing');
+
+function written(input: RouteInput, view: boolean): { text: string; pieces: string[] } {
+  const pieces: string[] = [];
+  writeScenarioOutput(view ? routeOrdersView(input) : routeOrders(input), (s) => pieces.push(s));
+  return { text: pieces.join(''), pieces };
+}
+
+function expected(input: RouteInput): string {
+  return `${JSON.stringify(formatScenarioOutput(routeOrders(input)), null, 2)}\n`;
+}
+
+/** A run with many stock rows (several pieces), created products, exceptions and splits. */
+function bigInput(ids: (i: number) => string): RouteInput {
+  const r = mulberry32(5);
+  const facilities = Array.from({ length: 40 }, (_, i) => ({
+    id: ids(i),
+    type: 'WAREHOUSE' as const,
+    ranking: 1 + (i % 4),
+    country: 'US',
+    latitude: 35 + r() * 8,
+    longitude: -100 + r() * 20,
+  }));
+  const inventory = [];
+  for (let p = 0; p < 300; p++) {
+    for (const f of facilities) if (r() < 0.3) inventory.push({ productId: `P${p}`, facilityId: f.id, available: Math.floor(r() * 4) });
+  }
+  const orders = Array.from({ length: 400 }, (_, o) => ({
+    id: `O${o}`,
+    shipTo: { country: 'US', latitude: 35 + r() * 8, longitude: -100 + r() * 20 },
+    items: Array.from({ length: 1 + (o % 4) }, (_, i) => ({ seq: String(i + 1), productId: `P${Math.floor(r() * 320)}`, quantity: 1 + (i % 3) })),
+  }));
+  return { settings: { allowSplitFulfillment: true, shipFromClosestLocation: true }, facilities, products: [], inventory, orders };
+}
+
+describe('writeScenarioOutput', () => {
+  const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+  it.each(fixtures)('%s: the text of JSON.stringify(…, null, 2)', (name) => {
+    const parsed = parseScenario(JSON.parse(readFileSync(join(dir, name), 'utf8')).scenario);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const input = resolveCoordinates(parsed.scenario);
+    expect(written(input, false).text).toBe(expected(input));
+    expect(written(input, true).text).toBe(expected(input));
+  });
+
+  it('writes a large result in pieces of at most 64 KiB, created products and all', () => {
+    const input = bigInput((i) => `F${i}`);
+    const { text, pieces } = written(input, true);
+    expect(text).toBe(expected(input));
+    expect(routeOrders(input).createdProducts.length).toBeGreaterThan(0);
+    expect(pieces.length).toBeGreaterThan(5);
+    for (const p of pieces) expect(Buffer.byteLength(p)).toBeLessThanOrEqual(65536);
+  });
+
+  it('escapes ids as JSON does and never splits a character between pieces', () => {
+    const odd = ['é"\\', '日本', 'emoji 🚚', 'tab\t', 'ctl\u0001', '\u2028'];
+    const input = bigInput((i) => `${odd[i % odd.length]}${i}`);
+    const { text, pieces } = written(input, true);
+    expect(text).toBe(expected(input));
+    // each piece is whole UTF-8: re-encoding it gives back the same characters
+    for (const p of pieces) expect(Buffer.from(p, 'utf8').toString('utf8')).toBe(p);
+  });
+
+  it('writes an id longer than a piece on its own', () => {
+    const long = 'L'.repeat(70000);
+    const input: RouteInput = {
+      facilities: [{ id: long, type: 'WAREHOUSE', ranking: 1, country: 'US' }],
+      products: [],
+      inventory: [{ productId: 'P', facilityId: long, available: 2 }],
+      orders: [{ id: 'O', shipTo: { country: 'US' }, items: [{ seq: '1', productId: 'P', quantity: 1 }] }],
+    };
+    expect(written(input, true).text).toBe(expected(input));
+  });
+
+  it('writes empty lists as []', () => {
+    const input: RouteInput = { facilities: [], products: [], inventory: [], orders: [] };
+    expect(written(input, true).text).toBe('{\n  "orders": [],\n  "createdProducts": [],\n  "inventory": []\n}\n');
+    expect(written(input, true).text).toBe(expected(input));
+  });
+});
