@@ -452,17 +452,15 @@ export function outboxPage(
 
 /**
  * A brokered-items file row: its frozen CSV line, or (`payload` null: claimed before the column
- * existed) what the line is encoded from, with the order's and product's NetSuite ids as they are now.
+ * existed) `old`, what the line is encoded from, with the order's and product's NetSuite ids as
+ * they are now.
  */
 export interface BrokeredFileRow {
   payload: string | null;
-  internalId: string | null;
-  lineId: string | null;
-  item: string | null;
-  location: string | null;
-  quantity: number | null;
-  closed: boolean | null;
-  orderLineId: string | null;
+  old: {
+    internalId: string | null; lineId: string | null; item: string | null; location: string | null;
+    quantity: number; closed: boolean; orderLineId: string;
+  } | null;
 }
 
 /**
@@ -473,18 +471,17 @@ export interface BrokeredFileRow {
 export function brokeredFileRows(db: Db, fileId: string): Promise<BrokeredFileRow[]> {
   return select(db, sql`
     select ef.payload,
-           case when ef.payload is null then (
-             select netsuite_order_id from orders where id = ef.order_id) end as "internalId",
-           case when ef.payload is null then ef.line_id end as "lineId",
-           case when ef.payload is null then (
-             select p.netsuite_item_id
-             from order_items oi
-             join products p on p.id = oi.product_id
-             where oi.order_id = ef.order_id and oi.seq_id = ef.order_item_seq_id) end as item,
-           case when ef.payload is null then ef.location end as location,
-           case when ef.payload is null then ef.quantity end as quantity,
-           case when ef.payload is null then ef.closed end as closed,
-           case when ef.payload is null then ef.order_item_seq_id end as "orderLineId"
+           case when ef.payload is null then json_build_object(
+             'internalId', (select netsuite_order_id from orders where id = ef.order_id),
+             'lineId', ef.line_id,
+             'item', (select p.netsuite_item_id
+                      from order_items oi
+                      join products p on p.id = oi.product_id
+                      where oi.order_id = ef.order_id and oi.seq_id = ef.order_item_seq_id),
+             'location', ef.location,
+             'quantity', ef.quantity,
+             'closed', ef.closed,
+             'orderLineId', ef.order_item_seq_id) end as old
     from external_fulfillment ef
     where ef.feed_file_id = ${fileId}
       and ef.kind = 'BROKERED'

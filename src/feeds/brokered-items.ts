@@ -202,12 +202,12 @@ async function claimBrokered(tx: Tx, fileId: string, limit: number, maxBytes: nu
  */
 async function* brokeredLines(db: Db, fileId: string): AsyncGenerator<string> {
   const rows = await brokeredFileRows(db, fileId);
-  for (let i = 0; i < rows.length; i++) yield rows[i].payload ?? brokeredItemsFeed.encodeLine(fallbackRow(rows[i]), i + 1);
+  for (let i = 0; i < rows.length; i++) yield rows[i].payload ?? brokeredItemsFeed.encodeLine(fallbackRow(rows[i].old!), i + 1);
 }
 
-const fallbackRow = (r: BrokeredFileRow): BrokeredItemRow => ({
+const fallbackRow = (r: NonNullable<BrokeredFileRow['old']>): BrokeredItemRow => ({
   internalId: r.internalId ?? '', lineId: r.lineId ?? undefined, item: r.item ?? '', location: r.location ?? undefined,
-  quantity: r.quantity ?? '', closed: r.closed ? 'T' : 'F', orderLineId: r.orderLineId ?? '',
+  quantity: r.quantity, closed: r.closed ? 'T' : 'F', orderLineId: r.orderLineId,
 });
 
 /** The export spec of `GEN_BRKR_ORD_FD_NS` (see the module comment). */
