@@ -5,7 +5,6 @@ import {
   facilityRow, facilityRows, productIdBySku, productRow, productRows, upsertFacilityRow, upsertProductRow, type FacilityRow, type ProductRow,
 } from '../db/catalog.repo';
 import { adjustOnHand, insertVariance, readLevels, setOnHand, type LevelRow } from '../db/inventory.repo';
-import { openItemsAt } from '../db/ops.repo';
 import { newId } from '../domain/ids';
 import { conflict, illegal, invalid, invalidField, notFound, type Failure } from '../domain/result';
 import { lookupUsZip } from '../geo/zip';
@@ -194,6 +193,3 @@ export async function storeFacility(db: Db, fid: string): Promise<StoreFacilityR
   }
   return { kind: 'ok', facility: f };
 }
-
-/** Items at a store still to pack or ship (at most 1,000, by order). */
-export const openItemsAtStore = (db: Db, facilityId: string) => openItemsAt(db, facilityId, 1000);

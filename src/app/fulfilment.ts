@@ -1,15 +1,70 @@
 /**
- * Fulfilment: pack and ship an allocated item (stores), and `markShipped`, the one ship path also
- * used by NetSuite's fulfilment feed. Shipping consumes the reservation (the units leave on hand);
- * store shipments become eligible for the fulfilled-items feed to NetSuite.
+ * Fulfilment: a store's queue (what the Store Fulfillment App lists), pack and ship an allocated
+ * item (stores), and `markShipped`, the one ship path also used by NetSuite's fulfilment feed.
+ * Shipping consumes the reservation (the units leave on hand); store shipments become eligible for
+ * the fulfilled-items feed to NetSuite.
  */
 import type { Db, Tx } from '../db/client';
 import { facilityRow } from '../db/catalog.repo';
 import { closeReservation } from '../db/inventory.repo';
-import { lockOrder, orderItemRow, type OrderItemRow } from '../db/orders.repo';
+import { lockOrder, orderItemRow, storeQueueRows, type OrderItemRow, type StoreQueueKey, type StoreQueueRow } from '../db/orders.repo';
 import { transitionItem, type ItemStatus } from '../domain/lifecycle';
 import { illegal, invalidField, notFound, type Failure } from '../domain/result';
 import { movedAway, moveItems, refreshOrderStatus } from './orders';
+
+/** A store's queue is read a page at a time: at most 1,000 items, 200 by default. */
+export const STORE_QUEUE_PAGE = { max: 1000, fallback: 200 } as const;
+
+/** An item of a store's queue: the item, its product, its order's date and age, shipping method and ship-to city and state. */
+export interface StoreQueueItem {
+  orderId: string; seqId: string; quantity: number; status: string;
+  productId: string; productName: string; sku: string;
+  orderDate: string;
+  /** Whole minutes since the order date. */
+  ageMinutes: number;
+  shippingMethod: string | null;
+  shipTo: { city: string | null; state: string | null };
+}
+
+/** A page of a store's queue; `nextAfter`: what to pass as `after` for the next page (null on the last). */
+export interface StoreQueuePage { items: StoreQueueItem[]; nextAfter: string | null }
+
+/** The `after` of the page following `row` (opaque to callers: base64url of its keyset). */
+const afterOf = (row: StoreQueueRow): string => Buffer.from(JSON.stringify([row.orderDateKey, row.orderId, row.seqId])).toString('base64url');
+
+function keyOf(after: string): StoreQueueKey | undefined {
+  try {
+    const k: unknown = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+    if (Array.isArray(k) && k.length === 3 && k.every((x) => typeof x === 'string') && !Number.isNaN(Date.parse(k[0]))) {
+      return { orderDate: k[0], orderId: k[1], seqId: k[2] };
+    }
+  } catch { /* not a page position */ }
+  return undefined;
+}
+
+/**
+ * A store's queue, oldest order first, in one query: the items ALLOCATED or PACKED at the facility
+ * with what the store page shows. `after`: the `nextAfter` of the page before; `now`: for the age.
+ */
+export async function storeQueue(
+  db: Db, q: { facilityId: string; limit?: number; after?: string; now: Date },
+): Promise<({ kind: 'ok' } & StoreQueuePage) | Failure> {
+  const key = q.after === undefined ? null : keyOf(q.after);
+  if (key === undefined) return invalidField('after', 'is not the nextAfter of a page of this list');
+  const limit = Math.min(STORE_QUEUE_PAGE.max, Math.max(1, Math.trunc(q.limit ?? STORE_QUEUE_PAGE.fallback)));
+  const rows = await storeQueueRows(db, q.facilityId, key, limit + 1);
+  const page = rows.slice(0, limit);
+  return { kind: 'ok', items: page.map((r) => queueItem(r, q.now)), nextAfter: rows.length > limit ? afterOf(page[page.length - 1]) : null };
+}
+
+function queueItem(r: StoreQueueRow, now: Date): StoreQueueItem {
+  const ordered = new Date(r.orderDate);
+  return {
+    orderId: r.orderId, seqId: r.seqId, quantity: r.quantity, status: r.status, productId: r.productId, productName: r.productName, sku: r.sku,
+    orderDate: ordered.toISOString(), ageMinutes: Math.max(0, Math.floor((now.getTime() - ordered.getTime()) / 60_000)),
+    shippingMethod: r.shippingMethod, shipTo: { city: r.shipToCity, state: r.shipToState },
+  };
+}
 
 export interface FulfilInput {
   orderId: string; seqId: string; actor: string;

@@ -60,20 +60,3 @@ export function jobRunsByStatus(db: Db): Promise<{ name: string; status: string;
     from job_runs
     group by name, status`);
 }
-
-export interface OpenItem { orderId: string; seqId: string; productId: string; quantity: number; status: string }
-
-/** Items at a facility still to pack or ship (the Store Fulfillment App's list). */
-export function openItemsAt(db: Db, facilityId: string, limit: number): Promise<OpenItem[]> {
-  return select(db, sql`
-    select order_id as "orderId",
-           seq_id as "seqId",
-           product_id as "productId",
-           quantity,
-           status
-    from order_items
-    where facility_id = ${facilityId}
-      and status in ('ALLOCATED', 'PACKED')
-    order by order_id, seq_id
-    limit ${limit}`);
-}

@@ -1,6 +1,7 @@
 /** The order aggregate: orders, their items and payments, the customers they create, and reads of them. */
 import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from './client';
+import { queryRows } from './rows';
 import { customers, itemHistory, orderItems, orderPayments, orders, rejectionReasons, rejections, routingProfiles } from './schema';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -168,4 +169,47 @@ export async function customerContact(db: Db, id: string) {
   const [c] = await db.select({ firstName: customers.firstName, lastName: customers.lastName, email: customers.email, phone: customers.phone })
     .from(customers).where(eq(customers.id, id));
   return c;
+}
+
+/** An item of a store's queue with what the Store Fulfillment App shows (of the customer, the ship-to city and state only). */
+export interface StoreQueueRow {
+  orderId: string; seqId: string; quantity: number; status: string;
+  productId: string; productName: string; sku: string;
+  orderDate: Date; shippingMethod: string | null; shipToCity: string | null; shipToState: string | null;
+  /** The order date at full precision, as the database writes it: the keyset of the next page. */
+  orderDateKey: string;
+}
+
+/** Where a page of a store's queue starts: after this item (order date at full precision, order, item). */
+export interface StoreQueueKey { orderDate: string; orderId: string; seqId: string }
+
+/**
+ * Items at a facility still to pack or ship (ALLOCATED or PACKED), oldest order first (order date,
+ * order id, item), after `after`, at most `limit`: one statement with the product and the order.
+ */
+export function storeQueueRows(db: Db, facilityId: string, after: StoreQueueKey | null, limit: number): Promise<StoreQueueRow[]> {
+  const from = after
+    ? sql`and (o.order_date, oi.order_id, oi.seq_id) > (${after.orderDate}::timestamptz, ${after.orderId}::text, ${after.seqId}::text)`
+    : sql``;
+  return queryRows<StoreQueueRow>(db, sql`
+    select oi.order_id as "orderId",
+           oi.seq_id as "seqId",
+           oi.quantity,
+           oi.status,
+           oi.product_id as "productId",
+           p.name as "productName",
+           p.sku,
+           o.order_date as "orderDate",
+           o.order_date::text as "orderDateKey",
+           o.shipping_method as "shippingMethod",
+           o.ship_to->>'city' as "shipToCity",
+           o.ship_to->>'state' as "shipToState"
+    from order_items oi
+    join orders o on o.id = oi.order_id
+    join products p on p.id = oi.product_id
+    where oi.facility_id = ${facilityId}
+      and oi.status in ('ALLOCATED', 'PACKED')
+      ${from}
+    order by o.order_date, oi.order_id, oi.seq_id
+    limit ${limit}`);
 }

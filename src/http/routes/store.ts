@@ -4,8 +4,8 @@ import { actorOf, inTransaction, type App, type HttpContext } from '../context';
 import { reply } from '../errors';
 import { access } from '../auth';
 import { listRejectionReasons, rejectItem } from '../../app/rejections';
-import { packItem, shipItem } from '../../app/fulfilment';
-import { openItemsAtStore, storeFacility } from '../../app/catalog';
+import { packItem, shipItem, storeQueue, STORE_QUEUE_PAGE } from '../../app/fulfilment';
+import { storeFacility } from '../../app/catalog';
 import { LIMITS, zKey, zSafeString } from '../../domain/limits';
 
 /**
@@ -25,10 +25,22 @@ export function storeRoutes(app: App, ctx: HttpContext) {
   app.get('/rejection-reasons', { schema: { tags: ['store'], summary: 'Rejection reasons and their inventory effect' }, config: access('user') },
     async () => ({ reasons: await listRejectionReasons(db) }));
   app.get('/facilities/:facilityId/items', {
-    schema: { tags: ['store'], summary: 'Items allocated to a facility, to pack or ship', params: z.object({ facilityId: zKey() }) },
+    schema: {
+      tags: ['store'],
+      summary: 'A page of the items to pack or ship at the store, oldest order first, with their product, order date and age, shipping method '
+        + 'and ship-to city/state (limit ≤ 1,000, default 200; nextAfter: pass it as after for the next page, null on the last)',
+      params: z.object({ facilityId: zKey() }),
+      querystring: z.object({
+        limit: z.coerce.number().int().min(1).max(STORE_QUEUE_PAGE.max).default(STORE_QUEUE_PAGE.fallback),
+        after: z.string().min(1).max(2000).optional(),
+      }),
+    },
     config: access('store:read', { facility: 'facilityId' }),
     preHandler: atStore,
-  }, async (req) => ({ items: await openItemsAtStore(db, req.params.facilityId) }));
+  }, async (req, res) => {
+    const page = await storeQueue(db, { facilityId: req.params.facilityId, ...req.query, now: new Date() });
+    return reply(res, page, (p) => ({ items: p.items, nextAfter: p.nextAfter }));
+  });
   const item = z.object({ facilityId: zKey(), orderId: zKey(), seqId: zKey() });
   const act = access('store:act', { facility: 'facilityId' });
   app.post('/facilities/:facilityId/items/:orderId/:seqId/pack', {
