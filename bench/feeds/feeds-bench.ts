@@ -1,11 +1,14 @@
 /**
  * NetSuite feeds on PostgreSQL over the real in-process SFTP server (loopback):
- * - export: 1,000,000 brokered items (GEN_BRKR_ORD_FD_NS: claim 25,000 per file in one transaction,
- *   regenerate from the database by keyset pages, stream through the encoder into an atomic SFTP put);
+ * - export: 1,000,000 brokered items (GEN_BRKR_ORD_FD_NS: each file of 25,000 claimed in one
+ *   transaction whose claim statement writes every row's CSV line; the file is its header and those
+ *   lines read back in one ordered scan, streamed into an atomic SFTP put);
  * - import: a 100,000-row rejected-items file (IMP_ORDER_ITM_RJCT: SHA-256, claim, structure check,
  *   every row through `rejectItem` in per-row savepoints, 100 rows per transaction).
  * Reports rows/s and the peak RSS of this process (sampled every 25 ms during each phase; it
- * includes the in-process SFTP server). Goals: export ≥ 50,000 rows/s, peak RSS < 256 MB.
+ * includes the in-process SFTP server), and the export's ceiling in the same run: the same rows
+ * and files through the encoder and SFTP with no database. Goals: export ≥ 60,000 rows/s and ≥ 60%
+ * of that ceiling, peak RSS < 256 MB.
  * Data is seeded set-based (generate_series) into a scratch database, dropped at the end.
  *
  *   npx tsx bench/feeds/feeds-bench.ts [--quick]        (--quick: 20,000 / 5,000 rows)
@@ -51,14 +54,16 @@ export interface FeedsBenchResult {
   export: PhaseResult & {
     /** Same rows and files through the encoder and SFTP only, no database: this machine's ceiling right now. */
     encodeUploadOnlyRowsPerSecond: number;
+    /** rowsPerSecond / encodeUploadOnlyRowsPerSecond. */
+    ofCeiling: number;
   };
   import: PhaseResult & { rowsApplied: number };
-  goals: { exportRowsPerSecond: number; peakRssMb: number };
-  pass: { exportThroughput: boolean; exportRss: boolean; importRss: boolean };
+  goals: { exportRowsPerSecond: number; exportOfCeiling: number; peakRssMb: number };
+  pass: { exportThroughput: boolean; exportOfCeiling: boolean; exportRss: boolean; importRss: boolean };
 }
 
 const CONFIG: FeedConfig = { NETSUITE_ADJUSTMENT_ACCOUNT: '927', NETSUITE_SUBSIDIARY: '1', NETSUITE_FULFILLMENT_TAG: 'oms-fulfilled' };
-const GOALS = { exportRowsPerSecond: 50_000, peakRssMb: 256 };
+const GOALS = { exportRowsPerSecond: 60_000, exportOfCeiling: 0.6, peakRssMb: 256 };
 
 export async function admin(url: string, text: string) {
   const c = new pg.Client({ connectionString: url });
@@ -139,15 +144,25 @@ export async function runFeedsBench(opts: FeedsBenchOptions = {}): Promise<Feeds
     if (r.counts.rowsExported !== exportRows) throw new Error(`exported ${r.counts.rowsExported} rows, expected ${exportRows}`);
     const ceiling = await encodeUploadOnly(transport, exportRows);
     log(`baseline (encoder + SFTP, no database): ${ceiling.toLocaleString('en-US')} rows/s`);
+    const rowsPerSecond = Math.round(exportRows / exportSeconds);
     const exportResult: FeedsBenchResult['export'] = {
-      encodeUploadOnlyRowsPerSecond: ceiling,
-      rows: exportRows, seconds: +exportSeconds.toFixed(2), rowsPerSecond: Math.round(exportRows / exportSeconds),
+      encodeUploadOnlyRowsPerSecond: ceiling, ofCeiling: +(rowsPerSecond / ceiling).toFixed(3),
+      rows: exportRows, seconds: +exportSeconds.toFixed(2), rowsPerSecond,
       peakRssMb: exportPeak, baselineRssMb: baseline, files: r.counts.filesUploaded, seedSeconds: +exportSeed.toFixed(1),
     };
-    log(`export: ${exportResult.rowsPerSecond.toLocaleString('en-US')} rows/s (${exportResult.seconds} s, ${exportResult.files} files), peak RSS ${exportPeak} MB (${baseline} MB at start)`);
+    log(`export: ${rowsPerSecond.toLocaleString('en-US')} rows/s (${exportResult.seconds} s, ${exportResult.files} files), `
+      + `${Math.round(exportResult.ofCeiling * 100)}% of the ceiling, peak RSS ${exportPeak} MB (${baseline} MB at start)`);
+    const exportPass = {
+      exportThroughput: rowsPerSecond >= GOALS.exportRowsPerSecond,
+      exportOfCeiling: exportResult.ofCeiling >= GOALS.exportOfCeiling,
+      exportRss: exportPeak < GOALS.peakRssMb,
+    };
 
     // ---- import
-    if (importRows <= 0) return { export: exportResult, import: { rows: 0, seconds: 0, rowsPerSecond: 0, peakRssMb: 0, baselineRssMb: 0, files: 0, seedSeconds: 0, rowsApplied: 0 }, goals: GOALS, pass: { exportThroughput: exportResult.rowsPerSecond >= GOALS.exportRowsPerSecond, exportRss: exportPeak < GOALS.peakRssMb, importRss: true } };
+    if (importRows <= 0) {
+      const none = { rows: 0, seconds: 0, rowsPerSecond: 0, peakRssMb: 0, baselineRssMb: 0, files: 0, seedSeconds: 0, rowsApplied: 0 };
+      return { export: exportResult, import: none, goals: GOALS, pass: { ...exportPass, importRss: true } };
+    }
     log(`seeding ${importRows.toLocaleString('en-US')} allocated items and a rejection file…`);
     t = process.hrtime.bigint();
     await seedAllocatedItems(d.db, importRows, { prefix: 'IM', facilityId: 'BENCH_WH2', locationId: '902' });
@@ -173,12 +188,10 @@ export async function runFeedsBench(opts: FeedsBenchOptions = {}): Promise<Feeds
     };
     log(`import: ${importResult.rowsPerSecond.toLocaleString('en-US')} rows/s (${importResult.seconds} s), peak RSS ${importPeak} MB (${importBaseline} MB at start)`);
 
-    const pass = {
-      exportThroughput: exportResult.rowsPerSecond >= GOALS.exportRowsPerSecond,
-      exportRss: exportPeak < GOALS.peakRssMb,
-      importRss: importPeak < GOALS.peakRssMb,
-    };
-    log(`goals: export ≥ ${GOALS.exportRowsPerSecond.toLocaleString('en-US')} rows/s ${pass.exportThroughput ? 'met' : 'MISSED'}; peak RSS < ${GOALS.peakRssMb} MB ${pass.exportRss && pass.importRss ? 'met' : 'MISSED'}`);
+    const pass = { ...exportPass, importRss: importPeak < GOALS.peakRssMb };
+    log(`goals: export ≥ ${GOALS.exportRowsPerSecond.toLocaleString('en-US')} rows/s ${pass.exportThroughput ? 'met' : 'MISSED'}, `
+      + `≥ ${GOALS.exportOfCeiling * 100}% of the ceiling ${pass.exportOfCeiling ? 'met' : 'MISSED'}; `
+      + `peak RSS < ${GOALS.peakRssMb} MB ${pass.exportRss && pass.importRss ? 'met' : 'MISSED'}`);
     return { export: exportResult, import: importResult, goals: GOALS, pass };
   } finally {
     await transport?.close();
