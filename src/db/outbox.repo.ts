@@ -164,8 +164,12 @@ const singleOrders = sql`
         select i.*, count(*) over () as n_items from order_items i where i.order_id = r.order_id) oi
       cross join lateral (
         select netsuite_order_id from orders where id = r.order_id limit 1) o
-      left join products pr on pr.id = oi.product_id
-      left join facilities f on f.id = oi.facility_id
+      -- Probes by primary key (LATERAL … LIMIT 1): a plain join let the planner, which expects a few
+      -- picked rows, loop over a materialized copy of the whole products table for each of them.
+      left join lateral (
+        select netsuite_item_id from products where id = oi.product_id limit 1) pr on true
+      left join lateral (
+        select fulfillment_system, netsuite_location_id from facilities where id = oi.facility_id limit 1) f on true
       cross join lateral (
         select s.sends,
                s.line,
