@@ -222,13 +222,15 @@ export async function claimPlainAllocations(
              case when count(*) = 1 then min(order_item_seq_id) end as known_seq,
              case when count(*) = 1 then min(facility_id) end as known_facility
       from picked
-      where id not in (select at from ins)
+      -- (nothing to look for when every picked reservation was written, the usual case)
+      where (select count(*) from ins) < (select count(*) from picked)
+        and id not in (select at from ins)
       group by order_id)
     select s.*, o.*
     from (select (select count(*) from ins)::int as inserted,
                  (select coalesce(sum(bytes), 0) from ins)::int as bytes,
-                 (case when (select count(*) from picked) >= ${a.limit} then (select max(id) from picked)
-                       else (select max(id) from (${walk(a.facilityIds, a.after, a.limit * WALK_FACTOR)}) walked) end)::text as last) s
+                 coalesce((select case when count(*) >= ${a.limit} then max(id) end from picked),
+                          (select max(id) from (${walk(a.facilityIds, a.after, a.limit * WALK_FACTOR)}) walked))::text as last) s
     left join (${factsOf(sql`others`)}) o on true`);
   const head = rows[0];
   const others = head && head.orderId !== null ? groupByOrder(rows.map(({ inserted: _n, bytes: _b, last: _l, ...r }) => r)) : [];
