@@ -8,9 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { parseScenario, routeOrdersView, writeScenarioOutput } from '../domain/routing/index';
 import { resolveCoordinates } from '../geo/zip';
 
-/** Output sinks (process.stdout/stderr in the CLI, buffers in tests); stdout receives the result in pieces. */
+/** Output sinks (process.stdout/stderr in the CLI, buffers in tests); stdout receives the result in UTF-8 pieces. */
 export interface RouteScenarioIo {
-  stdout: (s: string) => void;
+  stdout: (s: string | Uint8Array) => void;
   stderr: (s: string) => void;
 }
 

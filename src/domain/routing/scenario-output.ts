@@ -62,70 +62,136 @@ export interface ScenarioResult {
 }
 
 /**
- * Writes `JSON.stringify(formatScenarioOutput(out), null, 2) + "\n"` through `write`, in
- * pieces of at most 64 KiB of UTF-8: orders are formatted one by one, stock rows byte by byte.
+ * Writes `JSON.stringify(formatScenarioOutput(out), null, 2) + "\n"` as UTF-8 through `write`,
+ * in pieces of at most 64 KiB (each whole characters; the receiver may keep them), formatting
+ * by hand what JSON.stringify would print.
  */
-export function writeScenarioOutput(out: ScenarioResult, write: (piece: string) => void): void {
+export function writeScenarioOutput(out: ScenarioResult, write: (piece: Uint8Array) => void): void {
   const w = new Pieces(write);
-  w.text('{\n  "orders": ');
-  list(w, out.orders.length, (i) => w.text(indented(orderOutput(out.orders[i]))));
-  w.text(',\n  "createdProducts": ');
-  list(w, out.createdProducts.length, (i) => w.text(indented(productOutput(out.createdProducts[i]))));
-  w.text(',\n  "inventory": ');
+  w.ascii('{\n  "orders": ');
+  const orders = out.orders;
+  if (orders.length === 0) w.ascii('[]');
+  for (let i = 0; i < orders.length; i++) {
+    w.ascii(i === 0 ? '[\n    {\n      "id": ' : ',\n    {\n      "id": ');
+    writeOrder(w, orders[i]);
+    if (i === orders.length - 1) w.ascii('\n  ]');
+  }
+  w.ascii(',\n  "createdProducts": ');
+  const created = out.createdProducts;
+  w.ascii(created.length === 0 ? '[]' : '[\n    ');
+  for (let i = 0; i < created.length; i++) {
+    if (i > 0) w.ascii(',\n    ');
+    w.text(JSON.stringify(productOutput(created[i]), null, 2).replace(NEWLINE, '\n    '));
+  }
+  if (created.length > 0) w.ascii('\n  ]');
+  w.ascii(',\n  "inventory": ');
   const inv = out.inventory;
-  const rows: StockLeft = 'productId' in inv && typeof inv.productId === 'function' ? inv : viewOf(inv as readonly InventoryLeft[]);
-  const quoted = new Map<string, Uint8Array>();
-  let lastId = '';
-  let lastQuoted = w.encode('""');
-  list(w, rows.length, (i) => {
-    const productId = rows.productId(i);
-    if (productId !== lastId) {
-      lastId = productId;
-      lastQuoted = w.encode(JSON.stringify(productId));
-    }
-    const facilityId = rows.facilityId(i);
-    let f = quoted.get(facilityId);
-    if (f === undefined) quoted.set(facilityId, (f = w.encode(JSON.stringify(facilityId))));
-    w.bytes(ROW_START);
-    w.bytes(lastQuoted);
-    w.bytes(ROW_FACILITY);
-    w.bytes(f);
-    w.bytes(ROW_AVAILABLE);
-    w.number(rows.available(i));
-    w.bytes(ROW_END);
-  });
-  w.text('\n}\n');
+  writeStock(w, 'productId' in inv && typeof inv.productId === 'function' ? inv : viewOf(inv as readonly InventoryLeft[]));
+  w.ascii('\n}\n');
   w.flush();
-}
-
-/** An element of a top-level list as `JSON.stringify(…, null, 2)` prints it at indent level 2. */
-function indented(x: unknown): string {
-  return JSON.stringify(x, null, 2).replace(NEWLINE, '\n    ');
 }
 
 const NEWLINE = /\n/g;
 const utf8 = new TextEncoder();
-const ROW_START = utf8.encode('{\n      "productId": ');
-const ROW_FACILITY = utf8.encode(',\n      "facilityId": ');
-const ROW_AVAILABLE = utf8.encode(',\n      "available": ');
-const ROW_END = utf8.encode('\n    }');
-const LIST_OPEN = utf8.encode('[\n    ');
-const LIST_SEP = utf8.encode(',\n    ');
-const LIST_CLOSE = utf8.encode('\n  ]');
-const EMPTY_LIST = utf8.encode('[]');
+/** Bytes per piece. */
+const PIECE = 1 << 16;
 
-/** A JSON array of n elements at indent level 1: `[]`, or one element per line at indent 2 (each already indented inside). */
-function list(w: Pieces, n: number, element: (i: number) => void): void {
-  if (n === 0) {
-    w.bytes(EMPTY_LIST);
+/** One order after its `"id": ` (indent level 2, as JSON.stringify prints it there). */
+function writeOrder(w: Pieces, o: OrderResult): void {
+  w.string(o.id);
+  w.ascii(',\n      "status": ');
+  w.string(o.status);
+  w.ascii(',\n      "shipments": ');
+  const sh = o.shipments;
+  if (sh.length === 0) w.ascii('[]');
+  for (let i = 0; i < sh.length; i++) {
+    const s = sh[i];
+    w.ascii(i === 0 ? '[\n        {\n          "facilityId": ' : ',\n        {\n          "facilityId": ');
+    w.string(s.facilityId);
+    w.ascii(',\n          "carrier": ');
+    if (s.carrier === null) w.ascii('null');
+    else w.string(s.carrier);
+    w.ascii(s.backordered ? ',\n          "backordered": true,\n          "items": ' : ',\n          "backordered": false,\n          "items": ');
+    writeLines(w, s.items, '            ');
+    w.ascii(i === sh.length - 1 ? '\n        }\n      ]' : '\n        }');
+  }
+  w.ascii(',\n      "queued": ');
+  writeLines(w, o.queued, '        ');
+  w.ascii(',\n      "exception": ');
+  if (o.exception === null) w.ascii('null');
+  else {
+    w.ascii('{\n        "reason": ');
+    w.string(o.exception.reason);
+    w.ascii(',\n        "message": ');
+    w.string(o.exception.message);
+    w.ascii('\n      }');
+  }
+  w.ascii(',\n      "warnings": ');
+  writeStrings(w, o.warnings);
+  w.ascii(',\n      "explanation": ');
+  writeStrings(w, o.explanation);
+  w.ascii('\n    }');
+}
+
+/** `[{ seq, quantity }, …]` whose elements open at indent `pad` (JSON.stringify's layout). */
+function writeLines(w: Pieces, lines: readonly { seq: string; quantity: number }[], pad: string): void {
+  if (lines.length === 0) {
+    w.ascii('[]');
     return;
   }
-  w.bytes(LIST_OPEN);
-  for (let i = 0; i < n; i++) {
-    if (i > 0) w.bytes(LIST_SEP);
-    element(i);
+  for (let i = 0; i < lines.length; i++) {
+    w.ascii(i === 0 ? '[\n' : ',\n');
+    w.ascii(pad);
+    w.ascii('{\n  ');
+    w.ascii(pad);
+    w.ascii('"seq": ');
+    w.string(lines[i].seq);
+    w.ascii(',\n  ');
+    w.ascii(pad);
+    w.ascii('"quantity": ');
+    w.number(lines[i].quantity);
+    w.ascii('\n');
+    w.ascii(pad);
+    w.ascii('}');
   }
-  w.bytes(LIST_CLOSE);
+  w.ascii('\n');
+  w.ascii(pad.slice(2));
+  w.ascii(']');
+}
+
+/** An array of strings at indent level 3 (an order's warnings or explanation). */
+function writeStrings(w: Pieces, xs: readonly string[]): void {
+  if (xs.length === 0) {
+    w.ascii('[]');
+    return;
+  }
+  for (let i = 0; i < xs.length; i++) {
+    w.ascii(i === 0 ? '[\n        ' : ',\n        ');
+    w.string(xs[i]);
+  }
+  w.ascii('\n      ]');
+}
+
+/** The stock rows at indent level 1, each facility id quoted once. */
+function writeStock(w: Pieces, rows: StockLeft): void {
+  if (rows.length === 0) {
+    w.ascii('[]');
+    return;
+  }
+  const quoted = new Map<string, Uint8Array>();
+  for (let i = 0; i < rows.length; i++) {
+    w.ascii(i === 0 ? '[\n    {\n      "productId": ' : ',\n    {\n      "productId": ');
+    w.string(rows.productId(i));
+    w.ascii(',\n      "facilityId": ');
+    const facilityId = rows.facilityId(i);
+    let f = quoted.get(facilityId);
+    if (f === undefined) quoted.set(facilityId, (f = utf8.encode(JSON.stringify(facilityId))));
+    w.bytes(f);
+    w.ascii(',\n      "available": ');
+    w.number(rows.available(i));
+    w.ascii('\n    }');
+  }
+  w.ascii('\n  ]');
 }
 
 function viewOf(rows: readonly InventoryLeft[]): StockLeft {
@@ -139,20 +205,42 @@ function viewOf(rows: readonly InventoryLeft[]): StockLeft {
 
 /** UTF-8 bytes gathered into one 64 KiB buffer, handed on as text whenever it fills. */
 class Pieces {
-  private readonly buf = new Uint8Array(1 << 16);
+  private buf = new Uint8Array(PIECE);
   private n = 0;
-  private readonly decoder = new TextDecoder();
 
-  constructor(private readonly write: (piece: string) => void) {}
+  constructor(private readonly write: (piece: Uint8Array) => void) {}
 
-  encode(s: string): Uint8Array {
-    return utf8.encode(s);
+  /** Text of ASCII characters only (the layout's own). */
+  ascii(s: string): void {
+    if (this.n + s.length > this.buf.length) this.flush();
+    const buf = this.buf;
+    let n = this.n;
+    for (let i = 0; i < s.length; i++) buf[n++] = s.charCodeAt(i);
+    this.n = n;
+  }
+
+  /** A string as JSON.stringify writes it: plain printable ASCII as it is, anything else through JSON.stringify. */
+  string(s: string): void {
+    if (this.n + s.length + 2 > this.buf.length) this.flush();
+    const buf = this.buf;
+    let n = this.n;
+    buf[n++] = 34;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 34 || c === 92 || n >= buf.length - 1) {
+        this.text(JSON.stringify(s));
+        return;
+      }
+      buf[n++] = c;
+    }
+    buf[n++] = 34;
+    this.n = n;
   }
 
   bytes(b: Uint8Array): void {
     if (this.n + b.length > this.buf.length) this.flush();
     if (b.length > this.buf.length) {
-      this.write(this.decoder.decode(b));
+      this.write(b.slice());
       return;
     }
     this.buf.set(b, this.n);
@@ -188,9 +276,11 @@ class Pieces {
     this.n += digits;
   }
 
+  /** Hands the gathered bytes over (the receiver may keep them) and starts a new buffer. */
   flush(): void {
     if (this.n === 0) return;
-    this.write(this.decoder.decode(this.buf.subarray(0, this.n)));
+    this.write(this.buf.subarray(0, this.n));
+    this.buf = new Uint8Array(PIECE);
     this.n = 0;
   }
 }

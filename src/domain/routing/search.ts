@@ -1,11 +1,12 @@
 /**
  * Facility search (contract steps 6 and 7) without sorting all facilities per order.
  *
- * `firstCover`: the first candidate, in candidate order, holding a whole demand. For a scarce
- * product it scans only the facilities holding it (looking the other products up by facility);
- * for a popular one it walks facilities nearest-first (closest ordering, via the spatial grid)
- * or best-ranked first, stopping as soon as no later facility can win, and falls back to a
- * merged scan of the holder lists after a small budget.
+ * `firstCover`: the first candidate, in candidate order, holding a whole demand. It scans the
+ * facilities holding the demand's least-held product (looking the other products up by
+ * facility, skipping those that cannot beat the best so far); when even that product is held at
+ * more than WALK_FROM facilities, it walks facilities nearest-first (closest ordering, via the
+ * spatial grid) or best-ranked first, stopping as soon as no later facility can win, and falls
+ * back to a merged scan of the holder lists after a small budget.
  *
  * The covering-set search of step 7 lives in `set-search.ts`.
  */
@@ -21,8 +22,13 @@ export interface Demand {
   readonly q: number[];
 }
 
-/** Holder lists up to this length are scanned directly. */
+/** Products with up to this many holders count as scarce in the set search (bounded first, anchors sorted). */
 export const SCAN_MAX = 128;
+/**
+ * Holder lists up to this length are scanned (pruned by distance or ranking); longer ones are
+ * walked nearest-first or best-ranked first, which pays off only for very popular products.
+ */
+const WALK_FROM = 1024;
 /** Facilities visited by a ranking walk before it falls back to the holder scan. */
 const WALK_MAX = 64;
 const UNDECIDED = -2;
@@ -79,7 +85,7 @@ export function firstCover(
       k0 = k;
     }
   }
-  if (min <= SCAN_MAX) return scanHolders(ctx, stock, o, c, p, q, n, k0, ex1, ex2);
+  if (min <= WALK_FROM) return scanHolders(ctx, stock, o, c, p, q, n, k0, ex1, ex2);
   let seed = -1;
   if (o.closest) {
     if (ctx.F < PACK_LIMIT) {

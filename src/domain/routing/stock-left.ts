@@ -19,13 +19,13 @@ function ranks(ids: readonly string[]): Int32Array {
   return rank;
 }
 
-/** Stable counting sort of `items` by `key(item)` in 0..K-1. */
-function sortByKey(items: Int32Array, K: number, key: (item: number) => number): Int32Array {
+/** Stable counting sort of `items` by `rank[of[item]]` (ranks in 0..K-1). */
+function sortByRank(items: Int32Array, of: Int32Array, rank: Int32Array, K: number): Int32Array {
   const start = new Int32Array(K + 1);
-  for (let i = 0; i < items.length; i++) start[key(items[i]) + 1]++;
+  for (let i = 0; i < items.length; i++) start[rank[of[items[i]]] + 1]++;
   for (let k = 0; k < K; k++) start[k + 1] += start[k];
   const out = new Int32Array(items.length);
-  for (let i = 0; i < items.length; i++) out[start[key(items[i])]++] = items[i];
+  for (let i = 0; i < items.length; i++) out[start[rank[of[items[i]]]]++] = items[i];
   return out;
 }
 
@@ -36,10 +36,14 @@ function sortByKey(items: Int32Array, K: number, key: (item: number) => number):
 export function inventoryOrder(stock: StockState, ctx?: RoutingContext): Int32Array {
   const rows = stock.rows;
   const n = rows.length;
-  const slotOfRow = new Int32Array(n);
-  for (let s = 0; s < n; s++) slotOfRow[stock.rowOf[s]] = s;
-  if (ctx === undefined || !stock.slotFac.every((f) => f >= 0)) {
-    const idx = Int32Array.from({ length: n }, (_, i) => i).sort(
+  const slots = new Int32Array(n);
+  for (let s = 0; s < n; s++) slots[s] = s;
+  let indexed = ctx !== undefined;
+  for (let s = 0; s < n && indexed; s++) indexed = stock.slotFac[s] >= 0;
+  if (ctx === undefined || !indexed) {
+    const slotOfRow = new Int32Array(n);
+    for (let s = 0; s < n; s++) slotOfRow[stock.rowOf[s]] = s;
+    const idx = slots.sort(
       (a, b) => compareStrings(rows[a].productId, rows[b].productId) || compareStrings(rows[a].facilityId, rows[b].facilityId) || a - b,
     );
     return idx.map((r) => slotOfRow[r]);
@@ -47,9 +51,7 @@ export function inventoryOrder(stock: StockState, ctx?: RoutingContext): Int32Ar
   const pr = ranks(ctx.products.id);
   const fr = ranks(ctx.facId);
   // slots of one product and facility are in row order already: both sorts are stable
-  const slots = Int32Array.from({ length: n }, (_, s) => s);
-  const byFacility = sortByKey(slots, ctx.F, (s) => fr[stock.slotFac[s]]);
-  return sortByKey(byFacility, pr.length, (s) => pr[stock.slotProd[s]]);
+  return sortByRank(sortByRank(slots, stock.slotFac, fr, ctx.F), stock.slotProd, pr, pr.length);
 }
 
 /**

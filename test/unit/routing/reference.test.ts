@@ -166,3 +166,49 @@ describe('engine agrees with the naive reference on instances that stress the se
     }
   }
 });
+
+/**
+ * Products with rows at more than 1,024 facilities (the nearest-first walk and its fallback):
+ * stock everywhere (the walk decides), or rows everywhere but stock at a few (the walk runs out
+ * and the holder scan finishes), facilities sharing coordinates.
+ */
+function walkInstance(seed: number, sparse: boolean) {
+  const r = prng(seed);
+  const int = (n: number) => Math.floor(r() * n);
+  const spots = Array.from({ length: 400 }, () => [30 + r() * 15, -120 + r() * 40]);
+  const facilities: Facility[] = Array.from({ length: 1100 }, (_, i) => {
+    const [lat, lon] = spots[int(spots.length)];
+    return { id: `W${String(i).padStart(4, '0')}`, type: 'WAREHOUSE', ranking: 1 + int(5), country: 'US', latitude: lat, longitude: lon };
+  });
+  const inventory: StockRow[] = [];
+  for (const p of ['P0', 'P1']) {
+    for (const f of facilities) inventory.push({ productId: p, facilityId: f.id, available: sparse ? (r() < 0.04 ? 1 + int(3) : 0) : int(6) });
+  }
+  const orders: Order[] = Array.from({ length: 14 }, (_, o) => ({
+    id: `O${o}`,
+    shipTo: { country: 'US', latitude: 30 + r() * 15, longitude: -120 + r() * 40 },
+    items: Array.from({ length: 1 + int(2) }, (_, i) => ({ seq: String(i + 1), productId: `P${int(2)}`, quantity: 1 + int(2) })),
+  }));
+  return { facilities, inventory, orders };
+}
+
+describe('engine agrees with the naive reference on products held at more than 1,024 facilities', () => {
+  for (const sparse of [false, true]) {
+    for (const s of settingsList.filter((x) => x.routeToHighestPriorityWarehouse === false && x.setOrderStatusToException === true)) {
+      it(`${sparse ? 'stock at a few of them' : 'stock everywhere'} ${JSON.stringify(s)}`, () => {
+        for (let seed = 1; seed <= 2; seed++) {
+          const inst = walkInstance(seed * 31 + (sparse ? 1 : 0), sparse);
+          const engine = routeOrders({ settings: s, products: [], ...inst });
+          const ref = referenceRoute(s as Required<typeof s> as never, inst.facilities, inst.inventory, inst.orders);
+          const got = engine.orders.map((o) => ({
+            id: o.id,
+            status: o.status,
+            shipments: o.shipments.map((x) => ({ facilityId: x.facilityId, backordered: x.backordered, items: x.items })),
+            queued: o.queued,
+          }));
+          expect(got, `seed ${seed}`).toEqual(ref.results);
+        }
+      });
+    }
+  }
+});

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runRouteScenario } from '../../../src/cli/route-scenario';
 
+const utf8 = new TextDecoder();
+
 const dir = join(import.meta.dirname, '../../fixtures/routing');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
@@ -16,7 +18,7 @@ describe('oms route on a fixture file', () => {
   it.each(fixtures)('%s routes as the fixture expects', async (name) => {
     let stdout = '';
     let stderr = '';
-    const code = await runRouteScenario(join(dir, name), { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+    const code = await runRouteScenario(join(dir, name), { stdout: (s) => (stdout += typeof s === 'string' ? s : utf8.decode(s)), stderr: (s) => (stderr += s) });
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const fixture = JSON.parse(readFileSync(join(dir, name), 'utf8'));

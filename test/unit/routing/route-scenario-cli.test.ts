@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runRouteScenario } from '../../../src/cli/route-scenario';
 
+const utf8 = new TextDecoder();
+
 const dir = mkdtempSync(join(tmpdir(), 'route-scenario-'));
 const fixture = join(import.meta.dirname, '../../fixtures/routing/00-contract-example.json');
 
 async function run(path: string) {
   let stdout = '';
   let stderr = '';
-  const code = await runRouteScenario(path, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+  const code = await runRouteScenario(path, { stdout: (s) => (stdout += typeof s === 'string' ? s : utf8.decode(s)), stderr: (s) => (stderr += s) });
   return { code, stdout, stderr };
 }
 
