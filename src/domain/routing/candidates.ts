@@ -37,13 +37,16 @@ function dailyLimitDrops(ctx: RoutingContext, stock: StockState): { line: string
   return stock.limitCache;
 }
 
+/** True when no order-level rule applies (the order filter is the same for every order). */
+function noOrderRules(s: RoutingContext['settings']): boolean {
+  return !s.assignWarehouseByAccountingCode && !s.stayWithinDestinationMarket && !s.assignWarehouseByZipCode;
+}
+
 /** Applies the order-level filters: daily limit, accounting code, destination market, ZIP (prepared). */
 export function orderFilter(ctx: RoutingContext, stock: StockState, order: Order): OrderFilter {
   const s = ctx.settings;
-  if (!s.assignWarehouseByAccountingCode && !s.stayWithinDestinationMarket && !s.assignWarehouseByZipCode) {
-    const cached = stock.fastFilter;
-    if (cached !== null && cached.version === stock.atLimitVersion) return cached.filter;
-  }
+  const cached = stock.fastFilter;
+  if (cached !== null && cached.version === stock.atLimitVersion && noOrderRules(s)) return cached.filter;
   const lines: string[] = [];
   if (ctx.ineligibleLine !== null) lines.push(ctx.ineligibleLine);
   const limit = dailyLimitDrops(ctx, stock);
@@ -62,10 +65,8 @@ export function orderFilter(ctx: RoutingContext, stock: StockState, order: Order
     if (zip === null) lines.push('assignWarehouseByZipCode: ship-to has no US ZIP; the rule narrows nothing');
   }
   if (acct === null && !market && zip === null) {
-    // nothing order-specific: one shared filter per daily-limit state
-    if (lines.length === (ctx.ineligibleLine !== null ? 1 : 0) + (limit.line !== null ? 1 : 0)) {
-      const cached = stock.fastFilter;
-      if (cached !== null && cached.version === stock.atLimitVersion) return cached.filter;
+    // nothing order-specific: one shared filter per daily-limit state (returned above while current)
+    if (noOrderRules(s)) {
       const count = ctx.eligibleCount - limit.count;
       const filter: OrderFilter = { mask: null, count, zip, lines, shared: fastSet(count), sharedLines: [] };
       stock.fastFilter = { version: stock.atLimitVersion, filter };

@@ -77,8 +77,7 @@ export function routeOrder(order: Order, ctx: RoutingContext, stock: StockState)
     let p = reg.index.get(it.productId);
     if (p < 0 || !reg.known[p]) {
       if (!s.autoCreateProduct) {
-        if (missing === null) missing = [];
-        if (!missing.includes(it.productId)) missing.push(it.productId);
+        if (!(missing ??= []).includes(it.productId)) missing.push(it.productId);
         continue;
       }
       p = registerProduct(reg, it.productId, true, false, false, -1);
@@ -115,8 +114,7 @@ export function routeOrder(order: Order, ctx: RoutingContext, stock: StockState)
   let empty: string[] | null = null;
   for (let gi = 0; gi < groups.length; gi++) {
     const g = groups[gi];
-    const c = candidatesOf(ctx, stock, of, g, explanation);
-    cands[gi] = c;
+    const c = (cands[gi] = candidatesOf(ctx, stock, of, g, explanation));
     explanation.push(pre(g) + candidatesLine(c.count));
     if (c.count === 0) (empty ??= []).push(g.label);
   }

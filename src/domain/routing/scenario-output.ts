@@ -63,135 +63,62 @@ export interface ScenarioResult {
 
 /**
  * Writes `JSON.stringify(formatScenarioOutput(out), null, 2) + "\n"` as UTF-8 through `write`,
- * in pieces of at most 64 KiB (each whole characters; the receiver may keep them), formatting
- * by hand what JSON.stringify would print.
+ * in pieces of at most 64 KiB (each whole characters; the receiver may keep them). Orders go
+ * through JSON.stringify one by one, stock rows are laid out by hand; text is gathered and
+ * encoded a few thousand characters at a time (native string and encoding work only).
  */
 export function writeScenarioOutput(out: ScenarioResult, write: (piece: Uint8Array) => void): void {
   const w = new Pieces(write);
-  w.ascii('{\n  "orders": ');
-  const orders = out.orders;
-  if (orders.length === 0) w.ascii('[]');
-  for (let i = 0; i < orders.length; i++) {
-    w.ascii(i === 0 ? '[\n    {\n      "id": ' : ',\n    {\n      "id": ');
-    writeOrder(w, orders[i]);
-    if (i === orders.length - 1) w.ascii('\n  ]');
-  }
-  w.ascii(',\n  "createdProducts": ');
-  const created = out.createdProducts;
-  w.ascii(created.length === 0 ? '[]' : '[\n    ');
-  for (let i = 0; i < created.length; i++) {
-    if (i > 0) w.ascii(',\n    ');
-    w.text(JSON.stringify(productOutput(created[i]), null, 2).replace(NEWLINE, '\n    '));
-  }
-  if (created.length > 0) w.ascii('\n  ]');
-  w.ascii(',\n  "inventory": ');
+  w.put('{\n  "orders": ');
+  list(w, out.orders.length, (i) => indented(orderOutput(out.orders[i])));
+  w.put(',\n  "createdProducts": ');
+  list(w, out.createdProducts.length, (i) => indented(productOutput(out.createdProducts[i])));
+  w.put(',\n  "inventory": ');
   const inv = out.inventory;
   writeStock(w, 'productId' in inv && typeof inv.productId === 'function' ? inv : viewOf(inv as readonly InventoryLeft[]));
-  w.ascii('\n}\n');
+  w.put('\n}\n');
   w.flush();
 }
 
+/** An element of a top-level list as `JSON.stringify(…, null, 2)` prints it at indent level 2. */
+function indented(x: unknown): string {
+  return JSON.stringify(x, null, 2).replace(NEWLINE, '\n    ');
+}
+
 const NEWLINE = /\n/g;
-const utf8 = new TextEncoder();
-/** Bytes per piece. */
-const PIECE = 1 << 16;
 
-/** One order after its `"id": ` (indent level 2, as JSON.stringify prints it there). */
-function writeOrder(w: Pieces, o: OrderResult): void {
-  w.string(o.id);
-  w.ascii(',\n      "status": ');
-  w.string(o.status);
-  w.ascii(',\n      "shipments": ');
-  const sh = o.shipments;
-  if (sh.length === 0) w.ascii('[]');
-  for (let i = 0; i < sh.length; i++) {
-    const s = sh[i];
-    w.ascii(i === 0 ? '[\n        {\n          "facilityId": ' : ',\n        {\n          "facilityId": ');
-    w.string(s.facilityId);
-    w.ascii(',\n          "carrier": ');
-    if (s.carrier === null) w.ascii('null');
-    else w.string(s.carrier);
-    w.ascii(s.backordered ? ',\n          "backordered": true,\n          "items": ' : ',\n          "backordered": false,\n          "items": ');
-    writeLines(w, s.items, '            ');
-    w.ascii(i === sh.length - 1 ? '\n        }\n      ]' : '\n        }');
-  }
-  w.ascii(',\n      "queued": ');
-  writeLines(w, o.queued, '        ');
-  w.ascii(',\n      "exception": ');
-  if (o.exception === null) w.ascii('null');
-  else {
-    w.ascii('{\n        "reason": ');
-    w.string(o.exception.reason);
-    w.ascii(',\n        "message": ');
-    w.string(o.exception.message);
-    w.ascii('\n      }');
-  }
-  w.ascii(',\n      "warnings": ');
-  writeStrings(w, o.warnings);
-  w.ascii(',\n      "explanation": ');
-  writeStrings(w, o.explanation);
-  w.ascii('\n    }');
-}
-
-/** `[{ seq, quantity }, …]` whose elements open at indent `pad` (JSON.stringify's layout). */
-function writeLines(w: Pieces, lines: readonly { seq: string; quantity: number }[], pad: string): void {
-  if (lines.length === 0) {
-    w.ascii('[]');
+/** A JSON array of n elements at indent level 1: `[]`, or one element per line at indent 2. */
+function list(w: Pieces, n: number, text: (i: number) => string): void {
+  if (n === 0) {
+    w.put('[]');
     return;
   }
-  for (let i = 0; i < lines.length; i++) {
-    w.ascii(i === 0 ? '[\n' : ',\n');
-    w.ascii(pad);
-    w.ascii('{\n  ');
-    w.ascii(pad);
-    w.ascii('"seq": ');
-    w.string(lines[i].seq);
-    w.ascii(',\n  ');
-    w.ascii(pad);
-    w.ascii('"quantity": ');
-    w.number(lines[i].quantity);
-    w.ascii('\n');
-    w.ascii(pad);
-    w.ascii('}');
-  }
-  w.ascii('\n');
-  w.ascii(pad.slice(2));
-  w.ascii(']');
+  for (let i = 0; i < n; i++) w.put(`${i === 0 ? '[\n    ' : ',\n    '}${text(i)}`);
+  w.put('\n  ]');
 }
 
-/** An array of strings at indent level 3 (an order's warnings or explanation). */
-function writeStrings(w: Pieces, xs: readonly string[]): void {
-  if (xs.length === 0) {
-    w.ascii('[]');
-    return;
-  }
-  for (let i = 0; i < xs.length; i++) {
-    w.ascii(i === 0 ? '[\n        ' : ',\n        ');
-    w.string(xs[i]);
-  }
-  w.ascii('\n      ]');
-}
-
-/** The stock rows at indent level 1, each facility id quoted once. */
+/** The stock rows at indent level 1, each id quoted once in a row. */
 function writeStock(w: Pieces, rows: StockLeft): void {
   if (rows.length === 0) {
-    w.ascii('[]');
+    w.put('[]');
     return;
   }
-  const quoted = new Map<string, Uint8Array>();
+  const quoted = new Map<string, string>();
+  let lastId: string | null = null;
+  let lastQuoted = '';
   for (let i = 0; i < rows.length; i++) {
-    w.ascii(i === 0 ? '[\n    {\n      "productId": ' : ',\n    {\n      "productId": ');
-    w.string(rows.productId(i));
-    w.ascii(',\n      "facilityId": ');
+    const productId = rows.productId(i);
+    if (productId !== lastId) {
+      lastId = productId;
+      lastQuoted = JSON.stringify(productId);
+    }
     const facilityId = rows.facilityId(i);
     let f = quoted.get(facilityId);
-    if (f === undefined) quoted.set(facilityId, (f = utf8.encode(JSON.stringify(facilityId))));
-    w.bytes(f);
-    w.ascii(',\n      "available": ');
-    w.number(rows.available(i));
-    w.ascii('\n    }');
+    if (f === undefined) quoted.set(facilityId, (f = JSON.stringify(facilityId)));
+    const available = JSON.stringify(rows.available(i));
+    w.put(`${i === 0 ? '[\n    ' : ',\n    '}{\n      "productId": ${lastQuoted},\n      "facilityId": ${f},\n      "available": ${available}\n    }`);
   }
-  w.ascii('\n  ]');
+  w.put('\n  ]');
 }
 
 function viewOf(rows: readonly InventoryLeft[]): StockLeft {
@@ -203,84 +130,57 @@ function viewOf(rows: readonly InventoryLeft[]): StockLeft {
   };
 }
 
-/** UTF-8 bytes gathered into one 64 KiB buffer, handed on as text whenever it fills. */
+const utf8 = new TextEncoder();
+/** Bytes per piece. */
+const PIECE = 1 << 16;
+/** Characters gathered before they are encoded (at most 3 bytes each: always fits a piece). */
+const GATHER = PIECE / 4;
+
+/** Text gathered, encoded into 64 KiB buffers and handed on as each fills. */
 class Pieces {
+  private text = '';
   private buf = new Uint8Array(PIECE);
   private n = 0;
 
   constructor(private readonly write: (piece: Uint8Array) => void) {}
 
-  /** Text of ASCII characters only (the layout's own). */
-  ascii(s: string): void {
-    if (this.n + s.length > this.buf.length) this.flush();
-    const buf = this.buf;
-    let n = this.n;
-    for (let i = 0; i < s.length; i++) buf[n++] = s.charCodeAt(i);
-    this.n = n;
+  put(s: string): void {
+    this.text += s;
+    if (this.text.length >= GATHER) this.encode();
   }
 
-  /** A string as JSON.stringify writes it: plain printable ASCII as it is, anything else through JSON.stringify. */
-  string(s: string): void {
-    if (this.n + s.length + 2 > this.buf.length) this.flush();
-    const buf = this.buf;
-    let n = this.n;
-    buf[n++] = 34;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === 34 || c === 92 || n >= buf.length - 1) {
-        this.text(JSON.stringify(s));
-        return;
+  private encode(): void {
+    const s = this.text;
+    this.text = '';
+    if (s.length * 3 > PIECE - this.n) this.hand();
+    if (s.length * 3 > PIECE) {
+      // one long text (an id longer than a piece): encoded on its own, cut at whole characters
+      for (let i = 0; i < s.length; ) {
+        let j = Math.min(s.length, i + GATHER);
+        if (j < s.length && isHighSurrogate(s.charCodeAt(j - 1))) j--;
+        this.text = s.slice(i, j);
+        this.encode();
+        i = j;
       }
-      buf[n++] = c;
-    }
-    buf[n++] = 34;
-    this.n = n;
-  }
-
-  bytes(b: Uint8Array): void {
-    if (this.n + b.length > this.buf.length) this.flush();
-    if (b.length > this.buf.length) {
-      this.write(b.slice());
       return;
-    }
-    this.buf.set(b, this.n);
-    this.n += b.length;
-  }
-
-  text(s: string): void {
-    // at most 3 bytes per UTF-16 code unit
-    if (s.length * 3 > this.buf.length - this.n) {
-      this.flush();
-      if (s.length * 3 > this.buf.length) {
-        this.bytes(utf8.encode(s));
-        return;
-      }
     }
     this.n += utf8.encodeInto(s, this.buf.subarray(this.n)).written;
   }
 
-  /** A number as JSON writes it (whole numbers digit by digit). */
-  number(v: number): void {
-    if (!Number.isSafeInteger(v) || v < 0) {
-      this.text(JSON.stringify(v));
-      return;
-    }
-    if (this.n + 16 > this.buf.length) this.flush();
-    let digits = 1;
-    for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
-    let x = v;
-    for (let i = this.n + digits - 1; i >= this.n; i--) {
-      this.buf[i] = 48 + (x % 10);
-      x = Math.floor(x / 10);
-    }
-    this.n += digits;
-  }
-
-  /** Hands the gathered bytes over (the receiver may keep them) and starts a new buffer. */
-  flush(): void {
+  /** Hands the encoded bytes over (the receiver may keep them) and starts a new buffer. */
+  private hand(): void {
     if (this.n === 0) return;
     this.write(this.buf.subarray(0, this.n));
     this.buf = new Uint8Array(PIECE);
     this.n = 0;
   }
+
+  flush(): void {
+    if (this.text.length > 0) this.encode();
+    this.hand();
+  }
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
 }
