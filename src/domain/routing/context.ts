@@ -285,10 +285,9 @@ export function registerProduct(
   sample: boolean,
   warehouse: number,
 ): number {
-  let p = reg.index.get(id);
+  let p = reg.index.getOrAdd(id, reg.id.length);
   if (p < 0) {
     p = reg.id.length;
-    reg.index.set(id, p);
     reg.id.push(id);
     reg.known.push(known);
     reg.hazmat.push(hazmat);

@@ -239,9 +239,8 @@ function facilitiesProblem(facilities: ScenarioData['facilities']): string | und
 function productsProblem(products: ScenarioData['products'], facilityAt: ReadonlyMap<string, number>, productAt: StringIndex): string | undefined {
   for (let i = 0; i < products.length; i++) {
     const p = products[i];
-    const prev = productAt.get(p.id);
+    const prev = productAt.getOrAdd(p.id, i);
     if (prev >= 0) return `products[${i}].id: duplicate product id "${p.id}" (also products[${prev}])`;
-    productAt.set(p.id, i);
     if (p.warehouseId != null && !facilityAt.has(p.warehouseId)) return `products[${i}].warehouseId: unknown facility "${p.warehouseId}"`;
   }
   return undefined;
@@ -268,8 +267,8 @@ function inventoryProblem(inventory: ScenarioData['inventory'], facilityAt: Read
     fac[i] = f;
     if (s.productId !== last) {
       last = s.productId;
-      lastP = productAt.get(last);
-      if (lastP < 0) productAt.set(last, (lastP = productAt.size));
+      lastP = productAt.getOrAdd(last, productAt.size);
+      if (lastP < 0) lastP = productAt.size - 1;
     }
     prod[i] = lastP;
   }

@@ -35,6 +35,18 @@ export class StringIndex {
 
   /** Stores key -> value (value >= 0; overwrites). */
   set(key: string, value: number): void {
+    const e = this.entry(key, value);
+    if (e >= 0) this.values[e] = value;
+  }
+
+  /** The value stored for key; when there is none, stores value and returns -1 (one lookup). */
+  getOrAdd(key: string, value: number): number {
+    const e = this.entry(key, value);
+    return e >= 0 ? this.values[e] : -1;
+  }
+
+  /** The entry of key, or -1 after adding key -> value. */
+  private entry(key: string, value: number): number {
     const t = this.table;
     for (let j = hash(key) & this.mask; ; j = (j + 1) & this.mask) {
       const e = t[j];
@@ -43,12 +55,9 @@ export class StringIndex {
         this.keys.push(key);
         this.values.push(value);
         if (this.keys.length * 2 > t.length) this.grow();
-        return;
+        return -1;
       }
-      if (this.keys[e] === key) {
-        this.values[e] = value;
-        return;
-      }
+      if (this.keys[e] === key) return e;
     }
   }
 
