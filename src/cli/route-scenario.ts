@@ -16,21 +16,9 @@ export interface RouteScenarioIo {
 
 /** Runs one scenario file; returns the exit status. */
 export async function runRouteScenario(path: string, io: RouteScenarioIo): Promise<number> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    io.stderr(`cannot read ${path}: ${(e as Error).message}\n`);
-    return 2;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    io.stderr(`${path}: not valid JSON: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const parsed = parseScenario(unwrapFixture(json));
+  const read = await readScenario(path, io);
+  if (read === null) return 2;
+  const parsed = parseScenario(unwrapFixture(read.json));
   if (!parsed.ok) {
     io.stderr(`${path}: ${parsed.message}\n`);
     return 2;
@@ -38,6 +26,23 @@ export async function runRouteScenario(path: string, io: RouteScenarioIo): Promi
   const input = resolveCoordinates(parsed.scenario);
   writeScenarioOutput(routeOrdersView(input), io.stdout);
   return 0;
+}
+
+/** The file's JSON, or null after one message on stderr (its text is not kept past the parse). */
+async function readScenario(path: string, io: RouteScenarioIo): Promise<{ json: unknown } | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    io.stderr(`cannot read ${path}: ${(e as Error).message}\n`);
+    return null;
+  }
+  try {
+    return { json: JSON.parse(text) };
+  } catch (e) {
+    io.stderr(`${path}: not valid JSON: ${(e as Error).message}\n`);
+    return null;
+  }
 }
 
 /** The scenario of a fixture file (`{ scenario, expected, … }` without `facilities` of its own), else the JSON itself. */

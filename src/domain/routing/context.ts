@@ -232,11 +232,7 @@ export function createRoutingContext(input: {
       ? `${F - eligibleCount} facilities are never candidates (${ineligibleParts.join('; ')})`
       : null;
 
-  const products: ProductRegistry = { index: new StringIndex(input.products.length), id: [], known: [], hazmat: [], sample: [], warehouse: [], created: [] };
-  for (const p of input.products) {
-    const w = p.warehouseId == null ? -1 : (facIndex.get(p.warehouseId) ?? -2);
-    registerProduct(products, p.id, true, p.hazmat === true, p.sample === true, w);
-  }
+  const products = productRegistry(input.products, facIndex);
   return {
     settings,
     settingsWarnings: settingsWarnings(settings),
@@ -274,6 +270,32 @@ export function createRoutingContext(input: {
       takesOrder: new Array(F),
     },
   };
+}
+
+/** The registry of the input products, its lists allocated at their size (a later one wins for a repeated id). */
+function productRegistry(list: readonly Product[], facIndex: ReadonlyMap<string, number>): ProductRegistry {
+  const n = list.length;
+  const reg: ProductRegistry = {
+    index: new StringIndex(n),
+    id: new Array<string>(n),
+    known: new Array<boolean>(n),
+    hazmat: new Array<boolean>(n),
+    sample: new Array<boolean>(n),
+    warehouse: new Array<number>(n),
+    created: [],
+  };
+  let count = 0;
+  for (const p of list) {
+    const at = reg.index.getOrAdd(p.id, count);
+    const i = at < 0 ? count++ : at;
+    reg.id[i] = p.id;
+    reg.known[i] = true;
+    reg.hazmat[i] = p.hazmat === true;
+    reg.sample[i] = p.sample === true;
+    reg.warehouse[i] = p.warehouseId == null ? -1 : (facIndex.get(p.warehouseId) ?? -2);
+  }
+  for (const a of [reg.id, reg.known, reg.hazmat, reg.sample, reg.warehouse]) a.length = count;
+  return reg;
 }
 
 /** Adds or updates a product in the registry and returns its index. */

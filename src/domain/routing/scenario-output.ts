@@ -70,9 +70,9 @@ export interface ScenarioResult {
 export function writeScenarioOutput(out: ScenarioResult, write: (piece: Uint8Array) => void): void {
   const w = new Pieces(write);
   w.put('{\n  "orders": ');
-  list(w, out.orders.length, (i) => indented(orderOutput(out.orders[i])));
+  list(w, out.orders, orderOutput);
   w.put(',\n  "createdProducts": ');
-  list(w, out.createdProducts.length, (i) => indented(productOutput(out.createdProducts[i])));
+  list(w, out.createdProducts, productOutput);
   w.put(',\n  "inventory": ');
   const inv = out.inventory;
   writeStock(w, 'productId' in inv && typeof inv.productId === 'function' ? inv : viewOf(inv as readonly InventoryLeft[]));
@@ -80,20 +80,29 @@ export function writeScenarioOutput(out: ScenarioResult, write: (piece: Uint8Arr
   w.flush();
 }
 
-/** An element of a top-level list as `JSON.stringify(…, null, 2)` prints it at indent level 2. */
-function indented(x: unknown): string {
-  return JSON.stringify(x, null, 2).replace(NEWLINE, '\n    ');
-}
+/** Elements formatted per JSON.stringify call (fewer native calls, no re-indenting). */
+const BATCH = 100;
+const LIST_HEAD = '{\n  "x": [\n    ';
+const LIST_TAIL = '\n  ]\n}';
 
-const NEWLINE = /\n/g;
-
-/** A JSON array of n elements at indent level 1: `[]`, or one element per line at indent 2. */
-function list(w: Pieces, n: number, text: (i: number) => string): void {
-  if (n === 0) {
+/**
+ * A top-level list as JSON.stringify prints it at indent level 1: `[]`, or its elements (as
+ * `project` gives them) one per line at indent 2, formatted BATCH at a time inside a stand-in
+ * object `{ x: [...] }` whose own first and last lines are cut off.
+ */
+function list<T>(w: Pieces, items: readonly T[], project: (x: T) => unknown): void {
+  if (items.length === 0) {
     w.put('[]');
     return;
   }
-  for (let i = 0; i < n; i++) w.put(`${i === 0 ? '[\n    ' : ',\n    '}${text(i)}`);
+  const batch: unknown[] = [];
+  for (let i = 0; i < items.length; i += BATCH) {
+    batch.length = 0;
+    for (let j = i; j < items.length && j < i + BATCH; j++) batch.push(project(items[j]));
+    const text = JSON.stringify({ x: batch }, null, 2);
+    w.put(i === 0 ? '[\n    ' : ',\n    ');
+    w.put(text.slice(LIST_HEAD.length, text.length - LIST_TAIL.length));
+  }
   w.put('\n  ]');
 }
 
@@ -136,10 +145,15 @@ const PIECE = 1 << 16;
 /** Characters gathered before they are encoded (at most 3 bytes each: always fits a piece). */
 const GATHER = PIECE / 4;
 
+/** Pieces are cut from slabs of this many bytes (fewer, larger allocations). */
+const SLAB = 16 * PIECE;
+
 /** Text gathered, encoded into 64 KiB buffers and handed on as each fills. */
 class Pieces {
   private text = '';
-  private buf = new Uint8Array(PIECE);
+  private slab = new ArrayBuffer(SLAB);
+  private at = 0;
+  private buf = new Uint8Array(this.slab, 0, PIECE);
   private n = 0;
 
   constructor(private readonly write: (piece: Uint8Array) => void) {}
@@ -171,7 +185,12 @@ class Pieces {
   private hand(): void {
     if (this.n === 0) return;
     this.write(this.buf.subarray(0, this.n));
-    this.buf = new Uint8Array(PIECE);
+    this.at += this.n;
+    if (this.at + PIECE > SLAB) {
+      this.slab = new ArrayBuffer(SLAB);
+      this.at = 0;
+    }
+    this.buf = new Uint8Array(this.slab, this.at, PIECE);
     this.n = 0;
   }
 

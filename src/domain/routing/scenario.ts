@@ -254,6 +254,14 @@ function inventoryProblem(inventory: ScenarioData['inventory'], facilityAt: Read
   const n = inventory.length;
   const fac = new Int32Array(n);
   const prod = new Int32Array(n);
+  // rows usually come as one run per product: duplicates are then found in the run (facility stamps)
+  const stamp = new Int32Array(facilityAt.size).fill(-1);
+  const first = new Int32Array(facilityAt.size);
+  const seen = new Uint8Array(productAt.size + n);
+  let run = -1;
+  let regrouped = false;
+  let dup = n;
+  let prev = -1;
   let unknown = n;
   let last: string | null = null;
   let lastP = -1;
@@ -264,15 +272,26 @@ function inventoryProblem(inventory: ScenarioData['inventory'], facilityAt: Read
       unknown = i;
       break;
     }
-    fac[i] = f;
     if (s.productId !== last) {
       last = s.productId;
       lastP = productAt.getOrAdd(last, productAt.size);
       if (lastP < 0) lastP = productAt.size - 1;
+      run++;
+      if (seen[lastP] === 1) regrouped = true;
+      seen[lastP] = 1;
     }
+    fac[i] = f;
     prod[i] = lastP;
+    if (stamp[f] !== run) {
+      stamp[f] = run;
+      first[f] = i;
+    } else if (dup === n) {
+      dup = i;
+      prev = first[f];
+    }
   }
-  const [dup, prev] = firstDuplicate(prod, fac, unknown, productAt.size, facilityAt.size);
+  // a product in several runs: the general way
+  if (regrouped) [dup, prev] = firstDuplicate(prod, fac, unknown, productAt.size, facilityAt.size);
   if (dup < unknown) {
     const s = inventory[dup];
     return `inventory[${dup}]: duplicate row for product "${s.productId}" at facility "${s.facilityId}" (also inventory[${prev}])`;

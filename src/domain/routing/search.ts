@@ -155,7 +155,11 @@ function behind(ctx: RoutingContext, o: Ordering, f: number, bestD: number, best
   return bestD !== Infinity || ctx.rankPos[f] > bestRP;
 }
 
-/** Scan of a scarce product's holders; the other products are looked up at each facility. */
+/**
+ * Scan of the least-held product's holders; the other products are looked up at each facility.
+ * Facilities that cannot come before the best so far are skipped first: by ranking position,
+ * or (closest) by the dot product of unit vectors, which needs no distance.
+ */
 function scanHolders(
   ctx: RoutingContext,
   stock: StockState,
@@ -170,7 +174,11 @@ function scanHolders(
 ): number {
   const q0 = q[k0];
   const { free, slotFac } = stock;
-  const rankPos = ctx.rankPos;
+  const { rankPos, placed, ux, uy, uz } = ctx;
+  const closest = o.closest;
+  const x = o.x;
+  const y = o.y;
+  const z = o.z;
   let best = -1;
   let bestD = Infinity;
   let bestRP = 0;
@@ -179,16 +187,13 @@ function scanHolders(
     if (free[s] < q0) continue;
     const f = slotFac[s];
     if (f === ex1 || f === ex2) continue;
-    if (best >= 0 && behind(ctx, o, f, bestD, bestRP, thr)) continue;
-    if (!isCandidate(ctx, stock, c, f)) continue;
-    let ok = true;
-    for (let k = 0; k < n && ok; k++) {
-      if (k === k0) continue;
-      const s2 = slotAt(ctx, stock, p[k], f);
-      ok = s2 >= 0 && free[s2] >= q[k];
+    if (best >= 0) {
+      // certainly not before the best so far (`behind`, with the ship-to's unit vector at hand)
+      const skip = closest && placed[f] === 1 ? x * ux[f] + y * uy[f] + z * uz[f] < thr : rankPos[f] > bestRP || (closest && bestD !== Infinity);
+      if (skip) continue;
     }
-    if (!ok) continue;
-    if (o.closest) {
+    if (!isCandidate(ctx, stock, c, f) || !holdsRest(ctx, stock, p, q, n, k0, f)) continue;
+    if (closest) {
       const dist = distM(ctx, o, f);
       if (best >= 0 && (dist > bestD || (dist === bestD && rankPos[f] >= bestRP))) continue;
       bestD = dist;
@@ -198,6 +203,17 @@ function scanHolders(
     bestRP = rankPos[f];
   }
   return best;
+}
+
+/** True when facility f holds q[k] of p[k] for every k < n but k0. */
+function holdsRest(ctx: RoutingContext, stock: StockState, p: Nums, q: Nums, n: number, k0: number, f: number): boolean {
+  const free = stock.free;
+  for (let k = 0; k < n; k++) {
+    if (k === k0) continue;
+    const s = slotAt(ctx, stock, p[k], f);
+    if (s < 0 || free[s] < q[k]) return false;
+  }
+  return true;
 }
 
 /** Cursor per product for `mergeHolders` (reused; the engine is synchronous). */

@@ -7,8 +7,9 @@
 export class StringIndex {
   private table: Int32Array;
   private mask: number;
-  private readonly keys: string[] = [];
-  private readonly values: number[] = [];
+  private readonly keys: string[];
+  private readonly values: number[];
+  private n = 0;
 
   /** `expected`: how many keys it will likely hold. */
   constructor(expected = 16) {
@@ -16,10 +17,12 @@ export class StringIndex {
     while (1 << bits < expected * 2) bits++;
     this.table = new Int32Array(1 << bits).fill(-1);
     this.mask = (1 << bits) - 1;
+    this.keys = new Array<string>(expected);
+    this.values = new Array<number>(expected);
   }
 
   get size(): number {
-    return this.keys.length;
+    return this.n;
   }
 
   /** The value stored for key, or -1. */
@@ -51,10 +54,10 @@ export class StringIndex {
     for (let j = hash(key) & this.mask; ; j = (j + 1) & this.mask) {
       const e = t[j];
       if (e === -1) {
-        t[j] = this.keys.length;
-        this.keys.push(key);
-        this.values.push(value);
-        if (this.keys.length * 2 > t.length) this.grow();
+        t[j] = this.n;
+        this.keys[this.n] = key;
+        this.values[this.n++] = value;
+        if (this.n * 2 > t.length) this.grow();
         return -1;
       }
       if (this.keys[e] === key) return e;
@@ -64,7 +67,7 @@ export class StringIndex {
   private grow(): void {
     const t = new Int32Array(this.table.length * 2).fill(-1);
     const mask = t.length - 1;
-    for (let e = 0; e < this.keys.length; e++) {
+    for (let e = 0; e < this.n; e++) {
       let j = hash(this.keys[e]) & mask;
       while (t[j] !== -1) j = (j + 1) & mask;
       t[j] = e;

@@ -222,6 +222,24 @@ describe('parseScenario on the large arrays (hand-checked, zod names the field)'
     expect(got.ok ? 'ok' : got.message).toBe(want);
   });
 
+  it.each([
+    ['in one product\'s run', (inv: any[]) => void inv.splice(301, 0, { ...inv[300] }), 'inventory[301]: duplicate row for product "X30" at facility "F0" (also inventory[300])'],
+    ['across two runs of one product', (inv: any[]) => void inv.push({ ...inv[5] }), 'inventory[2000]: duplicate row for product "X0" at facility "F5" (also inventory[5])'],
+    ['after an earlier product in two runs', (inv: any[]) => {
+      inv.splice(700, 0, { productId: 'X1', facilityId: 'F30', available: 1 });
+      inv.splice(1500, 0, { ...inv[1400] });
+    }, 'inventory[1500]: duplicate row for product "X139" at facility "F9" (also inventory[1400])'],
+  ])('finds a duplicate stock row among rows sorted by product: %s', (_name, mutate, want) => {
+    const s = base();
+    s.facilities = Array.from({ length: 40 }, (_, i) => ({ id: `F${i}`, type: 'STORE', ranking: 1, country: 'US' }));
+    s.products = [];
+    s.orders = [];
+    s.inventory = Array.from({ length: 2000 }, (_, i) => ({ productId: `X${Math.floor(i / 10)}`, facilityId: `F${i % 10}`, available: 1 }));
+    mutate(s.inventory);
+    const got = parseScenario(s);
+    expect(got.ok ? 'ok' : got.message).toBe(want);
+  });
+
   it('keeps the large arrays as given and copies orders without unknown fields', () => {
     const s = large();
     s.inventory[0].note = 'kept';
