@@ -14,7 +14,6 @@ import {
 import { bestRanked, groupCandidates, orderFilter } from './candidates';
 import {
   createRoutingContext,
-  createStockState,
   listIds,
   registerProduct,
   type CandidateSet,
@@ -23,6 +22,7 @@ import {
   type StockState,
 } from './context';
 import { inventoryLeft, stockLeft, type StockLeft } from './stock-left';
+import { createStockState } from './stock-state';
 import { routeNoSplit } from './nosplit';
 import { findSingle } from './search';
 import { findSet } from './set-search';

@@ -40,12 +40,12 @@ export {
 export { EARTH_RADIUS_KM, distanceKm, distanceMetres, isPlaced } from './geo';
 export {
   createRoutingContext,
-  createStockState,
   InvalidRoutingSettingsError,
   type RoutingContext,
   type StockState,
 } from './context';
 export { inventoryLeft, stockLeft, type StockLeft } from './stock-left';
+export { createStockState } from './stock-state';
 export { usZip } from './candidates';
 export { routeOrder, routeOrders, routeOrdersView, type RouteOutputView } from './engine';
 export { sortBrokeringQueue } from './queue';
