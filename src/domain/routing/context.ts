@@ -6,7 +6,7 @@ import { isPlaced, toRadians } from './geo';
 import { settingsWarnings, validateSettings } from './settings';
 import { SlotIndex } from './slot-index';
 import { StringIndex } from './string-index';
-import type { Facility, Product, RoutingSettings, StockRow } from './types';
+import type { Facility, InputIndex, Product, RoutingSettings, StockRow } from './types';
 
 /** Thrown by `createRoutingContext` when the profile is invalid (callers validate first). */
 export class InvalidRoutingSettingsError extends Error {
@@ -55,6 +55,8 @@ export interface RoutingContext {
   readonly facSafety: Float64Array;
   /** Product registry; grows with auto-created products. */
   readonly products: ProductRegistry;
+  /** The input's own numbering (`RouteInput.index`) when it fits the input, else null. */
+  readonly inputIndex: InputIndex | null;
   /** Per-order scratch buffers. */
   readonly scratch: Scratch;
 }
@@ -155,6 +157,8 @@ export function createRoutingContext(input: {
   settings?: Partial<RoutingSettings>;
   facilities: readonly Facility[];
   products: readonly Product[];
+  inventory?: readonly StockRow[];
+  index?: InputIndex;
 }): RoutingContext {
   const v = validateSettings(input.settings);
   if (!v.ok) throw new InvalidRoutingSettingsError(v.message);
@@ -232,7 +236,8 @@ export function createRoutingContext(input: {
       ? `${F - eligibleCount} facilities are never candidates (${ineligibleParts.join('; ')})`
       : null;
 
-  const products = productRegistry(input.products, facIndex);
+  const inputIndex = input.index !== undefined && indexFits(input.index, input) ? input.index : null;
+  const products = inputIndex !== null ? registryOf(inputIndex) : productRegistry(input.products, facIndex);
   return {
     settings,
     settingsWarnings: settingsWarnings(settings),
@@ -261,6 +266,7 @@ export function createRoutingContext(input: {
     hasDailyLimits,
     facSafety,
     products,
+    inputIndex,
     scratch: {
       stamp: 0,
       facStamp: new Int32Array(F),
@@ -295,6 +301,39 @@ function productRegistry(list: readonly Product[], facIndex: ReadonlyMap<string,
     reg.warehouse[i] = p.warehouseId == null ? -1 : (facIndex.get(p.warehouseId) ?? -2);
   }
   for (const a of [reg.id, reg.known, reg.hazmat, reg.sample, reg.warehouse]) a.length = count;
+  return reg;
+}
+
+/** True when the input index was made for exactly these products, stock rows and facility ids. */
+function indexFits(index: InputIndex, input: { facilities: readonly Facility[]; products: readonly Product[]; inventory?: readonly StockRow[] }): boolean {
+  if (index.products !== input.products || index.productCount !== input.products.length) return false;
+  if (index.inventory !== input.inventory || index.rowCount !== index.inventory.length) return false;
+  if (index.facilityIds.length !== input.facilities.length) return false;
+  for (let f = 0; f < input.facilities.length; f++) if (input.facilities[f].id !== index.facilityIds[f]) return false;
+  return true;
+}
+
+/** The registry as the input index numbers it: its products, then the ids only stock rows name (unknown products). */
+function registryOf(index: InputIndex): ProductRegistry {
+  const at = index.productAt.clone();
+  const n = at.size;
+  const reg: ProductRegistry = {
+    index: at,
+    id: new Array<string>(n),
+    known: new Array<boolean>(n),
+    hazmat: new Array<boolean>(n),
+    sample: new Array<boolean>(n),
+    warehouse: new Array<number>(n),
+    created: [],
+  };
+  for (let i = 0; i < n; i++) {
+    const p = i < index.productCount ? index.products[i] : null;
+    reg.id[i] = at.keyAt(i);
+    reg.known[i] = p !== null;
+    reg.hazmat[i] = p?.hazmat === true;
+    reg.sample[i] = p?.sample === true;
+    reg.warehouse[i] = p !== null ? index.productWarehouse[i] : -1;
+  }
   return reg;
 }
 

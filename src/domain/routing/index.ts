@@ -10,6 +10,7 @@ export type {
   ExceptionReason,
   Facility,
   FacilityType,
+  InputIndex,
   FulfillmentSystem,
   InventoryLeft,
   LineQuantity,

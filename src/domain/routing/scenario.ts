@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { copyOrder, isOrder, isProduct, isStockRow } from './scenario-check';
 import { partialSettingsSchema, validateSettings } from './settings';
 import { StringIndex } from './string-index';
-import type { Facility, Order, Product, RoutingSettings, StockRow } from './types';
+import type { Facility, InputIndex, Order, Product, RoutingSettings, StockRow } from './types';
 
 type Iss = { input?: unknown };
 const req = (what: string) => (iss: Iss) => (iss.input === undefined ? 'is required' : `must be ${what}`);
@@ -116,6 +116,8 @@ export interface ParsedScenario {
   products: Product[];
   inventory: StockRow[];
   orders: Order[];
+  /** The numbering found while checking, for routing to reuse (`RouteInput.index`). */
+  index: InputIndex;
 }
 
 /** A parsed scenario, or one message naming the bad field (or every conflicting pair). */
@@ -200,9 +202,9 @@ export function parseScenario(json: unknown): ScenarioParseResult {
   const facilities = head.data.facilities;
   const facilityAt = new Map<string, number>();
   for (let i = 0; i < facilities.length; i++) facilityAt.set(facilities[i].id, i);
-  const productAt = new StringIndex(products.list.length);
-  const problem = facilitiesProblem(facilities) ?? productsProblem(products.list, facilityAt, productAt)
-    ?? inventoryProblem(inventory.list, facilityAt, productAt) ?? ordersProblem(orders.list);
+  const index = emptyIndex(facilities, products.list, inventory.list);
+  const problem = facilitiesProblem(facilities) ?? productsProblem(products.list, facilityAt, index)
+    ?? inventoryProblem(inventory.list, facilityAt, index) ?? ordersProblem(orders.list);
   if (problem !== undefined) return { ok: false, message: problem };
   return {
     ok: true,
@@ -213,7 +215,23 @@ export function parseScenario(json: unknown): ScenarioParseResult {
       products: products.list as Product[],
       inventory: inventory.list as StockRow[],
       orders: orders.list as Order[],
+      index,
     },
+  };
+}
+
+/** The numbering of a scenario's products and rows, filled in by the checks below. */
+function emptyIndex(facilities: readonly { id: string }[], products: readonly Product[], inventory: readonly StockRow[]): InputIndex {
+  return {
+    products,
+    inventory,
+    productCount: products.length,
+    rowCount: inventory.length,
+    facilityIds: facilities.map((f) => f.id),
+    productAt: new StringIndex(products.length),
+    productWarehouse: new Int32Array(products.length),
+    rowFacility: new Int32Array(inventory.length),
+    rowProduct: new Int32Array(inventory.length),
   };
 }
 
@@ -235,25 +253,28 @@ function facilitiesProblem(facilities: ScenarioData['facilities']): string | und
   return undefined;
 }
 
-/** The first duplicate product id or unknown product warehouse; fills productAt (id -> index). */
-function productsProblem(products: ScenarioData['products'], facilityAt: ReadonlyMap<string, number>, productAt: StringIndex): string | undefined {
+/** The first duplicate product id or unknown product warehouse; numbers the products (index.productAt) and their warehouses. */
+function productsProblem(products: ScenarioData['products'], facilityAt: ReadonlyMap<string, number>, index: InputIndex): string | undefined {
+  const { productAt, productWarehouse } = index;
   for (let i = 0; i < products.length; i++) {
     const p = products[i];
     const prev = productAt.getOrAdd(p.id, i);
     if (prev >= 0) return `products[${i}].id: duplicate product id "${p.id}" (also products[${prev}])`;
-    if (p.warehouseId != null && !facilityAt.has(p.warehouseId)) return `products[${i}].warehouseId: unknown facility "${p.warehouseId}"`;
+    const w = p.warehouseId == null ? -1 : facilityAt.get(p.warehouseId);
+    if (w === undefined) return `products[${i}].warehouseId: unknown facility "${p.warehouseId}"`;
+    productWarehouse[i] = w;
   }
   return undefined;
 }
 
 /**
  * The first stock row at an unknown facility, or the first duplicate row (whichever comes
- * first). productAt numbers the products; ids only stock rows name get the next numbers.
+ * first). Fills in each row's facility position and product number (index.productAt numbers
+ * the products; ids only stock rows name get the next numbers).
  */
-function inventoryProblem(inventory: ScenarioData['inventory'], facilityAt: ReadonlyMap<string, number>, productAt: StringIndex): string | undefined {
+function inventoryProblem(inventory: ScenarioData['inventory'], facilityAt: ReadonlyMap<string, number>, index: InputIndex): string | undefined {
   const n = inventory.length;
-  const fac = new Int32Array(n);
-  const prod = new Int32Array(n);
+  const { productAt, rowFacility: fac, rowProduct: prod } = index;
   // rows usually come as one run per product: duplicates are then found in the run (facility stamps)
   const stamp = new Int32Array(facilityAt.size).fill(-1);
   const first = new Int32Array(facilityAt.size);

@@ -60,6 +60,9 @@ export function createStockState(ctx: RoutingContext, rows: readonly StockRow[])
 
 /** Facility (-1: unknown) and product index of each row; ids only stock rows name are registered. */
 function rowIndices(ctx: RoutingContext, rows: readonly StockRow[]): { rowFac: Int32Array; rowProd: Int32Array } {
+  // numbered already (the context's registry holds the input index's products and stock-only ids)
+  const given = ctx.inputIndex;
+  if (given !== null && given.inventory === rows && rows.length === given.rowCount) return { rowFac: given.rowFacility, rowProd: given.rowProduct };
   const rowFac = new Int32Array(rows.length);
   const rowProd = new Int32Array(rows.length);
   // rows usually come grouped by product: remember the last id looked up

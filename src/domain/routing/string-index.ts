@@ -7,8 +7,8 @@
 export class StringIndex {
   private table: Int32Array;
   private mask: number;
-  private readonly keys: string[];
-  private readonly values: number[];
+  private keys: string[];
+  private values: number[];
   private n = 0;
 
   /** `expected`: how many keys it will likely hold. */
@@ -23,6 +23,22 @@ export class StringIndex {
 
   get size(): number {
     return this.n;
+  }
+
+  /** The key stored e-th (keys are numbered in the order they were added). */
+  keyAt(e: number): string {
+    return this.keys[e];
+  }
+
+  /** An independent copy. */
+  clone(): StringIndex {
+    const c = new StringIndex(0);
+    c.table = this.table.slice();
+    c.mask = this.mask;
+    c.keys = this.keys.slice(0, this.n);
+    c.values = this.values.slice(0, this.n);
+    c.n = this.n;
+    return c;
   }
 
   /** The value stored for key, or -1. */

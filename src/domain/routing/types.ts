@@ -4,6 +4,7 @@
  */
 
 import type { RoutingSettings } from './settings';
+import type { StringIndex } from './string-index';
 
 /** One routing profile, declared once as a zod schema in `settings.ts`. */
 export type { BooleanSettingKey, RoutingSettings } from './settings';
@@ -141,6 +142,29 @@ export interface RouteInput {
   inventory: readonly StockRow[];
   /** Routed one after another in this order, never re-sorted. */
   orders: readonly Order[];
+  /**
+   * How `parseScenario` numbered these products and stock rows (it fills this in). Routing
+   * reuses it instead of looking every id up again while `products` and `inventory` are the very
+   * arrays it was made for, with the same lengths, and the facility ids are the same in the same
+   * order; otherwise it is ignored. Change the rows' ids and leave it out.
+   */
+  index?: InputIndex;
+}
+
+/** Product and stock row numbering of one input (see `RouteInput.index`). */
+export interface InputIndex {
+  readonly products: readonly Product[];
+  readonly inventory: readonly StockRow[];
+  readonly productCount: number;
+  readonly rowCount: number;
+  readonly facilityIds: readonly string[];
+  /** Product id -> number: the products in order, then the ids only stock rows name, in row order. */
+  readonly productAt: StringIndex;
+  /** Facility position of each product's warehouse (-1: none). */
+  readonly productWarehouse: Int32Array;
+  /** Per stock row: its facility's position and its product's number. */
+  readonly rowFacility: Int32Array;
+  readonly rowProduct: Int32Array;
 }
 
 export interface InventoryLeft {

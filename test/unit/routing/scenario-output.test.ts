@@ -101,3 +101,42 @@ describe('writeScenarioOutput', () => {
     expect(written(input, true).text).toBe(expected(input));
   });
 });
+
+describe('routing a parsed scenario with the numbering parseScenario found (RouteInput.index)', () => {
+  const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const withAndWithout = (scenario: unknown) => {
+    const parsed = parseScenario(scenario);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const input = resolveCoordinates(parsed.scenario);
+    expect(input.index).toBeDefined();
+    return { used: routeOrders(input), fresh: routeOrders({ ...input, index: undefined }) };
+  };
+
+  it.each(fixtures)('%s: the same result as without it', (name) => {
+    const { used, fresh } = withAndWithout(JSON.parse(readFileSync(join(dir, name), 'utf8')).scenario);
+    expect(used).toEqual(fresh);
+  });
+
+  it('the same result on a large run with stock-only and auto-created products, routed twice', () => {
+    const scenario = JSON.parse(JSON.stringify(bigInput((i) => `F${i}`)));
+    scenario.products = Array.from({ length: 150 }, (_, p) => ({ id: `P${p * 2}`, hazmat: p % 9 === 0, warehouseId: p % 4 === 0 ? 'F3' : null }));
+    const parsed = parseScenario(scenario);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const input = resolveCoordinates(parsed.scenario);
+    const fresh = routeOrders({ ...input, index: undefined });
+    expect(fresh.createdProducts.length).toBeGreaterThan(0);
+    expect(routeOrders(input)).toEqual(fresh);
+    expect(routeOrders(input)).toEqual(fresh);
+    expect(written(input, true).text).toBe(expected({ ...input, index: undefined }));
+  });
+
+  it('is not used for other arrays than those it was made for', () => {
+    const parsed = parseScenario(JSON.parse(JSON.stringify(bigInput((i) => `F${i}`))));
+    if (!parsed.ok) throw new Error(parsed.message);
+    const input = resolveCoordinates(parsed.scenario);
+    const rows = input.inventory.slice().reverse();
+    expect(routeOrders({ ...input, inventory: rows })).toEqual(routeOrders({ ...input, inventory: rows, index: undefined }));
+    input.inventory.pop();
+    expect(routeOrders(input)).toEqual(routeOrders({ ...input, index: undefined }));
+  });
+});
