@@ -32,8 +32,14 @@ export function findSet(ctx: RoutingContext, stock: StockState, o: Ordering, c: 
   const K = d.p.length;
   for (let k = 0; k < K; k++) if (totalUsable(stock, d.p[k]) < d.q[k]) return null;
   const s = search.start(ctx, stock, o, c, d);
+  const found = searchSets(s, stock, d);
+  s.end();
+  return found;
+}
+
+function searchSets(s: SetSearch, stock: StockState, d: Demand): SetChoice | null {
   let minHolders = Infinity;
-  for (let k = 0; k < K; k++) minHolders = Math.min(minHolders, holderCount(stock, d.p[k]));
+  for (let k = 0; k < d.p.length; k++) minHolders = Math.min(minHolders, holderCount(stock, d.p[k]));
   // With a scarce anchor product the pair search is cheap; otherwise bound it first.
   if (minHolders > SCAN_MAX && !s.computeBounds(true)) return null;
   if (!s.hasBounds || s.feasible(0, 2)) s.extend(0, 2, 0);
@@ -170,6 +176,11 @@ class SetSearch {
     this.topV = new Float64Array(3 * n);
     this.topF = new Int32Array(3 * n);
     this.usableCount = new Int32Array(n);
+  }
+
+  /** Lets go of the run's context and stock (the buffers stay for the next search). */
+  end(): void {
+    this.ctx = this.stock = this.o = this.c = this.d = undefined as never;
   }
 
   result(): SetChoice | null {
