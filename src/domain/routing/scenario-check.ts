@@ -85,26 +85,28 @@ export function isOrder(x: unknown): boolean {
   return true;
 }
 
-/** Copies the known fields of obj listed in keys (present ones only), as zod's object parsing does. */
-function pick(obj: Obj, keys: readonly string[]): Obj {
-  const out: Obj = {};
-  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
-  return out;
-}
-
-const ORDER_KEYS = ['id', 'accountingCode', 'priority', 'orderDate'] as const;
-const SHIP_TO_KEYS = ['country', 'market', 'postalCode', 'latitude', 'longitude'] as const;
-const ITEM_KEYS = ['seq', 'productId', 'quantity', 'rejectedFacilityIds'] as const;
-
 /** An order accepted by `isOrder`, without the fields the format does not know (as zod would return it). */
 export function copyOrder(x: unknown): Obj {
   const o = x as Obj;
-  const out = pick(o, ORDER_KEYS);
-  out.shipTo = pick(o.shipTo as Obj, SHIP_TO_KEYS);
-  out.items = (o.items as Obj[]).map((it) => {
-    const item = pick(it, ITEM_KEYS);
-    if (item.rejectedFacilityIds !== undefined) item.rejectedFacilityIds = (item.rejectedFacilityIds as string[]).slice();
-    return item;
-  });
+  const out: Obj = { id: o.id };
+  if (o.accountingCode !== undefined) out.accountingCode = o.accountingCode;
+  if (o.priority !== undefined) out.priority = o.priority;
+  if (o.orderDate !== undefined) out.orderDate = o.orderDate;
+  const st = o.shipTo as Obj;
+  const shipTo: Obj = { country: st.country };
+  if (st.market !== undefined) shipTo.market = st.market;
+  if (st.postalCode !== undefined) shipTo.postalCode = st.postalCode;
+  if (st.latitude !== undefined) shipTo.latitude = st.latitude;
+  if (st.longitude !== undefined) shipTo.longitude = st.longitude;
+  out.shipTo = shipTo;
+  const items = o.items as Obj[];
+  const copies: Obj[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    const item: Obj = { seq: it.seq, productId: it.productId, quantity: it.quantity };
+    if (it.rejectedFacilityIds !== undefined) item.rejectedFacilityIds = (it.rejectedFacilityIds as string[]).slice();
+    copies[i] = item;
+  }
+  out.items = copies;
   return out;
 }

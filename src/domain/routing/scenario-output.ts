@@ -106,26 +106,26 @@ function list<T>(w: Pieces, items: readonly T[], project: (x: T) => unknown): vo
   w.put('\n  ]');
 }
 
-/** The stock rows at indent level 1, each id quoted once in a row. */
+/** The stock rows at indent level 1; the text before each row's number is made once per product and facility. */
 function writeStock(w: Pieces, rows: StockLeft): void {
   if (rows.length === 0) {
     w.put('[]');
     return;
   }
-  const quoted = new Map<string, string>();
+  const facilityText = new Map<string, string>();
   let lastId: string | null = null;
-  let lastQuoted = '';
+  let productText = '';
   for (let i = 0; i < rows.length; i++) {
     const productId = rows.productId(i);
     if (productId !== lastId) {
       lastId = productId;
-      lastQuoted = JSON.stringify(productId);
+      productText = `{\n      "productId": ${JSON.stringify(productId)},\n      "facilityId": `;
     }
     const facilityId = rows.facilityId(i);
-    let f = quoted.get(facilityId);
-    if (f === undefined) quoted.set(facilityId, (f = JSON.stringify(facilityId)));
-    const available = JSON.stringify(rows.available(i));
-    w.put(`${i === 0 ? '[\n    ' : ',\n    '}{\n      "productId": ${lastQuoted},\n      "facilityId": ${f},\n      "available": ${available}\n    }`);
+    let f = facilityText.get(facilityId);
+    if (f === undefined) facilityText.set(facilityId, (f = `${JSON.stringify(facilityId)},\n      "available": `));
+    const v = rows.available(i);
+    w.put(`${i === 0 ? '[\n    ' : ',\n    '}${productText}${f}${Number.isFinite(v) ? v : JSON.stringify(v)}\n    }`);
   }
   w.put('\n  ]');
 }
@@ -142,7 +142,7 @@ function viewOf(rows: readonly InventoryLeft[]): StockLeft {
 const utf8 = new TextEncoder();
 /** Bytes per piece. */
 const PIECE = 1 << 16;
-/** Characters gathered before they are encoded (at most 3 bytes each: always fits a piece). */
+/** Characters gathered before they are encoded. */
 const GATHER = PIECE / 4;
 
 /** Pieces are cut from slabs of this many bytes (fewer, larger allocations). */
@@ -163,22 +163,17 @@ class Pieces {
     if (this.text.length >= GATHER) this.encode();
   }
 
+  /** Encodes the gathered text into the buffer, handing each full buffer on (whole characters each). */
   private encode(): void {
-    const s = this.text;
+    let s = this.text;
     this.text = '';
-    if (s.length * 3 > PIECE - this.n) this.hand();
-    if (s.length * 3 > PIECE) {
-      // one long text (an id longer than a piece): encoded on its own, cut at whole characters
-      for (let i = 0; i < s.length; ) {
-        let j = Math.min(s.length, i + GATHER);
-        if (j < s.length && isHighSurrogate(s.charCodeAt(j - 1))) j--;
-        this.text = s.slice(i, j);
-        this.encode();
-        i = j;
-      }
-      return;
+    for (;;) {
+      const r = utf8.encodeInto(s, this.buf.subarray(this.n));
+      this.n += r.written;
+      if (r.read === s.length) return;
+      s = s.slice(r.read);
+      this.hand();
     }
-    this.n += utf8.encodeInto(s, this.buf.subarray(this.n)).written;
   }
 
   /** Hands the encoded bytes over (the receiver may keep them) and starts a new buffer. */
@@ -200,6 +195,3 @@ class Pieces {
   }
 }
 
-function isHighSurrogate(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
