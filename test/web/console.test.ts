@@ -13,7 +13,7 @@
  * Without /usr/bin/chromium the suite is skipped locally and fails under CI=true.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config';
 import { startOms, type OmsHandle } from '../../src/main';
@@ -29,33 +29,15 @@ import { createTestDatabase, ENGINES } from '../support/db';
 import { expectOk, orderBody, seedCatalog, WH_NJ } from '../support/fixtures';
 import { fetchAs, testAdmin, type TestUser } from '../support/auth';
 import { ensureBuilt } from '../e2e/built';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, mustRun, SHOTS, tid, unnamedControls } from '../support/browser';
 
-const CHROMIUM = process.env.OMS_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const chromiumMissing = !existsSync(CHROMIUM);
-const mustRun = process.env.CI === 'true';
 if (chromiumMissing && !mustRun) console.warn(`[tests] ${CHROMIUM} not found: the operations console browser test is skipped (apt-get install -y chromium)`);
 const engines = (['pglite'] as const).filter((e) => ENGINES.includes(e));
 if (!engines.length) describe.skip('operations console: PGlite is not in OMS_TEST_ENGINES', () => { it('needs pglite', () => {}); });
 
-const SHOTS = 'test-results';
-const tid = (id: string) => `[data-testid="${id}"]`;
 const NYC = { id: 'STORE_NYC', name: 'NYC Store', type: 'STORE' as const, postalCode: '10001', city: 'New York', state: 'NY', ranking: 1 };
 const GRACE = { externalId: 'C-GRACE', firstName: 'Grace', lastName: 'Hopper', email: 'grace.hopper@example.com' };
 
-/** Controls (buttons, links, fields) without an accessible name on the page. */
-function unnamedControls(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const doc = (globalThis as any).document;
-    const named = (el: any) => {
-      const labelled = el.getAttribute('aria-labelledby')?.split(/\s+/).map((id: string) => doc.getElementById(id)?.textContent?.trim()).join('');
-      return Boolean(el.getAttribute('aria-label')?.trim() || labelled || el.labels?.length || el.textContent?.trim() || el.getAttribute('title'));
-    };
-    return [...doc.querySelectorAll('button, a[href], input:not([type="hidden"]), select, textarea')]
-      .filter((el: any) => el.offsetParent !== null && !named(el)).map((el: any) => String(el.outerHTML).slice(0, 120));
-  });
-}
 
 /**
  * Whether the page scrolls sideways at this width (the document or the page's own scroller is wider

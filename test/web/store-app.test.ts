@@ -9,7 +9,7 @@
  * Without /usr/bin/chromium the suite is skipped locally and fails under CI=true.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config';
 import { startOms, type OmsHandle } from '../../src/main';
@@ -24,21 +24,14 @@ import { createTestDatabase, ENGINES } from '../support/db';
 import { expectOk, orderBody, seedCatalog, WH_NJ } from '../support/fixtures';
 import { fetchAs, testAdmin, type TestUser } from '../support/auth';
 import { ensureBuilt } from '../e2e/built';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, mustRun, SHOTS, tid, unnamedControls } from '../support/browser';
 
-/** Debian's chromium; OMS_TEST_CHROMIUM overrides it (e.g. to check the missing-browser paths). */
-const CHROMIUM = process.env.OMS_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const chromiumMissing = !existsSync(CHROMIUM);
-const mustRun = process.env.CI === 'true';
 if (chromiumMissing && !mustRun) {
   console.warn(`[tests] ${CHROMIUM} not found: the Store Fulfillment App browser test is skipped (install it with: apt-get install -y chromium; required under CI=true)`);
 }
 const engines = (['pglite'] as const).filter((e) => ENGINES.includes(e));
 if (!engines.length) describe.skip('Store Fulfillment App: PGlite is not in OMS_TEST_ENGINES', () => { it('needs pglite', () => {}); });
 
-const SHOTS = 'test-results';
-const tid = (id: string) => `[data-testid="${id}"]`;
 const HOUR = 3_600_000;
 const NYC = { id: 'STORE_NYC', name: 'NYC Store', type: 'STORE' as const, postalCode: '10001', city: 'New York', state: 'NY', ranking: 1 };
 const BOS = { id: 'STORE_BOS', name: 'Boston Store', type: 'STORE' as const, postalCode: '02108', city: 'Boston', state: 'MA', ranking: 5 };
@@ -47,19 +40,6 @@ const CHICAGO_SHIP_TO = { name: 'Grace Hopper', address1: '5 Lake St', city: 'Ch
 const BOSTON_SHIP_TO = { name: 'Alan Turing', address1: '2 Beacon St', city: 'Boston', state: 'MA', postalCode: '02108', country: 'US' };
 
 /* The functions below run in the page (page.evaluate): its globals are reached through `globalThis`. */
-
-/** Controls (buttons, links, fields) without an accessible name on the page. */
-function unnamedControls(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const doc = (globalThis as any).document;
-    const named = (el: any) => {
-      const labelled = el.getAttribute('aria-labelledby')?.split(/\s+/).map((id: string) => doc.getElementById(id)?.textContent?.trim()).join('');
-      return Boolean(el.getAttribute('aria-label')?.trim() || labelled || el.labels?.length || el.textContent?.trim() || el.getAttribute('title'));
-    };
-    return [...doc.querySelectorAll('button, a[href], input:not([type="hidden"]), select, textarea')]
-      .filter((el: any) => el.offsetParent !== null && !named(el)).map((el: any) => String(el.outerHTML).slice(0, 120));
-  });
-}
 
 /** Visible controls whose centre is covered by another element (a toast, a bar): what a click there would not reach. */
 function coveredControls(page: Page): Promise<string[]> {
