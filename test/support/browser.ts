@@ -28,3 +28,30 @@ export function unnamedControls(page: Page): Promise<string[]> {
       .filter((el: any) => el.offsetParent !== null && !named(el)).map((el: any) => String(el.outerHTML).slice(0, 120));
   });
 }
+
+/** Logs in through the app's log-in page and waits for the signed-in shell. */
+export async function logIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/app/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator(tid('session-user')).waitFor();
+}
+
+/**
+ * A screenshot of the whole page at this width: the app scrolls inside its `main`, so the window is
+ * made as tall as what that scroller holds (a plain fullPage shot would stop at the window's height).
+ */
+export async function shootWhole(page: Page, path: string, width: number): Promise<void> {
+  const size = page.viewportSize()!;
+  const base = width < 800 ? 844 : 900;
+  await page.setViewportSize({ width, height: base });
+  const height = await page.evaluate(() => {
+    const doc = (globalThis as any).document;
+    const main = doc.querySelector('main');
+    return main ? doc.documentElement.scrollHeight + main.scrollHeight - main.clientHeight : doc.documentElement.scrollHeight;
+  });
+  await page.setViewportSize({ width, height: Math.min(Math.max(base, height), 6000) });
+  await page.screenshot({ path });
+  await page.setViewportSize(size);
+}
