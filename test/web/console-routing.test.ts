@@ -22,7 +22,7 @@ import { createTestDatabase, ENGINES } from '../support/db';
 import { expectOk, orderBody, seedCatalog, STORE_NYC, WH_CA, WH_NJ } from '../support/fixtures';
 import { fetchAs, testUser, type TestUser } from '../support/auth';
 import { ensureBuilt } from '../e2e/built';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, mustRun, SHOTS, tid, unnamedControls } from '../support/browser';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, logIn, mustRun, SHOTS, tid, unnamedControls } from '../support/browser';
 
 if (chromiumMissing && !mustRun) console.warn(`[tests] ${CHROMIUM} not found: the operations console browser test is skipped (apt-get install -y chromium)`);
 const engines = (['pglite'] as const).filter((e) => ENGINES.includes(e));
@@ -95,10 +95,7 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console: 
   });
 
   it('an operations user logs in and opens the default routing profile: the seed\'s groups with their help', async () => {
-    await page.goto(`${oms.url}/app/login`);
-    await page.getByLabel('Username').fill('olga');
-    await page.getByLabel('Password').fill('olga-password-1');
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await logIn(page, oms.url, 'olga', 'olga-password-1');
     await page.getByRole('navigation', { name: 'Areas' }).getByRole('link', { name: 'Routing', exact: true }).click();
     await page.locator(tid('profile-default')).waitFor();
     await shot('routing-profiles');

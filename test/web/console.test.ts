@@ -29,7 +29,7 @@ import { createTestDatabase, ENGINES } from '../support/db';
 import { expectOk, orderBody, seedCatalog, WH_NJ } from '../support/fixtures';
 import { fetchAs, testAdmin, type TestUser } from '../support/auth';
 import { ensureBuilt } from '../e2e/built';
-import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, mustRun, SHOTS, tid, unnamedControls } from '../support/browser';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, logIn as logInAs, mustRun, SHOTS, tid, unnamedControls } from '../support/browser';
 
 if (chromiumMissing && !mustRun) console.warn(`[tests] ${CHROMIUM} not found: the operations console browser test is skipped (apt-get install -y chromium)`);
 const engines = (['pglite'] as const).filter((e) => ENGINES.includes(e));
@@ -80,13 +80,7 @@ describe.skipIf(chromiumMissing && !mustRun).each(engines)('operations console i
     }
     await page.setViewportSize(size);
   };
-  const logIn = async (username: string, password: string) => {
-    await page.goto(`${oms.url}/app/login`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.locator(tid('session-user')).waitFor();
-  };
+  const logIn = (username: string, password: string) => logInAs(page, oms.url, username, password);
   const logOut = async () => {
     await page.click(tid('log-out'));
     await page.locator(tid('login')).waitFor();

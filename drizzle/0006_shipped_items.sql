@@ -1,0 +1,1 @@
+CREATE INDEX "items_shipped_idx" ON "order_items" USING btree ("facility_id","shipped_at") WHERE status = 'SHIPPED';
