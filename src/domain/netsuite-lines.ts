@@ -151,13 +151,27 @@ function lineNeed(order: OrderLineFacts, l: LineFact, originalsKnown: boolean): 
     kind: 'row',
     row: {
       orderId: order.orderId, seqId: l.seqId, reservationId: atNetsuite ? l.reservationId : null,
-      facilityId: l.facilityId ?? '_NA_', internalId: '', item: '', lineId: l.lineId, location: atNetsuite ? l.location : null,
+      facilityId: l.facilityId ?? '_NA_', internalId: '', item: '', lineId: l.lineId, location: rowLocation(l, atNetsuite),
       quantity: l.quantity, closed: false,
       // A line whose quantity NetSuite got from us, or that we now tell it (split, new piece, re-send).
       recordQuantity: (l.lineQty !== null && l.lineQty !== l.quantity) || l.sync !== null || newPiece,
       clearsMarker: l.sync !== null,
     },
   };
+}
+
+/**
+ * The row's `location`: the facility's NetSuite location for an allocation at a NetSuite facility;
+ * for a line NetSuite already has (`lineId`) that now sits at a facility NetSuite does not fulfil
+ * (the original of a split at a store, a re-send), that facility's NetSuite location when it has
+ * one, so the line leaves the warehouse that held it (after a flag rejection NetSuite would
+ * otherwise see an open, unrejected line at that warehouse: a second shipment); empty otherwise,
+ * and always for a new piece at such a facility (feeds.md: its allocation travels with the
+ * fulfilled-items feed). docs/feeds.md, "Where a line is".
+ */
+function rowLocation(l: LineFact, atNetsuite: boolean): string | null {
+  if (atNetsuite) return l.location;
+  return l.lineId !== null && l.facilityId !== null && ALLOCATED.has(l.status) ? l.location : null;
 }
 
 function unsafeId(r: PlannedRow): string | undefined {

@@ -94,13 +94,16 @@ describe('the NetSuite loop: OMS jobs and SuiteScripts over one real SFTP server
     expect(pieces.map((i) => [i.status, i.facilityId, i.quantity]).sort()).toEqual([['ALLOCATED', 'STORE_NYC', 1], ['ALLOCATED', 'WH_CA', 2]]);
     expect(pieces.find((i) => i.facilityId === 'WH_CA')!.seqId).toBe(c.newSeq);
     expect(c.feed.counts).toMatchObject({ filesCreated: 1 });
-    // The original line keeps its NetSuite line with the store's share; the warehouse piece is a new line (no line id yet).
+    // The original line keeps its NetSuite line with the store's share, moved to the store's location (it
+    // leaves NJ, which rejected it: an open, unrejected line there would ship twice); the warehouse
+    // piece is a new line (no line id yet).
     expect(c.text.trim().split('\n').slice(1)).toEqual([
-      `${s.soId},1,${s.ids.sku1},,1,F,F,00001`,
+      `${s.soId},1,${s.ids.sku1},${s.ids.store},1,F,F,00001`,
       `${s.soId},,${s.ids.sku1},${s.ids.whCa},2,F,F,${c.newSeq}`,
     ]);
     expect(csvFiles(await s.w.ls('salesorder/update/archive'))).toContain(c.file);
     expect([lineOf(s, '00001').quantity, lineOf(s, c.newSeq).quantity, lineOf(s, c.newSeq)[F().location]]).toEqual([1, 2, s.ids.whCa]);
+    expect([lineOf(s, '00001')[F().location], lineOf(s, '00001')[F().rejected]]).toEqual([s.ids.store, false]);
     // Both rows went through N/record and applied: no refusal report (feeds.md v2 "Refusals": a report lists refused rows).
     expect(await s.w.ls('salesorder/update/error')).toEqual([]);
 

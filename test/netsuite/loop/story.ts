@@ -252,7 +252,8 @@ export async function chapter3b(s: Story): Promise<Chapter3b> {
   const run = await updateSalesOrders(s, 'GEN_BRKR_ORD_FD_NS');
   const orig = lineOf(s, '00001');
   const added = lineOf(s, piece.seqId);
-  s.say(`Sales order ${s.soId}: line ${String(orig.line)} quantity reduced to ${String(orig.quantity)} (the store's share);`);
+  s.say(`Sales order ${s.soId}: line ${String(orig.line)} quantity reduced to ${String(orig.quantity)} (the store's share), `
+    + `moved to ${place(s, orig[SO_FIELDS(s).location])}, rejected flag ${orig[SO_FIELDS(s).rejected] === true ? 'still set' : 'cleared'};`);
   s.say(`  line ${String(added.line)} added, SKU1 × ${String(added.quantity)} at ${place(s, added[SO_FIELDS(s).location])} (OMS item ${piece.seqId}).`);
   mapReduce(s.w, 'HC_MR_ExportedSalesOrderItemCSV');
   const lineIds = await job(s, 'IMP_ORDER_ITM_ATTR');

@@ -30,12 +30,28 @@ describe('planOrderLines', () => {
     expect(p.waiting).toEqual([]);
   });
 
-  it('a piece at a store is announced with an empty location; the reduced original line at a store too', () => {
+  it("the reduced original line at a store carries the store's NetSuite location (it leaves the warehouse that held it)", () => {
+    // After a flag rejection at the warehouse, an empty location with rejected = F would leave an
+    // open, unrejected line at that warehouse while the store ships the unit: a second shipment.
     const p = planOrderLines(order([
       line({ quantity: 1, lineQty: 3, netsuiteFacility: false, facilityId: 'STORE_NYC', location: '21', reservationId: 5 }),
       line({ seqId: '00002', parentSeqId: '00001', quantity: 2, lineId: null }),
     ]));
-    expect(p.rows.map((r) => [r.seqId, r.lineId, r.location, r.quantity, r.reservationId])).toEqual([['00001', '3', null, 1, null], ['00002', null, '11', 2, 10]]);
+    expect(p.rows.map((r) => [r.seqId, r.lineId, r.location, r.quantity, r.reservationId])).toEqual([['00001', '3', '21', 1, null], ['00002', null, '11', 2, 10]]);
+    // A store NetSuite has no location for: the line's location is left as it is (empty).
+    const bare = planOrderLines(order([
+      line({ quantity: 1, lineQty: 3, netsuiteFacility: false, facilityId: 'STORE_NYC', location: null, reservationId: 5 }),
+      line({ seqId: '00002', parentSeqId: '00001', quantity: 2, lineId: null }),
+    ]));
+    expect(bare.rows.map((r) => [r.seqId, r.location])).toEqual([['00001', null], ['00002', '11']]);
+  });
+
+  it('a new piece at a store is announced with an empty location, even when the store has a NetSuite location', () => {
+    const p = planOrderLines(order([
+      line({ quantity: 1, lineQty: 3, sync: 'SPLIT' }),
+      line({ seqId: '00002', parentSeqId: '00001', quantity: 2, lineId: null, netsuiteFacility: false, facilityId: 'STORE_NYC', location: '21', reservationId: 6 }),
+    ]));
+    expect(p.rows.map((r) => [r.seqId, r.lineId, r.location, r.quantity])).toEqual([['00001', '3', '11', 1], ['00002', null, null, 2]]);
   });
 
   it('a piece already announced waits for its line id instead of being announced twice', () => {
