@@ -6,7 +6,8 @@
 // `npm install` builds (the `prepare` script), `npm start` rebuilds what is stale (`prestart`), and
 // so does the test run (test/support/global-setup.ts: the server serves the built web app; the tests
 // that run bin/oms.js use the built CLI), so the README's two commands stay two. Each step is one
-// entry of STEPS with its own inputs and stamp: the server, then the web app (web/, Vite).
+// entry of STEPS with its own inputs and stamp: the server, the web app (web/, Vite), then the
+// migrated PGlite template a new embedded database is loaded from (instead of initdb and migrations).
 //
 // The server step bundles src/cli/main.ts with esbuild (ESM, code splitting, node_modules left as
 // imports), so each command loads its own chunks (`oms --help` loads commander only). Files are
@@ -34,6 +35,7 @@ const COMMON_INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'sc
 export const STEPS = [
   { name: 'server', stamp: join(DIST, '.build-server.json'), run: buildServer },
   { name: 'web', stamp: join(DIST, '.build-web.json'), run: buildWeb },
+  { name: 'pglite-template', stamp: join(DIST, '.build-pglite-template.json'), run: buildPgliteTemplate },
 ];
 
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
@@ -60,7 +62,7 @@ async function buildServer() {
   const result = await esbuild.build({
     plugins: [hashingInputs(hashes)],
     absWorkingDir: ROOT,
-    entryPoints: ['src/cli/main.ts'],
+    entryPoints: ['src/cli/main.ts', 'src/db/pglite-template.ts'],
     outbase: 'src',
     outdir: DIST,
     chunkNames: 'chunks/[name]-[hash]',
@@ -110,6 +112,19 @@ async function buildWeb() {
   }
   rmSync(old, { recursive: true, force: true });
   return hashes;
+}
+
+/**
+ * The migrated PGlite template a new embedded database starts from (src/db/pglite-template.ts):
+ * made by the built module, named by the hash of the migrations and the PGlite version, so it is
+ * made again only when those change (or the file is gone).
+ */
+async function buildPgliteTemplate() {
+  const mod = await import(pathToFileURL(join(DIST, 'db', 'pglite-template.js')).href);
+  let path = mod.templatePath();
+  try { statSync(path); } catch { path = await mod.makeTemplate(); }
+  const inputs = filesUnder('drizzle');
+  return Object.fromEntries([...inputs, relative(ROOT, path)].map((f) => [f, sha256(readFileSync(join(ROOT, f)))]));
 }
 
 function writeAtomically(path, contents) {

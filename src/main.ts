@@ -5,11 +5,12 @@
  * runs asked for over HTTP are queued for a worker) and workers (docs/deployment.md).
  */
 import { webRoutes } from './web';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/client';
 import { migrateDatabase } from './db/migrate';
+import { isNewDataFolder, templateFile } from './db/pglite-template';
 import { buildServer, type App } from './http/server';
 import { createLogger } from './log';
 import { startJobSystem, type JobRegistry, type JobSystem } from './jobs';
@@ -22,13 +23,39 @@ import type { DemoProgress } from './app/demo';
 /** Opens PostgreSQL when DATABASE_URL is set (a pool of OMS_DB_POOL_SIZE connections), else PGlite in OMS_DATA_DIR/pglite. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   if (config.DATABASE_URL) return openDatabase({ databaseUrl: config.DATABASE_URL, poolSize: config.OMS_DB_POOL_SIZE });
-  mkdirSync(config.OMS_DATA_DIR, { recursive: true });
-  return openDatabase({ dataDir: `${config.OMS_DATA_DIR}/pglite` });
+  const start = embeddedStart(config);
+  const loadDataDir = start.kind === 'template' ? new Blob([readFileSync(start.template)]) : undefined;
+  return openDatabase({ dataDir: start.folder, loadDataDir });
 }
 
-/** The configured database, with a line first: creating a new embedded one takes PGlite several seconds of silence. */
+/**
+ * How the embedded database of `config` starts: its folder exists (`existing`), or a new one is
+ * loaded from the build's migrated template (`template`), or created by PGlite's initdb (`initdb`:
+ * no template, e.g. a build of other migrations).
+ */
+function embeddedStart(config: Config):
+  { folder: string; kind: 'existing' | 'initdb' } | { folder: string; kind: 'template'; template: string } {
+  const folder = `${config.OMS_DATA_DIR}/pglite`;
+  mkdirSync(config.OMS_DATA_DIR, { recursive: true });
+  if (!isNewDataFolder(folder)) return { folder, kind: 'existing' };
+  const template = templateFile();
+  return template ? { folder, kind: 'template', template } : { folder, kind: 'initdb' };
+}
+
+const OPENING = {
+  existing: 'opening the database',
+  template: 'creating the embedded database from the migrated template',
+  initdb: 'creating the embedded database (PGlite initdb and the migrations: some seconds)',
+} as const;
+
+/** The configured database, with a line first: creating a new embedded one takes PGlite seconds of silence. */
 async function openDatabaseLogged(config: Config, log: Logger): Promise<Database> {
-  log.info({ engine: config.DATABASE_URL ? 'postgres' : 'pglite' }, 'opening the database (a new embedded one is created first: some seconds)');
+  if (config.DATABASE_URL) {
+    log.info({ engine: 'postgres' }, OPENING.existing);
+    return openConfiguredDatabase(config);
+  }
+  const kind = embeddedStart(config).kind;
+  log.info({ engine: 'pglite', start: kind }, OPENING[kind]);
   return openConfiguredDatabase(config);
 }
 

@@ -8,7 +8,9 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema';
-import { takeOwnership, type FolderOwnership } from './owner';
+import { existsSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LOCK_FILE, takeOwnership, type FolderOwnership } from './owner';
 
 /** The drizzle database (or transaction) every repository takes. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -90,11 +92,32 @@ async function openPglite(dataDir: string | undefined, loadDataDir: Blob | undef
   }
 }
 
+/** Marks a folder whose database is being created (initdb or a template load) until PGlite has started on it. */
+export const CREATING_MARKER = 'oms-creating';
+
+/**
+ * PGlite on `folder`. A folder without a database, or with one whose creation was cut short (the
+ * marker still there: killed during initdb or a template load), is emptied (but for the owner's
+ * lock) and created anew under the marker, which goes once PGlite has started; `create(true)` may
+ * load a template, `create(false)` opens the existing database.
+ */
+async function createInFolder<T>(folder: string, create: (isNew: boolean) => Promise<T>): Promise<T> {
+  const marker = join(folder, CREATING_MARKER);
+  const isNew = !existsSync(join(folder, 'PG_VERSION')) || existsSync(marker);
+  if (!isNew) return create(false);
+  for (const name of readdirSync(folder)) if (name !== LOCK_FILE) rmSync(join(folder, name), { recursive: true, force: true });
+  writeFileSync(marker, '');
+  const lite = await create(true);
+  unlinkSync(marker);
+  return lite;
+}
+
 async function startPglite(folder: string | undefined, loadDataDir: Blob | undefined, owner: FolderOwnership | undefined): Promise<Database> {
   // Imported on demand: a PostgreSQL process never loads the embedded engine (~45 MB).
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
-  const lite = await PGlite.create({ dataDir: folder, loadDataDir });
+  const lite = folder ? await createInFolder(folder, (load) => PGlite.create({ dataDir: folder, loadDataDir: load ? loadDataDir : undefined }))
+    : await PGlite.create({ loadDataDir });
   const db = drizzlePglite(lite, { schema }) as unknown as Db;
   const query = async <T>(text: string, values?: unknown[]) => {
     if (values && values.length) return { rows: (await lite.query<T>(text, values)).rows };
