@@ -17,6 +17,10 @@ describe('npm run demo:netsuite', () => {
     const tsx = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     const { stdout, stderr } = await run(process.execPath, [tsx, join(REPO_ROOT, 'scripts', 'demo-netsuite.ts')], {
       cwd: REPO_ROOT, timeout: 150_000, maxBuffer: 4 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' },
+    }).catch((e: { code?: number | string; signal?: string; killed?: boolean; stdout?: string; stderr?: string }) => {
+      // How it ended (exit code, or the signal that ended it, and whether our timeout sent it) and the end of what it said.
+      throw new Error(`demo:netsuite failed: code ${String(e.code)}, signal ${String(e.signal)}, killed by the timeout: ${String(e.killed)}\n`
+        + `--- stdout (end)\n${(e.stdout ?? '').slice(-3000)}\n--- stderr (end)\n${(e.stderr ?? '').slice(-3000)}`);
     });
     const lines = stdout.split('\n');
     const titles = lines.filter((l) => /^\d+b?\. /.test(l)).map((l) => l.split('.')[0]);
