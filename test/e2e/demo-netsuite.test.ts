@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './support/build';
+import { REPO_ROOT } from '../netsuite/support/build';
 
 const run = promisify(execFile);
 

@@ -152,7 +152,9 @@ describe('parseScenario on the large arrays (hand-checked, zod names the field)'
     const r = mulberry32(17);
     const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
     let compared = 0;
-    for (let n = 0; n < 600; n++) {
+    // 600 documents under CI=true (or OMS_REFERENCE_FULL=1), 150 in the local loop.
+    const documents = process.env.CI === 'true' || process.env.OMS_REFERENCE_FULL === '1' ? 600 : 150;
+    for (let n = 0; n < documents; n++) {
       const s = large();
       // 1-2 corruptions at random objects of the document
       for (let k = 0; k < 1 + Math.floor(r() * 2); k++) {
@@ -177,7 +179,7 @@ describe('parseScenario on the large arrays (hand-checked, zod names the field)'
         expect(got.ok ? 'ok' : got.message).toBe(want);
       }
     }
-    expect(compared).toBeGreaterThan(200);
+    expect(compared).toBeGreaterThan(documents / 3);
   });
 
   it.each([
