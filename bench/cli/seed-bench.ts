@@ -3,13 +3,14 @@
  * replaced in the same run (the same orders through the order import, one transaction per create
  * and one per approve, on the same catalog and stock), both on a fresh in-memory PGlite; then the
  * whole first start, `node bin/oms.js serve --demo` on a fresh embedded folder until "OMS listening",
- * against a first start without the demo (`serve` alone) in the same run.
+ * against a first start without the demo (`serve` alone) and one with the demo but without the
+ * build's migrated PGlite template (initdb and every migration, as before it) in the same run.
  * Goal (issue 12): the seed ≤ 15 s, with progress on the terminal.
  *
  *   npx tsx bench/cli/seed-bench.ts [--quick]      (--quick: 200 orders, no whole-process start)
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import { generateDemoData, seedDemo } from '../../src/app/demo';
 import { importOrders } from '../../src/app/import-orders';
 import { openDatabase } from '../../src/db/client';
 import { migrateDatabase } from '../../src/db/migrate';
+import { templatePath } from '../../src/db/pglite-template';
 import { build } from '../../scripts/build.mjs';
 
 export const SEED_GOALS = { seconds: 15 };
@@ -29,8 +31,8 @@ export interface SeedBenchResult {
   oneOrderAtATime: { ordersMs: number };
   /** oneOrderAtATime.ordersMs / seed.ordersMs */
   ordersRatio: number;
-  /** Whole process, fresh embedded folder, until "OMS listening": with the demo, and without (same run). */
-  firstStart?: { withDemoMs: number; withoutDemoMs: number; seedMsInLog: number };
+  /** Whole process, fresh embedded folder, until "OMS listening": with the demo, without, and with the demo but no template (same run). */
+  firstStart?: { withDemoMs: number; withoutDemoMs: number; seedMsInLog: number; initdbWithDemoMs: number };
   goals: typeof SEED_GOALS;
   pass: { seconds: boolean };
 }
@@ -69,6 +71,14 @@ async function oneAtATime(orders: number) {
   } finally { await d.close(); }
 }
 
+/** Runs `fn` with the build's PGlite template renamed away (a first start then runs initdb and the migrations), then puts it back. */
+async function withoutTemplate<T>(fn: () => Promise<T>): Promise<T> {
+  const path = templatePath();
+  const aside = `${path}.bench-aside`;
+  renameSync(path, aside);
+  try { return await fn(); } finally { renameSync(aside, path); }
+}
+
 /** `node bin/oms.js serve [--demo]` on a fresh folder: ms until "OMS listening", and the seed's own ms from its log line. */
 function firstStart(demo: boolean): Promise<{ ms: number; seedMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'oms-first-start-'));
@@ -102,8 +112,11 @@ export async function runSeedBench(opts: { quick?: boolean } = {}): Promise<Seed
     await build({ ifStale: true });
     const without = await firstStart(false);
     const withDemo = await firstStart(true);
-    first = { withDemoMs: withDemo.ms, withoutDemoMs: without.ms, seedMsInLog: withDemo.seedMs };
-    console.log(`first start to "OMS listening": ${withDemo.ms} ms with the demo (seed ${withDemo.seedMs} ms), ${without.ms} ms without`);
+    // The baseline: the same first start with the build's template out of the way (initdb and every migration).
+    const initdb = await withoutTemplate(() => firstStart(true));
+    first = { withDemoMs: withDemo.ms, withoutDemoMs: without.ms, seedMsInLog: withDemo.seedMs, initdbWithDemoMs: initdb.ms };
+    console.log(`first start to "OMS listening": ${withDemo.ms} ms with the demo (seed ${withDemo.seedMs} ms), ${without.ms} ms without; `
+      + `${initdb.ms} ms with the demo and no template (initdb and the migrations), ${(initdb.ms / withDemo.ms).toFixed(2)}x`);
   }
   return {
     orders, seed, oneOrderAtATime: old, ordersRatio, firstStart: first, goals: SEED_GOALS,
