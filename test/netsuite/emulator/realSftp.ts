@@ -11,11 +11,11 @@
  * refuses to overwrite unless `replaceExisting` (FTP_FILE_ALREADY_EXISTS); `move` needs an
  * existing source and a free target (FTP_INVALID_MOVE); governance is charged per call.
  */
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { FakeFile, type Governance, nsError } from '../support/fakes/misc';
 import { SFTP_COST, type SftpCall } from '../support/fakes/sftp';
+import { BlockingWorker } from './blocking-worker';
 
 export interface RealSftpTarget {
   host: string;
@@ -32,30 +32,22 @@ const posix = path.posix;
 export class RealSftpServer {
   readonly calls: SftpCall[] = [];
   readonly connections: Record<string, unknown>[] = [];
-  private worker: Worker;
-  private port: MessageChannel['port1'];
-  private flag = new Int32Array(new SharedArrayBuffer(4));
+  private channel: BlockingWorker;
 
   constructor(private gov: Governance, private target: RealSftpTarget) {
-    const channel = new MessageChannel();
-    this.port = channel.port1;
-    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '../loop/sftp-client-worker.mjs');
-    this.worker = new Worker(file, { workerData: { port: channel.port2, signal: this.flag.buffer }, transferList: [channel.port2] });
+    this.channel = new BlockingWorker(path.join(path.dirname(fileURLToPath(import.meta.url)), '../loop/sftp-client-worker.mjs'));
   }
 
   /** Sends one request to the worker and blocks until it answers (60 s at most). */
   private request<T>(req: Record<string, unknown>): T {
-    Atomics.store(this.flag, 0, 0);
-    this.worker.postMessage(req);
-    if (Atomics.wait(this.flag, 0, 0, 60_000) === 'timed-out') throw nsError('FTP_CONNECT_TIMEOUT_EXCEEDED', `SFTP ${String(req.op)} timed out`);
-    const msg = receiveMessageOnPort(this.port)?.message as { ok: boolean; value?: T; message?: string; code?: string };
+    const msg = this.channel.call<T>(req);
+    if (msg === 'timed-out') throw nsError('FTP_CONNECT_TIMEOUT_EXCEEDED', `SFTP ${String(req.op)} timed out`);
     if (!msg.ok) throw Object.assign(new Error(msg.message), { code: msg.code });
     return msg.value as T;
   }
 
   async close(): Promise<void> {
-    this.worker.postMessage('close');
-    await this.worker.terminate();
+    await this.channel.close();
   }
 
   private charge(c: SftpCall): void {

@@ -1,11 +1,10 @@
 // Worker side of the emulator's real-SFTP N/sftp (see ../emulator/realSftp.ts): one
 // ssh2-sftp-client connection per NetSuite connection, each request answered on the shared port,
-// then the waiting main thread is woken through the shared Int32Array.
-import { parentPort, workerData } from 'node:worker_threads';
+// then the waiting main thread is woken through the shared Int32Array (../emulator/blocking-worker.ts).
+import { parentPort } from 'node:worker_threads';
 import SftpClient from 'ssh2-sftp-client';
+import { answer } from '../emulator/blocking-worker-side.mjs';
 
-const { port, signal } = workerData;
-const flag = new Int32Array(signal);
 const clients = new Map();
 let next = 0;
 
@@ -45,7 +44,5 @@ parentPort.on('message', async (req) => {
   } catch (e) {
     reply = { ok: false, message: String(e?.message ?? e), code: e?.code };
   }
-  port.postMessage(reply);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
+  answer(reply);
 });
