@@ -278,11 +278,10 @@ export function createRoutingContext(input: {
   };
 }
 
-/** The registry of the input products, its lists allocated at their size (a later one wins for a repeated id). */
-function productRegistry(list: readonly Product[], facIndex: ReadonlyMap<string, number>): ProductRegistry {
-  const n = list.length;
-  const reg: ProductRegistry = {
-    index: new StringIndex(n),
+/** A registry over `index` with its lists allocated for `n` products. */
+function emptyRegistry(index: StringIndex, n: number): ProductRegistry {
+  return {
+    index,
     id: new Array<string>(n),
     known: new Array<boolean>(n),
     hazmat: new Array<boolean>(n),
@@ -290,6 +289,12 @@ function productRegistry(list: readonly Product[], facIndex: ReadonlyMap<string,
     warehouse: new Array<number>(n),
     created: [],
   };
+}
+
+/** The registry of the input products, its lists allocated at their size (a later one wins for a repeated id). */
+function productRegistry(list: readonly Product[], facIndex: ReadonlyMap<string, number>): ProductRegistry {
+  const n = list.length;
+  const reg = emptyRegistry(new StringIndex(n), n);
   let count = 0;
   for (const p of list) {
     const at = reg.index.getOrAdd(p.id, count);
@@ -317,15 +322,7 @@ function indexFits(index: InputIndex, input: { facilities: readonly Facility[]; 
 function registryOf(index: InputIndex): ProductRegistry {
   const at = index.productAt.clone();
   const n = at.size;
-  const reg: ProductRegistry = {
-    index: at,
-    id: new Array<string>(n),
-    known: new Array<boolean>(n),
-    hazmat: new Array<boolean>(n),
-    sample: new Array<boolean>(n),
-    warehouse: new Array<number>(n),
-    created: [],
-  };
+  const reg = emptyRegistry(at, n);
   for (let i = 0; i < n; i++) {
     const p = i < index.productCount ? index.products[i] : null;
     reg.id[i] = at.keyAt(i);

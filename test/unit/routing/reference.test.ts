@@ -14,6 +14,14 @@ import { mulberry32 } from '../../../src/domain/prng';
 
 const prng = mulberry32;
 
+/** The engine's results in the reference's shape: per order its status, shipments and queued lines. */
+const comparable = (engine: ReturnType<typeof routeOrders>) => engine.orders.map((o) => ({
+  id: o.id,
+  status: o.status,
+  shipments: o.shipments.map((x) => ({ facilityId: x.facilityId, backordered: x.backordered, items: x.items })),
+  queued: o.queued,
+}));
+
 /**
  * The large split instances (300 facilities: the reference tries every set of two and three) are
  * most of this file's time: under `CI=true` two seeds of 40 orders each, in the local loop
@@ -82,12 +90,7 @@ describe('engine agrees with the naive reference', () => {
           const inst = instance(seed * 7919 + size.F, size.F, size.P, size.share, quick ? 8 : 40);
           const engine = routeOrders({ settings: s, products: [], ...inst });
           const ref = referenceRoute(s as Required<typeof s> as never, inst.facilities, inst.inventory, inst.orders);
-          const got = engine.orders.map((o) => ({
-            id: o.id,
-            status: o.status,
-            shipments: o.shipments.map((x) => ({ facilityId: x.facilityId, backordered: x.backordered, items: x.items })),
-            queued: o.queued,
-          }));
+          const got = comparable(engine);
           expect(got, `seed ${seed}`).toEqual(ref.results);
           for (const row of engine.inventory) expect(row.available).toBe(ref.stock.get(`${row.productId}|${row.facilityId}`));
         }
@@ -155,12 +158,7 @@ describe('engine agrees with the naive reference on instances that stress the se
           const inst = stressInstance(seed * 104729 + size.F, size.F, size.P);
           const engine = routeOrders({ settings: s, products: [], ...inst });
           const ref = referenceRoute(s as Required<typeof s> as never, inst.facilities, inst.inventory, inst.orders);
-          const got = engine.orders.map((o) => ({
-            id: o.id,
-            status: o.status,
-            shipments: o.shipments.map((x) => ({ facilityId: x.facilityId, backordered: x.backordered, items: x.items })),
-            queued: o.queued,
-          }));
+          const got = comparable(engine);
           expect(got, `seed ${seed}`).toEqual(ref.results);
           for (const row of engine.inventory) expect(row.available).toBe(ref.stock.get(`${row.productId}|${row.facilityId}`));
           for (const o of engine.orders) {
@@ -209,12 +207,7 @@ describe('engine agrees with the naive reference on products held at more than 1
           const inst = walkInstance(seed * 31 + (sparse ? 1 : 0), sparse);
           const engine = routeOrders({ settings: s, products: [], ...inst });
           const ref = referenceRoute(s as Required<typeof s> as never, inst.facilities, inst.inventory, inst.orders);
-          const got = engine.orders.map((o) => ({
-            id: o.id,
-            status: o.status,
-            shipments: o.shipments.map((x) => ({ facilityId: x.facilityId, backordered: x.backordered, items: x.items })),
-            queued: o.queued,
-          }));
+          const got = comparable(engine);
           expect(got, `seed ${seed}`).toEqual(ref.results);
         }
       });
