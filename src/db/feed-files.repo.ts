@@ -139,6 +139,11 @@ export async function lockFeedClaims(tx: Tx, key: number): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${key})`);
 }
 
+/** The same lock held shared (claims that exclude each other by finer locks of their own). */
+export async function lockFeedClaimsShared(tx: Tx, key: number): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(${key})`);
+}
+
 /** Records a new OUT file PENDING_UPLOAD, in the transaction that claims its records. */
 export async function insertOutFile(
   tx: Tx, f: { id: string; feed: string; fileName: string; folder: string; rowCount: number; jobRunId: string },

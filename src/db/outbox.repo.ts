@@ -210,10 +210,11 @@ export interface PlainClaim {
  * Every other order found comes back with its facts.
  */
 export async function claimPlainAllocations(
-  tx: Tx, a: { fileId: string; facilityIds: string[]; after: number; limit: number; roomBytes: number },
+  tx: Tx, a: { fileId: string; facilityIds: string[]; after: number; limit: number; roomBytes: number; lane?: ClaimLane },
 ): Promise<PlainClaim> {
+  const w = { facilityIds: a.facilityIds, after: a.after, scan: a.limit * WALK_FACTOR, lane: a.lane };
   const rows = await select<LineRow & { inserted: number; bytes: number; last: string | null }>(tx, sql`
-    with picked as (${pickUnsent(a.facilityIds, a.after, a.limit * WALK_FACTOR, a.limit)}),
+    with picked as (${pickUnsent(w, a.limit)}),
     ins as (${insertPlainRows(a.fileId, a.roomBytes)}),
     -- Materialized: the orders left to the planner, read once (never re-joined per item).
     others as materialized (
@@ -230,15 +231,28 @@ export async function claimPlainAllocations(
     from (select (select count(*) from ins)::int as inserted,
                  (select coalesce(sum(bytes), 0) from ins)::int as bytes,
                  coalesce((select case when count(*) >= ${a.limit} then max(id) end from picked),
-                          (select max(id) from (${walk(a.facilityIds, a.after, a.limit * WALK_FACTOR)}) walked))::text as last) s
+                          (select max(id) from (${walk(w)}) walked))::text as last) s
     left join (${factsOf(sql`others`)}) o on true`);
   const head = rows[0];
   const others = head && head.orderId !== null ? groupByOrder(rows.map(({ inserted: _n, bytes: _b, last: _l, ...r }) => r)) : [];
   return { inserted: head?.inserted ?? 0, bytes: head?.bytes ?? 0, others, last: head?.last == null ? null : Number(head.last) };
 }
 
-/** The next `scan` ACTIVE reservations at the NetSuite facilities after `after`: an ordered primary-key range. */
-const walk = (facilityIds: string[], after: number, scan: number) => sql`
+/**
+ * One of `count` disjoint parts of the allocations, by a hash of the order id (every reservation of
+ * an order falls in the same part): claims of different lanes never look at the same order.
+ */
+export interface ClaimLane { index: number; count: number }
+
+interface Walk { facilityIds: string[]; after: number; scan: number; lane?: ClaimLane }
+
+/** The order ids of the lane's part (all of them without a lane). */
+const inLane = (lane: ClaimLane | undefined) => (lane && lane.count > 1
+  ? sql`and (hashtext(order_id) & 2147483647) % ${lane.count}::int = ${lane.index}::int`
+  : sql``);
+
+/** The next `scan` ACTIVE reservations at the NetSuite facilities after `after` (of the lane): an ordered primary-key range. */
+const walk = ({ facilityIds, after, scan, lane }: Walk) => sql`
       select id,
              order_id,
              order_item_seq_id,
@@ -247,6 +261,7 @@ const walk = (facilityIds: string[], after: number, scan: number) => sql`
       where status = 'ACTIVE'
         and id > ${after}::bigint
         and facility_id = any(${p(facilityIds)}::text[])
+        ${inLane(lane)}
       order by id
       limit ${scan}`;
 
@@ -255,9 +270,9 @@ const walk = (facilityIds: string[], after: number, scan: number) => sql`
  * outbox row has sent (a probe each: LATERAL … LIMIT 1 is never turned into an anti join that
  * reads the whole outbox, so the walk costs the same at the first and at the last file).
  */
-const pickUnsent = (facilityIds: string[], after: number, scan: number, limit: number) => sql`
+const pickUnsent = (w: Walk, limit: number) => sql`
       select w.*
-      from (${walk(facilityIds, after, scan)}) w
+      from (${walk(w)}) w
       left join lateral (
         select 1 as one from external_fulfillment ef
         where ef.reservation_id = w.id and ef.kind = 'BROKERED' and ef.superseded_at is null

@@ -21,7 +21,7 @@
 import type { Db, Tx } from '../db/client';
 import {
   brokeredFileRows, claimBrokeredRows, claimPlainAllocations, countMarkedWithoutOrderId, markedOrderFacts, netsuiteFacilityIds, outboxPage,
-  type BrokeredFileRow, type ClaimCandidate, type ClaimedRow, type LineSettlement,
+  type BrokeredFileRow, type ClaimCandidate, type ClaimedRow, type ClaimLane, type LineSettlement,
 } from '../db/outbox.repo';
 import { disableJit } from '../db/rows';
 import { planOrderLines, type OrderLinePlan, type PlannedRow } from '../domain/netsuite-lines';
@@ -33,6 +33,14 @@ const PAGE = 5000;
 /** Lock shared by the two feeds of `salesorder/update/`: a new piece is announced by one of them only. */
 export const SALESORDER_UPDATE_LOCK = 'feed-export:salesorder-update';
 
+/** What a run counts across its claims (shared by the lanes of a run). */
+interface Tally {
+  waitingForIds: number;
+  invalidIds: number;
+  /** Orders already counted as waiting in this run. */
+  counted: Set<string>;
+}
+
 interface ClaimState {
   /** Keyset of the marked-orders source (order id), then of the allocations source (reservation id). */
   afterOrder?: string;
@@ -40,24 +48,36 @@ interface ClaimState {
   afterReservation?: number;
   /** The NetSuite facilities, read by the first claim of the run. */
   facilityIds?: string[];
-  /** The allocations source is exhausted for this run. */
+  /** The allocations source is exhausted for this run (for this lane). */
   allocationsDone?: boolean;
-  waitingForIds?: number;
-  invalidIds?: number;
-  /** Orders already counted as waiting in this run. */
-  counted?: Set<string>;
+  /** The part of the allocations this state's claims walk (parallel claims); none: all of them. */
+  lane?: ClaimLane;
+  tally?: Tally;
 }
 
+const tallyOf = (s: ClaimState): Tally => (s.tally ??= { waitingForIds: 0, invalidIds: 0, counted: new Set() });
+
 function countWaiting(s: ClaimState, orderId: string, waiting: number, invalid: number, ctx: JobContext) {
-  s.counted ??= new Set();
-  if (s.counted.has(orderId) || (!waiting && !invalid)) return;
-  s.counted.add(orderId);
-  s.waitingForIds = (s.waitingForIds ?? 0) + waiting;
-  s.invalidIds = (s.invalidIds ?? 0) + invalid;
+  const t = tallyOf(s);
+  if (t.counted.has(orderId) || (!waiting && !invalid)) return;
+  t.counted.add(orderId);
+  t.waitingForIds += waiting;
+  t.invalidIds += invalid;
   if (invalid) {
     const message = `order ${orderId}: ${invalid} row(s) cannot be sent (ids NetSuite would refuse, or more rows than a file holds); they wait`;
     ctx.addRowError({ file: brokeredItemsFeed.name, row: 0, message });
   }
+}
+
+/**
+ * The states of `count` lanes that go on from `s` at once, each walking its part of the
+ * allocations from where `s` stopped; null while the marked source is not done (it is not split)
+ * or the allocations are.
+ */
+function splitLanes(s: ClaimState, count: number): ClaimState[] | null {
+  if (!s.markedDone || s.allocationsDone || s.lane) return null;
+  const tally = tallyOf(s);
+  return Array.from({ length: count }, (_, index) => ({ ...s, tally, lane: { index, count } }));
 }
 
 /** The file being claimed: rows and bytes so far, the planner's rows not written yet, the limits. */
@@ -162,7 +182,7 @@ async function allocationRound(tx: Tx, fileId: string, file: FileBuild, s: Claim
   s.facilityIds ??= (await netsuiteFacilityIds(tx)).map((f) => f.id);
   const room = file.limit - file.count;
   const r = s.facilityIds.length ? await claimPlainAllocations(tx, {
-    fileId, facilityIds: s.facilityIds, after: s.afterReservation ?? 0, limit: room, roomBytes: file.maxBytes - file.bytes,
+    fileId, facilityIds: s.facilityIds, after: s.afterReservation ?? 0, limit: room, roomBytes: file.maxBytes - file.bytes, lane: s.lane,
   }) : null;
   if (!r || r.last === null) {
     s.allocationsDone = true;
@@ -217,10 +237,11 @@ export function brokeredItemsExport(): ExportSpec<BrokeredItemRow> {
     lockName: SALESORDER_UPDATE_LOCK,
     header: brokeredItemsFeed.header,
     claim: (tx, { fileId, limit, maxBytes, state, ctx }) => claimBrokered(tx, fileId, limit, maxBytes, state as ClaimState, ctx),
+    split: (state, count) => splitLanes(state as ClaimState, count) as Record<string, unknown>[] | null,
     lines: (db, args) => brokeredLines(db, args.fileId),
     async waiting(db, _deps, state) {
-      const s = state as ClaimState;
-      return { waitingForIds: (s.waitingForIds ?? 0) + (await countMarkedWithoutOrderId(db)), invalidIds: s.invalidIds ?? 0 };
+      const t = tallyOf(state as ClaimState);
+      return { waitingForIds: t.waitingForIds + (await countMarkedWithoutOrderId(db)), invalidIds: t.invalidIds };
     },
   };
 }

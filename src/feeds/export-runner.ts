@@ -11,7 +11,8 @@
  *    codec's encoder (`RowExportSpec`), or the header and the CSV lines the claim froze
  *    (`LineExportSpec`) — and mark the file UPLOADED (with its SHA-256 and size). The next file's
  *    claim transaction runs on another connection while a file uploads (pipelining; the
- *    transaction itself never waits on the transport).
+ *    transaction itself never waits on the transport). A feed that can split its claims
+ *    (`split`) goes on in `claimLanes` lanes at once once a file came back full.
  *
  * A crash after the commit leaves a PENDING_UPLOAD file that step 1 of the next run uploads: a
  * record is never in two files and never lost. An upload failure increments `attempts`, records
@@ -26,7 +27,7 @@
 import { Readable, pipeline, type Transform } from 'node:stream';
 import type { Db, Tx } from '../db/client';
 import {
-  insertOutFile, lockFeedClaims, markOutFileUploaded, pendingOutFiles, recordUploadFailure,
+  insertOutFile, lockFeedClaims, lockFeedClaimsShared, markOutFileUploaded, pendingOutFiles, recordUploadFailure,
 } from '../db/feed-files.repo';
 import { newId } from '../domain/ids';
 import { NETSUITE_CSV_LIMITS, batchRows, encodeRowCells, FeedEncodeError, type ColumnSpec } from './codec';
@@ -79,6 +80,12 @@ interface ExportSpecBase {
   lockName?: string;
   /** Inside the claiming transaction: mark up to `limit` eligible records with `fileId`. */
   claim(tx: Tx, args: ClaimArgs): Promise<ClaimResult>;
+  /**
+   * Parallel claims (job param `claimLanes` > 1): once a claim of the run filled its file, the
+   * states of that many lanes that go on at once (each lane's claims pick records no other lane
+   * picks), or null when the run's state cannot be split now (the run goes on in one lane).
+   */
+  split?(state: Record<string, unknown>, count: number): Record<string, unknown>[] | null;
   /** Counters added to the job after each run, e.g. `{ waitingForIds: 3 }` (`state`: the claims' state). */
   waiting?(db: Db, deps: FeedDeps, state: Record<string, unknown>): Promise<Record<string, number>>;
 }
@@ -136,7 +143,8 @@ type Add = (k: string, n?: number) => void;
 
 /**
  * Runs one export of `spec`. Job params: `maxRowsPerFile` (≤ 25,000), `maxFiles` (files created
- * per run, default 1,000). Throws `FeedUploadError` when an upload fails (after recording it).
+ * per run, default 1,000), `claimLanes` (1–4; claims at once when there is a backlog, for feeds
+ * that can split their claims, see `ExportSpecBase.split`; default 2 on PostgreSQL, 1 on PGlite). Throws `FeedUploadError` when an upload fails (after recording it).
  */
 export async function runExport<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, ctx: JobContext): Promise<ExportResult> {
   const counts: Record<string, number> = { filesCreated: 0, filesUploaded: 0, filesReuploaded: 0, rowsExported: 0 };
@@ -166,12 +174,23 @@ async function uploadPending<Row extends object>(deps: FeedDeps, spec: ExportSpe
 
 interface Claimed { file: FileToUpload | null; more: boolean }
 
-/** One claim transaction: the feed's lock, the spec's claim of up to `limit` records, the file's registry row. */
-function claimFile<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, ctx: JobContext, state: Record<string, unknown>): Promise<Claimed> {
+/**
+ * One claim transaction: the feed's lock, the spec's claim of up to `limit` records, the file's
+ * registry row. A lane's claim holds the feed's lock shared (lanes claim at once, a claim of one
+ * lane — another run's, or a feed sharing the lock — excludes them all) and its lane's lock.
+ */
+function claimFile<Row extends object>(
+  deps: FeedDeps, spec: ExportSpec<Row>, ctx: JobContext, state: Record<string, unknown>, lane: number | null,
+): Promise<Claimed> {
   const limit = intParam(ctx.params, 'maxRowsPerFile', NETSUITE_CSV_LIMITS.maxRows, NETSUITE_CSV_LIMITS.maxRows);
+  const lock = spec.lockName ?? `feed-export:${spec.feed}`;
   return deps.database.db.transaction(async (tx) => {
-    // One claimer per feed at a time (two runs never interleave their picks).
-    await lockFeedClaims(tx, lockKey(spec.lockName ?? `feed-export:${spec.feed}`));
+    // One claimer per feed (per lane) at a time: two runs never interleave their picks.
+    if (lane === null) await lockFeedClaims(tx, lockKey(lock));
+    else {
+      await lockFeedClaimsShared(tx, lockKey(lock));
+      await lockFeedClaims(tx, lockKey(`${lock}:lane:${lane}`));
+    }
     const fileId = newId('FF');
     const r = await spec.claim(tx, { fileId, limit, maxBytes: NETSUITE_CSV_LIMITS.maxBytes, state, ctx, deps });
     const more = r.more ?? r.rows >= limit;
@@ -182,41 +201,91 @@ function claimFile<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, ct
   });
 }
 
+/** Most lanes a run claims with (`claimLanes`); the default on PostgreSQL (PGlite runs one transaction at a time: 1). */
+const MAX_LANES = 4;
+const DEFAULT_LANES = 2;
+
+/** What the lanes of one run share: the files budget, the counters, the uploads one at a time, the first failure. */
+interface RunShared<Row extends object> {
+  deps: FeedDeps;
+  spec: ExportSpec<Row>;
+  ctx: JobContext;
+  add: Add;
+  files: string[];
+  claims: number;
+  maxFiles: number;
+  lanes: number;
+  /** The upload before this one (uploads go one at a time, in claim order). */
+  uploads: Promise<unknown>;
+  failed: boolean;
+}
+
 /**
  * 2. New files, one claim transaction each. The claim of the next file runs while the current
  *    one uploads (its transaction never waits on the transport); a file is only ever uploaded
- *    after the transaction that recorded it committed.
+ *    after the transaction that recorded it committed. With `claimLanes` > 1, once a file came
+ *    back full (a backlog) and the spec can split its state, that many lanes go on at once.
  */
 async function createAndUpload<Row extends object>(
   deps: FeedDeps, spec: ExportSpec<Row>, ctx: JobContext, state: Record<string, unknown>, add: Add, files: string[],
 ): Promise<void> {
-  const maxFiles = intParam(ctx.params, 'maxFiles', 1000);
-  let claims = 0;
+  const lanes = spec.split ? intParam(ctx.params, 'claimLanes', deps.database.engine === 'postgres' ? DEFAULT_LANES : 1, MAX_LANES) : 1;
+  const run: RunShared<Row> = {
+    deps, spec, ctx, add, files, claims: 0, maxFiles: intParam(ctx.params, 'maxFiles', 1000), lanes, uploads: Promise.resolve(), failed: false,
+  };
+  await claimLoop(run, state, null);
+}
+
+/** Claims and uploads files of one lane (null: the run's single lane, which may split) until nothing is left. */
+async function claimLoop<Row extends object>(run: RunShared<Row>, state: Record<string, unknown>, lane: number | null): Promise<void> {
   const claimNext = (): Promise<Claimed> | null => {
-    if (claims >= maxFiles || ctx.signal?.aborted) return null;
-    claims++;
-    const p = claimFile(deps, spec, ctx, state);
+    if (run.failed || run.claims >= run.maxFiles || run.ctx.signal?.aborted) return null;
+    run.claims++;
+    const p = claimFile(run.deps, run.spec, run.ctx, state, lane);
     p.catch(() => {}); // awaited below; a failure while a file uploads must not be an unhandled rejection
     return p;
   };
   let next = claimNext();
+  let split: Promise<void> | null = null;
   while (next) {
     const claimed = await next;
-    next = claimed.more ? claimNext() : null;
+    const states = lane === null && claimed.more && run.lanes > 1 ? run.spec.split!(state, run.lanes) : null;
+    if (states) split = runLanes(run, states);
+    next = claimed.more && !states ? claimNext() : null;
     if (!claimed.file) continue;
-    add('filesCreated');
-    ctx.log.info({ feed: spec.feed, file: claimed.file.fileName, rows: claimed.file.rowCount }, 'feed file created');
     try {
-      await uploadFile(deps, spec, claimed.file, ctx);
+      await uploadClaimed(run, claimed.file);
     } catch (e) {
+      run.failed = true;
       // The file being claimed meanwhile is committed PENDING_UPLOAD (or not at all): the next run sends it.
-      await next?.catch(() => {});
+      await Promise.allSettled([next, split]);
       throw e;
     }
-    add('filesUploaded');
-    add('rowsExported', claimed.file.rowCount);
-    files.push(`${claimed.file.folder}${claimed.file.fileName}`);
   }
+  await split;
+}
+
+/** The lanes, at once; the first failure stops them all (each lane's claim under way still commits). */
+async function runLanes<Row extends object>(run: RunShared<Row>, states: Record<string, unknown>[]): Promise<void> {
+  const done = states.map((s, i) => claimLoop(run, s, i).catch((e: unknown) => {
+    run.failed = true;
+    throw e;
+  }));
+  const results = await Promise.allSettled(done);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/** Uploads a claimed file after the uploads before it (the lanes share the transport one file at a time). */
+async function uploadClaimed<Row extends object>(run: RunShared<Row>, file: FileToUpload): Promise<void> {
+  run.add('filesCreated');
+  run.ctx.log.info({ feed: run.spec.feed, file: file.fileName, rows: file.rowCount }, 'feed file created');
+  const upload = run.uploads.catch(() => {}).then(() => uploadFile(run.deps, run.spec, file, run.ctx));
+  run.uploads = upload;
+  await upload;
+  run.add('filesUploaded');
+  run.add('rowsExported', file.rowCount);
+  run.files.push(`${file.folder}${file.fileName}`);
 }
 
 /** Bytes of a file's lines gathered per chunk handed to the transport. */

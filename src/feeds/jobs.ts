@@ -19,12 +19,12 @@
  * throw when an upload fails (the file stays PENDING_UPLOAD; pg-boss retries with backoff); imports
  * throw only on infrastructure errors (row problems are row errors of the run).
  * Params (job_definitions.params or a manual run, schemas in `job-params.ts`): exports
- * `maxRowsPerFile`, `maxFiles`; imports `maxFiles`; GEN_CUST_DEP_FD `paymentMethods`.
+ * `maxRowsPerFile`, `maxFiles`; imports `maxFiles`; GEN_BRKR_ORD_FD_NS `claimLanes`; GEN_CUST_DEP_FD `paymentMethods`.
  */
 import type { JobContext, JobDefinition, JobOutcome } from '../jobs/registry';
 import type { FeedDeps } from './common';
 import { runExport, type ExportSpec } from './export-runner';
-import { customerDepositParams, exportParams, importParams } from './job-params';
+import { brokeredItemsParams, customerDepositParams, exportParams, importParams } from './job-params';
 import { runImport, type ImportOptions, type ImportSpec } from './import-runner';
 import { brokeredItemsExport } from './brokered-items';
 import { fulfilledItemsExport } from './fulfilled-items';
@@ -80,7 +80,7 @@ export const FEED_JOB_TABLE = [
     description: 'NetSuite: export customer deposits of orders with a NetSuite id (salesorder/customerdeposit/CustomerDepositFeed_*.json)',
   },
   {
-    name: 'GEN_BRKR_ORD_FD_NS', minute: 8, kind: 'export', spec: brokeredItemsExport, params: exportParams,
+    name: 'GEN_BRKR_ORD_FD_NS', minute: 8, kind: 'export', spec: brokeredItemsExport, params: brokeredItemsParams,
     description: 'NetSuite: export items allocated to NetSuite facilities (salesorder/update/brokeredOrderItemsFeed_*.csv)',
   },
   {

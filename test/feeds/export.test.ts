@@ -104,7 +104,8 @@ describe.each(ENGINES)('feed export on %s', (engine) => {
 
   it('splits more than 25,000 eligible rows into files of at most 25,000, each item in exactly one', async () => {
     await seedAllocatedItems(env.d.db, 25_010, { prefix: 'SP' });
-    const run = await env.run('GEN_BRKR_ORD_FD_NS');
+    // One lane: the rows cut at 25,000 (lanes would split the rest by order; export-lanes.test.ts).
+    const run = await env.run('GEN_BRKR_ORD_FD_NS', { claimLanes: 1 });
     expect(run.counts).toMatchObject({ filesCreated: 2, filesUploaded: 2, rowsExported: 25_010 });
     const files = await readFeedFiles(env.netsuite, 'brokered-items');
     expect(files.map((f) => f.rows.length).sort((a, b) => b - a)).toEqual([25_000, 10]);
@@ -115,7 +116,7 @@ describe.each(ENGINES)('feed export on %s', (engine) => {
     expect(n).toBe(25_010);
     // A smaller per-file limit from the job params.
     await seedAllocatedItems(env.d.db, 7, { prefix: 'SQ' });
-    expect((await env.run('GEN_BRKR_ORD_FD_NS', { maxRowsPerFile: 3 })).counts).toMatchObject({ filesCreated: 3, rowsExported: 7 });
+    expect((await env.run('GEN_BRKR_ORD_FD_NS', { maxRowsPerFile: 3, claimLanes: 1 })).counts).toMatchObject({ filesCreated: 3, rowsExported: 7 });
   }, 180_000); // seeds and reads back 25,010 rows: minutes on a loaded machine
 
   it('neutralises formula injection in free-text cells, keeps numbers and signed quantities as they are', async () => {
