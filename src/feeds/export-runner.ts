@@ -250,7 +250,10 @@ async function claimLoop<Row extends object>(run: RunShared<Row>, state: Record<
   while (next) {
     const claimed = await next;
     const states = lane === null && claimed.more && run.lanes > 1 ? run.spec.split!(state, run.lanes) : null;
-    if (states) split = runLanes(run, states);
+    if (states) {
+      split = runLanes(run, states);
+      split.catch(() => {}); // awaited below; a lane failing while this file uploads must not be an unhandled rejection
+    }
     next = claimed.more && !states ? claimNext() : null;
     if (!claimed.file) continue;
     try {
