@@ -7,12 +7,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { FileTransport } from '../../src/sftp';
-import { FeedUploadError } from '../../src/feeds/export-runner';
+import { FeedUploadError, runExport, type LineExportSpec } from '../../src/feeds/export-runner';
 import { feedJob } from '../../src/feeds/jobs';
 import { seedAllocatedItems } from '../../bench/feeds/seed';
 import type { Db } from '../../src/db/client';
 import { ENGINES } from '../support/db';
-import { feedEnv, q, readFeedFiles, recordingContext, type FeedEnv } from './helpers';
+import { feedEnv, withPut, q, readFeedFiles, recordingContext, type FeedEnv } from './helpers';
 
 const JOB = 'GEN_BRKR_ORD_FD_NS';
 const PLAIN = 700;
@@ -103,13 +103,7 @@ describe.each(ENGINES)('brokered-items export in lanes on %s', (engine) => {
   it('a failed upload in a lane fails the run; what was claimed stays PENDING_UPLOAD and the next run sends everything once', async () => {
     let puts = 0;
     const inner = env.transport;
-    const failing: FileTransport = {
-      description: inner.description,
-      putAtomic: (d, n, source) => (++puts === 4 ? Promise.reject(new Error('connection lost')) : inner.putAtomic(d, n, source)),
-      list: (d, p) => inner.list(d, p), read: (d, n) => inner.read(d, n), readStream: (d, n) => inner.readStream(d, n),
-      sha256: (d, n) => inner.sha256(d, n), move: (d, n, t) => inner.move(d, n, t), ensureDir: (d) => inner.ensureDir(d),
-      exists: (d, n) => inner.exists(d, n), close: async () => {},
-    };
+    const failing = withPut(inner, (d, n, source) => (++puts === 4 ? Promise.reject(new Error('connection lost')) : inner.putAtomic(d, n, source)));
     const ctx = recordingContext({ maxRowsPerFile: 100, claimLanes: 2 });
     await expect(feedJob({ ...env.deps, transport: failing }, JOB).handler(ctx)).rejects.toThrow(FeedUploadError);
     const [{ pending }] = await q<{ pending: number }>(env.d.db, sql`
@@ -130,4 +124,33 @@ describe.each(ENGINES)('brokered-items export in lanes on %s', (engine) => {
     expect(ra.counts.rowsExported + rb.counts.rowsExported).toBe(ROWS);
     await expectEachOnce(env);
   }, 120_000);
+});
+
+describe('export lanes in the runner', () => {
+  it('a lane whose claim fails while the first file uploads fails the run with its error (never an unhandled rejection)', async () => {
+    const env = await feedEnv('pglite');
+    try {
+      const inner = env.transport;
+      const slow = withPut(inner, async (d, n, source) => {
+        await new Promise((r) => setTimeout(r, 300));
+        return inner.putAtomic(d, n, source);
+      });
+      const spec: LineExportSpec = {
+        feed: 'lanes-test', folder: 'lanes-test/', header: 'a', fileName: (_d, run) => `LanesTest_${run}.csv`,
+        claim: async (_tx, { state }) => {
+          if (state.lane !== undefined) throw new Error(`lane ${String(state.lane)} claim failed`);
+          return { rows: 1, more: true };
+        },
+        split: (_state, count) => Array.from({ length: count }, (_, lane) => ({ lane })),
+        async* lines() { yield 'x'; },
+      };
+      const err = await runExport({ ...env.deps, transport: slow }, spec, recordingContext({ claimLanes: 2 })).catch((e) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(err.message).toMatch(/lane \d claim failed/);
+      // The run's first file (single lane) was uploaded before the run failed.
+      expect(await inner.list('lanes-test', /^LanesTest_.+\.csv$/)).toHaveLength(1);
+    } finally {
+      await env.close();
+    }
+  });
 });

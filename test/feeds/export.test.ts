@@ -12,19 +12,9 @@ import { createOrder } from '../../src/app/orders';
 import { seedAllocatedItems } from '../../bench/feeds/seed';
 import { ENGINES } from '../support/db';
 import { expectOk, orderBody } from '../support/fixtures';
-import { feedEnv, listNames, q, readFeedFiles, recordingContext, type FeedEnv } from './helpers';
+import { feedEnv, withPut, listNames, q, readFeedFiles, recordingContext, type FeedEnv } from './helpers';
 
 const UPDATE = 'salesorder/update';
-
-/** The transport with another `putAtomic`. */
-function withPut(inner: FileTransport, putAtomic: FileTransport['putAtomic']): FileTransport {
-  return {
-    description: inner.description, putAtomic,
-    list: (d, p) => inner.list(d, p), read: (d, n) => inner.read(d, n), readStream: (d, n) => inner.readStream(d, n),
-    sha256: (d, n) => inner.sha256(d, n), move: (d, n, t) => inner.move(d, n, t), ensureDir: (d) => inner.ensureDir(d),
-    exists: (d, n) => inner.exists(d, n), close: async () => {},
-  };
-}
 
 async function outFiles(env: FeedEnv, feed = 'brokered-items') {
   return env.d.db.select().from(feedFiles).where(and(eq(feedFiles.feed, feed), eq(feedFiles.direction, 'OUT'))).orderBy(feedFiles.createdAt);

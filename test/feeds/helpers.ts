@@ -135,3 +135,13 @@ export async function netsuiteWrites(t: FileTransport, dir: string, name: string
 }
 
 export const q = async <T = any>(db: Db, query: ReturnType<typeof sql>): Promise<T[]> => ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+
+/** The transport with another `putAtomic`. */
+export function withPut(inner: FileTransport, putAtomic: FileTransport['putAtomic']): FileTransport {
+  return {
+    description: inner.description, putAtomic,
+    list: (d, p) => inner.list(d, p), read: (d, n) => inner.read(d, n), readStream: (d, n) => inner.readStream(d, n),
+    sha256: (d, n) => inner.sha256(d, n), move: (d, n, t) => inner.move(d, n, t), ensureDir: (d) => inner.ensureDir(d),
+    exists: (d, n) => inner.exists(d, n), close: async () => {},
+  };
+}
