@@ -203,7 +203,8 @@ export interface PlainClaim {
 
 /**
  * Claim source 2, in ONE statement: the next `limit` ACTIVE reservations at the NetSuite facilities
- * `facilityIds` (after reservation `after`, in id order, among the next `limit × WALK_FACTOR`)
+ * `facilityIds` (after reservation `after`, in id order, among the next `limit × WALK_FACTOR`; of
+ * the orders of `lane` only, when given)
  * that no live BROKERED outbox row has sent; for the plain orders of one item among them (see
  * `singleOrders`), in reservation order while they fit in `roomBytes` bytes, the file's outbox
  * rows with their CSV lines, written to file `fileId` (one row per reservation: at most `limit`).

@@ -11,6 +11,8 @@
  * unsent allocations to tell, every id known and safe) is planned by the same rules in SQL, in the
  * statement that finds it (`claimPlainAllocations`), so a file of plain orders is claimed by one
  * statement. All rows of one order go to one file; an order's rows are never cut across files.
+ * Once a run has filled a file, the allocations source can go on in lanes (`split`: each lane the
+ * orders whose id hashes to it; job param `claimLanes`, see export-runner.ts).
  *
  * Each outbox row keeps its CSV line (`payload`, the codec's `encodeLine`), frozen at claim: a
  * file is its header and its rows' lines in one ordered scan, so a re-upload after a crash is the
