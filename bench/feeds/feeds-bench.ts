@@ -62,7 +62,8 @@ export interface FeedsBenchResult {
   };
   import: PhaseResult & { rowsApplied: number };
   goals: { exportRowsPerSecond: number; exportOfCeiling: number; peakRssMb: number };
-  pass: { exportThroughput: boolean; exportOfCeiling: boolean; exportRss: boolean; importRss: boolean };
+  /** The export's goals (the import phase runs in the same process after the export: its RSS is reported, not judged; the imports bench gives each import a process of its own). */
+  pass: { exportThroughput: boolean; exportOfCeiling: boolean; exportRss: boolean };
 }
 
 const CONFIG: FeedConfig = { NETSUITE_ADJUSTMENT_ACCOUNT: '927', NETSUITE_SUBSIDIARY: '1', NETSUITE_FULFILLMENT_TAG: 'oms-fulfilled' };
@@ -181,7 +182,7 @@ export async function runFeedsBench(opts: FeedsBenchOptions = {}): Promise<Feeds
     // ---- import
     if (importRows <= 0) {
       const none = { rows: 0, seconds: 0, rowsPerSecond: 0, peakRssMb: 0, baselineRssMb: 0, files: 0, seedSeconds: 0, rowsApplied: 0 };
-      return { export: exportResult, import: none, goals: GOALS, pass: { ...exportPass, importRss: true } };
+      return { export: exportResult, import: none, goals: GOALS, pass: exportPass };
     }
     log(`seeding ${importRows.toLocaleString('en-US')} allocated items and a rejection file…`);
     t = process.hrtime.bigint();
@@ -208,10 +209,10 @@ export async function runFeedsBench(opts: FeedsBenchOptions = {}): Promise<Feeds
     };
     log(`import: ${importResult.rowsPerSecond.toLocaleString('en-US')} rows/s (${importResult.seconds} s), peak RSS ${importPeak} MB (${importBaseline} MB at start)`);
 
-    const pass = { ...exportPass, importRss: importPeak < GOALS.peakRssMb };
+    const pass = exportPass;
     log(`goals: export ≥ ${GOALS.exportRowsPerSecond.toLocaleString('en-US')} rows/s ${pass.exportThroughput ? 'met' : 'MISSED'}, `
       + `≥ ${GOALS.exportOfCeiling * 100}% of the ceiling ${pass.exportOfCeiling ? 'met' : 'MISSED'}; `
-      + `peak RSS < ${GOALS.peakRssMb} MB ${pass.exportRss && pass.importRss ? 'met' : 'MISSED'}`);
+      + `export peak RSS < ${GOALS.peakRssMb} MB ${pass.exportRss ? 'met' : 'MISSED'} (the import's ${importPeak} MB is this process after the export; --only=imports gives each import a process of its own)`);
     return { export: exportResult, import: importResult, goals: GOALS, pass };
   } finally {
     await transport?.close();
