@@ -22,9 +22,10 @@
  */
 import type { Db, Tx } from '../db/client';
 import {
-  brokeredFileRows, claimBrokeredRows, claimPlainAllocations, countMarkedWithoutOrderId, markedOrderFacts, netsuiteFacilityIds, outboxPage,
-  type BrokeredFileRow, type ClaimCandidate, type ClaimedRow, type ClaimLane, type LineSettlement,
+  claimBrokeredRows, claimPlainAllocations, countMarkedWithoutOrderId, markedOrderFacts, netsuiteFacilityIds,
+  type ClaimCandidate, type ClaimedRow, type ClaimLane, type LineSettlement,
 } from '../db/outbox.repo';
+import { brokeredFileRows, outboxPage, type BrokeredFileRow } from '../db/outbox-files.repo';
 import { disableJit } from '../db/rows';
 import { planOrderLines, type OrderLinePlan, type PlannedRow } from '../domain/netsuite-lines';
 import { brokeredItemsFeed, FeedEncodeError, type BrokeredItemRow } from './codec';

@@ -144,7 +144,8 @@ type Add = (k: string, n?: number) => void;
 /**
  * Runs one export of `spec`. Job params: `maxRowsPerFile` (≤ 25,000), `maxFiles` (files created
  * per run, default 1,000), `claimLanes` (1–4; claims at once when there is a backlog, for feeds
- * that can split their claims, see `ExportSpecBase.split`; default 2 on PostgreSQL, 1 on PGlite). Throws `FeedUploadError` when an upload fails (after recording it).
+ * that can split their claims, see `ExportSpecBase.split`; default 2 on PostgreSQL, 1 on PGlite).
+ * Throws `FeedUploadError` when an upload fails (after recording it).
  */
 export async function runExport<Row extends object>(deps: FeedDeps, spec: ExportSpec<Row>, ctx: JobContext): Promise<ExportResult> {
   const counts: Record<string, number> = { filesCreated: 0, filesUploaded: 0, filesReuploaded: 0, rowsExported: 0 };

@@ -26,7 +26,7 @@ describe('oms jobs run', { timeout: 300_000 }, () => {
     expect(bad.err).toMatch(/^oms: params\.batchSize: /);
     const unknown = oms(['jobs', 'run', 'GEN_BRKR_ORD_FD_NS', '--param', 'maxRowsPerFile=100', '--param', 'maxRows=5']);
     expect(unknown.code).toBe(2);
-    expect(unknown.err).toContain('params.maxRows: unknown param of job GEN_BRKR_ORD_FD_NS (accepted: maxRowsPerFile, maxFiles)');
+    expect(unknown.err).toContain('params.maxRows: unknown param of job GEN_BRKR_ORD_FD_NS (accepted: maxRowsPerFile, maxFiles, claimLanes)');
 
     expect(oms(['jobs', 'pause', 'BROKERING_RUN']).code).toBe(0);
     const skipped = oms(['jobs', 'run', 'BROKERING_RUN']);
