@@ -19,39 +19,59 @@ function ranks(ids: readonly string[]): Int32Array {
   return rank;
 }
 
-/** Stable counting sort of `items` by `rank[of[item]]` (ranks in 0..K-1). */
-function sortByRank(items: Int32Array, of: Int32Array, rank: Int32Array, K: number): Int32Array {
-  const start = new Int32Array(K + 1);
-  for (let i = 0; i < items.length; i++) start[rank[of[items[i]]] + 1]++;
-  for (let k = 0; k < K; k++) start[k + 1] += start[k];
-  const out = new Int32Array(items.length);
-  for (let i = 0; i < items.length; i++) out[start[rank[of[items[i]]]]++] = items[i];
-  return out;
+/** Product p's slots sorted by facility rank (stable: slots of one facility stay in row order), written to out from `at`. */
+function putByFacility(out: Int32Array, at: number, a: number, e: number, slotFac: Int32Array, fr: Int32Array): void {
+  if (e - a > 32) {
+    const part = Int32Array.from({ length: e - a }, (_, i) => a + i).sort((x, y) => fr[slotFac[x]] - fr[slotFac[y]] || x - y);
+    out.set(part, at);
+    return;
+  }
+  const from = at;
+  for (let s = a; s < e; s++) {
+    const key = fr[slotFac[s]];
+    let j = at - 1;
+    while (j >= from && fr[slotFac[out[j]]] > key) {
+      out[j + 1] = out[j];
+      j--;
+    }
+    out[j + 1] = s;
+    at++;
+  }
 }
 
 /**
  * Stock slots in output order: productId, then facilityId (code-unit order), then input row.
- * With the context the stock was built with, by two counting sorts over precomputed id ranks.
+ * With the context the stock was built with: products taken in id order, each product's slots
+ * (contiguous, in facility-index then row order) put in facility id order.
  */
 export function inventoryOrder(stock: StockState, ctx?: RoutingContext): Int32Array {
   const rows = stock.rows;
   const n = rows.length;
-  const slots = new Int32Array(n);
-  for (let s = 0; s < n; s++) slots[s] = s;
   let indexed = ctx !== undefined;
   for (let s = 0; s < n && indexed; s++) indexed = stock.slotFac[s] >= 0;
   if (ctx === undefined || !indexed) {
     const slotOfRow = new Int32Array(n);
     for (let s = 0; s < n; s++) slotOfRow[stock.rowOf[s]] = s;
-    const idx = slots.sort(
+    const idx = Int32Array.from({ length: n }, (_, s) => s).sort(
       (a, b) => compareStrings(rows[a].productId, rows[b].productId) || compareStrings(rows[a].facilityId, rows[b].facilityId) || a - b,
     );
     return idx.map((r) => slotOfRow[r]);
   }
   const pr = ranks(ctx.products.id);
   const fr = ranks(ctx.facId);
-  // slots of one product and facility are in row order already: both sorts are stable
-  return sortByRank(sortByRank(slots, stock.slotFac, fr, ctx.F), stock.slotProd, pr, pr.length);
+  const { pStart, slotFac } = stock;
+  const P = pStart.length - 1;
+  const byRank = new Int32Array(pr.length);
+  for (let p = 0; p < pr.length; p++) byRank[pr[p]] = p;
+  const out = new Int32Array(n);
+  let at = 0;
+  for (let k = 0; k < byRank.length; k++) {
+    const p = byRank[k];
+    if (p >= P) continue; // registered after the stock was built: no slots
+    putByFacility(out, at, pStart[p], pStart[p + 1], slotFac, fr);
+    at += pStart[p + 1] - pStart[p];
+  }
+  return out;
 }
 
 /**

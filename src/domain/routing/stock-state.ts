@@ -87,6 +87,7 @@ function rowIndices(ctx: RoutingContext, rows: readonly StockRow[]): { rowFac: I
  */
 function slotOrder(rowFac: Int32Array, rowProd: Int32Array, P: number, F: number): { rowOf: Int32Array; pStart: Int32Array } {
   const n = rowFac.length;
+  if (byProductInOrder(rowFac, rowProd)) return { rowOf: facilityOrderWithin(rowFac, rowProd), pStart: productStarts(rowProd, P) };
   const pStart = new Int32Array(P + 1);
   const fStart = new Int32Array(F + 1);
   let known = 0;
@@ -106,6 +107,50 @@ function slotOrder(rowFac: Int32Array, rowProd: Int32Array, P: number, F: number
   let tail = known;
   for (let r = 0; r < n; r++) if (rowFac[r] < 0) rowOf[tail++] = r;
   return { rowOf, pStart };
+}
+
+/** True when the rows come as one run per product, in product order, every facility known (a scenario usually comes so). */
+function byProductInOrder(rowFac: Int32Array, rowProd: Int32Array): boolean {
+  for (let r = 0; r < rowFac.length; r++) {
+    if (rowFac[r] < 0 || (r > 0 && rowProd[r] < rowProd[r - 1])) return false;
+  }
+  return true;
+}
+
+/**
+ * `rowOf` of rows that come by product in product order: each product's run of rows sorted by
+ * facility (stably: rows of one facility stay in row order), in place of the two counting sorts.
+ */
+function facilityOrderWithin(rowFac: Int32Array, rowProd: Int32Array): Int32Array {
+  const n = rowFac.length;
+  const rowOf = new Int32Array(n);
+  for (let a = 0; a < n; ) {
+    let e = a + 1;
+    while (e < n && rowProd[e] === rowProd[a]) e++;
+    if (e - a > 32) {
+      rowOf.set(Int32Array.from({ length: e - a }, (_, i) => a + i).sort((x, y) => rowFac[x] - rowFac[y] || x - y), a);
+    } else {
+      for (let r = a; r < e; r++) {
+        const f = rowFac[r];
+        let j = r - 1;
+        while (j >= a && rowFac[rowOf[j]] > f) {
+          rowOf[j + 1] = rowOf[j];
+          j--;
+        }
+        rowOf[j + 1] = r;
+      }
+    }
+    a = e;
+  }
+  return rowOf;
+}
+
+/** `pStart` of rows in slot order: product p's first slot, and n at P. */
+function productStarts(rowProd: Int32Array, P: number): Int32Array {
+  const pStart = new Int32Array(P + 1);
+  for (let r = 0; r < rowProd.length; r++) pStart[rowProd[r] + 1]++;
+  for (let p = 0; p < P; p++) pStart[p + 1] += pStart[p];
+  return pStart;
 }
 
 /** Empty lookups by facility: a dense row for products at many facilities (at most DENSE_RATIO entries per slot), a hash for the rest. */
