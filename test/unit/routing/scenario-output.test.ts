@@ -95,6 +95,15 @@ describe('writeScenarioOutput', () => {
     expect(written(input, true).text).toBe(expected(input));
   });
 
+  it('writes every number of the stock left as JSON.stringify does', () => {
+    const values = [0, -0, 7, 9, 10, 99, 100, 123456789, 2 ** 31, 2 ** 53 - 1, -5, 2 ** 53, 1.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY];
+    const inventory = Array.from({ length: 30000 }, (_, i) => ({ productId: `P${i >> 2}`, facilityId: `F${i % 7}`, available: values[i % values.length] }));
+    const pieces: string[] = [];
+    writeScenarioOutput({ orders: [], createdProducts: [], inventory }, (b) => pieces.push(new TextDecoder('utf-8', { fatal: true }).decode(b)));
+    expect(pieces.length).toBeGreaterThan(5);
+    expect(pieces.join('')).toBe(`${JSON.stringify({ orders: [], createdProducts: [], inventory }, null, 2)}\n`);
+  });
+
   it('writes empty lists as []', () => {
     const input: RouteInput = { facilities: [], products: [], inventory: [], orders: [] };
     expect(written(input, true).text).toBe('{\n  "orders": [],\n  "createdProducts": [],\n  "inventory": []\n}\n');
