@@ -15,7 +15,8 @@ import {
   type RoutingProfileHistoryRow,
   type RoutingProfileRow,
 } from '../db/routing-profiles.repo';
-import { partialSettingsSchema, routingSettingsSchema, validateSettings, withDefaults } from '../domain/routing/settings';
+import { validateSettings, withDefaults } from '../domain/routing/settings';
+import { partialSettingsSchema, routingSettingsSchema } from '../domain/routing/settings-schema';
 import type { RoutingSettings } from '../domain/routing/types';
 import type { Db, Tx } from '../db/client';
 import { formatIssues } from './order-input';

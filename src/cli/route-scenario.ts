@@ -5,7 +5,10 @@
  * is written in pieces as it is formatted (never one string of the whole text).
  */
 import { readFile } from 'node:fs/promises';
-import { parseScenario, routeOrdersView, writeScenarioOutput } from '../domain/routing/index';
+// the engine's own modules, not the routing index: the index loads zod, which a valid file never needs
+import { routeOrdersView } from '../domain/routing/engine';
+import { parseScenarioWith, type ScenarioParseResult } from '../domain/routing/scenario';
+import { writeScenarioOutput } from '../domain/routing/scenario-output';
 import { resolveCoordinates } from '../geo/zip';
 
 /** Output sinks (process.stdout/stderr in the CLI, buffers in tests); stdout receives the result in UTF-8 pieces. */
@@ -18,7 +21,7 @@ export interface RouteScenarioIo {
 export async function runRouteScenario(path: string, io: RouteScenarioIo): Promise<number> {
   const read = await readScenario(path, io);
   if (read === null) return 2;
-  const parsed = parseScenario(unwrapFixture(read.json));
+  const parsed = await parse(unwrapFixture(read.json));
   if (!parsed.ok) {
     io.stderr(`${path}: ${parsed.message}\n`);
     return 2;
@@ -26,6 +29,14 @@ export async function runRouteScenario(path: string, io: RouteScenarioIo): Promi
   const input = resolveCoordinates(parsed.scenario);
   writeScenarioOutput(routeOrdersView(input), io.stdout);
   return 0;
+}
+
+/** The scenario parsed by the hand checks; a file they refuse is parsed again with the zod schemas (loaded only then). */
+async function parse(json: unknown): Promise<ScenarioParseResult> {
+  const fast = parseScenarioWith(json, null);
+  if (fast.ok !== 'unsure') return fast;
+  const { parseScenario } = await import('../domain/routing/scenario-schema');
+  return parseScenario(json);
 }
 
 /** The file's JSON, or null after one message on stderr (its text is not kept past the parse). */

@@ -67,6 +67,17 @@ describe('the build (dist/)', { timeout: 240_000 }, () => {
     expect(all.some((x) => x.bundled.includes('zod'))).toBe(true);
   });
 
+  it('`oms route` loads no zod before a file needs it: its chunk imports the scenario schemas only when the hand checks refuse', () => {
+    const meta = JSON.parse(readFileSync('dist/meta.json', 'utf8')) as Meta & { outputs: Record<string, { entryPoint?: string }> };
+    const [route] = Object.entries(meta.outputs).filter(([, o]) => o.entryPoint === 'src/cli/route-scenario.ts').map(([f]) => f);
+    expect(route).toBeDefined();
+    const loaded = staticImports(meta, route);
+    expect(loaded.bundled).toEqual([]);
+    expect(loaded.sources).toContain('src/domain/routing/engine.ts');
+    expect(loaded.sources.filter((f) => f.endsWith('-schema.ts'))).toEqual([]);
+    expect(meta.outputs[route].imports.some((i) => i.kind === 'dynamic-import' && i.path.includes('scenario-schema'))).toBe(true);
+  });
+
   it('`oms --help` lists the commands and exits 0', () => {
     const r = oms(['--help']);
     expect(r.code, r.err).toBe(0);

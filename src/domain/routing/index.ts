@@ -50,5 +50,7 @@ export { createStockState } from './stock-state';
 export { usZip } from './candidates';
 export { routeOrder, routeOrders, routeOrdersView, type RouteOutputView } from './engine';
 export { sortBrokeringQueue } from './queue';
-export { parseScenario, scenarioSchema, schemaIssue, type ParsedScenario, type ScenarioParseResult } from './scenario';
+export { parseScenarioWith, type ParsedScenario, type ScenarioParseResult, type ScenarioSchemas, type Unsure } from './scenario';
+export { parseScenario, scenarioSchema, schemaIssue } from './scenario-schema';
+export { partialSettingsSchema, routingSettingsSchema } from './settings-schema';
 export { formatScenarioOutput, writeScenarioOutput, type ScenarioOutput } from './scenario-output';

@@ -1,9 +1,12 @@
 /**
- * Hand-written checks of the scenario format's large arrays (products, inventory, orders), one
- * pass each with no object built per row: each predicate accepts an element only when the zod
- * schema of `scenario.ts` accepts it too (never more), so that schema stays the authority: an
- * element a predicate refuses is parsed by zod, which names the field (or accepts it after all).
+ * Hand-written checks of the scenario format (settings, facilities, and the large arrays:
+ * products, inventory, orders), one pass each with no object built per row: each predicate accepts
+ * a part only when the zod schema of `scenario-schema.ts` accepts it too (never more), and the
+ * copies are what zod would return, so that schema stays the authority: a part a predicate refuses
+ * is parsed by zod, which names the field (or accepts it after all).
  */
+import { BOOLEAN_SETTING_KEYS, type RoutingSettings } from './settings';
+import type { Facility } from './types';
 
 type Obj = Record<string, unknown>;
 
@@ -32,6 +35,69 @@ function isWholeMin0(x: unknown): boolean {
 /** undefined, null or a number within [-limit, limit] (`lat()` / `lon()` nullable optional). */
 function isOptCoordinate(x: unknown, limit: number): boolean {
   return x === undefined || x === null || (typeof x === 'number' && Number.isFinite(x) && x >= -limit && x <= limit);
+}
+
+/** undefined or a routing profile's settings, each optional (`partialSettingsSchema.optional()`). */
+export function isSettings(x: unknown): boolean {
+  if (x === undefined) return true;
+  if (!isObject(x)) return false;
+  for (const k of BOOLEAN_SETTING_KEYS) if (!isOptBool(x[k])) return false;
+  const split = x.preassignedCarrierSplitsOrder;
+  return split === undefined || (isObject(split) && typeof split.enabled === 'boolean' && isOptText(split.carrier));
+}
+
+/** Settings accepted by `isSettings`, with the known keys only (as zod would return them). */
+export function copySettings(x: unknown): Partial<RoutingSettings> | undefined {
+  if (x === undefined) return undefined;
+  const o = x as Obj;
+  const out: Obj = {};
+  const split = o.preassignedCarrierSplitsOrder as Obj | undefined;
+  if (split !== undefined) out.preassignedCarrierSplitsOrder = { enabled: split.enabled, carrier: split.carrier ?? null };
+  for (const k of BOOLEAN_SETTING_KEYS) if (o[k] !== undefined) out[k] = o[k];
+  return out as Partial<RoutingSettings>;
+}
+
+const FACILITY_TYPES: readonly unknown[] = ['WAREHOUSE', 'STORE', 'VIRTUAL'];
+const FULFILLMENT_SYSTEMS: readonly unknown[] = ['NETSUITE', 'OMS'];
+const ZIP5 = /^\d{5}/;
+
+function isZipRanges(x: unknown): boolean {
+  if (x === undefined) return true;
+  if (!Array.isArray(x)) return false;
+  for (const r of x) {
+    if (!Array.isArray(r) || r.length !== 2) return false;
+    for (const z of r) if (typeof z !== 'string' || !ZIP5.test(z)) return false;
+  }
+  return true;
+}
+
+/** A facility (`facilitySchema`). */
+export function isFacility(x: unknown): boolean {
+  if (!isObject(x) || !isId(x.id) || !FACILITY_TYPES.includes(x.type) || !isId(x.country)) return false;
+  if (x.fulfillmentSystem !== undefined && !FULFILLMENT_SYSTEMS.includes(x.fulfillmentSystem)) return false;
+  if (typeof x.ranking !== 'number' || !Number.isFinite(x.ranking)) return false;
+  if (!isOptText(x.market) || !isOptText(x.postalCode) || !isOptCoordinate(x.latitude, 90) || !isOptCoordinate(x.longitude, 180)) return false;
+  if (!isZipRanges(x.zipRanges) || !isOptBool(x.active)) return false;
+  const codes = x.accountingCodes;
+  if (codes !== undefined && (!Array.isArray(codes) || !codes.every((c) => typeof c === 'string'))) return false;
+  if (x.safetyStock !== undefined && !isWholeMin0(x.safetyStock)) return false;
+  if (x.dailyOrderLimit !== undefined && x.dailyOrderLimit !== null && !isWholeMin0(x.dailyOrderLimit)) return false;
+  return x.ordersToday === undefined || isWholeMin0(x.ordersToday);
+}
+
+const FACILITY_FIELDS = [
+  'id', 'type', 'fulfillmentSystem', 'ranking', 'country', 'market', 'postalCode', 'latitude', 'longitude',
+  'zipRanges', 'accountingCodes', 'active', 'safetyStock', 'dailyOrderLimit', 'ordersToday',
+] as const;
+
+/** A facility accepted by `isFacility`, without the fields the format does not know (as zod would return it). */
+export function copyFacility(x: unknown): Facility {
+  const o = x as Obj;
+  const out: Obj = {};
+  for (const k of FACILITY_FIELDS) if (o[k] !== undefined) out[k] = o[k];
+  if (out.zipRanges !== undefined) out.zipRanges = (out.zipRanges as string[][]).map((r) => [r[0], r[1]]);
+  if (out.accountingCodes !== undefined) out.accountingCodes = (out.accountingCodes as string[]).slice();
+  return out as unknown as Facility;
 }
 
 /** A product (`productSchema`). */

@@ -1,111 +1,15 @@
 /**
- * The routing scenario format of `oms route <scenario.json>` (contract "Scenario format"):
- * parsing with one clear message naming the field, and formatting of the output JSON.
+ * The routing scenario format of `oms route <scenario.json>` (contract "Scenario format"): the
+ * parse with one clear message naming the field. The shape of every part is checked by hand in
+ * one pass (`scenario-check.ts`), with no object built per stock row; a part those checks refuse
+ * goes to the zod schemas (`scenario-schema.ts`, the authority), which name the field or accept it
+ * after all. Without the schemas (`parseScenarioWith(json, null)`) such a file answers `unsure`,
+ * so a caller can load zod only then.
  */
-import { z } from 'zod';
-import { copyOrder, isOrder, isProduct, isStockRow } from './scenario-check';
-import { partialSettingsSchema, validateSettings } from './settings';
+import { copyFacility, copyOrder, copySettings, isFacility, isOrder, isProduct, isSettings, isStockRow } from './scenario-check';
+import { validateSettings } from './settings';
 import { StringIndex } from './string-index';
 import type { Facility, InputIndex, Order, Product, RoutingSettings, StockRow } from './types';
-
-type Iss = { input?: unknown };
-const req = (what: string) => (iss: Iss) => (iss.input === undefined ? 'is required' : `must be ${what}`);
-const str = () => z.string({ error: req('a string') });
-const id = () => str().min(1, { error: 'must not be empty' });
-const bool = () => z.boolean({ error: req('true or false') });
-const num = () => z.number({ error: req('a finite number') });
-const wholeMin0 = () =>
-  z
-    .number({ error: req('a whole number >= 0') })
-    .int({ error: 'must be a whole number >= 0' })
-    .min(0, { error: 'must be a whole number >= 0' });
-const positive = () =>
-  z
-    .number({ error: req('a positive integer') })
-    .int({ error: 'must be a positive integer' })
-    .positive({ error: 'must be a positive integer' });
-const zip5 = () => str().regex(/^\d{5}/, { error: 'must start with 5 digits' });
-const lat = () => num().min(-90, { error: 'must be between -90 and 90' }).max(90, { error: 'must be between -90 and 90' });
-const lon = () => num().min(-180, { error: 'must be between -180 and 180' }).max(180, { error: 'must be between -180 and 180' });
-const arr = <T extends z.ZodType>(item: T) => z.array(item, { error: req('an array') });
-const obj = <T extends z.core.$ZodLooseShape>(shape: T) => z.object(shape, { error: req('an object') });
-
-/**
- * Messages of the `settings` fields, worded like the rest of the file: their schema
- * (`partialSettingsSchema`) carries none of its own, as the profile body of the API shares it.
- */
-const SETTINGS_EXPECTED: Readonly<Record<string, string>> = { object: 'an object', boolean: 'true or false', string: 'a string or null' };
-
-function settingsMessage(iss: z.core.$ZodRawIssue): string | undefined {
-  if (iss.path?.[0] !== 'settings' || iss.code !== 'invalid_type') return undefined;
-  return req(SETTINGS_EXPECTED[iss.expected] ?? iss.expected)(iss);
-}
-
-const facilitySchema = obj({
-  id: id(),
-  type: z.enum(['WAREHOUSE', 'STORE', 'VIRTUAL'], { error: req('one of WAREHOUSE, STORE, VIRTUAL') }),
-  fulfillmentSystem: z.enum(['NETSUITE', 'OMS'], { error: req('one of NETSUITE, OMS') }).optional(),
-  ranking: num(),
-  country: id(),
-  market: str().nullable().optional(),
-  postalCode: str().nullable().optional(),
-  latitude: lat().nullable().optional(),
-  longitude: lon().nullable().optional(),
-  zipRanges: arr(z.tuple([zip5(), zip5()], { error: req('a pair ["start ZIP", "end ZIP"]') })).optional(),
-  accountingCodes: arr(str()).optional(),
-  active: bool().optional(),
-  safetyStock: wholeMin0().optional(),
-  dailyOrderLimit: wholeMin0().nullable().optional(),
-  ordersToday: wholeMin0().optional(),
-});
-
-const productSchema = obj({
-  id: id(),
-  hazmat: bool().optional(),
-  sample: bool().optional(),
-  warehouseId: str().nullable().optional(),
-});
-
-const stockSchema = obj({
-  productId: id(),
-  facilityId: id(),
-  available: wholeMin0(),
-  safetyStock: wholeMin0().optional(),
-});
-
-const orderSchema = obj({
-  id: id(),
-  accountingCode: str().nullable().optional(),
-  priority: num().optional(),
-  orderDate: str().optional(),
-  shipTo: obj({
-    country: id(),
-    market: str().nullable().optional(),
-    postalCode: str().nullable().optional(),
-    latitude: lat().nullable().optional(),
-    longitude: lon().nullable().optional(),
-  }),
-  items: arr(
-    obj({
-      seq: id(),
-      productId: id(),
-      quantity: positive(),
-      rejectedFacilityIds: arr(str()).optional(),
-    }),
-  ).min(1, { error: 'must hold at least one item' }),
-});
-
-/** The scenario format as a zod schema: the authority on each field's shape and message. */
-export const scenarioSchema = z.object(
-  {
-    settings: partialSettingsSchema.optional(),
-    facilities: arr(facilitySchema),
-    products: arr(productSchema),
-    inventory: arr(stockSchema),
-    orders: arr(orderSchema),
-  },
-  { error: (iss: Iss) => (iss.input === undefined ? 'is required' : 'must be a JSON object') },
-);
 
 /** A valid scenario: a complete `RouteInput` with settings defaults filled in. */
 export interface ParsedScenario {
@@ -123,46 +27,36 @@ export interface ParsedScenario {
 /** A parsed scenario, or one message naming the bad field (or every conflicting pair). */
 export type ScenarioParseResult = { ok: true; scenario: ParsedScenario } | { ok: false; message: string };
 
-/** Formats a zod path as `orders[2].items[0].quantity`. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
-  return out === '' ? 'scenario' : out;
-}
-
-type ScenarioData = z.output<typeof scenarioSchema>;
-
-/**
- * The first issue the format's schema (`scenarioSchema`) finds in a whole document, as
- * `parseScenario` words it ("field.path: message"); null when the schema accepts it. The slow,
- * plain way to the message `parseScenario` gives for a shape error.
- */
-export function schemaIssue(json: unknown): string | null {
-  const r = scenarioSchema.safeParse(json, { error: settingsMessage });
-  return r.success ? null : failure(r.error.issues[0]).message;
-}
-
-/** The small parts of a scenario, parsed by zod as they are. */
-const headSchema = z.object({ settings: partialSettingsSchema.optional(), facilities: arr(facilitySchema) });
 
 type Failure = { ok: false; message: string };
 
-function failure(iss: { path: readonly PropertyKey[]; message: string }, prefix: readonly PropertyKey[] = []): Failure {
-  return { ok: false, message: `${formatPath([...prefix, ...iss.path])}: ${iss.message}` };
+/** The zod side of the parse (`scenario-schema.ts`): what it answers for a part the hand checks refuse. */
+export interface ScenarioSchemas {
+  /** The settings and facilities, parsed (unknown fields dropped), or the first issue. */
+  head(doc: Record<string, unknown>): { ok: true; settings: Partial<RoutingSettings> | undefined; facilities: Facility[] } | Failure;
+  /** Element i of a large array, parsed, or its first issue (path from the array's key). */
+  element(key: 'products' | 'inventory' | 'orders', x: unknown, i: number): { ok: true; value: unknown } | Failure;
+  /** The first issue of a whole document, or null when the format accepts it. */
+  whole(json: unknown): string | null;
 }
+
+/** The hand checks refused a part and no schemas were given to name or accept it. */
+export type Unsure = { ok: 'unsure' };
+const UNSURE: Unsure = { ok: 'unsure' };
 
 /**
  * One of the large arrays: every element is checked by the hand-written predicate; one it
- * refuses is parsed by the zod schema, which names the bad field or accepts it after all.
- * `take` gives the element to keep (the element itself, or a copy without unknown fields).
+ * refuses is parsed by the schema, which names the bad field or accepts it after all (without
+ * schemas: unsure). `take` gives the element to keep (the element itself, or a copy without
+ * unknown fields).
  */
 function checkList<T>(
   doc: Record<string, unknown>,
-  key: string,
+  key: 'products' | 'inventory' | 'orders',
   accepts: (x: unknown) => boolean,
-  schema: z.ZodType<T>,
+  schemas: ScenarioSchemas | null,
   take: ((x: unknown) => T) | null,
-): { ok: true; list: T[] } | Failure {
+): { ok: true; list: T[] } | Failure | Unsure {
   const list = doc[key];
   if (!Array.isArray(list)) return { ok: false, message: `${key}: ${list === undefined ? 'is required' : 'must be an array'}` };
   let out: T[] | null = take === null ? null : new Array<T>(list.length);
@@ -172,34 +66,47 @@ function checkList<T>(
       if (out !== null && take !== null) out[i] = take(x);
       continue;
     }
-    const r = schema.safeParse(x);
-    if (!r.success) return failure(r.error.issues[0], [key, i]);
+    if (schemas === null) return UNSURE;
+    const r = schemas.element(key, x, i);
+    if (!r.ok) return r;
     out ??= list.slice() as T[];
-    out[i] = r.data;
+    out[i] = r.value as T;
   }
   return { ok: true, list: out ?? (list as T[]) };
 }
 
+/** The settings and facilities: checked by hand, else by the schemas. */
+function checkHead(doc: Record<string, unknown>, schemas: ScenarioSchemas | null) {
+  const { settings, facilities } = doc;
+  if (isSettings(settings) && Array.isArray(facilities) && facilities.every(isFacility)) {
+    return { ok: true as const, settings: copySettings(settings), facilities: facilities.map(copyFacility) };
+  }
+  return schemas === null ? UNSURE : schemas.head(doc);
+}
+
 /**
- * Validates a parsed JSON document against the scenario format. On bad input returns one
- * message naming the field (or every conflicting settings pair). Extra fields are ignored; the
- * objects of the large arrays `products` and `inventory` are used as given (with any extra
- * fields on them), facilities and orders are copies without unknown fields.
+ * Validates a parsed JSON document against the scenario format (`parseScenario` in
+ * `scenario-schema.ts` gives the schemas). On bad input returns one message naming the field (or
+ * every conflicting settings pair). Extra fields are ignored; the objects of the large arrays
+ * `products` and `inventory` are used as given (with any extra fields on them), facilities and
+ * orders are copies without unknown fields.
  */
-export function parseScenario(json: unknown): ScenarioParseResult {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) return { ok: false, message: schemaIssue(json) ?? 'scenario: must be a JSON object' };
+export function parseScenarioWith(json: unknown, schemas: ScenarioSchemas | null): ScenarioParseResult | Unsure {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return schemas === null ? UNSURE : { ok: false, message: schemas.whole(json) ?? 'scenario: must be a JSON object' };
+  }
   const doc = json as Record<string, unknown>;
-  const head = headSchema.safeParse({ settings: doc.settings, facilities: doc.facilities }, { error: settingsMessage });
-  if (!head.success) return failure(head.error.issues[0]);
-  const products = checkList(doc, 'products', isProduct, productSchema, null);
-  if (!products.ok) return products;
-  const inventory = checkList(doc, 'inventory', isStockRow, stockSchema, null);
-  if (!inventory.ok) return inventory;
-  const orders = checkList(doc, 'orders', isOrder, orderSchema, (x) => copyOrder(x) as z.output<typeof orderSchema>);
-  if (!orders.ok) return orders;
-  const sv = validateSettings(head.data.settings);
+  const head = checkHead(doc, schemas);
+  if (head.ok !== true) return head;
+  const products = checkList<Product>(doc, 'products', isProduct, schemas, null);
+  if (products.ok !== true) return products;
+  const inventory = checkList<StockRow>(doc, 'inventory', isStockRow, schemas, null);
+  if (inventory.ok !== true) return inventory;
+  const orders = checkList<Order>(doc, 'orders', isOrder, schemas, (x) => copyOrder(x) as unknown as Order);
+  if (orders.ok !== true) return orders;
+  const sv = validateSettings(head.settings);
   if (!sv.ok) return { ok: false, message: `settings: ${sv.message}` };
-  const facilities = head.data.facilities;
+  const facilities = head.facilities;
   const facilityAt = new Map<string, number>();
   for (let i = 0; i < facilities.length; i++) facilityAt.set(facilities[i].id, i);
   const index = emptyIndex(facilities, products.list, inventory.list);
@@ -211,10 +118,10 @@ export function parseScenario(json: unknown): ScenarioParseResult {
     scenario: {
       settings: sv.settings,
       warnings: sv.warnings,
-      facilities: facilities as Facility[],
-      products: products.list as Product[],
-      inventory: inventory.list as StockRow[],
-      orders: orders.list as Order[],
+      facilities,
+      products: products.list,
+      inventory: inventory.list,
+      orders: orders.list,
       index,
     },
   };
@@ -236,7 +143,7 @@ function emptyIndex(facilities: readonly { id: string }[], products: readonly Pr
 }
 
 /** The first duplicate id, reversed ZIP range or half-given coordinates among the facilities. */
-function facilitiesProblem(facilities: ScenarioData['facilities']): string | undefined {
+function facilitiesProblem(facilities: readonly Facility[]): string | undefined {
   const facAt = new Map<string, number>();
   for (let i = 0; i < facilities.length; i++) {
     const f = facilities[i];
@@ -254,7 +161,7 @@ function facilitiesProblem(facilities: ScenarioData['facilities']): string | und
 }
 
 /** The first duplicate product id or unknown product warehouse; numbers the products (index.productAt) and their warehouses. */
-function productsProblem(products: ScenarioData['products'], facilityAt: ReadonlyMap<string, number>, index: InputIndex): string | undefined {
+function productsProblem(products: readonly Product[], facilityAt: ReadonlyMap<string, number>, index: InputIndex): string | undefined {
   const { productAt, productWarehouse } = index;
   for (let i = 0; i < products.length; i++) {
     const p = products[i];
@@ -272,7 +179,7 @@ function productsProblem(products: ScenarioData['products'], facilityAt: Readonl
  * first). Fills in each row's facility position and product number (index.productAt numbers
  * the products; ids only stock rows name get the next numbers).
  */
-function inventoryProblem(inventory: ScenarioData['inventory'], facilityAt: ReadonlyMap<string, number>, index: InputIndex): string | undefined {
+function inventoryProblem(inventory: readonly StockRow[], facilityAt: ReadonlyMap<string, number>, index: InputIndex): string | undefined {
   const n = inventory.length;
   const { productAt, rowFacility: fac, rowProduct: prod } = index;
   // rows usually come as one run per product: duplicates are then found in the run (facility stamps)
@@ -354,7 +261,7 @@ function firstDuplicate(prod: Int32Array, fac: Int32Array, m: number, P: number,
 }
 
 /** The first duplicate order id, duplicate line seq within an order, or half-given ship-to coordinates. */
-function ordersProblem(orders: ScenarioData['orders']): string | undefined {
+function ordersProblem(orders: readonly Order[]): string | undefined {
   const orderAt = new Map<string, number>();
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i];

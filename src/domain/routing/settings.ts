@@ -1,53 +1,48 @@
-import { z } from 'zod';
-
 /**
- * A routing profile, declared once: every setting with its contract default (the settings of the
- * seed `003_*.txt`). `RoutingSettings`, `DEFAULT_SETTINGS`, the scenario file's `settings` and the
- * profile body of the API (`app/routing-profiles.ts`) derive from it.
+ * A routing profile: every setting with its contract default (the settings of the seed
+ * `003_*.txt`). The zod schemas of the scenario file's `settings` and of the API's profile body
+ * (`settings-schema.ts`) are built from these defaults; this module holds no zod, so routing a
+ * scenario never loads it.
  */
-export const routingSettingsSchema = z.object({
+export interface RoutingSettings {
   /** Hazmat items ship in a group of their own with the designated carrier. */
-  preassignedCarrierSplitsOrder: z
-    .object({ enabled: z.boolean(), carrier: z.string().nullable().default(null) })
-    .default({ enabled: false, carrier: null }),
-  assignWarehouseByZipCode: z.boolean().default(false),
-  stayWithinDestinationMarket: z.boolean().default(false),
-  autoCreateProduct: z.boolean().default(true),
-  allowSplitFulfillment: z.boolean().default(false),
-  noSplitOrder: z.boolean().default(false),
-  sampleProductsCannotBeSplit: z.boolean().default(false),
-  oneItemPerOrder: z.boolean().default(false),
-  shipFromClosestLocation: z.boolean().default(false),
-  assignWarehouseByAccountingCode: z.boolean().default(false),
-  assignWarehouseByProduct: z.boolean().default(false),
-  setOrderStatusToException: z.boolean().default(true),
-  routeToHighestPriorityWarehouse: z.boolean().default(false),
-});
-
-/** One routing profile, every setting present. */
-export type RoutingSettings = z.output<typeof routingSettingsSchema>;
+  preassignedCarrierSplitsOrder: { enabled: boolean; carrier: string | null };
+  assignWarehouseByZipCode: boolean;
+  stayWithinDestinationMarket: boolean;
+  autoCreateProduct: boolean;
+  allowSplitFulfillment: boolean;
+  noSplitOrder: boolean;
+  sampleProductsCannotBeSplit: boolean;
+  oneItemPerOrder: boolean;
+  shipFromClosestLocation: boolean;
+  assignWarehouseByAccountingCode: boolean;
+  assignWarehouseByProduct: boolean;
+  setOrderStatusToException: boolean;
+  routeToHighestPriorityWarehouse: boolean;
+}
 
 /** Boolean setting keys (every key except the carrier split object). */
 export type BooleanSettingKey = Exclude<keyof RoutingSettings, 'preassignedCarrierSplitsOrder'>;
 
-type SettingsShape = typeof routingSettingsSchema.shape;
+/** Contract defaults of a routing profile (frozen), in the contract's order of the settings. */
+export const DEFAULT_SETTINGS: Readonly<RoutingSettings> = Object.freeze({
+  preassignedCarrierSplitsOrder: Object.freeze({ enabled: false, carrier: null }),
+  assignWarehouseByZipCode: false,
+  stayWithinDestinationMarket: false,
+  autoCreateProduct: true,
+  allowSplitFulfillment: false,
+  noSplitOrder: false,
+  sampleProductsCannotBeSplit: false,
+  oneItemPerOrder: false,
+  shipFromClosestLocation: false,
+  assignWarehouseByAccountingCode: false,
+  assignWarehouseByProduct: false,
+  setOrderStatusToException: true,
+  routeToHighestPriorityWarehouse: false,
+});
 
-/**
- * Every setting optional and without its default, carrying no messages of its own: missing keys
- * stay missing (`withDefaults` fills them in later). Unknown keys are dropped; the profile body
- * of the API refuses them (`.strict()`), and the scenario file words the messages its own way.
- */
-export const partialSettingsSchema = z.object(
-  Object.fromEntries(Object.entries(routingSettingsSchema.shape).map(([key, s]) => [key, s.unwrap().optional()])) as {
-    [K in keyof SettingsShape]: z.ZodOptional<ReturnType<SettingsShape[K]['unwrap']>>;
-  },
-);
-
-const defaults = routingSettingsSchema.parse({});
-Object.freeze(defaults.preassignedCarrierSplitsOrder);
-
-/** Contract defaults of a routing profile (frozen). */
-export const DEFAULT_SETTINGS: Readonly<RoutingSettings> = Object.freeze(defaults);
+/** The boolean settings, in the contract's order. */
+export const BOOLEAN_SETTING_KEYS = Object.keys(DEFAULT_SETTINGS).filter((k) => k !== 'preassignedCarrierSplitsOrder') as BooleanSettingKey[];
 
 /** The mutually exclusive pairs of the contract, in the order they are reported. */
 export const CONFLICTING_PAIRS: ReadonlyArray<readonly [BooleanSettingKey, BooleanSettingKey]> = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenario, scenarioSchema, schemaIssue } from '../../../src/domain/routing/index';
+import { parseScenario, parseScenarioWith, scenarioSchema, schemaIssue, validateSettings } from '../../../src/domain/routing/index';
 import { mulberry32 } from '../../../src/domain/prng';
 
 /** A small valid scenario; each test breaks one thing. */
@@ -252,5 +252,62 @@ describe('parseScenario on the large arrays (hand-checked, zod names the field)'
     expect(r.scenario.products).toBe(s.products);
     expect(r.scenario.orders[0].shipTo).not.toHaveProperty('color');
     expect(r.scenario.orders[5]).toEqual(scenarioSchema.parse(s).orders[5]);
+  });
+});
+
+describe('parseScenarioWith without the zod schemas (what `oms route` tries first)', () => {
+  const HEAD_VALUES: unknown[] = [
+    ...BAD_VALUES, 'WAREHOUSE', 'VIRTUAL', 'OMS', 'NETSUITE', 'US', 12, 0.5, -90.5, 45,
+    ['07001', '07999'], [['07001', '07999']], [['07001', '07999', '08000']], [['0700x', '07999']], [['07001']], ['ACC', 'B'], [1, 'A'],
+    { enabled: true, carrier: 'UPS' }, { enabled: false }, { enabled: 'no', carrier: 'UPS' }, { enabled: true, carrier: 7 },
+  ];
+  const HEAD_KEYS = [
+    'id', 'type', 'fulfillmentSystem', 'ranking', 'country', 'market', 'postalCode', 'latitude', 'longitude', 'zipRanges',
+    'accountingCodes', 'active', 'safetyStock', 'dailyOrderLimit', 'ordersToday', 'extra',
+    'allowSplitFulfillment', 'shipFromClosestLocation', 'preassignedCarrierSplitsOrder', 'autoCreateProduct', 'settings', 'facilities',
+  ];
+
+  it('answers as the zod-backed parse whenever it answers, and names nothing itself when it is unsure', () => {
+    const r = mulberry32(23);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+    const documents = process.env.CI === 'true' || process.env.OMS_REFERENCE_FULL === '1' ? 500 : 200;
+    const seen = { answered: 0, unsure: 0, acceptedFast: 0 };
+    for (let n = 0; n < documents; n++) {
+      const s = large();
+      if (r() < 0.5) s.settings = { allowSplitFulfillment: true, preassignedCarrierSplitsOrder: { enabled: true, carrier: 'HAZ', note: 'x' }, unknown: 1 };
+      for (let k = 0; k < Math.floor(r() * 3); k++) {
+        const targets = [s, s.settings, pick(s.facilities), pick(s.facilities), s.settings?.preassignedCarrierSplitsOrder, pick(s.orders)];
+        const target = pick(targets.filter((x) => x !== null && typeof x === 'object'));
+        const key = pick(HEAD_KEYS);
+        const v = pick(HEAD_VALUES);
+        if (v === undefined) delete target[key];
+        else target[key] = v;
+      }
+      const fast = parseScenarioWith(s, null);
+      const full = parseScenario(s);
+      if (fast.ok === 'unsure') {
+        seen.unsure++;
+        continue;
+      }
+      seen.answered++;
+      expect(fast).toEqual(full);
+      if (fast.ok) {
+        seen.acceptedFast++;
+        const z = scenarioSchema.parse(s);
+        expect(fast.scenario.facilities).toEqual(z.facilities);
+        expect(validateSettings(z.settings)).toEqual({ ok: true, settings: fast.scenario.settings, warnings: fast.scenario.warnings });
+      }
+    }
+    expect(seen.answered).toBeGreaterThan(documents / 3);
+    expect(seen.acceptedFast).toBeGreaterThan(documents / 10);
+    expect(seen.unsure).toBeGreaterThan(documents / 10);
+  });
+
+  it('is unsure of what is not a JSON object, and of a bad facility (zod names the field)', () => {
+    expect(parseScenarioWith([], null)).toEqual({ ok: 'unsure' });
+    const s = large();
+    s.facilities[3].zipRanges = [['07001']];
+    expect(parseScenarioWith(s, null)).toEqual({ ok: 'unsure' });
+    expect(parseScenario(s)).toEqual({ ok: false, message: 'facilities[3].zipRanges[0]: must be a pair ["start ZIP", "end ZIP"]' });
   });
 });

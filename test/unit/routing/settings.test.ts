@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, validateSettings } from '../../../src/domain/routing/index';
+import type { z } from 'zod';
+import { DEFAULT_SETTINGS, validateSettings, type RoutingSettings } from '../../../src/domain/routing/index';
+import { partialSettingsSchema, routingSettingsSchema } from '../../../src/domain/routing/settings-schema';
 
 describe('validateSettings', () => {
   it('fills the contract defaults', () => {
@@ -108,5 +110,21 @@ describe('validateSettings', () => {
     const b = validateSettings({ assignWarehouseByProduct: true });
     expect(a.ok && a.warnings).toEqual([]);
     expect(b.ok && b.warnings).toEqual([]);
+  });
+});
+
+describe('the zod schemas of a profile (settings-schema.ts) and the hand-written settings', () => {
+  it('default every setting as DEFAULT_SETTINGS does, with the same keys in the same order', () => {
+    const parsed = routingSettingsSchema.parse({});
+    expect(parsed).toEqual(DEFAULT_SETTINGS);
+    expect(Object.keys(parsed)).toEqual(Object.keys(DEFAULT_SETTINGS));
+    expect(Object.keys(partialSettingsSchema.shape)).toEqual(Object.keys(DEFAULT_SETTINGS));
+    expect(partialSettingsSchema.parse({})).toEqual({});
+  });
+
+  it('output exactly RoutingSettings (checked by the compiler)', () => {
+    type Out = z.output<typeof routingSettingsSchema>;
+    const same: [Out] extends [RoutingSettings] ? ([RoutingSettings] extends [Out] ? true : false) : false = true;
+    expect(same).toBe(true);
   });
 });
