@@ -80,14 +80,36 @@ export function inventoryOrder(stock: StockState, ctx?: RoutingContext): Int32Ar
  */
 export function inventoryLeft(stock: StockState, ctx?: RoutingContext): InventoryLeft[] {
   const order = inventoryOrder(stock, ctx);
-  const rows = stock.rows;
+  const { free, safety } = stock;
   const out: InventoryLeft[] = new Array(order.length);
+  const ids = numbered(stock, ctx);
+  if (ids !== null) {
+    // ids by number: consecutive slots share their product's id (no read of the scattered input rows)
+    const { productId, facilityId } = ids;
+    for (let i = 0; i < order.length; i++) {
+      const s = order[i];
+      out[i] = { productId: productId[stock.slotProd[s]], facilityId: facilityId[stock.slotFac[s]], available: free[s] + safety[s] };
+    }
+    return out;
+  }
+  const rows = stock.rows;
   for (let i = 0; i < order.length; i++) {
     const s = order[i];
     const r = rows[stock.rowOf[s]];
-    out[i] = { productId: r.productId, facilityId: r.facilityId, available: stock.free[s] + stock.safety[s] };
+    out[i] = { productId: r.productId, facilityId: r.facilityId, available: free[s] + safety[s] };
   }
   return out;
+}
+
+/**
+ * The ids of the context the stock was built with, by product and facility number, when every
+ * slot has a facility (rows at unknown facilities keep their ids on the input rows only); else null.
+ * A row's product number is the registry's number of its id, so the ids are the rows' own.
+ */
+function numbered(stock: StockState, ctx?: RoutingContext): { productId: readonly string[]; facilityId: readonly string[] } | null {
+  if (ctx === undefined) return null;
+  for (let s = 0; s < stock.slotFac.length; s++) if (stock.slotFac[s] < 0) return null;
+  return { productId: ctx.products.id, facilityId: ctx.facId };
 }
 
 /** The stock left in output order as accessors over the run's stock (no object per row). */
@@ -101,7 +123,17 @@ export interface StockLeft {
 /** `inventoryLeft` as a view: same rows, same order. */
 export function stockLeft(stock: StockState, ctx?: RoutingContext): StockLeft {
   const order = inventoryOrder(stock, ctx);
-  const { rows, rowOf, free, safety } = stock;
+  const { rows, rowOf, free, safety, slotProd, slotFac } = stock;
+  const ids = numbered(stock, ctx);
+  if (ids !== null) {
+    const { productId, facilityId } = ids;
+    return {
+      length: order.length,
+      productId: (i) => productId[slotProd[order[i]]],
+      facilityId: (i) => facilityId[slotFac[order[i]]],
+      available: (i) => free[order[i]] + safety[order[i]],
+    };
+  }
   return {
     length: order.length,
     productId: (i) => rows[rowOf[order[i]]].productId,
