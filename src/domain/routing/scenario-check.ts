@@ -6,7 +6,7 @@
  * is parsed by zod, which names the field (or accepts it after all).
  */
 import { BOOLEAN_SETTING_KEYS, type RoutingSettings } from './settings';
-import type { Facility } from './types';
+import { FACILITY_TYPES, FULFILLMENT_SYSTEMS, type Facility } from './types';
 
 type Obj = Record<string, unknown>;
 
@@ -57,8 +57,8 @@ export function copySettings(x: unknown): Partial<RoutingSettings> | undefined {
   return out as Partial<RoutingSettings>;
 }
 
-const FACILITY_TYPES: readonly unknown[] = ['WAREHOUSE', 'STORE', 'VIRTUAL'];
-const FULFILLMENT_SYSTEMS: readonly unknown[] = ['NETSUITE', 'OMS'];
+const facilityTypes: readonly unknown[] = FACILITY_TYPES;
+const fulfillmentSystems: readonly unknown[] = FULFILLMENT_SYSTEMS;
 const ZIP5 = /^\d{5}/;
 
 function isZipRanges(x: unknown): boolean {
@@ -73,8 +73,8 @@ function isZipRanges(x: unknown): boolean {
 
 /** A facility (`facilitySchema`). */
 export function isFacility(x: unknown): boolean {
-  if (!isObject(x) || !isId(x.id) || !FACILITY_TYPES.includes(x.type) || !isId(x.country)) return false;
-  if (x.fulfillmentSystem !== undefined && !FULFILLMENT_SYSTEMS.includes(x.fulfillmentSystem)) return false;
+  if (!isObject(x) || !isId(x.id) || !facilityTypes.includes(x.type) || !isId(x.country)) return false;
+  if (x.fulfillmentSystem !== undefined && !fulfillmentSystems.includes(x.fulfillmentSystem)) return false;
   if (typeof x.ranking !== 'number' || !Number.isFinite(x.ranking)) return false;
   if (!isOptText(x.market) || !isOptText(x.postalCode) || !isOptCoordinate(x.latitude, 90) || !isOptCoordinate(x.longitude, 180)) return false;
   if (!isZipRanges(x.zipRanges) || !isOptBool(x.active)) return false;

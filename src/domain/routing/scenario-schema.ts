@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { parseScenarioWith, type ScenarioParseResult, type ScenarioSchemas } from './scenario';
 import { partialSettingsSchema } from './settings-schema';
+import { FACILITY_TYPES, FULFILLMENT_SYSTEMS } from './types';
 
 type Iss = { input?: unknown };
 const req = (what: string) => (iss: Iss) => (iss.input === undefined ? 'is required' : `must be ${what}`);
@@ -43,8 +44,8 @@ function settingsMessage(iss: z.core.$ZodRawIssue): string | undefined {
 
 const facilitySchema = obj({
   id: id(),
-  type: z.enum(['WAREHOUSE', 'STORE', 'VIRTUAL'], { error: req('one of WAREHOUSE, STORE, VIRTUAL') }),
-  fulfillmentSystem: z.enum(['NETSUITE', 'OMS'], { error: req('one of NETSUITE, OMS') }).optional(),
+  type: z.enum(FACILITY_TYPES, { error: req(`one of ${FACILITY_TYPES.join(', ')}`) }),
+  fulfillmentSystem: z.enum(FULFILLMENT_SYSTEMS, { error: req(`one of ${FULFILLMENT_SYSTEMS.join(', ')}`) }).optional(),
   ranking: num(),
   country: id(),
   market: str().nullable().optional(),

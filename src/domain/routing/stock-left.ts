@@ -3,6 +3,7 @@
  * input row): as objects (`inventoryLeft`) or as accessors over the run's stock (`stockLeft`).
  */
 import { compareStrings, type RoutingContext, type StockState } from './context';
+import { putSortedRange } from './range-sort';
 import type { InventoryLeft } from './types';
 
 /** Ranks of ids in code-unit order (rank[i] = position of ids[i] among the sorted ids); ids already in order rank as they stand. */
@@ -19,59 +20,58 @@ function ranks(ids: readonly string[]): Int32Array {
   return rank;
 }
 
-/** Product p's slots sorted by facility rank (stable: slots of one facility stay in row order), written to out from `at`. */
-function putByFacility(out: Int32Array, at: number, a: number, e: number, slotFac: Int32Array, fr: Int32Array): void {
-  if (e - a > 32) {
-    const part = Int32Array.from({ length: e - a }, (_, i) => a + i).sort((x, y) => fr[slotFac[x]] - fr[slotFac[y]] || x - y);
-    out.set(part, at);
-    return;
-  }
-  const from = at;
-  for (let s = a; s < e; s++) {
-    const key = fr[slotFac[s]];
-    let j = at - 1;
-    while (j >= from && fr[slotFac[out[j]]] > key) {
-      out[j + 1] = out[j];
-      j--;
-    }
-    out[j + 1] = s;
-    at++;
-  }
+/** The stock left in output order: the slots, and each slot's ids and units. */
+interface LeftInOrder {
+  order: Int32Array;
+  productId(s: number): string;
+  facilityId(s: number): string;
+  available(s: number): number;
 }
 
 /**
  * Stock slots in output order: productId, then facilityId (code-unit order), then input row.
- * With the context the stock was built with: products taken in id order, each product's slots
- * (contiguous, in facility-index then row order) put in facility id order.
+ * With the context the stock was built with (every slot at a known facility): products taken in
+ * id order, each product's slots (contiguous, in facility-index then row order) put in facility id
+ * order, and the ids read by number from the context (consecutive slots share their product's id;
+ * no read of the scattered input rows). Otherwise one sort of the input rows by their ids.
  */
-export function inventoryOrder(stock: StockState, ctx?: RoutingContext): Int32Array {
-  const rows = stock.rows;
+function leftInOrder(stock: StockState, ctx?: RoutingContext): LeftInOrder {
+  const { rows, rowOf, free, safety, slotFac, slotProd, pStart } = stock;
   const n = rows.length;
+  const available = (s: number) => free[s] + safety[s];
   let indexed = ctx !== undefined;
-  for (let s = 0; s < n && indexed; s++) indexed = stock.slotFac[s] >= 0;
+  for (let s = 0; s < n && indexed; s++) indexed = slotFac[s] >= 0;
   if (ctx === undefined || !indexed) {
     const slotOfRow = new Int32Array(n);
-    for (let s = 0; s < n; s++) slotOfRow[stock.rowOf[s]] = s;
-    const idx = Int32Array.from({ length: n }, (_, s) => s).sort(
+    for (let s = 0; s < n; s++) slotOfRow[rowOf[s]] = s;
+    const byRow = Int32Array.from({ length: n }, (_, r) => r).sort(
       (a, b) => compareStrings(rows[a].productId, rows[b].productId) || compareStrings(rows[a].facilityId, rows[b].facilityId) || a - b,
     );
-    return idx.map((r) => slotOfRow[r]);
+    return {
+      order: byRow.map((r) => slotOfRow[r]),
+      productId: (s) => rows[rowOf[s]].productId,
+      facilityId: (s) => rows[rowOf[s]].facilityId,
+      available,
+    };
   }
   const pr = ranks(ctx.products.id);
   const fr = ranks(ctx.facId);
-  const { pStart, slotFac } = stock;
+  const facilityRank = new Int32Array(n);
+  for (let s = 0; s < n; s++) facilityRank[s] = fr[slotFac[s]];
   const P = pStart.length - 1;
   const byRank = new Int32Array(pr.length);
   for (let p = 0; p < pr.length; p++) byRank[pr[p]] = p;
-  const out = new Int32Array(n);
+  const order = new Int32Array(n);
   let at = 0;
   for (let k = 0; k < byRank.length; k++) {
     const p = byRank[k];
     if (p >= P) continue; // registered after the stock was built: no slots
-    putByFacility(out, at, pStart[p], pStart[p + 1], slotFac, fr);
+    putSortedRange(order, at, pStart[p], pStart[p + 1], facilityRank);
     at += pStart[p + 1] - pStart[p];
   }
-  return out;
+  const productIds = ctx.products.id;
+  const facilityIds = ctx.facId;
+  return { order, productId: (s) => productIds[slotProd[s]], facilityId: (s) => facilityIds[slotFac[s]], available };
 }
 
 /**
@@ -79,37 +79,13 @@ export function inventoryOrder(stock: StockState, ctx?: RoutingContext): Int32Ar
  * Pass the context the stock was built with to sort by precomputed id ranks (faster).
  */
 export function inventoryLeft(stock: StockState, ctx?: RoutingContext): InventoryLeft[] {
-  const order = inventoryOrder(stock, ctx);
-  const { free, safety } = stock;
+  const { order, productId, facilityId, available } = leftInOrder(stock, ctx);
   const out: InventoryLeft[] = new Array(order.length);
-  const ids = numbered(stock, ctx);
-  if (ids !== null) {
-    // ids by number: consecutive slots share their product's id (no read of the scattered input rows)
-    const { productId, facilityId } = ids;
-    for (let i = 0; i < order.length; i++) {
-      const s = order[i];
-      out[i] = { productId: productId[stock.slotProd[s]], facilityId: facilityId[stock.slotFac[s]], available: free[s] + safety[s] };
-    }
-    return out;
-  }
-  const rows = stock.rows;
   for (let i = 0; i < order.length; i++) {
     const s = order[i];
-    const r = rows[stock.rowOf[s]];
-    out[i] = { productId: r.productId, facilityId: r.facilityId, available: free[s] + safety[s] };
+    out[i] = { productId: productId(s), facilityId: facilityId(s), available: available(s) };
   }
   return out;
-}
-
-/**
- * The ids of the context the stock was built with, by product and facility number, when every
- * slot has a facility (rows at unknown facilities keep their ids on the input rows only); else null.
- * A row's product number is the registry's number of its id, so the ids are the rows' own.
- */
-function numbered(stock: StockState, ctx?: RoutingContext): { productId: readonly string[]; facilityId: readonly string[] } | null {
-  if (ctx === undefined) return null;
-  for (let s = 0; s < stock.slotFac.length; s++) if (stock.slotFac[s] < 0) return null;
-  return { productId: ctx.products.id, facilityId: ctx.facId };
 }
 
 /** The stock left in output order as accessors over the run's stock (no object per row). */
@@ -122,22 +98,11 @@ export interface StockLeft {
 
 /** `inventoryLeft` as a view: same rows, same order. */
 export function stockLeft(stock: StockState, ctx?: RoutingContext): StockLeft {
-  const order = inventoryOrder(stock, ctx);
-  const { rows, rowOf, free, safety, slotProd, slotFac } = stock;
-  const ids = numbered(stock, ctx);
-  if (ids !== null) {
-    const { productId, facilityId } = ids;
-    return {
-      length: order.length,
-      productId: (i) => productId[slotProd[order[i]]],
-      facilityId: (i) => facilityId[slotFac[order[i]]],
-      available: (i) => free[order[i]] + safety[order[i]],
-    };
-  }
+  const { order, productId, facilityId, available } = leftInOrder(stock, ctx);
   return {
     length: order.length,
-    productId: (i) => rows[rowOf[order[i]]].productId,
-    facilityId: (i) => rows[rowOf[order[i]]].facilityId,
-    available: (i) => free[order[i]] + safety[order[i]],
+    productId: (i) => productId(order[i]),
+    facilityId: (i) => facilityId(order[i]),
+    available: (i) => available(order[i]),
   };
 }

@@ -3,6 +3,7 @@
  * as slots, by product then facility, with lookups by facility and the daily-order counters.
  */
 import { DENSE_RATIO, LINEAR_MAX, registerProduct, type RoutingContext, type StockState } from './context';
+import { putSortedRange } from './range-sort';
 import { SlotIndex } from './slot-index';
 import type { StockRow } from './types';
 
@@ -127,19 +128,7 @@ function facilityOrderWithin(rowFac: Int32Array, rowProd: Int32Array): Int32Arra
   for (let a = 0; a < n; ) {
     let e = a + 1;
     while (e < n && rowProd[e] === rowProd[a]) e++;
-    if (e - a > 32) {
-      rowOf.set(Int32Array.from({ length: e - a }, (_, i) => a + i).sort((x, y) => rowFac[x] - rowFac[y] || x - y), a);
-    } else {
-      for (let r = a; r < e; r++) {
-        const f = rowFac[r];
-        let j = r - 1;
-        while (j >= a && rowFac[rowOf[j]] > f) {
-          rowOf[j + 1] = rowOf[j];
-          j--;
-        }
-        rowOf[j + 1] = r;
-      }
-    }
+    putSortedRange(rowOf, a, a, e, rowFac);
     a = e;
   }
   return rowOf;

@@ -9,8 +9,11 @@ import type { StringIndex } from './string-index';
 /** One routing profile, declared once as a zod schema in `settings.ts`. */
 export type { BooleanSettingKey, RoutingSettings } from './settings';
 
-export type FacilityType = 'WAREHOUSE' | 'STORE' | 'VIRTUAL';
-export type FulfillmentSystem = 'NETSUITE' | 'OMS';
+/** The facility types and fulfilment systems a facility may have (the scenario format's lists). */
+export const FACILITY_TYPES = ['WAREHOUSE', 'STORE', 'VIRTUAL'] as const;
+export const FULFILLMENT_SYSTEMS = ['NETSUITE', 'OMS'] as const;
+export type FacilityType = (typeof FACILITY_TYPES)[number];
+export type FulfillmentSystem = (typeof FULFILLMENT_SYSTEMS)[number];
 
 export interface Facility {
   id: string;
